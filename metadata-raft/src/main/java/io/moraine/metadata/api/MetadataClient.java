@@ -1,0 +1,95 @@
+package io.moraine.metadata.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The metadata tier as the gateway and the background services see it. Every mutation is one
+ * Raft log entry and is linearizable; every read is linearizable (ReadIndex), so a read that
+ * starts after a mutation was acknowledged observes it.
+ *
+ * <p>Business failures (no such bucket, bucket not empty, invalid part…) are thrown as
+ * {@link MetadataException} with a {@link MetadataError} code; anything else thrown means the
+ * outcome is unknown (the mutation may or may not have been applied; retries with the same
+ * request id apply at most once).
+ *
+ * <p>Wall-clock times in returned records are assigned by the Raft leader when it accepts the
+ * mutation, never by the caller; ids (data ids, upload ids, version ids) are chosen by the caller
+ * from its injected randomness so that retries are idempotent.
+ */
+public interface MetadataClient extends AutoCloseable {
+
+  // ---- accounts and credentials -------------------------------------------------------------
+
+  /** Idempotently creates the root account with this access key (start-up of every gateway). */
+  Account ensureRootAccount(String accessKeyId, String secretKey);
+
+  /** Creates a new account with one access key. Fails with USER_ALREADY_EXISTS. */
+  Account createAccount(String userName, String accessKeyId, String secretKey);
+
+  Optional<Credential> findCredential(String accessKeyId);
+
+  // ---- buckets ------------------------------------------------------------------------------
+
+  /** Fails with BUCKET_ALREADY_EXISTS (other owner) or BUCKET_ALREADY_OWNED_BY_YOU, TOO_MANY_BUCKETS. */
+  Bucket createBucket(String ownerAccountId, String bucketName, String region);
+
+  Optional<Bucket> getBucket(String bucketName);
+
+  /** The buckets owned by an account, sorted by name. */
+  List<Bucket> listBuckets(String ownerAccountId);
+
+  /** Fails with NO_SUCH_BUCKET or BUCKET_NOT_EMPTY (objects or in-progress multipart uploads). */
+  void deleteBucket(String bucketName);
+
+  // ---- objects ------------------------------------------------------------------------------
+
+  /**
+   * Commits an object version: the linearization point of a PUT/COPY. On an unversioned bucket
+   * it atomically replaces the current version. The returned result carries the committed record
+   * (with the leader's lastModified) and the version it replaced, whose data the caller may
+   * collect. Fails with NO_SUCH_BUCKET.
+   */
+  PutResult putObject(String bucketName, ObjectVersion version);
+
+  /** The current version of a key, or empty (no such key). Fails with NO_SUCH_BUCKET. */
+  Optional<ObjectVersion> getObject(String bucketName, String key);
+
+  /** Removes the current version; the removed record is returned for data collection. */
+  Optional<ObjectVersion> deleteObject(String bucketName, String key);
+
+  /** One page of ListObjects, served from sorted iteration. Fails with NO_SUCH_BUCKET. */
+  ListPage listObjects(String bucketName, ListRequest request);
+
+  // ---- multipart ----------------------------------------------------------------------------
+
+  /** Starts an upload whose id the caller chose. Fails with NO_SUCH_BUCKET. */
+  MultipartUpload createMultipartUpload(String bucketName, MultipartUpload upload);
+
+  /**
+   * Records an uploaded part (replacing an earlier upload of the same part number, which is
+   * returned for collection). Fails with NO_SUCH_UPLOAD.
+   */
+  Optional<PartRecord> putPart(String bucketName, String key, String uploadId, PartRecord part);
+
+  /** Fails with NO_SUCH_UPLOAD. Sorted by part number. */
+  List<PartRecord> listParts(String bucketName, String key, String uploadId);
+
+  /**
+   * Completes an upload: checks the list (INVALID_PART, INVALID_PART_ORDER, ENTITY_TOO_SMALL for
+   * a non-last part under {@code minPartSizeBytes}), builds the object from the parts' segments
+   * with the S3 multipart ETag (md5 of the binary part md5s, "-N"), commits it like putObject and
+   * removes the upload. Parts not referenced are returned for collection.
+   */
+  CompleteResult completeMultipartUpload(String bucketName, String key, String uploadId,
+      List<CompletedPart> parts, long minPartSizeBytes);
+
+  /** Removes an upload and returns its parts for collection. Fails with NO_SUCH_UPLOAD. */
+  List<PartRecord> abortMultipartUpload(String bucketName, String key, String uploadId);
+
+  /** In-progress uploads of a bucket, sorted by key then upload id. */
+  List<MultipartUpload> listMultipartUploads(String bucketName, String prefix, int maxUploads);
+
+  @Override
+  void close();
+}

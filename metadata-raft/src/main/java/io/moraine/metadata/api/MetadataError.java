@@ -1,0 +1,17 @@
+package io.moraine.metadata.api;
+
+/** Expected failures of metadata operations; the gateway maps each to one S3 error. */
+public enum MetadataError {
+  NO_SUCH_BUCKET,
+  BUCKET_ALREADY_EXISTS,
+  BUCKET_ALREADY_OWNED_BY_YOU,
+  BUCKET_NOT_EMPTY,
+  TOO_MANY_BUCKETS,
+  NO_SUCH_KEY,
+  NO_SUCH_UPLOAD,
+  INVALID_PART,
+  INVALID_PART_ORDER,
+  ENTITY_TOO_SMALL,
+  USER_ALREADY_EXISTS,
+  ACCESS_KEY_ALREADY_EXISTS
+}

@@ -1,0 +1,28 @@
+package io.moraine.metadata.api;
+
+import java.util.SortedMap;
+
+/**
+ * One version of an object: what a PUT, COPY or Complete commits.
+ *
+ * @param versionId "null" for objects written while versioning is off (the only kind for now)
+ * @param etag the quoted-free hex ETag: md5 for single PUTs, "md5-N" for multipart
+ * @param lastModifiedMillis assigned by the Raft leader on commit; callers pass 0
+ * @param headers stored response headers, sorted: Content-Type, Content-Encoding,
+ *     Content-Disposition, Content-Language, Cache-Control, Expires and every x-amz-meta-*
+ *     (names lower-cased)
+ * @param partCount 0 for single PUTs, N for multipart objects
+ */
+public record ObjectVersion(
+    String key,
+    String versionId,
+    long size,
+    String etag,
+    long lastModifiedMillis,
+    String storageClass,
+    SortedMap<String, String> headers,
+    int partCount,
+    DataLayout layout) {
+
+  public static final String NULL_VERSION = "null";
+}
