@@ -1,0 +1,117 @@
+package io.moraine.metadata.client;
+
+import com.google.protobuf.ByteString;
+import io.moraine.metadata.api.Account;
+import io.moraine.metadata.api.Bucket;
+import io.moraine.metadata.api.DataLayout;
+import io.moraine.metadata.api.MultipartUpload;
+import io.moraine.metadata.api.ObjectSummary;
+import io.moraine.metadata.api.ObjectVersion;
+import io.moraine.metadata.api.PartRecord;
+import io.moraine.metadata.api.Segment;
+import io.moraine.proto.meta.v1.AccountRecord;
+import io.moraine.proto.meta.v1.BucketRecord;
+import io.moraine.proto.meta.v1.Header;
+import io.moraine.proto.meta.v1.LayoutRecord;
+import io.moraine.proto.meta.v1.ObjectRecord;
+import io.moraine.proto.meta.v1.SegmentRecord;
+import io.moraine.proto.meta.v1.Segments;
+import io.moraine.proto.meta.v1.UploadRecord;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** Converts between the API's domain records and the v1 wire records, at the module edge. */
+public final class Codec {
+  private Codec() {}
+
+  public static Account account(AccountRecord r) {
+    return new Account(r.getAccountId(), r.getUserName(), r.getCreatedMillis());
+  }
+
+  public static Bucket bucket(BucketRecord r) {
+    return new Bucket(r.getName(), r.getOwnerAccountId(), r.getRegion(), r.getCreatedMillis());
+  }
+
+  public static List<Header> headers(SortedMap<String, String> headers) {
+    // A SortedMap iterates in key order: the stored list is sorted by construction.
+    return headers.entrySet().stream()
+        .map(e -> Header.newBuilder().setName(e.getKey()).setValue(e.getValue()).build()).toList();
+  }
+
+  public static SortedMap<String, String> headers(List<Header> headers) {
+    TreeMap<String, String> m = new TreeMap<>();
+    for (Header h : headers) {
+      m.put(h.getName(), h.getValue());
+    }
+    return m;
+  }
+
+  public static LayoutRecord layout(DataLayout layout) {
+    return switch (layout) {
+      case DataLayout.Inline in -> LayoutRecord.newBuilder().setInline(ByteString.copyFrom(in.bytes())).build();
+      case DataLayout.Segments s -> LayoutRecord.newBuilder()
+          .setSegments(Segments.newBuilder().addAllSegments(s.segments().stream().map(Codec::segment).toList())).build();
+    };
+  }
+
+  public static DataLayout layout(LayoutRecord r) {
+    return switch (r.getKindCase()) {
+      case INLINE -> new DataLayout.Inline(r.getInline().toByteArray());
+      case SEGMENTS -> new DataLayout.Segments(r.getSegments().getSegmentsList().stream().map(Codec::segment).toList());
+      case KIND_NOT_SET -> new DataLayout.Segments(List.of());
+    };
+  }
+
+  public static SegmentRecord segment(Segment s) {
+    return SegmentRecord.newBuilder()
+        .setDataId(s.dataId()).setSize(s.size()).setDataShards(s.dataShards()).setParityShards(s.parityShards())
+        .setChunkSizeBytes(s.chunkSizeBytes()).setPlacementGroup(s.placementGroup()).setPlacementEpoch(s.placementEpoch())
+        .addAllShardNodes(s.shardNodes()).addAllMisplaced(s.misplaced()).build();
+  }
+
+  public static Segment segment(SegmentRecord r) {
+    return new Segment(r.getDataId(), r.getSize(), r.getDataShards(), r.getParityShards(), r.getChunkSizeBytes(),
+        r.getPlacementGroup(), r.getPlacementEpoch(), r.getShardNodesList(), r.getMisplacedList());
+  }
+
+  public static ObjectRecord object(ObjectVersion v) {
+    return ObjectRecord.newBuilder()
+        .setKey(v.key()).setVersionId(v.versionId() == null ? ObjectVersion.NULL_VERSION : v.versionId())
+        .setSize(v.size()).setEtag(v.etag()).setLastModifiedMillis(v.lastModifiedMillis())
+        .setStorageClass(v.storageClass()).addAllHeaders(headers(v.headers())).setPartCount(v.partCount())
+        .setLayout(layout(v.layout())).build();
+  }
+
+  public static ObjectVersion object(ObjectRecord r) {
+    return new ObjectVersion(r.getKey(), r.getVersionId(), r.getSize(), r.getEtag(), r.getLastModifiedMillis(),
+        r.getStorageClass(), headers(r.getHeadersList()), r.getPartCount(), layout(r.getLayout()));
+  }
+
+  public static ObjectSummary summary(ObjectRecord r) {
+    return new ObjectSummary(r.getKey(), r.getSize(), r.getEtag(), r.getLastModifiedMillis(), r.getStorageClass(),
+        r.getOwnerAccountId());
+  }
+
+  public static UploadRecord upload(MultipartUpload u) {
+    return UploadRecord.newBuilder()
+        .setKey(u.key()).setUploadId(u.uploadId()).setInitiatedMillis(u.initiatedMillis())
+        .setStorageClass(u.storageClass()).addAllHeaders(headers(u.headers())).setOwnerAccountId(u.ownerAccountId())
+        .build();
+  }
+
+  public static MultipartUpload upload(UploadRecord r) {
+    return new MultipartUpload(r.getKey(), r.getUploadId(), r.getInitiatedMillis(), r.getStorageClass(),
+        headers(r.getHeadersList()), r.getOwnerAccountId());
+  }
+
+  public static io.moraine.proto.meta.v1.PartRecord part(PartRecord p) {
+    return io.moraine.proto.meta.v1.PartRecord.newBuilder()
+        .setPartNumber(p.partNumber()).setSize(p.size()).setEtag(p.etag()).setLastModifiedMillis(p.lastModifiedMillis())
+        .setLayout(layout(p.layout())).build();
+  }
+
+  public static PartRecord part(io.moraine.proto.meta.v1.PartRecord r) {
+    return new PartRecord(r.getPartNumber(), r.getSize(), r.getEtag(), r.getLastModifiedMillis(), layout(r.getLayout()));
+  }
+}

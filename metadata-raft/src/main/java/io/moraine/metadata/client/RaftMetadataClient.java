@@ -1,0 +1,309 @@
+package io.moraine.metadata.client;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.moraine.metadata.api.Account;
+import io.moraine.metadata.api.Bucket;
+import io.moraine.metadata.api.CompleteResult;
+import io.moraine.metadata.api.CompletedPart;
+import io.moraine.metadata.api.Credential;
+import io.moraine.metadata.api.ListPage;
+import io.moraine.metadata.api.ListRequest;
+import io.moraine.metadata.api.MetadataClient;
+import io.moraine.metadata.api.MetadataError;
+import io.moraine.metadata.api.MetadataException;
+import io.moraine.metadata.api.MultipartUpload;
+import io.moraine.metadata.api.ObjectVersion;
+import io.moraine.metadata.api.PartRecord;
+import io.moraine.metadata.api.PutResult;
+import io.moraine.metadata.core.ApplyResult;
+import io.moraine.metadata.core.Command;
+import io.moraine.metadata.server.MetaGroup;
+import io.moraine.metadata.server.MetaPeer;
+import io.moraine.proto.meta.v1.AbortMultipartUpload;
+import io.moraine.proto.meta.v1.CompleteMultipartUpload;
+import io.moraine.proto.meta.v1.CompleteReply;
+import io.moraine.proto.meta.v1.CreateAccount;
+import io.moraine.proto.meta.v1.CreateBucket;
+import io.moraine.proto.meta.v1.CreateMultipartUpload;
+import io.moraine.proto.meta.v1.CredentialReply;
+import io.moraine.proto.meta.v1.DeleteBucket;
+import io.moraine.proto.meta.v1.DeleteObject;
+import io.moraine.proto.meta.v1.EnsureRootAccount;
+import io.moraine.proto.meta.v1.FindCredential;
+import io.moraine.proto.meta.v1.GetBucket;
+import io.moraine.proto.meta.v1.GetObject;
+import io.moraine.proto.meta.v1.ListBuckets;
+import io.moraine.proto.meta.v1.ListMultipartUploads;
+import io.moraine.proto.meta.v1.ListObjects;
+import io.moraine.proto.meta.v1.ListObjectsReply;
+import io.moraine.proto.meta.v1.ListParts;
+import io.moraine.proto.meta.v1.MetaReply;
+import io.moraine.proto.meta.v1.MetaRequest;
+import io.moraine.proto.meta.v1.PutObject;
+import io.moraine.proto.meta.v1.PutObjectReply;
+import io.moraine.proto.meta.v1.PutPart;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * {@link MetadataClient} over a Ratis group. Thread-safe: one instance serves every gateway
+ * thread (a RaftClient multiplexes concurrent calls).
+ *
+ * <p>Mutations go through the Raft log ({@code io().send}); Ratis retries them across leader
+ * changes with the same call id, and the servers' retry cache answers a retried call from the
+ * first application, so a retried commit applies once. Reads use {@code sendReadOnly}, which the
+ * servers run as ReadIndex (linearizable). Fault model: after {@code retryTotalMillis} without a
+ * majority a call throws {@link UncheckedIOException} — the outcome of a mutation is then unknown.
+ */
+public final class RaftMetadataClient implements MetadataClient {
+  private final RaftClient client;
+
+  private RaftMetadataClient(RaftClient client) {
+    this.client = client;
+  }
+
+  /** Connects with a client id drawn from a fresh SecureRandom (the real randomness source). */
+  public static RaftMetadataClient connect(List<MetaPeer> peers, RaftMetadataClientConfig cfg) {
+    return connect(peers, cfg, new SecureRandom());
+  }
+
+  /** Connects with a client id drawn from {@code random}; ids must differ between live clients. */
+  public static RaftMetadataClient connect(List<MetaPeer> peers, RaftMetadataClientConfig cfg, RandomGenerator random) {
+    cfg.validate();
+    RaftProperties p = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(cfg.requestTimeoutMillis(), TimeUnit.MILLISECONDS));
+    RaftClient client = RaftClient.newBuilder()
+        .setClientId(ClientId.valueOf(new UUID(random.nextLong(), random.nextLong())))
+        .setRaftGroup(MetaGroup.group(cfg.groupName(), peers))
+        .setProperties(p)
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            cfg.maxAttempts(), TimeDuration.valueOf(cfg.retrySleepMillis(), TimeUnit.MILLISECONDS)))
+        .build();
+    return new RaftMetadataClient(client);
+  }
+
+  // ---- accounts -----------------------------------------------------------------------------
+
+  @Override
+  public Account ensureRootAccount(String accessKeyId, String secretKey) {
+    return Codec.account(write(MetaRequest.newBuilder().setEnsureRootAccount(
+        EnsureRootAccount.newBuilder().setAccessKeyId(accessKeyId).setSecretKey(secretKey))).getAccount());
+  }
+
+  @Override
+  public Account createAccount(String userName, String accessKeyId, String secretKey) {
+    return Codec.account(write(MetaRequest.newBuilder().setCreateAccount(
+        CreateAccount.newBuilder().setUserName(userName).setAccessKeyId(accessKeyId).setSecretKey(secretKey))).getAccount());
+  }
+
+  @Override
+  public Optional<Credential> findCredential(String accessKeyId) {
+    CredentialReply c = read(MetaRequest.newBuilder().setFindCredential(
+        FindCredential.newBuilder().setAccessKeyId(accessKeyId))).getCredential();
+    return c.getFound()
+        ? Optional.of(new Credential(c.getAccessKeyId(), c.getSecretKey(), c.getAccountId(), c.getUserName()))
+        : Optional.empty();
+  }
+
+  // ---- buckets ------------------------------------------------------------------------------
+
+  @Override
+  public Bucket createBucket(String ownerAccountId, String bucketName, String region) {
+    return Codec.bucket(write(MetaRequest.newBuilder().setCreateBucket(
+        CreateBucket.newBuilder().setOwnerAccountId(ownerAccountId).setBucket(bucketName).setRegion(region))).getBucket());
+  }
+
+  @Override
+  public Optional<Bucket> getBucket(String bucketName) {
+    try {
+      return Optional.of(Codec.bucket(read(MetaRequest.newBuilder().setGetBucket(
+          GetBucket.newBuilder().setBucket(bucketName))).getBucket()));
+    } catch (MetadataException e) {
+      if (e.error() == MetadataError.NO_SUCH_BUCKET) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public List<Bucket> listBuckets(String ownerAccountId) {
+    return read(MetaRequest.newBuilder().setListBuckets(ListBuckets.newBuilder().setOwnerAccountId(ownerAccountId)))
+        .getBuckets().getBucketsList().stream().map(Codec::bucket).toList();
+  }
+
+  @Override
+  public void deleteBucket(String bucketName) {
+    write(MetaRequest.newBuilder().setDeleteBucket(DeleteBucket.newBuilder().setBucket(bucketName)));
+  }
+
+  // ---- objects ------------------------------------------------------------------------------
+
+  @Override
+  public PutResult putObject(String bucketName, ObjectVersion version) {
+    PutObjectReply r = write(MetaRequest.newBuilder().setPutObject(
+        PutObject.newBuilder().setBucket(bucketName).setVersion(Codec.object(version)))).getPutObject();
+    return new PutResult(Codec.object(r.getCommitted()),
+        r.hasReplaced() ? Optional.of(Codec.object(r.getReplaced())) : Optional.empty());
+  }
+
+  @Override
+  public Optional<ObjectVersion> getObject(String bucketName, String key) {
+    var r = read(MetaRequest.newBuilder().setGetObject(GetObject.newBuilder().setBucket(bucketName).setKey(key))).getObject();
+    return r.hasObject() ? Optional.of(Codec.object(r.getObject())) : Optional.empty();
+  }
+
+  @Override
+  public Optional<ObjectVersion> deleteObject(String bucketName, String key) {
+    var r = write(MetaRequest.newBuilder().setDeleteObject(DeleteObject.newBuilder().setBucket(bucketName).setKey(key))).getObject();
+    return r.hasObject() ? Optional.of(Codec.object(r.getObject())) : Optional.empty();
+  }
+
+  @Override
+  public ListPage listObjects(String bucketName, ListRequest request) {
+    ListObjectsReply r = read(MetaRequest.newBuilder().setListObjects(ListObjects.newBuilder()
+        .setBucket(bucketName).setPrefix(request.prefix()).setDelimiter(request.delimiter())
+        .setStartAfter(request.startAfter()).setMaxKeys(request.maxKeys()))).getListObjects();
+    return new ListPage(r.getContentsList().stream().map(Codec::summary).toList(), r.getCommonPrefixesList(),
+        r.getTruncated(), r.getTruncated() ? r.getNextMarker() : null);
+  }
+
+  // ---- multipart ----------------------------------------------------------------------------
+
+  @Override
+  public MultipartUpload createMultipartUpload(String bucketName, MultipartUpload upload) {
+    return Codec.upload(write(MetaRequest.newBuilder().setCreateMultipartUpload(
+        CreateMultipartUpload.newBuilder().setBucket(bucketName).setUpload(Codec.upload(upload)))).getUpload());
+  }
+
+  @Override
+  public Optional<PartRecord> putPart(String bucketName, String key, String uploadId, PartRecord part) {
+    var r = write(MetaRequest.newBuilder().setPutPart(PutPart.newBuilder()
+        .setBucket(bucketName).setKey(key).setUploadId(uploadId).setPart(Codec.part(part)))).getPart();
+    return r.hasReplaced() ? Optional.of(Codec.part(r.getReplaced())) : Optional.empty();
+  }
+
+  @Override
+  public List<PartRecord> listParts(String bucketName, String key, String uploadId) {
+    return read(MetaRequest.newBuilder().setListParts(ListParts.newBuilder()
+        .setBucket(bucketName).setKey(key).setUploadId(uploadId)))
+        .getParts().getPartsList().stream().map(Codec::part).toList();
+  }
+
+  @Override
+  public CompleteResult completeMultipartUpload(String bucketName, String key, String uploadId,
+      List<CompletedPart> parts, long minPartSizeBytes) {
+    CompleteMultipartUpload.Builder c = CompleteMultipartUpload.newBuilder()
+        .setBucket(bucketName).setKey(key).setUploadId(uploadId).setMinPartSizeBytes(minPartSizeBytes);
+    for (CompletedPart p : parts) {
+      c.addParts(io.moraine.proto.meta.v1.CompletedPart.newBuilder().setPartNumber(p.partNumber()).setEtag(p.etag()));
+    }
+    CompleteReply r = write(MetaRequest.newBuilder().setCompleteMultipartUpload(c)).getComplete();
+    return new CompleteResult(Codec.object(r.getCommitted()),
+        r.hasReplaced() ? Optional.of(Codec.object(r.getReplaced())) : Optional.empty(),
+        r.getUnusedPartsList().stream().map(Codec::part).toList());
+  }
+
+  @Override
+  public List<PartRecord> abortMultipartUpload(String bucketName, String key, String uploadId) {
+    return write(MetaRequest.newBuilder().setAbortMultipartUpload(AbortMultipartUpload.newBuilder()
+        .setBucket(bucketName).setKey(key).setUploadId(uploadId)))
+        .getParts().getPartsList().stream().map(Codec::part).toList();
+  }
+
+  @Override
+  public List<MultipartUpload> listMultipartUploads(String bucketName, String prefix, int maxUploads) {
+    return read(MetaRequest.newBuilder().setListMultipartUploads(ListMultipartUploads.newBuilder()
+        .setBucket(bucketName).setPrefix(prefix).setMaxUploads(maxUploads)))
+        .getUploads().getUploadsList().stream().map(Codec::upload).toList();
+  }
+
+  // ---- transport ----------------------------------------------------------------------------
+
+  private MetaReply write(MetaRequest.Builder request) {
+    Message m = message(request);
+    try {
+      return decode(client.io().send(m));
+    } catch (IOException e) {
+      throw new UncheckedIOException("metadata commit failed, outcome unknown: " + request.getBodyCase(), e);
+    }
+  }
+
+  private MetaReply read(MetaRequest.Builder request) {
+    Message m = message(request);
+    try {
+      return decode(client.io().sendReadOnly(m));
+    } catch (IOException e) {
+      throw new UncheckedIOException("metadata read failed: " + request.getBodyCase(), e);
+    }
+  }
+
+  private static Message message(MetaRequest.Builder request) {
+    return Message.valueOf(ByteString.copyFrom(request.setFormatVersion(Command.FORMAT_VERSION).build().toByteArray()));
+  }
+
+  private static MetaReply decode(RaftClientReply reply) throws IOException {
+    if (!reply.isSuccess()) {
+      throw reply.getException() != null ? reply.getException() : new IOException("unsuccessful reply " + reply);
+    }
+    MetaReply r;
+    try {
+      r = MetaReply.parseFrom(reply.getMessage().getContent().toByteArray());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IOException("unreadable metadata reply", e);
+    }
+    if (r.getFormatVersion() != ApplyResult.REPLY_FORMAT_VERSION) {
+      throw new IOException("unsupported metadata reply format version " + r.getFormatVersion());
+    }
+    if (r.hasError()) {
+      throw toException(r.getError());
+    }
+    return r;
+  }
+
+  private static RuntimeException toException(io.moraine.proto.meta.v1.Error e) {
+    if (e.getCode().equals(ApplyResult.INVALID_REQUEST)) {
+      return new IllegalArgumentException("metadata rejected the request: " + e.getMessage());
+    }
+    MetadataError code;
+    try {
+      code = MetadataError.valueOf(e.getCode());
+    } catch (IllegalArgumentException unknown) {
+      // ALREADY_APPLIED or a code from a newer server: the outcome is not known to this client.
+      return new IllegalStateException("metadata outcome unknown: " + e.getCode() + ": " + e.getMessage(), unknown);
+    }
+    return new MetadataException(code, e.getMessage());
+  }
+
+  /** The underlying Ratis client (for admin and tests). */
+  public RaftClient raftClient() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("closing metadata client", e);
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package io.moraine.metadata.core;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The key schema of the metadata store. Every key is a one-byte table tag followed by its
+ * components; keys compare as unsigned bytes, so each table is a sorted range and prefix scans
+ * serve every listing. UTF-8 byte order equals S3's listing order (binary UTF-8).
+ *
+ * <pre>
+ *   0x00 "applied"                         → applied (term, index)          (AppliedPosition)
+ *   'A' accountId                          → AccountRecord
+ *   'N' userName                           → AccountRecord (index: name → account)
+ *   'K' accessKeyId                        → AccessKeyRecord
+ *   'B' bucket                             → BucketRecord
+ *   'C' ownerAccountId 0x00 bucket         → empty (per-account bucket index, sorted by name)
+ *   'O' bucket 0x00 key                    → ObjectRecord: the current version of key
+ *   'U' bucket 0x00 esc(key) uploadId      → UploadRecord
+ *   'P' bucket 0x00 esc(key) esc(uploadId) partNumber(4 bytes, big-endian) → PartRecord
+ * </pre>
+ *
+ * Bucket names, account ids and upload ids never contain 0x00 (the core rejects them), so a bare
+ * 0x00 terminates them. Object keys are raw where they end the key; where they are followed by
+ * more components they are escaped (0x00 → 0x00 0xFF, terminated by 0x00 0x01), which preserves
+ * order and prefixes. Versioning will add 'V' bucket 0x00 esc(key) inverted-commit-index →
+ * ObjectRecord rows beside the 'O' current-version rows, leaving listings of current versions a
+ * scan of 'O' alone.
+ */
+public final class Keys {
+  public static final byte ACCOUNT = 'A';
+  public static final byte USER_NAME = 'N';
+  public static final byte ACCESS_KEY = 'K';
+  public static final byte BUCKET = 'B';
+  public static final byte OWNER_BUCKET = 'C';
+  public static final byte OBJECT = 'O';
+  public static final byte UPLOAD = 'U';
+  public static final byte PART = 'P';
+
+  private Keys() {}
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static byte[] account(String accountId) {
+    return Builder.of(ACCOUNT).raw(accountId).build();
+  }
+
+  static byte[] userName(String userName) {
+    return Builder.of(USER_NAME).raw(userName).build();
+  }
+
+  static byte[] accessKey(String accessKeyId) {
+    return Builder.of(ACCESS_KEY).raw(accessKeyId).build();
+  }
+
+  static byte[] bucket(String bucket) {
+    return Builder.of(BUCKET).raw(bucket).build();
+  }
+
+  static byte[] ownerBucketPrefix(String ownerAccountId) {
+    return Builder.of(OWNER_BUCKET).terminated(ownerAccountId).build();
+  }
+
+  static byte[] ownerBucket(String ownerAccountId, String bucket) {
+    return Builder.of(OWNER_BUCKET).terminated(ownerAccountId).raw(bucket).build();
+  }
+
+  static byte[] objectPrefix(String bucket) {
+    return Builder.of(OBJECT).terminated(bucket).build();
+  }
+
+  static byte[] object(String bucket, String key) {
+    return Builder.of(OBJECT).terminated(bucket).raw(key).build();
+  }
+
+  static byte[] uploadBucketPrefix(String bucket) {
+    return Builder.of(UPLOAD).terminated(bucket).build();
+  }
+
+  /** Prefix of every upload whose key starts with {@code keyPrefix}. */
+  static byte[] uploadKeyPrefix(String bucket, String keyPrefix) {
+    return Builder.of(UPLOAD).terminated(bucket).escapedPrefix(keyPrefix).build();
+  }
+
+  static byte[] upload(String bucket, String key, String uploadId) {
+    return Builder.of(UPLOAD).terminated(bucket).escaped(key).raw(uploadId).build();
+  }
+
+  static byte[] partPrefix(String bucket, String key, String uploadId) {
+    return Builder.of(PART).terminated(bucket).escaped(key).escaped(uploadId).build();
+  }
+
+  static byte[] part(String bucket, String key, String uploadId, int partNumber) {
+    return Builder.of(PART).terminated(bucket).escaped(key).escaped(uploadId).int32(partNumber).build();
+  }
+
+  static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /** The smallest key greater than every key that starts with {@code prefix} (prefix non-empty, last byte < 0xFF). */
+  static byte[] successor(byte[] prefix) {
+    byte[] s = prefix.clone();
+    int last = s.length - 1;
+    if ((s[last] & 0xFF) == 0xFF) {
+      throw new IllegalStateException("no successor for prefix ending in 0xFF, length " + s.length);
+    }
+    s[last]++;
+    return s;
+  }
+
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] r = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+
+  /** Builds keys component by component. */
+  static final class Builder {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+
+    static Builder of(byte table) {
+      Builder b = new Builder();
+      b.out.write(table);
+      return b;
+    }
+
+    Builder raw(String s) {
+      out.writeBytes(utf8(s));
+      return this;
+    }
+
+    Builder terminated(String s) {
+      out.writeBytes(utf8(s));
+      out.write(0);
+      return this;
+    }
+
+    Builder escapedPrefix(String s) {
+      for (byte b : utf8(s)) {
+        out.write(b);
+        if (b == 0) {
+          out.write(0xFF);
+        }
+      }
+      return this;
+    }
+
+    Builder escaped(String s) {
+      escapedPrefix(s);
+      out.write(0);
+      out.write(1);
+      return this;
+    }
+
+    Builder int32(int v) {
+      out.write(v >>> 24);
+      out.write(v >>> 16);
+      out.write(v >>> 8);
+      out.write(v);
+      return this;
+    }
+
+    byte[] build() {
+      return out.toByteArray();
+    }
+  }
+}

@@ -1,0 +1,574 @@
+package io.moraine.metadata.core;
+
+import static io.moraine.metadata.api.MetadataError.ACCESS_KEY_ALREADY_EXISTS;
+import static io.moraine.metadata.api.MetadataError.BUCKET_ALREADY_EXISTS;
+import static io.moraine.metadata.api.MetadataError.BUCKET_ALREADY_OWNED_BY_YOU;
+import static io.moraine.metadata.api.MetadataError.BUCKET_NOT_EMPTY;
+import static io.moraine.metadata.api.MetadataError.ENTITY_TOO_SMALL;
+import static io.moraine.metadata.api.MetadataError.INVALID_PART;
+import static io.moraine.metadata.api.MetadataError.INVALID_PART_ORDER;
+import static io.moraine.metadata.api.MetadataError.NO_SUCH_BUCKET;
+import static io.moraine.metadata.api.MetadataError.NO_SUCH_UPLOAD;
+import static io.moraine.metadata.api.MetadataError.TOO_MANY_BUCKETS;
+import static io.moraine.metadata.api.MetadataError.USER_ALREADY_EXISTS;
+
+import com.google.protobuf.Parser;
+import io.moraine.metadata.store.AppliedPosition;
+import io.moraine.metadata.store.StateStore;
+import io.moraine.metadata.store.StoreBatch;
+import io.moraine.proto.meta.v1.AbortMultipartUpload;
+import io.moraine.proto.meta.v1.AccessKeyRecord;
+import io.moraine.proto.meta.v1.AccountRecord;
+import io.moraine.proto.meta.v1.BucketList;
+import io.moraine.proto.meta.v1.BucketRecord;
+import io.moraine.proto.meta.v1.CompleteMultipartUpload;
+import io.moraine.proto.meta.v1.CompleteReply;
+import io.moraine.proto.meta.v1.CompletedPart;
+import io.moraine.proto.meta.v1.CreateAccount;
+import io.moraine.proto.meta.v1.CreateBucket;
+import io.moraine.proto.meta.v1.CreateMultipartUpload;
+import io.moraine.proto.meta.v1.CredentialReply;
+import io.moraine.proto.meta.v1.DeleteBucket;
+import io.moraine.proto.meta.v1.DeleteObject;
+import io.moraine.proto.meta.v1.EmptyReply;
+import io.moraine.proto.meta.v1.EnsureRootAccount;
+import io.moraine.proto.meta.v1.LayoutRecord;
+import io.moraine.proto.meta.v1.ListMultipartUploads;
+import io.moraine.proto.meta.v1.ListObjects;
+import io.moraine.proto.meta.v1.ListObjectsReply;
+import io.moraine.proto.meta.v1.MetaReply;
+import io.moraine.proto.meta.v1.MetaRequest;
+import io.moraine.proto.meta.v1.ObjectRecord;
+import io.moraine.proto.meta.v1.ObjectReply;
+import io.moraine.proto.meta.v1.PartList;
+import io.moraine.proto.meta.v1.PartRecord;
+import io.moraine.proto.meta.v1.PartReply;
+import io.moraine.proto.meta.v1.PutObject;
+import io.moraine.proto.meta.v1.PutObjectReply;
+import io.moraine.proto.meta.v1.PutPart;
+import io.moraine.proto.meta.v1.Segments;
+import io.moraine.proto.meta.v1.UploadList;
+import io.moraine.proto.meta.v1.UploadRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The metadata state machine's pure core: {@link #apply} is a function of the store's prior state
+ * and one log entry; {@link #query} reads the store. No clock (times come from the entry), no
+ * randomness, no I/O beyond the store, no hash-ordered iteration reaching bytes.
+ *
+ * <p>Fault model: business failures are returned as {@link ApplyResult.Failed} and change nothing
+ * but the applied position. A thrown exception means corruption (unreadable record, store write
+ * failure): the caller (Ratis) must stop rather than let this peer diverge. Every apply commits
+ * exactly one atomic batch that includes the applied position, so replaying from the store's
+ * position after a crash applies each entry exactly once.
+ */
+public final class MetadataCore {
+
+  /** User name of the root account that {@code ensureRootAccount} creates. */
+  public static final String ROOT_USER_NAME = "root";
+
+  public static final int MAX_KEYS_LIMIT = 1000;
+  public static final int MAX_PART_NUMBER = 10000;
+
+  private static final HexFormat HEX = HexFormat.of();
+  private static final java.util.regex.Pattern MD5_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{32}");
+
+  private final StateStore store;
+
+  public MetadataCore(StateStore store) {
+    this.store = store;
+  }
+
+  public StateStore store() {
+    return store;
+  }
+
+  public AppliedPosition applied() {
+    return store.applied();
+  }
+
+  /** The canonical account id of a user name: deterministic, S3-style 64 hex characters. */
+  public static String accountIdFor(String userName) {
+    return HEX.formatHex(sha256(("moraine-account-v1:" + userName).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Applies one log entry (term unknown: pure tests). */
+  public ApplyResult apply(long logIndex, Command command) {
+    return apply(0, logIndex, command);
+  }
+
+  /**
+   * Applies the entry at {@code (term, logIndex)}. Entries at or below the store's applied index
+   * were applied before a restart (Ratis replays from its last snapshot, the store may be ahead):
+   * they are skipped, never applied twice.
+   */
+  public ApplyResult apply(long term, long logIndex, Command command) {
+    AppliedPosition prior = store.applied();
+    if (logIndex <= prior.index()) {
+      return new ApplyResult.Invalid("log index " + logIndex + " already applied (store at " + prior.index() + ")");
+    }
+    StoreBatch batch = new StoreBatch();
+    ApplyResult result = dispatch(logIndex, command, batch);
+    // A failure must leave no trace but the position.
+    store.commit(result instanceof ApplyResult.Ok ? batch : new StoreBatch(), new AppliedPosition(term, logIndex));
+    return result;
+  }
+
+  private ApplyResult dispatch(long logIndex, Command c, StoreBatch batch) {
+    MetaRequest r = c.request();
+    return switch (r.getBodyCase()) {
+      case ENSURE_ROOT_ACCOUNT -> ensureRootAccount(c, r.getEnsureRootAccount(), batch);
+      case CREATE_ACCOUNT -> createAccount(c, r.getCreateAccount(), batch);
+      case CREATE_BUCKET -> createBucket(c, r.getCreateBucket(), batch);
+      case DELETE_BUCKET -> deleteBucket(r.getDeleteBucket(), batch);
+      case PUT_OBJECT -> putObject(logIndex, c, r.getPutObject(), batch);
+      case DELETE_OBJECT -> deleteObject(r.getDeleteObject(), batch);
+      case CREATE_MULTIPART_UPLOAD -> createUpload(c, r.getCreateMultipartUpload(), batch);
+      case PUT_PART -> putPart(c, r.getPutPart(), batch);
+      case COMPLETE_MULTIPART_UPLOAD -> complete(logIndex, c, r.getCompleteMultipartUpload(), batch);
+      case ABORT_MULTIPART_UPLOAD -> abort(r.getAbortMultipartUpload(), batch);
+      default -> new ApplyResult.Invalid("not a command: " + r.getBodyCase());
+    };
+  }
+
+  /** Serves a read-only request from the current state. */
+  public ApplyResult query(MetaRequest r) {
+    return switch (r.getBodyCase()) {
+      case FIND_CREDENTIAL -> findCredential(r.getFindCredential().getAccessKeyId());
+      case GET_BUCKET -> {
+        BucketRecord b = read(Keys.bucket(r.getGetBucket().getBucket()), BucketRecord.parser());
+        yield b == null ? new ApplyResult.Failed(NO_SUCH_BUCKET, r.getGetBucket().getBucket()) : ok(reply().setBucket(b));
+      }
+      case LIST_BUCKETS -> listBuckets(r.getListBuckets().getOwnerAccountId());
+      case GET_OBJECT -> getObject(r.getGetObject().getBucket(), r.getGetObject().getKey());
+      case LIST_OBJECTS -> Listing.listObjects(this, r.getListObjects());
+      case LIST_PARTS -> listParts(r.getListParts().getBucket(), r.getListParts().getKey(), r.getListParts().getUploadId());
+      case LIST_MULTIPART_UPLOADS -> listUploads(r.getListMultipartUploads());
+      default -> new ApplyResult.Invalid("not a query: " + r.getBodyCase());
+    };
+  }
+
+  // ---- accounts -----------------------------------------------------------------------------
+
+  private ApplyResult ensureRootAccount(Command c, EnsureRootAccount cmd, StoreBatch batch) {
+    if (!validName(cmd.getAccessKeyId()) || cmd.getSecretKey().isEmpty()) {
+      return new ApplyResult.Invalid("root access key and secret must be non-empty");
+    }
+    String rootId = accountIdFor(ROOT_USER_NAME);
+    AccountRecord root = read(Keys.account(rootId), AccountRecord.parser());
+    AccessKeyRecord key = read(Keys.accessKey(cmd.getAccessKeyId()), AccessKeyRecord.parser());
+    if (key != null && !key.getAccountId().equals(rootId)) {
+      return new ApplyResult.Failed(ACCESS_KEY_ALREADY_EXISTS, cmd.getAccessKeyId() + " belongs to another account");
+    }
+    if (root == null) {
+      root = AccountRecord.newBuilder()
+          .setAccountId(rootId).setUserName(ROOT_USER_NAME).setCreatedMillis(c.leaderTimeMillis()).build();
+      batch.put(Keys.account(rootId), Records.encode(root));
+      batch.put(Keys.userName(ROOT_USER_NAME), Records.encode(root));
+    }
+    if (key == null || !key.getSecretKey().equals(cmd.getSecretKey())) {
+      // The configured root secret wins: operators rotate it through the environment.
+      batch.put(Keys.accessKey(cmd.getAccessKeyId()), Records.encode(AccessKeyRecord.newBuilder()
+          .setAccessKeyId(cmd.getAccessKeyId()).setSecretKey(cmd.getSecretKey()).setAccountId(rootId).build()));
+    }
+    return ok(reply().setAccount(root));
+  }
+
+  private ApplyResult createAccount(Command c, CreateAccount cmd, StoreBatch batch) {
+    if (!validName(cmd.getUserName()) || !validName(cmd.getAccessKeyId()) || cmd.getSecretKey().isEmpty()) {
+      return new ApplyResult.Invalid("user name, access key and secret must be non-empty, without NUL");
+    }
+    if (store.get(Keys.userName(cmd.getUserName())) != null) {
+      return new ApplyResult.Failed(USER_ALREADY_EXISTS, cmd.getUserName());
+    }
+    if (store.get(Keys.accessKey(cmd.getAccessKeyId())) != null) {
+      return new ApplyResult.Failed(ACCESS_KEY_ALREADY_EXISTS, cmd.getAccessKeyId());
+    }
+    String accountId = accountIdFor(cmd.getUserName());
+    AccountRecord account = AccountRecord.newBuilder()
+        .setAccountId(accountId).setUserName(cmd.getUserName()).setCreatedMillis(c.leaderTimeMillis()).build();
+    batch.put(Keys.account(accountId), Records.encode(account));
+    batch.put(Keys.userName(cmd.getUserName()), Records.encode(account));
+    batch.put(Keys.accessKey(cmd.getAccessKeyId()), Records.encode(AccessKeyRecord.newBuilder()
+        .setAccessKeyId(cmd.getAccessKeyId()).setSecretKey(cmd.getSecretKey()).setAccountId(accountId).build()));
+    return ok(reply().setAccount(account));
+  }
+
+  private ApplyResult findCredential(String accessKeyId) {
+    AccessKeyRecord key = read(Keys.accessKey(accessKeyId), AccessKeyRecord.parser());
+    if (key == null) {
+      return ok(reply().setCredential(CredentialReply.newBuilder().setFound(false)));
+    }
+    AccountRecord account = read(Keys.account(key.getAccountId()), AccountRecord.parser());
+    if (account == null) {
+      throw new IllegalStateException("access key " + accessKeyId + " names missing account " + key.getAccountId());
+    }
+    return ok(reply().setCredential(CredentialReply.newBuilder().setFound(true)
+        .setAccessKeyId(key.getAccessKeyId()).setSecretKey(key.getSecretKey())
+        .setAccountId(account.getAccountId()).setUserName(account.getUserName())));
+  }
+
+  // ---- buckets ------------------------------------------------------------------------------
+
+  private ApplyResult createBucket(Command c, CreateBucket cmd, StoreBatch batch) {
+    if (!validName(cmd.getBucket()) || !validName(cmd.getOwnerAccountId())) {
+      return new ApplyResult.Invalid("bucket and owner must be non-empty, without NUL");
+    }
+    BucketRecord existing = read(Keys.bucket(cmd.getBucket()), BucketRecord.parser());
+    if (existing != null) {
+      return existing.getOwnerAccountId().equals(cmd.getOwnerAccountId())
+          ? new ApplyResult.Failed(BUCKET_ALREADY_OWNED_BY_YOU, cmd.getBucket())
+          : new ApplyResult.Failed(BUCKET_ALREADY_EXISTS, cmd.getBucket());
+    }
+    int owned = countPrefix(Keys.ownerBucketPrefix(cmd.getOwnerAccountId()), c.maxBucketsPerAccount());
+    if (owned >= c.maxBucketsPerAccount()) {
+      return new ApplyResult.Failed(TOO_MANY_BUCKETS,
+          cmd.getOwnerAccountId() + " already owns " + owned + " buckets (limit " + c.maxBucketsPerAccount() + ")");
+    }
+    BucketRecord bucket = BucketRecord.newBuilder()
+        .setName(cmd.getBucket()).setOwnerAccountId(cmd.getOwnerAccountId())
+        .setRegion(cmd.getRegion()).setCreatedMillis(c.leaderTimeMillis()).build();
+    batch.put(Keys.bucket(cmd.getBucket()), Records.encode(bucket));
+    batch.put(Keys.ownerBucket(cmd.getOwnerAccountId(), cmd.getBucket()), Records.encode(EmptyReply.getDefaultInstance()));
+    return ok(reply().setBucket(bucket));
+  }
+
+  private ApplyResult deleteBucket(DeleteBucket cmd, StoreBatch batch) {
+    BucketRecord bucket = read(Keys.bucket(cmd.getBucket()), BucketRecord.parser());
+    if (bucket == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
+    }
+    if (countPrefix(Keys.objectPrefix(cmd.getBucket()), 1) > 0) {
+      return new ApplyResult.Failed(BUCKET_NOT_EMPTY, cmd.getBucket() + " has objects");
+    }
+    if (countPrefix(Keys.uploadBucketPrefix(cmd.getBucket()), 1) > 0) {
+      return new ApplyResult.Failed(BUCKET_NOT_EMPTY, cmd.getBucket() + " has multipart uploads in progress");
+    }
+    batch.delete(Keys.bucket(cmd.getBucket()));
+    batch.delete(Keys.ownerBucket(bucket.getOwnerAccountId(), cmd.getBucket()));
+    return ok(reply().setEmpty(EmptyReply.getDefaultInstance()));
+  }
+
+  private ApplyResult listBuckets(String ownerAccountId) {
+    byte[] prefix = Keys.ownerBucketPrefix(ownerAccountId);
+    BucketList.Builder list = BucketList.newBuilder();
+    try (StateStore.Cursor cur = store.cursor()) {
+      for (cur.seek(prefix); cur.valid() && Keys.startsWith(cur.key(), prefix); cur.next()) {
+        String name = new String(cur.key(), prefix.length, cur.key().length - prefix.length, StandardCharsets.UTF_8);
+        BucketRecord b = read(Keys.bucket(name), BucketRecord.parser());
+        if (b == null) {
+          throw new IllegalStateException("owner index names missing bucket " + name + " of " + ownerAccountId);
+        }
+        list.addBuckets(b);
+      }
+    }
+    return ok(reply().setBuckets(list));
+  }
+
+  // ---- objects ------------------------------------------------------------------------------
+
+  private ApplyResult putObject(long logIndex, Command c, PutObject cmd, StoreBatch batch) {
+    BucketRecord bucket = read(Keys.bucket(cmd.getBucket()), BucketRecord.parser());
+    if (bucket == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
+    }
+    ObjectRecord v = cmd.getVersion();
+    if (v.getKey().isEmpty()) {
+      return new ApplyResult.Invalid("empty object key");
+    }
+    byte[] key = Keys.object(cmd.getBucket(), v.getKey());
+    ObjectRecord current = read(key, ObjectRecord.parser());
+    if (current != null && isSameWrite(current, v)) {
+      // A retry of a put already applied (e.g. resent after every peer restarted and the retry
+      // cache was lost): reporting the current record as "replaced" would get its live data
+      // collected, so report it as committed with nothing replaced.
+      return ok(reply().setPutObject(PutObjectReply.newBuilder().setCommitted(current)));
+    }
+    ObjectRecord committed = v.toBuilder()
+        .setVersionId(v.getVersionId().isEmpty() ? "null" : v.getVersionId())
+        .setLastModifiedMillis(c.leaderTimeMillis())
+        .setCommitIndex(logIndex)
+        .setOwnerAccountId(bucket.getOwnerAccountId())
+        .build();
+    batch.put(key, Records.encode(committed));
+    PutObjectReply.Builder r = PutObjectReply.newBuilder().setCommitted(committed);
+    if (current != null) {
+      r.setReplaced(current);
+    }
+    return ok(reply().setPutObject(r));
+  }
+
+  /** The same data written twice: only possible for a retried command, since data ids are unique. */
+  private static boolean isSameWrite(ObjectRecord current, ObjectRecord incoming) {
+    return current.getLayout().hasSegments()
+        && current.getLayout().getSegments().getSegmentsCount() > 0
+        && current.getLayout().equals(incoming.getLayout())
+        && current.getEtag().equals(incoming.getEtag());
+  }
+
+  private ApplyResult deleteObject(DeleteObject cmd, StoreBatch batch) {
+    if (store.get(Keys.bucket(cmd.getBucket())) == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
+    }
+    byte[] key = Keys.object(cmd.getBucket(), cmd.getKey());
+    ObjectRecord current = read(key, ObjectRecord.parser());
+    ObjectReply.Builder r = ObjectReply.newBuilder();
+    if (current != null) {
+      batch.delete(key);
+      r.setObject(current);
+    }
+    return ok(reply().setObject(r));
+  }
+
+  private ApplyResult getObject(String bucket, String key) {
+    if (store.get(Keys.bucket(bucket)) == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, bucket);
+    }
+    ObjectRecord current = read(Keys.object(bucket, key), ObjectRecord.parser());
+    ObjectReply.Builder r = ObjectReply.newBuilder();
+    if (current != null) {
+      r.setObject(current);
+    }
+    return ok(reply().setObject(r));
+  }
+
+  // ---- multipart ----------------------------------------------------------------------------
+
+  private ApplyResult createUpload(Command c, CreateMultipartUpload cmd, StoreBatch batch) {
+    UploadRecord u = cmd.getUpload();
+    if (u.getKey().isEmpty() || !validName(u.getUploadId())) {
+      return new ApplyResult.Invalid("upload needs a key and an upload id without NUL");
+    }
+    if (store.get(Keys.bucket(cmd.getBucket())) == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
+    }
+    byte[] key = Keys.upload(cmd.getBucket(), u.getKey(), u.getUploadId());
+    UploadRecord existing = read(key, UploadRecord.parser());
+    if (existing != null) {
+      return ok(reply().setUpload(existing)); // a retried create: upload ids are caller-unique
+    }
+    UploadRecord stored = u.toBuilder().setInitiatedMillis(c.leaderTimeMillis()).build();
+    batch.put(key, Records.encode(stored));
+    return ok(reply().setUpload(stored));
+  }
+
+  private ApplyResult putPart(Command c, PutPart cmd, StoreBatch batch) {
+    PartRecord p = cmd.getPart();
+    if (p.getPartNumber() < 1 || p.getPartNumber() > MAX_PART_NUMBER) {
+      return new ApplyResult.Invalid("part number " + p.getPartNumber() + " outside 1.." + MAX_PART_NUMBER);
+    }
+    if (!MD5_HEX.matcher(p.getEtag()).matches()) {
+      return new ApplyResult.Invalid("part etag must be 32 hex digits (the part's md5), not " + p.getEtag());
+    }
+    if (p.getLayout().getKindCase() == LayoutRecord.KindCase.INLINE) {
+      return new ApplyResult.Invalid("a part's layout is always segments");
+    }
+    if (store.get(Keys.bucket(cmd.getBucket())) == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
+    }
+    if (store.get(Keys.upload(cmd.getBucket(), cmd.getKey(), cmd.getUploadId())) == null) {
+      return new ApplyResult.Failed(NO_SUCH_UPLOAD, cmd.getUploadId());
+    }
+    byte[] key = Keys.part(cmd.getBucket(), cmd.getKey(), cmd.getUploadId(), p.getPartNumber());
+    PartRecord existing = read(key, PartRecord.parser());
+    PartReply.Builder r = PartReply.newBuilder();
+    if (existing != null && existing.getLayout().equals(p.getLayout()) && existing.getEtag().equals(p.getEtag())) {
+      return ok(reply().setPart(r)); // a retried put of the same part: nothing to collect
+    }
+    batch.put(key, Records.encode(p.toBuilder().setLastModifiedMillis(c.leaderTimeMillis()).build()));
+    if (existing != null) {
+      r.setReplaced(existing);
+    }
+    return ok(reply().setPart(r));
+  }
+
+  private ApplyResult listParts(String bucket, String key, String uploadId) {
+    if (store.get(Keys.bucket(bucket)) == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, bucket);
+    }
+    if (store.get(Keys.upload(bucket, key, uploadId)) == null) {
+      return new ApplyResult.Failed(NO_SUCH_UPLOAD, uploadId);
+    }
+    return ok(reply().setParts(PartList.newBuilder().addAllParts(parts(bucket, key, uploadId))));
+  }
+
+  private List<PartRecord> parts(String bucket, String key, String uploadId) {
+    byte[] prefix = Keys.partPrefix(bucket, key, uploadId);
+    List<PartRecord> parts = new ArrayList<>();
+    try (StateStore.Cursor cur = store.cursor()) {
+      for (cur.seek(prefix); cur.valid() && Keys.startsWith(cur.key(), prefix); cur.next()) {
+        parts.add(Records.decode(cur.value(), PartRecord.parser()));
+      }
+    }
+    return parts;
+  }
+
+  private ApplyResult complete(long logIndex, Command c, CompleteMultipartUpload cmd, StoreBatch batch) {
+    BucketRecord bucket = read(Keys.bucket(cmd.getBucket()), BucketRecord.parser());
+    if (bucket == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
+    }
+    byte[] uploadKey = Keys.upload(cmd.getBucket(), cmd.getKey(), cmd.getUploadId());
+    UploadRecord upload = read(uploadKey, UploadRecord.parser());
+    if (upload == null) {
+      return new ApplyResult.Failed(NO_SUCH_UPLOAD, cmd.getUploadId());
+    }
+    List<CompletedPart> wanted = cmd.getPartsList();
+    if (wanted.isEmpty()) {
+      return new ApplyResult.Failed(INVALID_PART, "the part list is empty");
+    }
+    for (int i = 1; i < wanted.size(); i++) {
+      if (wanted.get(i).getPartNumber() <= wanted.get(i - 1).getPartNumber()) {
+        return new ApplyResult.Failed(INVALID_PART_ORDER, "part " + wanted.get(i).getPartNumber()
+            + " follows part " + wanted.get(i - 1).getPartNumber());
+      }
+    }
+    TreeMap<Integer, PartRecord> stored = new TreeMap<>();
+    for (PartRecord p : parts(cmd.getBucket(), cmd.getKey(), cmd.getUploadId())) {
+      stored.put(p.getPartNumber(), p);
+    }
+    List<PartRecord> used = new ArrayList<>(wanted.size());
+    for (CompletedPart w : wanted) {
+      PartRecord p = stored.get(w.getPartNumber());
+      if (p == null || !p.getEtag().equalsIgnoreCase(unquote(w.getEtag()))) {
+        return new ApplyResult.Failed(INVALID_PART, "part " + w.getPartNumber()
+            + (p == null ? " was not uploaded" : " has etag " + p.getEtag() + ", not " + w.getEtag()));
+      }
+      used.add(p);
+    }
+    for (int i = 0; i < used.size() - 1; i++) {
+      if (used.get(i).getSize() < cmd.getMinPartSizeBytes()) {
+        return new ApplyResult.Failed(ENTITY_TOO_SMALL, "part " + used.get(i).getPartNumber() + " has "
+            + used.get(i).getSize() + " bytes, below the minimum " + cmd.getMinPartSizeBytes());
+      }
+    }
+    MessageDigest md5 = md5();
+    Segments.Builder segments = Segments.newBuilder();
+    long size = 0;
+    for (PartRecord p : used) {
+      md5.update(HEX.parseHex(p.getEtag().toLowerCase(java.util.Locale.ROOT)));
+      if (!p.getLayout().hasSegments() && p.getLayout().getKindCase() != LayoutRecord.KindCase.KIND_NOT_SET) {
+        throw new IllegalStateException("part " + p.getPartNumber() + " of upload " + cmd.getUploadId()
+            + " has layout " + p.getLayout().getKindCase() + "; parts are always segments");
+      }
+      segments.addAllSegments(p.getLayout().getSegments().getSegmentsList());
+      size += p.getSize();
+    }
+    String etag = HEX.formatHex(md5.digest()) + "-" + used.size();
+    ObjectRecord committed = ObjectRecord.newBuilder()
+        .setKey(cmd.getKey())
+        .setVersionId("null")
+        .setSize(size)
+        .setEtag(etag)
+        .setLastModifiedMillis(c.leaderTimeMillis())
+        .setStorageClass(upload.getStorageClass())
+        .addAllHeaders(upload.getHeadersList())
+        .setPartCount(used.size())
+        .setLayout(LayoutRecord.newBuilder().setSegments(segments))
+        .setCommitIndex(logIndex)
+        .setOwnerAccountId(bucket.getOwnerAccountId())
+        .build();
+    byte[] objectKey = Keys.object(cmd.getBucket(), cmd.getKey());
+    ObjectRecord current = read(objectKey, ObjectRecord.parser());
+    batch.put(objectKey, Records.encode(committed));
+    batch.delete(uploadKey);
+    CompleteReply.Builder r = CompleteReply.newBuilder().setCommitted(committed);
+    if (current != null) {
+      r.setReplaced(current);
+    }
+    for (PartRecord p : stored.values()) {
+      batch.delete(Keys.part(cmd.getBucket(), cmd.getKey(), cmd.getUploadId(), p.getPartNumber()));
+      if (!used.contains(p)) {
+        r.addUnusedParts(p);
+      }
+    }
+    return ok(reply().setComplete(r));
+  }
+
+  private ApplyResult abort(AbortMultipartUpload cmd, StoreBatch batch) {
+    if (store.get(Keys.bucket(cmd.getBucket())) == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
+    }
+    byte[] uploadKey = Keys.upload(cmd.getBucket(), cmd.getKey(), cmd.getUploadId());
+    if (store.get(uploadKey) == null) {
+      return new ApplyResult.Failed(NO_SUCH_UPLOAD, cmd.getUploadId());
+    }
+    List<PartRecord> parts = parts(cmd.getBucket(), cmd.getKey(), cmd.getUploadId());
+    batch.delete(uploadKey);
+    for (PartRecord p : parts) {
+      batch.delete(Keys.part(cmd.getBucket(), cmd.getKey(), cmd.getUploadId(), p.getPartNumber()));
+    }
+    return ok(reply().setParts(PartList.newBuilder().addAllParts(parts)));
+  }
+
+  private ApplyResult listUploads(ListMultipartUploads q) {
+    if (store.get(Keys.bucket(q.getBucket())) == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, q.getBucket());
+    }
+    int max = q.getMaxUploads() <= 0 || q.getMaxUploads() > MAX_KEYS_LIMIT ? MAX_KEYS_LIMIT : q.getMaxUploads();
+    byte[] prefix = Keys.uploadKeyPrefix(q.getBucket(), q.getPrefix());
+    UploadList.Builder list = UploadList.newBuilder();
+    try (StateStore.Cursor cur = store.cursor()) {
+      for (cur.seek(prefix); cur.valid() && Keys.startsWith(cur.key(), prefix) && list.getUploadsCount() < max; cur.next()) {
+        list.addUploads(Records.decode(cur.value(), UploadRecord.parser()));
+      }
+    }
+    return ok(reply().setUploads(list));
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  <T> T read(byte[] key, Parser<T> parser) {
+    byte[] v = store.get(key);
+    return v == null ? null : Records.decode(v, parser);
+  }
+
+  /** Counts keys under {@code prefix}, stopping at {@code limit}. */
+  private int countPrefix(byte[] prefix, int limit) {
+    int n = 0;
+    try (StateStore.Cursor cur = store.cursor()) {
+      for (cur.seek(prefix); cur.valid() && Keys.startsWith(cur.key(), prefix) && n < limit; cur.next()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  static MetaReply.Builder reply() {
+    return MetaReply.newBuilder().setFormatVersion(ApplyResult.REPLY_FORMAT_VERSION);
+  }
+
+  static ApplyResult ok(MetaReply.Builder reply) {
+    return new ApplyResult.Ok(reply.build());
+  }
+
+  private static boolean validName(String s) {
+    return !s.isEmpty() && s.indexOf('\0') < 0;
+  }
+
+  private static String unquote(String etag) {
+    return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
+  }
+
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("JDK without MD5", e);
+    }
+  }
+
+  private static byte[] sha256(byte[] in) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(in);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("JDK without SHA-256", e);
+    }
+  }
+}
