@@ -10,6 +10,7 @@ import io.moraine.proto.storage.v1.DeleteShardRequest;
 import io.moraine.proto.storage.v1.HealthRequest;
 import io.moraine.proto.storage.v1.HealthResponse;
 import io.moraine.proto.storage.v1.ShardServiceGrpc;
+import io.moraine.placement.PlacementView;
 import io.moraine.storage.api.CorruptShardException;
 import io.moraine.storage.api.ShardClients;
 import io.moraine.storage.api.ShardId;
@@ -56,6 +57,16 @@ public final class GrpcShardClients implements ShardClients {
   public GrpcShardClients(Function<String, Optional<InetSocketAddress>> resolver, GrpcShardClientsConfig cfg) {
     this.resolver = resolver;
     this.config = cfg.validate();
+  }
+
+  /**
+   * A resolver over placement membership: the registered address of a node that is live, empty for
+   * unknown or down nodes (so calls to them fail at once instead of after a connect timeout).
+   */
+  public static Function<String, Optional<InetSocketAddress>> liveNodesOf(PlacementView view) {
+    return nodeId -> view.isLive(nodeId)
+        ? view.node(nodeId).map(n -> new InetSocketAddress(n.host(), n.grpcPort()))
+        : Optional.empty();
   }
 
   GrpcShardClientsConfig config() {
