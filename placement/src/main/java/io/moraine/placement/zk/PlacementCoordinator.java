@@ -106,7 +106,10 @@ public final class PlacementCoordinator implements Closeable {
   }
 
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
     closed = true;
     // Recipes before the client (which the caller closes), and stop recomputing first.
     executor.shutdown();

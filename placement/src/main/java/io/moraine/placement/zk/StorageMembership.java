@@ -8,6 +8,7 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -130,6 +131,11 @@ public final class StorageMembership implements Closeable {
     if (liveness != null) {
       PersistentNode live = liveness;
       liveness = null;
+      if (client.getState() != CuratorFrameworkState.STARTED) {
+        // The session ended with the client, and ZooKeeper deleted the ephemeral with it.
+        log.info("client of {} already closed; its liveness node went with the session", registeredId);
+        return;
+      }
       live.close();
       log.info("unregistered storage node {}", registeredId);
     }

@@ -180,7 +180,7 @@ public final class ZkPlacementView implements PlacementView, Closeable {
     if (placementGroup < 0 || placementGroup >= m.placementGroupCount()) {
       throw new IllegalArgumentException("placement group " + placementGroup + " out of 0.." + (m.placementGroupCount() - 1));
     }
-    Map<String, NodeInfo> byId = new ConcurrentHashMap<>();
+    Map<String, NodeInfo> byId = new java.util.HashMap<>();
     for (NodeInfo n : m.nodes()) {
       byId.put(n.nodeId(), n);
     }
