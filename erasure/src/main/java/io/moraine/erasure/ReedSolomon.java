@@ -107,34 +107,52 @@ public final class ReedSolomon {
    * shards' length (the rest of it zero).
    */
   public void reconstruct(byte[][] shards, boolean[] present, int offset, int length) {
+    reconstruct(shards, present, offset, length, false);
+  }
+
+  /**
+   * Like {@link #reconstruct} but rebuilds only the missing data shards (what a read needs); missing
+   * parity shards are left untouched and may be null.
+   */
+  public void reconstructData(byte[][] shards, boolean[] present, int offset, int length) {
+    reconstruct(shards, present, offset, length, true);
+  }
+
+  private void reconstruct(byte[][] shards, boolean[] present, int offset, int length, boolean dataOnly) {
     Objects.requireNonNull(present, "present");
     if (present.length != totalShards()) {
       throw new IllegalArgumentException("present.length=" + present.length + " but totalShards=" + totalShards());
     }
     int shardLength = checkShards(shards, present, offset, length);
-    BitSet presentSet = new BitSet(totalShards());
+    BitSet key = new BitSet(totalShards() + 1);
     for (int i = 0; i < present.length; i++) {
       if (present[i]) {
-        presentSet.set(i);
+        key.set(i);
       }
     }
-    int presentCount = presentSet.cardinality();
+    int presentCount = key.cardinality();
     if (presentCount < dataShards) {
       throw new IllegalArgumentException("too many missing shards: " + (totalShards() - presentCount)
           + " missing, at most " + parityShards + " can be rebuilt (k=" + dataShards + ", m=" + parityShards + ")");
     }
-    if (presentCount == totalShards()) {
-      return;
+    int wanted = totalShards();
+    if (dataOnly) {
+      wanted = dataShards;
+      key.set(totalShards());
     }
-    for (int i = 0; i < shards.length; i++) {
-      if (!present[i] && shards[i] == null) {
-        shards[i] = new byte[shardLength];
+    boolean anyWantedMissing = false;
+    for (int i = 0; i < wanted; i++) {
+      if (!present[i]) {
+        anyWantedMissing = true;
+        if (shards[i] == null) {
+          shards[i] = new byte[shardLength];
+        }
       }
     }
-    if (length == 0) {
+    if (!anyWantedMissing || length == 0) {
       return;
     }
-    Decoding decoding = decoding(presentSet);
+    Decoding decoding = decoding(key, wanted);
     byte[][] inputs = new byte[dataShards][];
     for (int i = 0; i < dataShards; i++) {
       inputs[i] = shards[decoding.inputShards()[i]];
@@ -146,21 +164,23 @@ public final class ReedSolomon {
     kernel.apply(decoding.coding(), inputs, offset, outputs, offset, length);
   }
 
-  private Decoding decoding(BitSet presentSet) {
-    Decoding cached = decodeCache.get(presentSet);
+  /** key: bits [0, n) = present shards, bit n = data only; wanted: rebuild missing shards below this index. */
+  private Decoding decoding(BitSet key, int wanted) {
+    Decoding cached = decodeCache.get(key);
     if (cached != null) {
       return cached;
     }
-    Decoding built = buildDecoding(presentSet);
+    Decoding built = buildDecoding(key, wanted);
     if (decodeCache.size() >= DECODE_CACHE_ENTRIES) {
       decodeCache.clear();
     }
-    decodeCache.put((BitSet) presentSet.clone(), built);
+    decodeCache.put((BitSet) key.clone(), built);
     return built;
   }
 
   /** Decodes from the first k present shards: their rows of the encoding matrix, inverted, give the data. */
-  private Decoding buildDecoding(BitSet presentSet) {
+  private Decoding buildDecoding(BitSet key, int wanted) {
+    BitSet presentSet = key.get(0, totalShards());
     int[] inputShards = new int[dataShards];
     byte[][] subMatrix = new byte[dataShards][];
     int shard = presentSet.nextSetBit(0);
@@ -170,11 +190,11 @@ public final class ReedSolomon {
       shard = presentSet.nextSetBit(shard + 1);
     }
     byte[][] decode = Matrix.invert(subMatrix);
-    int missingCount = totalShards() - presentSet.cardinality();
+    int missingCount = wanted - presentSet.get(0, wanted).cardinality();
     int[] missingShards = new int[missingCount];
     byte[][] rows = new byte[missingCount][];
     int next = 0;
-    for (int s = presentSet.nextClearBit(0); s < totalShards(); s = presentSet.nextClearBit(s + 1)) {
+    for (int s = presentSet.nextClearBit(0); s < wanted; s = presentSet.nextClearBit(s + 1)) {
       missingShards[next] = s;
       // A data shard's row is its row of the inverse; a parity shard's is its encoding row applied to the data.
       rows[next] = s < dataShards ? decode[s] : Matrix.multiply(new byte[][] {encodingMatrix[s]}, decode)[0];
