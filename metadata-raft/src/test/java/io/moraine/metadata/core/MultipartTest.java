@@ -1,0 +1,152 @@
+package io.moraine.metadata.core;
+
+import static io.moraine.metadata.api.MetadataError.ENTITY_TOO_SMALL;
+import static io.moraine.metadata.api.MetadataError.INVALID_PART;
+import static io.moraine.metadata.api.MetadataError.INVALID_PART_ORDER;
+import static io.moraine.metadata.api.MetadataError.NO_SUCH_BUCKET;
+import static io.moraine.metadata.api.MetadataError.NO_SUCH_UPLOAD;
+import static io.moraine.metadata.core.CoreHarness.complete;
+import static io.moraine.metadata.core.CoreHarness.createBucket;
+import static io.moraine.metadata.core.CoreHarness.createUpload;
+import static io.moraine.metadata.core.CoreHarness.put;
+import static io.moraine.metadata.core.CoreHarness.putPart;
+import static io.moraine.metadata.core.CoreHarness.segments;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moraine.metadata.api.MetadataError;
+import io.moraine.proto.meta.v1.AbortMultipartUpload;
+import io.moraine.proto.meta.v1.LayoutRecord;
+import io.moraine.proto.meta.v1.ListMultipartUploads;
+import io.moraine.proto.meta.v1.ListParts;
+import io.moraine.proto.meta.v1.MetaRequest;
+import io.moraine.proto.meta.v1.PartRecord;
+import io.moraine.proto.meta.v1.SegmentRecord;
+import io.moraine.proto.meta.v1.Segments;
+import io.moraine.proto.meta.v1.UploadRecord;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * CompleteMultipartUpload (S3 API reference: InvalidPart, InvalidPartOrder, EntityTooSmall,
+ * NoSuchUpload; ETag = md5 of the concatenated binary part md5s, "-" part count).
+ */
+class MultipartTest {
+  // md5("part-1"), md5("part-2"), md5("part-3")
+  static final String E1 = "78429f7462d636a84d9c922f495599c5";
+  static final String E2 = "bca7c72402361f2a3af235b051ce87f4";
+  static final String E3 = "6d063ffc152b9b78c048d4f25a3ff703";
+  static final long MIN = 5L << 20;
+
+  final CoreHarness h = new CoreHarness();
+
+  @BeforeEach
+  void upload() {
+    h.ok(createBucket("o", "bk"));
+    h.ok(createUpload("bk", "big", "u1"));
+    h.ok(putPart("bk", "big", "u1", 1, MIN, E1, segments("p1")));
+    h.ok(putPart("bk", "big", "u1", 2, MIN, E2, segments("p2")));
+    h.ok(putPart("bk", "big", "u1", 3, 7, E3, segments("p3")));
+  }
+
+  static Stream<Arguments> failures() {
+    return Stream.of(
+        Arguments.of("empty part list", complete("bk", "big", "u1", MIN), INVALID_PART),
+        Arguments.of("part never uploaded", complete("bk", "big", "u1", MIN, 1, E1, 4, E1), INVALID_PART),
+        Arguments.of("etag mismatch", complete("bk", "big", "u1", MIN, 1, E1, 2, E3), INVALID_PART),
+        Arguments.of("descending", complete("bk", "big", "u1", MIN, 2, E2, 1, E1), INVALID_PART_ORDER),
+        Arguments.of("duplicate", complete("bk", "big", "u1", MIN, 1, E1, 1, E1), INVALID_PART_ORDER),
+        Arguments.of("small non-last part", complete("bk", "big", "u1", MIN, 1, E1, 3, E3, 2, E2), INVALID_PART_ORDER),
+        Arguments.of("small middle part", complete("bk", "big", "u1", MIN + 1, 1, E1, 2, E2, 3, E3), ENTITY_TOO_SMALL),
+        Arguments.of("unknown upload", complete("bk", "big", "u2", MIN, 1, E1), NO_SUCH_UPLOAD),
+        Arguments.of("other key", complete("bk", "other", "u1", MIN, 1, E1), NO_SUCH_UPLOAD),
+        Arguments.of("unknown bucket", complete("nope", "big", "u1", MIN, 1, E1), NO_SUCH_BUCKET));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("failures")
+  void completeFailuresChangeNothing(String name, MetaRequest.Builder request, MetadataError expected) {
+    assertThat(h.error(request)).isEqualTo(expected);
+    assertThat(h.query(listParts()).getParts().getPartsCount()).isEqualTo(3);
+  }
+
+  @Test
+  void smallNonLastPartIsTooSmall() {
+    h.ok(createUpload("bk", "k2", "u2"));
+    h.ok(putPart("bk", "k2", "u2", 1, 7, E1, segments("q1")));
+    h.ok(putPart("bk", "k2", "u2", 2, MIN, E2, segments("q2")));
+    assertThat(h.error(complete("bk", "k2", "u2", MIN, 1, E1, 2, E2))).isEqualTo(ENTITY_TOO_SMALL);
+    // A single small part is fine: it is the last one.
+    h.ok(complete("bk", "k2", "u2", MIN, 1, E1));
+  }
+
+  @Test
+  void completeBuildsTheObjectWithTheS3MultipartEtag() {
+    var r = h.ok(complete("bk", "big", "u1", MIN, 1, "\"" + E1 + "\"", 2, E2.toUpperCase(), 3, E3)).getComplete();
+    var o = r.getCommitted();
+    assertThat(o.getEtag()).isEqualTo("5cc5d14cf6f197a202f6c885586d9ca7-3");
+    assertThat(o.getSize()).isEqualTo(2 * MIN + 7);
+    assertThat(o.getPartCount()).isEqualTo(3);
+    assertThat(o.getLastModifiedMillis()).isEqualTo(1000 * h.index);
+    assertThat(o.getLayout().getSegments().getSegmentsList()).extracting(SegmentRecord::getDataId).containsExactly("p1", "p2", "p3");
+    assertThat(r.getUnusedPartsList()).isEmpty();
+    assertThat(r.hasReplaced()).isFalse();
+    assertThat(h.queryError(listParts())).isEqualTo(NO_SUCH_UPLOAD);
+    assertThat(h.store.get(Keys.part("bk", "big", "u1", 1))).isNull();
+  }
+
+  @Test
+  void unusedPartsAreReturnedForCollectionAndTheOldVersionReplaced() {
+    var old = h.ok(put("bk", "big", "old")).getPutObject().getCommitted();
+    var r = h.ok(complete("bk", "big", "u1", MIN, 1, E1, 3, E3)).getComplete();
+    assertThat(r.getCommitted().getEtag()).isEqualTo("0ff7a618726d4c4e57f8491bdf3b0ccf-2");
+    assertThat(r.getUnusedPartsList()).extracting(PartRecord::getPartNumber).containsExactly(2);
+    assertThat(r.getReplaced()).isEqualTo(old);
+  }
+
+  @Test
+  void zeroBytePartHasNoSegments() {
+    h.ok(createUpload("bk", "empty", "u0"));
+    LayoutRecord none = LayoutRecord.newBuilder().setSegments(Segments.getDefaultInstance()).build();
+    h.ok(putPart("bk", "empty", "u0", 1, 0, "d41d8cd98f00b204e9800998ecf8427e", none));
+    var o = h.ok(complete("bk", "empty", "u0", MIN, 1, "d41d8cd98f00b204e9800998ecf8427e")).getComplete().getCommitted();
+    assertThat(o.getSize()).isZero();
+    assertThat(o.getLayout().hasSegments()).isTrue();
+    assertThat(o.getLayout().getSegments().getSegmentsCount()).isZero();
+  }
+
+  @Test
+  void reuploadingAPartReturnsTheOldOne() {
+    var r = h.ok(putPart("bk", "big", "u1", 2, MIN, E3, segments("p2b"))).getPart();
+    assertThat(r.getReplaced().getEtag()).isEqualTo(E2);
+    assertThat(h.error(putPart("bk", "big", "nope", 1, 1, E1, segments("x")))).isEqualTo(NO_SUCH_UPLOAD);
+    assertThat(h.apply(putPart("bk", "big", "u1", 10001, 1, E1, segments("x")))).isInstanceOf(ApplyResult.Invalid.class);
+    assertThat(h.apply(putPart("bk", "big", "u1", 1, 1, "not-hex", segments("x")))).isInstanceOf(ApplyResult.Invalid.class);
+  }
+
+  @Test
+  void abortReturnsPartsAndListingsFollow() {
+    h.ok(createUpload("bk", "a/x", "u9"));
+    h.ok(createUpload("bk", "big", "u0"));
+    var all = h.query(MetaRequest.newBuilder().setListMultipartUploads(ListMultipartUploads.newBuilder().setBucket("bk")))
+        .getUploads().getUploadsList();
+    assertThat(all).extracting(UploadRecord::getKey, UploadRecord::getUploadId)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("a/x", "u9"), org.assertj.core.groups.Tuple.tuple("big", "u0"),
+            org.assertj.core.groups.Tuple.tuple("big", "u1"));
+    var prefixed = h.query(MetaRequest.newBuilder().setListMultipartUploads(ListMultipartUploads.newBuilder().setBucket("bk").setPrefix("a/")))
+        .getUploads().getUploadsList();
+    assertThat(prefixed).extracting(UploadRecord::getUploadId).containsExactly("u9");
+    var parts = h.ok(MetaRequest.newBuilder().setAbortMultipartUpload(AbortMultipartUpload.newBuilder()
+        .setBucket("bk").setKey("big").setUploadId("u1"))).getParts().getPartsList();
+    assertThat(parts).extracting(PartRecord::getPartNumber).containsExactly(1, 2, 3);
+    assertThat(h.error(MetaRequest.newBuilder().setAbortMultipartUpload(AbortMultipartUpload.newBuilder()
+        .setBucket("bk").setKey("big").setUploadId("u1")))).isEqualTo(NO_SUCH_UPLOAD);
+  }
+
+  private static MetaRequest.Builder listParts() {
+    return MetaRequest.newBuilder().setListParts(ListParts.newBuilder().setBucket("bk").setKey("big").setUploadId("u1"));
+  }
+}
