@@ -1,0 +1,110 @@
+package io.moraine.gateway;
+
+import io.moraine.gateway.auth.Authenticator;
+import io.moraine.gateway.auth.CachingCredentialStore;
+import io.moraine.gateway.bucket.BucketAccess;
+import io.moraine.gateway.bucket.BucketApi;
+import io.moraine.gateway.data.BlobReader;
+import io.moraine.gateway.data.BlobWriter;
+import io.moraine.gateway.data.DataCollector;
+import io.moraine.gateway.data.ObjectData;
+import io.moraine.gateway.http.S3Handler;
+import io.moraine.gateway.list.ListApi;
+import io.moraine.gateway.multipart.MultipartApi;
+import io.moraine.gateway.object.ObjectApi;
+import io.moraine.metadata.api.Account;
+import io.moraine.metadata.api.Credential;
+import io.moraine.metadata.api.MetadataClient;
+import io.moraine.placement.PlacementView;
+import io.moraine.storage.api.ShardClients;
+import java.time.InstantSource;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.random.RandomGenerator;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Composition root of one S3 gateway: wires auth, the S3 features and the data path over the
+ * metadata client, the shard clients and the placement view it is given (it owns none of them),
+ * and serves HTTP with Jetty on virtual threads.
+ *
+ * <p>Fault model: stateless. Every acknowledged write is committed in metadata; a gateway crash
+ * loses only in-flight requests (their shards become garbage for the collector).
+ */
+public final class S3Gateway implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(S3Gateway.class);
+
+  private final GatewayConfig config;
+  private final MetadataClient metadata;
+  private final CachingCredentialStore credentials;
+  private final ExecutorService threads;
+  private final Server server;
+  private ServerConnector connector;
+
+  public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
+      InstantSource clock, RandomGenerator random) {
+    this.config = config.validate();
+    this.metadata = metadata;
+    Ids ids = new Ids(random);
+    this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.nodeId() + "-io-", 0).factory());
+    this.credentials = new CachingCredentialStore(metadata, clock, config.credentialCacheMillis());
+    Authenticator authenticator = new Authenticator(credentials, clock, config.region());
+    DataCollector collector = new DataCollector(shardClients, threads);
+    BlobWriter writer = new BlobWriter(shardClients, placement, ids, collector, threads, config.maxChunkSizeBytes(),
+        config.shardWriteTimeoutMillis());
+    BlobReader reader = new BlobReader(shardClients, placement, threads, config.shardReadTimeoutMillis());
+    ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes());
+    BucketAccess access = new BucketAccess(metadata);
+    S3Handler handler = new S3Handler(ids, authenticator, config.virtualHostDomains(),
+        new BucketApi(metadata, access, config.region()),
+        new ObjectApi(metadata, access, data, collector),
+        new ListApi(metadata, access),
+        new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes()));
+
+    QueuedThreadPool pool = new QueuedThreadPool();
+    pool.setName(config.nodeId() + "-http");
+    pool.setVirtualThreadsExecutor(
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.nodeId() + "-req-", 0).factory()));
+    this.server = new Server(pool);
+    HttpConfiguration http = new HttpConfiguration();
+    // S3 keys may hold any character, including encoded slashes, "..", and "//": no URI rewriting.
+    http.setUriCompliance(UriCompliance.UNSAFE);
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(true);
+    http.setRequestHeaderSize(16 * 1024);
+    this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(config.host());
+    connector.setPort(config.port());
+    server.addConnector(connector);
+    server.setHandler(handler);
+  }
+
+  /** Ensures the root account exists, then binds and serves. */
+  public void start() throws Exception {
+    Account root = metadata.ensureRootAccount(config.rootAccessKey(), config.rootSecretKey());
+    credentials.pinRoot(new Credential(config.rootAccessKey(), config.rootSecretKey(), root.accountId(), root.userName()));
+    server.start();
+    log.info("{} serving S3 on {}:{} (region {})", config.nodeId(), config.host(), port(), config.region());
+  }
+
+  /** The bound port (the ephemeral one when configured with 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      server.stop();
+    } finally {
+      threads.shutdown();
+    }
+  }
+}

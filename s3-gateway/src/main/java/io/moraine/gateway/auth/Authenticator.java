@@ -1,0 +1,245 @@
+package io.moraine.gateway.auth;
+
+import io.moraine.gateway.error.S3Error;
+import io.moraine.gateway.error.S3Exception;
+import io.moraine.metadata.api.Credential;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Verifies SigV4 (Authorization header or presigned query string) and tells how the body is
+ * protected. Fault model: every input is hostile; failures are the S3 errors a client expects
+ * (403 AccessDenied / SignatureDoesNotMatch / InvalidAccessKeyId / RequestTimeTooSkewed, 400 for
+ * malformed credentials), never an exception of another kind.
+ */
+public final class Authenticator {
+
+  /** An authenticated request: who signed it and how its body is protected. */
+  public record Principal(Credential credential, PayloadMode payload) {}
+
+  static final DateTimeFormatter AMZ_DATE =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final long MAX_SKEW_MILLIS = 15 * 60 * 1000L;
+  private static final long MAX_PRESIGN_SECONDS = 7 * 24 * 3600L;
+
+  private final CredentialStore credentials;
+  private final InstantSource clock;
+  private final String region;
+
+  public Authenticator(CredentialStore credentials, InstantSource clock, String region) {
+    this.credentials = credentials;
+    this.clock = clock;
+    this.region = region;
+  }
+
+  public Principal authenticate(SignedRequest req) {
+    if (req.queryParam("X-Amz-Algorithm").isPresent() || req.queryParam("X-Amz-Signature").isPresent()) {
+      return presigned(req);
+    }
+    Optional<String> authorization = req.header("authorization");
+    if (authorization.isEmpty()) {
+      throw fail(new S3Error.AccessDenied("Anonymous access is not allowed"));
+    }
+    String auth = authorization.get().strip();
+    if (!auth.startsWith(SigV4.ALGORITHM + " ")) {
+      throw fail(new S3Error.InvalidRequest(
+          "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."));
+    }
+    return header(req, auth.substring(SigV4.ALGORITHM.length() + 1));
+  }
+
+  private Principal header(SignedRequest req, String fields) {
+    Map<String, String> kv = new HashMap<>();
+    for (String part : fields.split(",")) {
+      String p = part.strip();
+      int eq = p.indexOf('=');
+      if (eq <= 0) {
+        throw fail(new S3Error.AuthorizationHeaderMalformed(null));
+      }
+      kv.put(p.substring(0, eq), p.substring(eq + 1).strip());
+    }
+    String credential = kv.get("Credential");
+    String signedHeaders = kv.get("SignedHeaders");
+    String signature = kv.get("Signature");
+    if (credential == null || signedHeaders == null || signature == null) {
+      throw fail(new S3Error.AuthorizationHeaderMalformed(null));
+    }
+    Scope scope = parseScope(credential, false);
+    String amzDate = req.header("x-amz-date").orElse(null);
+    Instant requestTime;
+    if (amzDate != null) {
+      requestTime = parseAmzDate(amzDate, false);
+    } else {
+      String date = req.header("date").orElseThrow(
+          () -> fail(new S3Error.AccessDenied("AWS authentication requires a valid Date or x-amz-date header")));
+      try {
+        requestTime = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      } catch (DateTimeParseException e) {
+        throw fail(new S3Error.AccessDenied("AWS authentication requires a valid Date or x-amz-date header"));
+      }
+      amzDate = AMZ_DATE.format(requestTime);
+    }
+    if (!amzDate.startsWith(scope.date())) {
+      throw fail(new S3Error.SignatureDoesNotMatch(null));
+    }
+    long skew = Math.abs(clock.millis() - requestTime.toEpochMilli());
+    if (skew > MAX_SKEW_MILLIS) {
+      throw fail(new S3Error.RequestTimeTooSkewed(null));
+    }
+    String contentSha = req.header("x-amz-content-sha256").orElseThrow(
+        () -> fail(new S3Error.InvalidRequest("Missing required header for this request: x-amz-content-sha256")));
+    PayloadMode mode = payloadMode(contentSha);
+    Credential cred = credentials.find(scope.accessKeyId()).orElseThrow(
+        () -> fail(new S3Error.InvalidAccessKeyId(null)));
+    List<String> signed = Arrays.asList(signedHeaders.split(";"));
+    byte[] key = SigV4.signingKey(cred.secretKey(), scope.date(), scope.region(), scope.service());
+    String canonicalQuery = SigV4.canonicalQuery(req.query(), null);
+    String canonicalHeaders = SigV4.canonicalHeaders(signed, req.headers());
+    if (!matches(req, key, amzDate, scope, canonicalQuery, canonicalHeaders, signed, contentSha, signature)) {
+      throw fail(new S3Error.SignatureDoesNotMatch(null));
+    }
+    if (contentSha.equals(SigV4.STREAMING_SIGNED) || contentSha.equals(SigV4.STREAMING_SIGNED_TRAILER)) {
+      mode = new PayloadMode.Streaming(new PayloadMode.ChunkSigning(key, amzDate, scope.toString(), signature),
+          contentSha.equals(SigV4.STREAMING_SIGNED_TRAILER));
+    }
+    return new Principal(cred, mode);
+  }
+
+  private Principal presigned(SignedRequest req) {
+    String algorithm = req.queryParam("X-Amz-Algorithm").orElse("");
+    if (!algorithm.equals(SigV4.ALGORITHM)) {
+      throw fail(new S3Error.AuthorizationQueryParametersError(
+          "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\""));
+    }
+    String credential = required(req, "X-Amz-Credential");
+    String amzDate = required(req, "X-Amz-Date");
+    String expiresText = required(req, "X-Amz-Expires");
+    String signedHeaders = required(req, "X-Amz-SignedHeaders");
+    String signature = required(req, "X-Amz-Signature");
+    Scope scope = parseScope(credential, true);
+    Instant requestTime = parseAmzDate(amzDate, true);
+    long expires;
+    try {
+      expires = Long.parseLong(expiresText);
+    } catch (NumberFormatException e) {
+      throw fail(new S3Error.AuthorizationQueryParametersError("X-Amz-Expires should be a number"));
+    }
+    if (expires < 1 || expires > MAX_PRESIGN_SECONDS) {
+      throw fail(new S3Error.AuthorizationQueryParametersError(
+          "X-Amz-Expires must be less than a week (in seconds) that is; the maximum expires is 604800 seconds"));
+    }
+    long now = clock.millis();
+    if (now > requestTime.toEpochMilli() + expires * 1000) {
+      throw fail(new S3Error.AccessDenied("Request has expired"));
+    }
+    if (requestTime.toEpochMilli() - now > MAX_SKEW_MILLIS) {
+      throw fail(new S3Error.AccessDenied("Request is not valid yet"));
+    }
+    Credential cred = credentials.find(scope.accessKeyId()).orElseThrow(
+        () -> fail(new S3Error.InvalidAccessKeyId(null)));
+    String payloadHash = req.queryParam("X-Amz-Content-Sha256").orElse(SigV4.UNSIGNED_PAYLOAD);
+    List<String> signed = Arrays.asList(signedHeaders.split(";"));
+    byte[] key = SigV4.signingKey(cred.secretKey(), scope.date(), scope.region(), scope.service());
+    String canonicalQuery = SigV4.canonicalQuery(req.query(), "X-Amz-Signature");
+    String canonicalHeaders = SigV4.canonicalHeaders(signed, req.headers());
+    if (!matches(req, key, amzDate, scope, canonicalQuery, canonicalHeaders, signed, payloadHash, signature)) {
+      throw fail(new S3Error.SignatureDoesNotMatch(null));
+    }
+    return new Principal(cred, new PayloadMode.Unsigned());
+  }
+
+  /**
+   * Checks the signature over the canonical URI SigV4 prescribes (decoded path encoded once),
+   * then over the path exactly as sent: some clients sign the form they sent, which differs when
+   * they escape characters SigV4 leaves alone.
+   */
+  private static boolean matches(SignedRequest req, byte[] key, String amzDate, Scope scope, String canonicalQuery,
+      String canonicalHeaders, List<String> signed, String payloadHash, String signature) {
+    List<String> uris = new ArrayList<>(2);
+    uris.add(SigV4.canonicalUri(req.decodedPath()));
+    if (!req.rawPath().equals(uris.get(0)) && !req.rawPath().isEmpty()) {
+      uris.add(req.rawPath());
+    }
+    for (String uri : uris) {
+      String canonical = SigV4.canonicalRequest(req.method(), uri, canonicalQuery, canonicalHeaders, signed, payloadHash);
+      String expected = SigV4.sign(key, SigV4.stringToSign(amzDate, scope.toString(), canonical));
+      if (SigV4.signaturesEqual(expected, signature)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static PayloadMode payloadMode(String contentSha) {
+    return switch (contentSha) {
+      case SigV4.UNSIGNED_PAYLOAD -> new PayloadMode.Unsigned();
+      case SigV4.STREAMING_SIGNED -> new PayloadMode.Streaming(null, false);
+      case SigV4.STREAMING_SIGNED_TRAILER -> new PayloadMode.Streaming(null, true);
+      case SigV4.STREAMING_UNSIGNED_TRAILER -> new PayloadMode.Streaming(null, true);
+      default -> {
+        if (contentSha.length() != 64 || !contentSha.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+          throw fail(new S3Error.InvalidArgument("x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
+              + "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, "
+              + "STREAMING-UNSIGNED-PAYLOAD-TRAILER or a valid sha256 value."));
+        }
+        yield new PayloadMode.Sha256(contentSha.toLowerCase(java.util.Locale.ROOT));
+      }
+    };
+  }
+
+  private record Scope(String accessKeyId, String date, String region, String service) {
+    @Override
+    public String toString() {
+      return date + '/' + region + '/' + service + "/aws4_request";
+    }
+  }
+
+  private Scope parseScope(String credential, boolean query) {
+    String[] parts = credential.split("/");
+    if (parts.length != 5 || !parts[4].equals("aws4_request") || parts[1].length() != 8) {
+      throw fail(query
+          ? new S3Error.AuthorizationQueryParametersError("Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".")
+          : new S3Error.AuthorizationHeaderMalformed("The authorization header is malformed; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"."));
+    }
+    if (!parts[3].equals("s3")) {
+      throw fail(query
+          ? new S3Error.AuthorizationQueryParametersError("Error parsing the X-Amz-Credential parameter; incorrect service \"" + parts[3] + "\". This endpoint belongs to \"s3\".")
+          : new S3Error.AuthorizationHeaderMalformed("The authorization header is malformed; incorrect service \"" + parts[3] + "\". This endpoint belongs to \"s3\"."));
+    }
+    if (!parts[2].equals(region)) {
+      throw fail(query
+          ? new S3Error.AuthorizationQueryParametersError("Error parsing the X-Amz-Credential parameter; the region '" + parts[2] + "' is wrong; expecting '" + region + "'")
+          : new S3Error.AuthorizationHeaderMalformed("The authorization header is malformed; the region '" + parts[2] + "' is wrong; expecting '" + region + "'"));
+    }
+    return new Scope(parts[0], parts[1], parts[2], parts[3]);
+  }
+
+  private static Instant parseAmzDate(String amzDate, boolean query) {
+    try {
+      return ZonedDateTime.parse(amzDate, AMZ_DATE).toInstant();
+    } catch (DateTimeParseException e) {
+      throw fail(query
+          ? new S3Error.AuthorizationQueryParametersError("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
+          : new S3Error.AccessDenied("AWS authentication requires a valid Date or x-amz-date header"));
+    }
+  }
+
+  private static String required(SignedRequest req, String name) {
+    return req.queryParam(name).orElseThrow(() -> fail(new S3Error.AuthorizationQueryParametersError(
+        "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.")));
+  }
+
+  private static S3Exception fail(S3Error error) {
+    return new S3Exception(error);
+  }
+}

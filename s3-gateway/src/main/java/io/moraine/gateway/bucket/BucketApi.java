@@ -1,0 +1,69 @@
+package io.moraine.gateway.bucket;
+
+import io.moraine.gateway.error.S3Error;
+import io.moraine.gateway.error.S3Exception;
+import io.moraine.gateway.http.Bodies;
+import io.moraine.gateway.http.S3Request;
+import io.moraine.gateway.http.S3Response;
+import io.moraine.gateway.xml.S3Xml;
+import io.moraine.gateway.xml.S3XmlRequests;
+import io.moraine.metadata.api.Bucket;
+import io.moraine.metadata.api.MetadataClient;
+import java.io.IOException;
+import java.util.Optional;
+
+/** CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation and ListBuckets. */
+public final class BucketApi {
+  private static final int MAX_CONFIGURATION_BYTES = 64 * 1024;
+
+  private final MetadataClient metadata;
+  private final BucketAccess access;
+  private final String region;
+
+  public BucketApi(MetadataClient metadata, BucketAccess access, String region) {
+    this.metadata = metadata;
+    this.access = access;
+    this.region = region;
+  }
+
+  public void listBuckets(S3Request r, S3Response out) throws IOException {
+    var buckets = metadata.listBuckets(r.accountId()).stream()
+        .map(b -> new S3Xml.BucketEntry(b.name(), b.createdMillis()))
+        .toList();
+    out.xml(200, S3Xml.render(new S3Xml.ListAllMyBucketsResult(owner(r), buckets)));
+  }
+
+  public void create(S3Request r, S3Response out, String bucket) throws IOException {
+    BucketNames.check(bucket);
+    byte[] body = Bodies.readSmall(r, MAX_CONFIGURATION_BYTES);
+    Optional<String> location = S3XmlRequests.parseCreateBucketConfiguration(body);
+    if (location.isPresent() && !location.get().isEmpty() && !location.get().equals(region)) {
+      throw new S3Exception(new S3Error.IllegalLocationConstraint(
+          "The " + location.get() + " location constraint is incompatible for the region specific endpoint this request was sent to."));
+    }
+    metadata.createBucket(r.accountId(), bucket, region);
+    out.header("Location", "/" + bucket).empty(200);
+  }
+
+  public void head(S3Request r, S3Response out, String bucket) throws IOException {
+    Bucket b = access.requireOwned(bucket, r.accountId());
+    out.header("x-amz-bucket-region", b.region()).empty(200);
+  }
+
+  public void delete(S3Request r, S3Response out, String bucket) throws IOException {
+    access.requireOwned(bucket, r.accountId());
+    metadata.deleteBucket(bucket);
+    out.empty(204);
+  }
+
+  public void location(S3Request r, S3Response out, String bucket) throws IOException {
+    Bucket b = access.requireOwned(bucket, r.accountId());
+    // S3 answers an empty LocationConstraint for us-east-1, the region's legacy name.
+    String constraint = "us-east-1".equals(b.region()) ? "" : b.region();
+    out.xml(200, S3Xml.renderLocation(constraint));
+  }
+
+  static S3Xml.Owner owner(S3Request r) {
+    return new S3Xml.Owner(r.accountId(), r.principal().credential().userName());
+  }
+}

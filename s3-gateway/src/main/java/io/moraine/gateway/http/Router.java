@@ -1,0 +1,105 @@
+package io.moraine.gateway.http;
+
+import io.moraine.gateway.error.S3Error;
+import io.moraine.gateway.error.S3Exception;
+import java.util.List;
+
+/** Parses a request into its one {@link S3Operation}, from method, addressing and query. */
+public final class Router {
+
+  private Router() {}
+
+  /** Sub-resources S3 has that are not implemented yet: answered 501, never mistaken for a listing. */
+  private static final List<String> UNSUPPORTED_SUBRESOURCES = List.of(
+      "acl", "policy", "policyStatus", "versioning", "versions", "lifecycle", "cors", "website", "tagging",
+      "notification", "replication", "logging", "encryption", "requestPayment", "accelerate", "object-lock",
+      "legal-hold", "retention", "restore", "select", "torrent", "attributes", "ownershipControls",
+      "publicAccessBlock", "analytics", "inventory", "metrics", "intelligent-tiering", "renameObject");
+
+  public static S3Operation route(S3Request r) {
+    for (String sub : UNSUPPORTED_SUBRESOURCES) {
+      if (r.hasQuery(sub)) {
+        return new S3Operation.Unsupported("?" + sub);
+      }
+    }
+    String method = r.method();
+    String bucket = r.bucket();
+    String key = r.key();
+    if (bucket == null) {
+      return switch (method) {
+        case "GET" -> new S3Operation.ListBuckets();
+        default -> throw notAllowed();
+      };
+    }
+    if (key == null) {
+      return switch (method) {
+        case "PUT" -> new S3Operation.CreateBucket(bucket);
+        case "HEAD" -> new S3Operation.HeadBucket(bucket);
+        case "DELETE" -> new S3Operation.DeleteBucket(bucket);
+        case "GET" -> {
+          if (r.hasQuery("location")) {
+            yield new S3Operation.GetBucketLocation(bucket);
+          }
+          if (r.hasQuery("uploads")) {
+            yield new S3Operation.ListMultipartUploads(bucket);
+          }
+          yield r.query("list-type").map(String::strip).orElse("1").equals("2")
+              ? new S3Operation.ListObjectsV2(bucket) : new S3Operation.ListObjectsV1(bucket);
+        }
+        case "POST" -> {
+          if (r.hasQuery("delete")) {
+            yield new S3Operation.DeleteObjects(bucket);
+          }
+          throw notAllowed();
+        }
+        default -> throw notAllowed();
+      };
+    }
+    String uploadId = r.query("uploadId").orElse(null);
+    return switch (method) {
+      case "PUT" -> {
+        boolean copy = r.header("x-amz-copy-source").isPresent();
+        if (uploadId != null || r.hasQuery("partNumber")) {
+          if (copy) {
+            yield new S3Operation.Unsupported("UploadPartCopy");
+          }
+          if (uploadId == null) {
+            throw new S3Exception(new S3Error.InvalidArgument("partNumber requires uploadId"));
+          }
+          int part = r.intQuery("partNumber").orElseThrow(
+              () -> new S3Exception(new S3Error.InvalidArgument("uploadId requires partNumber")));
+          if (part < 1 || part > 10000) {
+            throw new S3Exception(new S3Error.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive"));
+          }
+          yield new S3Operation.UploadPart(bucket, key, uploadId, part);
+        }
+        yield copy ? new S3Operation.Unsupported("CopyObject") : new S3Operation.PutObject(bucket, key);
+      }
+      case "GET" -> {
+        if (uploadId != null) {
+          yield new S3Operation.ListParts(bucket, key, uploadId);
+        }
+        yield r.hasQuery("partNumber") ? new S3Operation.Unsupported("GetObject partNumber")
+            : new S3Operation.GetObject(bucket, key);
+      }
+      case "HEAD" -> r.hasQuery("partNumber") ? new S3Operation.Unsupported("HeadObject partNumber")
+          : new S3Operation.HeadObject(bucket, key);
+      case "DELETE" -> uploadId != null ? new S3Operation.AbortMultipartUpload(bucket, key, uploadId)
+          : new S3Operation.DeleteObject(bucket, key);
+      case "POST" -> {
+        if (r.hasQuery("uploads")) {
+          yield new S3Operation.CreateMultipartUpload(bucket, key);
+        }
+        if (uploadId != null) {
+          yield new S3Operation.CompleteMultipartUpload(bucket, key, uploadId);
+        }
+        throw notAllowed();
+      }
+      default -> throw notAllowed();
+    };
+  }
+
+  private static S3Exception notAllowed() {
+    return new S3Exception(new S3Error.MethodNotAllowed(null));
+  }
+}

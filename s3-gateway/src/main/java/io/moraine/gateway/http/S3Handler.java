@@ -1,0 +1,195 @@
+package io.moraine.gateway.http;
+
+import io.moraine.gateway.Ids;
+import io.moraine.gateway.auth.Authenticator;
+import io.moraine.gateway.auth.AwsUris;
+import io.moraine.gateway.auth.SignedRequest;
+import io.moraine.gateway.bucket.BucketApi;
+import io.moraine.gateway.error.S3Error;
+import io.moraine.gateway.error.S3Errors;
+import io.moraine.gateway.error.S3Exception;
+import io.moraine.gateway.list.ListApi;
+import io.moraine.gateway.multipart.MultipartApi;
+import io.moraine.gateway.object.ObjectApi;
+import io.moraine.gateway.xml.S3Xml;
+import io.moraine.metadata.api.MetadataException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's one Jetty handler: addressing, authentication, routing to one {@link S3Operation},
+ * the dispatch switch, and the error boundary. Runs on a virtual thread per request (blocking
+ * handler), so features are written as plain blocking code.
+ *
+ * <p>Error boundary: an {@link S3Exception} or {@link MetadataException} becomes S3 error XML;
+ * anything else is logged with the request id and answered 500 InternalError without details.
+ * Once response bytes are on the wire the only honest signal left is aborting the connection.
+ */
+public final class S3Handler extends Handler.Abstract {
+  private static final Logger log = LoggerFactory.getLogger(S3Handler.class);
+
+  private final Ids ids;
+  private final Authenticator authenticator;
+  private final List<String> virtualHostDomains;
+  private final BucketApi buckets;
+  private final ObjectApi objects;
+  private final ListApi lists;
+  private final MultipartApi multipart;
+
+  public S3Handler(Ids ids, Authenticator authenticator, List<String> virtualHostDomains, BucketApi buckets,
+      ObjectApi objects, ListApi lists, MultipartApi multipart) {
+    super(InvocationType.BLOCKING);
+    this.ids = ids;
+    this.authenticator = authenticator;
+    this.virtualHostDomains = List.copyOf(virtualHostDomains);
+    this.buckets = buckets;
+    this.objects = objects;
+    this.lists = lists;
+    this.multipart = multipart;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    String requestId = ids.requestId();
+    response.getHeaders().put("x-amz-request-id", requestId);
+    response.getHeaders().put("x-amz-id-2", ids.hostId());
+    response.getHeaders().put("Server", "Moraine");
+    boolean head = request.getMethod().equals("HEAD");
+    S3Response out = new S3Response(response, head);
+    String resource = "/";
+    try {
+      S3Request r = parse(request, requestId);
+      resource = r.resource();
+      r.authenticated(authenticator.authenticate(r.signed()));
+      S3Operation op = Router.route(r);
+      dispatch(op, r, out, head);
+      out.finish();
+      callback.succeeded();
+    } catch (S3Exception e) {
+      fail(request, out, callback, e.error(), resource, requestId, null);
+    } catch (MetadataException e) {
+      fail(request, out, callback, S3Errors.fromMetadata(e.error(), e.getMessage()), resource, requestId, null);
+    } catch (Throwable t) {
+      fail(request, out, callback, new S3Error.InternalError(null), resource, requestId, t);
+    }
+    return true;
+  }
+
+  private void dispatch(S3Operation op, S3Request r, S3Response out, boolean head) throws Exception {
+    switch (op) {
+      case S3Operation.ListBuckets o -> buckets.listBuckets(r, out);
+      case S3Operation.CreateBucket o -> buckets.create(r, out, o.bucket());
+      case S3Operation.HeadBucket o -> buckets.head(r, out, o.bucket());
+      case S3Operation.DeleteBucket o -> buckets.delete(r, out, o.bucket());
+      case S3Operation.GetBucketLocation o -> buckets.location(r, out, o.bucket());
+      case S3Operation.ListObjectsV1 o -> lists.listV1(r, out, o.bucket());
+      case S3Operation.ListObjectsV2 o -> lists.listV2(r, out, o.bucket());
+      case S3Operation.ListMultipartUploads o -> multipart.listUploads(r, out, o.bucket());
+      case S3Operation.DeleteObjects o -> objects.deleteObjects(r, out, o.bucket());
+      case S3Operation.PutObject o -> objects.put(r, out, o.bucket(), o.key());
+      case S3Operation.GetObject o -> objects.get(r, out, o.bucket(), o.key(), false);
+      case S3Operation.HeadObject o -> objects.get(r, out, o.bucket(), o.key(), true);
+      case S3Operation.DeleteObject o -> objects.delete(r, out, o.bucket(), o.key());
+      case S3Operation.CreateMultipartUpload o -> multipart.create(r, out, o.bucket(), o.key());
+      case S3Operation.UploadPart o -> multipart.uploadPart(r, out, o.bucket(), o.key(), o.uploadId(), o.partNumber());
+      case S3Operation.CompleteMultipartUpload o -> multipart.complete(r, out, o.bucket(), o.key(), o.uploadId());
+      case S3Operation.AbortMultipartUpload o -> multipart.abort(r, out, o.bucket(), o.key(), o.uploadId());
+      case S3Operation.ListParts o -> multipart.listParts(r, out, o.bucket(), o.key(), o.uploadId());
+      case S3Operation.Unsupported o -> throw new S3Exception(new S3Error.NotImplemented(o.what() + " is not implemented"));
+    }
+  }
+
+  private S3Request parse(Request request, String requestId) {
+    String rawPath = request.getHttpURI().getPath();
+    if (rawPath == null || rawPath.isEmpty()) {
+      rawPath = "/";
+    }
+    String rawQuery = request.getHttpURI().getQuery();
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (HttpField f : request.getHeaders()) {
+      headers.computeIfAbsent(f.getLowerCaseName(), n -> new ArrayList<>(1)).add(f.getValue());
+    }
+    String decodedPath = S3Request.decodePath(rawPath);
+    SignedRequest signed = new SignedRequest(request.getMethod(), rawPath, decodedPath, AwsUris.parseQuery(rawQuery),
+        headers);
+    String host = signed.header("host").orElse("");
+    String bucket = virtualHostBucket(host);
+    String key = null;
+    String path = decodedPath.startsWith("/") ? decodedPath.substring(1) : decodedPath;
+    if (bucket == null) {
+      int slash = path.indexOf('/');
+      if (slash < 0) {
+        bucket = path.isEmpty() ? null : path;
+      } else {
+        bucket = path.substring(0, slash);
+        key = path.substring(slash + 1);
+      }
+    } else {
+      key = path;
+    }
+    if (key != null && key.isEmpty()) {
+      key = null;
+    }
+    InputStream body = Content.Source.asInputStream(request);
+    return new S3Request(signed, bucket, key, body, requestId);
+  }
+
+  /** The bucket of a virtual-hosted-style Host ({@code bucket.domain[:port]}), or null for path-style. */
+  private String virtualHostBucket(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.startsWith("[")) {
+      return null;
+    }
+    int colon = h.lastIndexOf(':');
+    if (colon >= 0) {
+      h = h.substring(0, colon);
+    }
+    for (String domain : virtualHostDomains) {
+      if (h.endsWith("." + domain) && h.length() > domain.length() + 1) {
+        return h.substring(0, h.length() - domain.length() - 1);
+      }
+    }
+    return null;
+  }
+
+  private void fail(Request request, S3Response out, Callback callback, S3Error error, String resource,
+      String requestId, Throwable unexpected) {
+    S3Errors.Described d = S3Errors.describe(error);
+    if (unexpected != null) {
+      log.error("request {} {} {} failed unexpectedly", requestId, request.getMethod(), resource, unexpected);
+    } else if (d.httpStatus() >= 500) {
+      log.warn("request {} {} {} answered {} {}", requestId, request.getMethod(), resource, d.httpStatus(), d.code());
+    }
+    if (!out.reset()) {
+      // Headers (and maybe part of the body) are gone: the client must see a broken response.
+      callback.failed(unexpected != null ? unexpected : new S3Exception(error));
+      return;
+    }
+    try {
+      Response response = outResponse(out);
+      response.getHeaders().put("x-amz-request-id", requestId);
+      response.getHeaders().put("x-amz-id-2", ids.hostId());
+      response.getHeaders().put("Server", "Moraine");
+      out.xml(d.httpStatus(), S3Xml.render(new S3Xml.ErrorDoc(d.code(), d.message(), resource, requestId)));
+      callback.succeeded();
+    } catch (Throwable t) {
+      callback.failed(t);
+    }
+  }
+
+  private static Response outResponse(S3Response out) {
+    return out.jetty();
+  }
+}

@@ -1,0 +1,38 @@
+package io.moraine.gateway.http;
+
+/**
+ * Every request, parsed once into exactly one operation ({@link Router}) and dispatched by one
+ * exhaustive switch ({@link S3Handler}). Query-string details each feature reads itself from the
+ * request; the record carries what identifies the operation.
+ */
+public sealed interface S3Operation {
+
+  // ---- service ------------------------------------------------------------------------------
+  record ListBuckets() implements S3Operation {}
+
+  // ---- buckets ------------------------------------------------------------------------------
+  record CreateBucket(String bucket) implements S3Operation {}
+  record HeadBucket(String bucket) implements S3Operation {}
+  record DeleteBucket(String bucket) implements S3Operation {}
+  record GetBucketLocation(String bucket) implements S3Operation {}
+  record ListObjectsV1(String bucket) implements S3Operation {}
+  record ListObjectsV2(String bucket) implements S3Operation {}
+  record ListMultipartUploads(String bucket) implements S3Operation {}
+  record DeleteObjects(String bucket) implements S3Operation {}
+
+  // ---- objects ------------------------------------------------------------------------------
+  record PutObject(String bucket, String key) implements S3Operation {}
+  record GetObject(String bucket, String key) implements S3Operation {}
+  record HeadObject(String bucket, String key) implements S3Operation {}
+  record DeleteObject(String bucket, String key) implements S3Operation {}
+
+  // ---- multipart ----------------------------------------------------------------------------
+  record CreateMultipartUpload(String bucket, String key) implements S3Operation {}
+  record UploadPart(String bucket, String key, String uploadId, int partNumber) implements S3Operation {}
+  record CompleteMultipartUpload(String bucket, String key, String uploadId) implements S3Operation {}
+  record AbortMultipartUpload(String bucket, String key, String uploadId) implements S3Operation {}
+  record ListParts(String bucket, String key, String uploadId) implements S3Operation {}
+
+  /** A valid S3 request this gateway does not implement yet (501 NotImplemented). */
+  record Unsupported(String what) implements S3Operation {}
+}

@@ -1,0 +1,118 @@
+package io.moraine.gateway.http;
+
+import io.moraine.gateway.auth.Authenticator;
+import io.moraine.gateway.auth.AwsUris;
+import io.moraine.gateway.auth.SignedRequest;
+import io.moraine.gateway.error.S3Error;
+import io.moraine.gateway.error.S3Exception;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * One request as the S3 features see it: addressing resolved (bucket, key), query and headers
+ * decoded, the authenticated principal, and the raw body stream. Knows nothing of Jetty.
+ */
+public final class S3Request {
+  private final SignedRequest signed;
+  private final String bucket;
+  private final String key;
+  private final InputStream body;
+  private final String requestId;
+  private Authenticator.Principal principal;
+
+  public S3Request(SignedRequest signed, String bucket, String key, InputStream body, String requestId) {
+    this.signed = signed;
+    this.bucket = bucket;
+    this.key = key;
+    this.body = body;
+    this.requestId = requestId;
+  }
+
+  public String method() {
+    return signed.method();
+  }
+
+  /** The bucket addressed (path- or virtual-hosted-style), or null for the service. */
+  public String bucket() {
+    return bucket;
+  }
+
+  /** The object key, or null for bucket- and service-level requests. */
+  public String key() {
+    return key;
+  }
+
+  public SignedRequest signed() {
+    return signed;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  public Optional<String> header(String lowerCaseName) {
+    return signed.header(lowerCaseName);
+  }
+
+  public Optional<String> query(String name) {
+    return signed.queryParam(name);
+  }
+
+  public boolean hasQuery(String name) {
+    return signed.queryParam(name).isPresent();
+  }
+
+  public InputStream body() {
+    return body;
+  }
+
+  void authenticated(Authenticator.Principal p) {
+    this.principal = p;
+  }
+
+  public Authenticator.Principal principal() {
+    if (principal == null) {
+      throw new IllegalStateException("request " + requestId + " used before authentication");
+    }
+    return principal;
+  }
+
+  public String accountId() {
+    return principal().credential().accountId();
+  }
+
+  /** The S3 "Resource" of error bodies: the path of the bucket or object. */
+  public String resource() {
+    if (bucket == null) {
+      return "/";
+    }
+    return key == null ? "/" + bucket : "/" + bucket + "/" + key;
+  }
+
+  /** An integer query parameter, InvalidArgument if not a number. */
+  public Optional<Integer> intQuery(String name) {
+    Optional<String> v = query(name);
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Integer.parseInt(v.get().strip()));
+    } catch (NumberFormatException e) {
+      throw new S3Exception(new S3Error.InvalidArgument("Provided " + name + " not an integer or within integer range"));
+    }
+  }
+
+  /** Reads a small body (XML documents) fully, refusing more than {@code maxBytes}. */
+  public byte[] readSmallBody(int maxBytes) throws IOException {
+    byte[] data = body.readNBytes(maxBytes + 1);
+    if (data.length > maxBytes) {
+      throw new S3Exception(new S3Error.MalformedXML("The XML you provided was larger than the maximum allowed"));
+    }
+    return data;
+  }
+
+  static String decodePath(String rawPath) {
+    return AwsUris.decode(rawPath, false);
+  }
+}

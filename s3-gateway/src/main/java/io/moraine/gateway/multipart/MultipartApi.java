@@ -1,0 +1,167 @@
+package io.moraine.gateway.multipart;
+
+import io.moraine.gateway.Ids;
+import io.moraine.gateway.auth.AwsUris;
+import io.moraine.gateway.auth.VerifiedBody;
+import io.moraine.gateway.bucket.BucketAccess;
+import io.moraine.gateway.data.DataCollector;
+import io.moraine.gateway.data.ErasureProfile;
+import io.moraine.gateway.data.ObjectData;
+import io.moraine.gateway.error.S3Error;
+import io.moraine.gateway.error.S3Exception;
+import io.moraine.gateway.http.Bodies;
+import io.moraine.gateway.http.S3Request;
+import io.moraine.gateway.http.S3Response;
+import io.moraine.gateway.object.ObjectApi;
+import io.moraine.gateway.object.ObjectHeaders;
+import io.moraine.gateway.xml.S3Xml;
+import io.moraine.gateway.xml.S3XmlRequests;
+import io.moraine.metadata.api.CompleteResult;
+import io.moraine.metadata.api.CompletedPart;
+import io.moraine.metadata.api.MetadataClient;
+import io.moraine.metadata.api.MetadataException;
+import io.moraine.metadata.api.MultipartUpload;
+import io.moraine.metadata.api.PartRecord;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Multipart uploads: Create, UploadPart, Complete, Abort, ListParts, ListMultipartUploads. Parts
+ * are stored like PUT bodies (always as segments, never inline, so Complete only concatenates
+ * segment lists); the ETag arithmetic and part checks are the metadata tier's.
+ */
+public final class MultipartApi {
+  private static final int MAX_COMPLETE_BODY_BYTES = 4 * 1024 * 1024;
+  private static final int MAX_UPLOADS = 1000;
+
+  private final MetadataClient metadata;
+  private final BucketAccess access;
+  private final ObjectData data;
+  private final DataCollector collector;
+  private final Ids ids;
+  private final long minPartSizeBytes;
+
+  public MultipartApi(MetadataClient metadata, BucketAccess access, ObjectData data, DataCollector collector, Ids ids,
+      long minPartSizeBytes) {
+    this.metadata = metadata;
+    this.access = access;
+    this.data = data;
+    this.collector = collector;
+    this.ids = ids;
+    this.minPartSizeBytes = minPartSizeBytes;
+  }
+
+  public void create(S3Request r, S3Response out, String bucket, String key) throws IOException {
+    ObjectHeaders.checkKey(key);
+    access.requireOwned(bucket, r.accountId());
+    MultipartUpload upload = new MultipartUpload(key, ids.uploadId(), 0, ObjectHeaders.storageClass(r),
+        ObjectHeaders.fromRequest(r), r.accountId());
+    MultipartUpload created = metadata.createMultipartUpload(bucket, upload);
+    out.xml(200, S3Xml.render(new S3Xml.InitiateMultipartUploadResult(bucket, key, created.uploadId())));
+  }
+
+  public void uploadPart(S3Request r, S3Response out, String bucket, String key, String uploadId, int partNumber)
+      throws IOException {
+    access.requireOwned(bucket, r.accountId());
+    MultipartUpload upload = find(bucket, key, uploadId);
+    long size = Bodies.requiredLength(r);
+    if (size > ObjectApi.MAX_PUT_BYTES) {
+      throw new S3Exception(new S3Error.EntityTooLarge(null));
+    }
+    VerifiedBody body = Bodies.open(r, size);
+    ObjectData.Stored stored = data.store(body, size, ErasureProfile.forStorageClass(upload.storageClass()), false);
+    PartRecord part = new PartRecord(partNumber, size, stored.digests().md5Hex(), 0, stored.layout());
+    Optional<PartRecord> replaced;
+    try {
+      replaced = metadata.putPart(bucket, key, uploadId, part);
+    } catch (MetadataException e) {
+      collector.collect(stored.layout());
+      throw e;
+    }
+    replaced.ifPresent(p -> collector.collect(p.layout()));
+    out.header("ETag", ObjectApi.quote(stored.digests().md5Hex()));
+    if (stored.digests().checksumAlgorithm().isPresent() && stored.digests().checksumBase64().isPresent()) {
+      out.header(stored.digests().checksumAlgorithm().get().headerName(), stored.digests().checksumBase64().get());
+    }
+    out.empty(200);
+  }
+
+  public void complete(S3Request r, S3Response out, String bucket, String key, String uploadId) throws IOException {
+    access.requireOwned(bucket, r.accountId());
+    List<CompletedPart> parts = S3XmlRequests.parseCompleteMultipartUpload(Bodies.readSmall(r, MAX_COMPLETE_BODY_BYTES))
+        .stream().map(p -> new CompletedPart(p.partNumber(), unquote(p.etag()))).toList();
+    CompleteResult result = metadata.completeMultipartUpload(bucket, key, uploadId, parts, minPartSizeBytes);
+    result.replaced().ifPresent(v -> collector.collect(v.layout()));
+    result.unusedParts().forEach(p -> collector.collect(p.layout()));
+    String host = r.header("host").orElse("localhost");
+    String location = "http://" + host + "/" + bucket + "/" + AwsUris.encode(key, false);
+    out.xml(200, S3Xml.render(new S3Xml.CompleteMultipartUploadResult(location, bucket, key,
+        ObjectApi.quote(result.committed().etag()))));
+  }
+
+  public void abort(S3Request r, S3Response out, String bucket, String key, String uploadId) throws IOException {
+    access.requireOwned(bucket, r.accountId());
+    metadata.abortMultipartUpload(bucket, key, uploadId).forEach(p -> collector.collect(p.layout()));
+    out.empty(204);
+  }
+
+  public void listParts(S3Request r, S3Response out, String bucket, String key, String uploadId) throws IOException {
+    access.requireOwned(bucket, r.accountId());
+    MultipartUpload upload = find(bucket, key, uploadId);
+    int marker = r.intQuery("part-number-marker").orElse(0);
+    int maxParts = Math.min(Math.max(r.intQuery("max-parts").orElse(1000), 0), 1000);
+    List<PartRecord> all = metadata.listParts(bucket, key, uploadId).stream()
+        .filter(p -> p.partNumber() > marker).toList();
+    List<PartRecord> page = all.subList(0, Math.min(maxParts, all.size()));
+    boolean truncated = all.size() > page.size();
+    int next = page.isEmpty() ? marker : page.get(page.size() - 1).partNumber();
+    S3Xml.Owner owner = new S3Xml.Owner(upload.ownerAccountId(), displayName(r, upload.ownerAccountId()));
+    out.xml(200, S3Xml.render(new S3Xml.ListPartsResult(bucket, key, uploadId, owner, owner, upload.storageClass(),
+        marker, next, maxParts, truncated,
+        page.stream().map(p -> new S3Xml.Part(p.partNumber(), p.lastModifiedMillis(), ObjectApi.quote(p.etag()), p.size()))
+            .toList())));
+  }
+
+  public void listUploads(S3Request r, S3Response out, String bucket) throws IOException {
+    access.requireOwned(bucket, r.accountId());
+    String prefix = r.query("prefix").orElse("");
+    String keyMarker = r.query("key-marker").orElse("");
+    String uploadIdMarker = r.query("upload-id-marker").orElse("");
+    int maxUploads = Math.min(Math.max(r.intQuery("max-uploads").orElse(MAX_UPLOADS), 0), MAX_UPLOADS);
+    // The metadata call has no markers yet: filter past them here (issue 6 adds them below).
+    List<MultipartUpload> after = metadata.listMultipartUploads(bucket, prefix, MAX_UPLOADS).stream()
+        .filter(u -> keyMarker.isEmpty() || u.key().compareTo(keyMarker) > 0
+            || (u.key().equals(keyMarker) && !uploadIdMarker.isEmpty() && u.uploadId().compareTo(uploadIdMarker) > 0))
+        .toList();
+    List<MultipartUpload> page = after.subList(0, Math.min(maxUploads, after.size()));
+    boolean truncated = after.size() > page.size();
+    MultipartUpload last = page.isEmpty() ? null : page.get(page.size() - 1);
+    List<S3Xml.Upload> uploads = page.stream().map(u -> {
+      S3Xml.Owner o = new S3Xml.Owner(u.ownerAccountId(), displayName(r, u.ownerAccountId()));
+      return new S3Xml.Upload(u.key(), u.uploadId(), o, o, u.storageClass(), u.initiatedMillis());
+    }).toList();
+    out.xml(200, S3Xml.render(new S3Xml.ListMultipartUploadsResult(bucket, keyMarker, uploadIdMarker,
+        truncated && last != null ? last.key() : null, truncated && last != null ? last.uploadId() : null,
+        prefix, null, maxUploads, truncated, uploads, List.of(), null)));
+  }
+
+  private MultipartUpload find(String bucket, String key, String uploadId) {
+    return metadata.listMultipartUploads(bucket, key, MAX_UPLOADS).stream()
+        .filter(u -> u.key().equals(key) && u.uploadId().equals(uploadId))
+        .findFirst()
+        .orElseThrow(() -> new S3Exception(new S3Error.NoSuchUpload(null)));
+  }
+
+  private static String displayName(S3Request r, String accountId) {
+    return accountId.equals(r.accountId()) ? r.principal().credential().userName() : accountId;
+  }
+
+  private static String unquote(String etag) {
+    String e = etag.strip();
+    if (e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")) {
+      e = e.substring(1, e.length() - 1);
+    }
+    return e;
+  }
+}

@@ -1,0 +1,159 @@
+package io.moraine.gateway.object;
+
+import io.moraine.gateway.auth.VerifiedBody;
+import io.moraine.gateway.bucket.BucketAccess;
+import io.moraine.gateway.data.DataCollector;
+import io.moraine.gateway.data.ErasureProfile;
+import io.moraine.gateway.data.ObjectData;
+import io.moraine.gateway.error.S3Error;
+import io.moraine.gateway.error.S3Exception;
+import io.moraine.gateway.http.Bodies;
+import io.moraine.gateway.http.S3Request;
+import io.moraine.gateway.http.S3Response;
+import io.moraine.gateway.xml.S3Xml;
+import io.moraine.gateway.xml.S3XmlRequests;
+import io.moraine.metadata.api.MetadataClient;
+import io.moraine.metadata.api.MetadataException;
+import io.moraine.metadata.api.ObjectVersion;
+import io.moraine.metadata.api.PutResult;
+import io.moraine.gateway.error.S3Errors;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PutObject, GetObject, HeadObject, DeleteObject and DeleteObjects. A PUT stores and verifies the
+ * body first and commits the version in metadata last: the commit is the linearization point, so
+ * a failure anywhere before it leaves nothing visible.
+ */
+public final class ObjectApi {
+  private static final Logger log = LoggerFactory.getLogger(ObjectApi.class);
+  /** S3's limit for a single PUT: 5 GiB. */
+  public static final long MAX_PUT_BYTES = 5L * 1024 * 1024 * 1024;
+  private static final int MAX_DELETE_BODY_BYTES = 2 * 1024 * 1024;
+  private static final Map<String, String> RESPONSE_OVERRIDES = Map.of(
+      "response-content-type", "Content-Type", "response-content-language", "Content-Language",
+      "response-expires", "Expires", "response-cache-control", "Cache-Control",
+      "response-content-disposition", "Content-Disposition", "response-content-encoding", "Content-Encoding");
+
+  private final MetadataClient metadata;
+  private final BucketAccess access;
+  private final ObjectData data;
+  private final DataCollector collector;
+
+  public ObjectApi(MetadataClient metadata, BucketAccess access, ObjectData data, DataCollector collector) {
+    this.metadata = metadata;
+    this.access = access;
+    this.data = data;
+    this.collector = collector;
+  }
+
+  public void put(S3Request r, S3Response out, String bucket, String key) throws IOException {
+    ObjectHeaders.checkKey(key);
+    access.requireOwned(bucket, r.accountId());
+    String storageClass = ObjectHeaders.storageClass(r);
+    SortedMap<String, String> headers = ObjectHeaders.fromRequest(r);
+    long size = Bodies.requiredLength(r);
+    if (size > MAX_PUT_BYTES) {
+      throw new S3Exception(new S3Error.EntityTooLarge(null));
+    }
+    VerifiedBody body = Bodies.open(r, size);
+    ObjectData.Stored stored = data.store(body, size, ErasureProfile.forStorageClass(storageClass), true);
+    ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, size, stored.digests().md5Hex(), 0,
+        storageClass, headers, 0, stored.layout());
+    PutResult result;
+    try {
+      result = metadata.putObject(bucket, version);
+    } catch (MetadataException e) {
+      collector.collect(stored.layout());
+      throw e;
+    } catch (RuntimeException e) {
+      // Outcome unknown: the commit may have happened, so the data must stay (GC's job later).
+      log.warn("putObject {}/{} outcome unknown; its data is kept: {}", bucket, key, e.toString());
+      throw e;
+    }
+    result.replaced().ifPresent(v -> collector.collect(v.layout()));
+    out.header("ETag", quote(stored.digests().md5Hex()));
+    if (stored.digests().checksumAlgorithm().isPresent() && stored.digests().checksumBase64().isPresent()) {
+      out.header(stored.digests().checksumAlgorithm().get().headerName(), stored.digests().checksumBase64().get());
+    }
+    out.empty(200);
+  }
+
+  public void get(S3Request r, S3Response out, String bucket, String key, boolean head) throws IOException {
+    access.requireOwned(bucket, r.accountId());
+    ObjectVersion v = metadata.getObject(bucket, key).orElseThrow(() -> new S3Exception(new S3Error.NoSuchKey(null)));
+    out.headerOnError("Content-Range", "bytes */" + v.size());
+    Optional<ByteRange> range = ByteRange.parse(r.header("range"), v.size());
+    for (Map.Entry<String, String> h : v.headers().entrySet()) {
+      out.header(ObjectHeaders.wireName(h.getKey()), h.getValue());
+    }
+    for (Map.Entry<String, String> o : RESPONSE_OVERRIDES.entrySet()) {
+      r.query(o.getKey()).ifPresent(value -> out.header(o.getValue(), value));
+    }
+    out.header("ETag", quote(v.etag()));
+    out.header("Last-Modified", S3Response.httpDate(v.lastModifiedMillis()));
+    out.header("Accept-Ranges", "bytes");
+    if (!"STANDARD".equals(v.storageClass())) {
+      out.header("x-amz-storage-class", v.storageClass());
+    }
+    long first = 0;
+    long length = v.size();
+    int status = 200;
+    if (range.isPresent()) {
+      first = range.get().first();
+      length = range.get().length();
+      status = 206;
+      out.header("Content-Range", "bytes " + first + "-" + range.get().last() + "/" + v.size());
+    }
+    OutputStream body = out.stream(status, length);
+    if (!head) {
+      data.read(v.layout(), first, length, body);
+    }
+  }
+
+  public void delete(S3Request r, S3Response out, String bucket, String key) throws IOException {
+    access.requireOwned(bucket, r.accountId());
+    metadata.deleteObject(bucket, key).ifPresent(v -> collector.collect(v.layout()));
+    out.empty(204);
+  }
+
+  public void deleteObjects(S3Request r, S3Response out, String bucket) throws IOException {
+    access.requireOwned(bucket, r.accountId());
+    boolean hasChecksum = r.header("content-md5").isPresent()
+        || r.signed().headers().keySet().stream().anyMatch(h -> h.startsWith("x-amz-checksum-"))
+        || r.header("x-amz-trailer").isPresent();
+    if (!hasChecksum) {
+      throw new S3Exception(new S3Error.InvalidRequest("Missing required header for this request: Content-MD5"));
+    }
+    S3XmlRequests.DeleteRequest request = S3XmlRequests.parseDelete(Bodies.readSmall(r, MAX_DELETE_BODY_BYTES));
+    List<S3Xml.Deleted> deleted = new ArrayList<>();
+    List<S3Xml.DeleteError> errors = new ArrayList<>();
+    for (S3XmlRequests.ObjectIdentifier id : request.objects()) {
+      try {
+        ObjectHeaders.checkKey(id.key());
+        metadata.deleteObject(bucket, id.key()).ifPresent(v -> collector.collect(v.layout()));
+        if (!request.quiet()) {
+          deleted.add(new S3Xml.Deleted(id.key()));
+        }
+      } catch (S3Exception e) {
+        S3Errors.Described d = S3Errors.describe(e.error());
+        errors.add(new S3Xml.DeleteError(id.key(), d.code(), d.message()));
+      } catch (MetadataException e) {
+        S3Errors.Described d = S3Errors.describe(S3Errors.fromMetadata(e.error(), e.getMessage()));
+        errors.add(new S3Xml.DeleteError(id.key(), d.code(), d.message()));
+      }
+    }
+    out.xml(200, S3Xml.render(new S3Xml.DeleteResult(deleted, errors)));
+  }
+
+  public static String quote(String etag) {
+    return "\"" + etag + "\"";
+  }
+}

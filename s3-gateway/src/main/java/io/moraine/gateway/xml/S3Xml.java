@@ -1,0 +1,213 @@
+package io.moraine.gateway.xml;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * S3's response bodies: one wire record per XML document, rendered exactly as S3 renders it
+ * (element order from the S3 API reference). Feature packages map domain records to these by
+ * hand; nothing outside this package writes XML.
+ */
+public final class S3Xml {
+
+  private S3Xml() {}
+
+  private static final DateTimeFormatter ISO_MILLIS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  /** S3's timestamp format in XML bodies, e.g. {@code 2009-10-12T17:50:30.000Z}. */
+  public static String isoMillis(long epochMillis) {
+    return ISO_MILLIS.format(Instant.ofEpochMilli(epochMillis));
+  }
+
+  // ---- records --------------------------------------------------------------------------------
+
+  public record ErrorDoc(String code, String message, String resource, String requestId) {}
+
+  public record Owner(String id, String displayName) {}
+
+  public record BucketEntry(String name, long creationMillis) {}
+
+  public record ListAllMyBucketsResult(Owner owner, List<BucketEntry> buckets) {}
+
+  /** One key of a listing; {@code owner} null unless requested (V2 fetch-owner; always in V1). */
+  public record Contents(String key, long lastModifiedMillis, String etag, long size, String storageClass, Owner owner) {}
+
+  /** ListObjectsV2 result. Optional strings are null when absent. Values arrive already url-encoded when requested. */
+  public record ListBucketResultV2(
+      String name, String prefix, String delimiter, int maxKeys, String encodingType, int keyCount,
+      boolean truncated, String continuationToken, String nextContinuationToken, String startAfter,
+      List<Contents> contents, List<String> commonPrefixes) {}
+
+  /** ListObjects (V1) result. */
+  public record ListBucketResultV1(
+      String name, String prefix, String marker, String nextMarker, int maxKeys, String delimiter,
+      String encodingType, boolean truncated, List<Contents> contents, List<String> commonPrefixes) {}
+
+  public record InitiateMultipartUploadResult(String bucket, String key, String uploadId) {}
+
+  public record CompleteMultipartUploadResult(String location, String bucket, String key, String etag) {}
+
+  public record Part(int partNumber, long lastModifiedMillis, String etag, long size) {}
+
+  public record ListPartsResult(
+      String bucket, String key, String uploadId, Owner initiator, Owner owner, String storageClass,
+      int partNumberMarker, int nextPartNumberMarker, int maxParts, boolean truncated, List<Part> parts) {}
+
+  public record Upload(String key, String uploadId, Owner initiator, Owner owner, String storageClass, long initiatedMillis) {}
+
+  public record ListMultipartUploadsResult(
+      String bucket, String keyMarker, String uploadIdMarker, String nextKeyMarker, String nextUploadIdMarker,
+      String prefix, String delimiter, int maxUploads, boolean truncated, List<Upload> uploads,
+      List<String> commonPrefixes, String encodingType) {}
+
+  public record Deleted(String key) {}
+
+  public record DeleteError(String key, String code, String message) {}
+
+  public record DeleteResult(List<Deleted> deleted, List<DeleteError> errors) {}
+
+  // ---- rendering ------------------------------------------------------------------------------
+
+  public static byte[] render(ErrorDoc e) {
+    XmlWriter w = new XmlWriter().start("Error");
+    w.element("Code", e.code()).element("Message", e.message());
+    w.element("Resource", e.resource()).element("RequestId", e.requestId());
+    return w.end("Error").toBytes();
+  }
+
+  public static byte[] render(ListAllMyBucketsResult r) {
+    XmlWriter w = new XmlWriter().startRoot("ListAllMyBucketsResult");
+    owner(w, "Owner", r.owner());
+    w.start("Buckets");
+    for (BucketEntry b : r.buckets()) {
+      w.start("Bucket").element("Name", b.name()).element("CreationDate", isoMillis(b.creationMillis())).end("Bucket");
+    }
+    w.end("Buckets");
+    return w.end("ListAllMyBucketsResult").toBytes();
+  }
+
+  public static byte[] renderLocation(String locationConstraint) {
+    XmlWriter w = new XmlWriter();
+    if (locationConstraint == null || locationConstraint.isEmpty()) {
+      return w.raw("<LocationConstraint xmlns=\"" + XmlWriter.S3_NS + "\"/>").toBytes();
+    }
+    return w.startRoot("LocationConstraint").raw(escapeText(locationConstraint)).end("LocationConstraint").toBytes();
+  }
+
+  public static byte[] render(ListBucketResultV2 r) {
+    XmlWriter w = new XmlWriter().startRoot("ListBucketResult");
+    w.element("Name", r.name()).element("Prefix", r.prefix());
+    w.element("Delimiter", r.delimiter());
+    w.element("MaxKeys", r.maxKeys());
+    w.element("EncodingType", r.encodingType());
+    w.element("KeyCount", r.keyCount());
+    w.element("IsTruncated", r.truncated());
+    w.element("ContinuationToken", r.continuationToken());
+    w.element("NextContinuationToken", r.nextContinuationToken());
+    w.element("StartAfter", r.startAfter());
+    contents(w, r.contents());
+    commonPrefixes(w, r.commonPrefixes());
+    return w.end("ListBucketResult").toBytes();
+  }
+
+  public static byte[] render(ListBucketResultV1 r) {
+    XmlWriter w = new XmlWriter().startRoot("ListBucketResult");
+    w.element("Name", r.name()).element("Prefix", r.prefix()).element("Marker", r.marker());
+    w.element("NextMarker", r.nextMarker());
+    w.element("MaxKeys", r.maxKeys());
+    w.element("Delimiter", r.delimiter());
+    w.element("EncodingType", r.encodingType());
+    w.element("IsTruncated", r.truncated());
+    contents(w, r.contents());
+    commonPrefixes(w, r.commonPrefixes());
+    return w.end("ListBucketResult").toBytes();
+  }
+
+  public static byte[] render(InitiateMultipartUploadResult r) {
+    XmlWriter w = new XmlWriter().startRoot("InitiateMultipartUploadResult");
+    w.element("Bucket", r.bucket()).element("Key", r.key()).element("UploadId", r.uploadId());
+    return w.end("InitiateMultipartUploadResult").toBytes();
+  }
+
+  public static byte[] render(CompleteMultipartUploadResult r) {
+    XmlWriter w = new XmlWriter().startRoot("CompleteMultipartUploadResult");
+    w.element("Location", r.location()).element("Bucket", r.bucket()).element("Key", r.key()).element("ETag", r.etag());
+    return w.end("CompleteMultipartUploadResult").toBytes();
+  }
+
+  public static byte[] render(ListPartsResult r) {
+    XmlWriter w = new XmlWriter().startRoot("ListPartsResult");
+    w.element("Bucket", r.bucket()).element("Key", r.key()).element("UploadId", r.uploadId());
+    owner(w, "Initiator", r.initiator());
+    owner(w, "Owner", r.owner());
+    w.element("StorageClass", r.storageClass());
+    w.element("PartNumberMarker", r.partNumberMarker());
+    w.element("NextPartNumberMarker", r.nextPartNumberMarker());
+    w.element("MaxParts", r.maxParts());
+    w.element("IsTruncated", r.truncated());
+    for (Part p : r.parts()) {
+      w.start("Part").element("PartNumber", p.partNumber()).element("LastModified", isoMillis(p.lastModifiedMillis()))
+          .element("ETag", p.etag()).element("Size", p.size()).end("Part");
+    }
+    return w.end("ListPartsResult").toBytes();
+  }
+
+  public static byte[] render(ListMultipartUploadsResult r) {
+    XmlWriter w = new XmlWriter().startRoot("ListMultipartUploadsResult");
+    w.element("Bucket", r.bucket()).element("KeyMarker", r.keyMarker()).element("UploadIdMarker", r.uploadIdMarker());
+    w.element("NextKeyMarker", r.nextKeyMarker()).element("NextUploadIdMarker", r.nextUploadIdMarker());
+    w.element("Delimiter", r.delimiter());
+    w.element("Prefix", r.prefix());
+    w.element("MaxUploads", r.maxUploads());
+    w.element("EncodingType", r.encodingType());
+    w.element("IsTruncated", r.truncated());
+    for (Upload u : r.uploads()) {
+      w.start("Upload").element("Key", u.key()).element("UploadId", u.uploadId());
+      owner(w, "Initiator", u.initiator());
+      owner(w, "Owner", u.owner());
+      w.element("StorageClass", u.storageClass()).element("Initiated", isoMillis(u.initiatedMillis())).end("Upload");
+    }
+    commonPrefixes(w, r.commonPrefixes());
+    return w.end("ListMultipartUploadsResult").toBytes();
+  }
+
+  public static byte[] render(DeleteResult r) {
+    XmlWriter w = new XmlWriter().startRoot("DeleteResult");
+    for (Deleted d : r.deleted()) {
+      w.start("Deleted").element("Key", d.key()).end("Deleted");
+    }
+    for (DeleteError e : r.errors()) {
+      w.start("Error").element("Key", e.key()).element("Code", e.code()).element("Message", e.message()).end("Error");
+    }
+    return w.end("DeleteResult").toBytes();
+  }
+
+  private static void contents(XmlWriter w, List<Contents> contents) {
+    for (Contents c : contents) {
+      w.start("Contents").element("Key", c.key()).element("LastModified", isoMillis(c.lastModifiedMillis()))
+          .element("ETag", c.etag()).element("Size", c.size());
+      owner(w, "Owner", c.owner());
+      w.element("StorageClass", c.storageClass()).end("Contents");
+    }
+  }
+
+  private static void commonPrefixes(XmlWriter w, List<String> prefixes) {
+    for (String p : prefixes) {
+      w.start("CommonPrefixes").element("Prefix", p).end("CommonPrefixes");
+    }
+  }
+
+  private static void owner(XmlWriter w, String element, Owner owner) {
+    if (owner == null) {
+      return;
+    }
+    w.start(element).element("ID", owner.id()).element("DisplayName", owner.displayName()).end(element);
+  }
+
+  private static String escapeText(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+}
