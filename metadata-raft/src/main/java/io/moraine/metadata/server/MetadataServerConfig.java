@@ -19,6 +19,9 @@ import java.util.List;
  *     GC pause on a busy box triggers needless elections; too high and failover is slow
  * @param electionTimeoutMaxMillis upper bound; must exceed the min
  * @param snapshotThresholdEntries log entries between automatic snapshots (a checkpoint each)
+ * @param logSegmentSizeMaxBytes size of one Raft log segment file; the log is purged a whole
+ *     closed segment at a time once a snapshot covers it, so this bounds the log kept beyond the
+ *     snapshot (too small: many files; too large: slow restarts replaying it)
  */
 public record MetadataServerConfig(
     String nodeId,
@@ -30,7 +33,8 @@ public record MetadataServerConfig(
     int maxBucketsPerAccount,
     long electionTimeoutMinMillis,
     long electionTimeoutMaxMillis,
-    long snapshotThresholdEntries) {
+    long snapshotThresholdEntries,
+    long logSegmentSizeMaxBytes) {
 
   public static final String DEFAULT_GROUP_NAME = "meta-1";
   public static final int DEFAULT_MAX_BUCKETS_PER_ACCOUNT = 100;
@@ -42,7 +46,7 @@ public record MetadataServerConfig(
   /** The usual settings: group {@value #DEFAULT_GROUP_NAME}, 100 buckets, 1–2 s elections. */
   public static MetadataServerConfig of(String nodeId, String host, int raftPort, Path dataDir, List<MetaPeer> peers) {
     return new MetadataServerConfig(nodeId, host, raftPort, dataDir, peers, DEFAULT_GROUP_NAME,
-        DEFAULT_MAX_BUCKETS_PER_ACCOUNT, 1000, 2000, 100_000).validate();
+        DEFAULT_MAX_BUCKETS_PER_ACCOUNT, 1000, 2000, 100_000, 8L << 20).validate();
   }
 
   public MetadataServerConfig validate() {
@@ -71,6 +75,9 @@ public record MetadataServerConfig(
     }
     if (snapshotThresholdEntries < 1) {
       throw new IllegalArgumentException("snapshotThresholdEntries " + snapshotThresholdEntries + " < 1");
+    }
+    if (logSegmentSizeMaxBytes < 4096) {
+      throw new IllegalArgumentException("logSegmentSizeMaxBytes " + logSegmentSizeMaxBytes + " < 4096");
     }
     return this;
   }

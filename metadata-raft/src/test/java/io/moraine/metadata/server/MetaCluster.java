@@ -18,6 +18,8 @@ final class MetaCluster implements AutoCloseable {
   private final Path root;
   private final List<RaftMetadataClient> clients = new ArrayList<>();
   private final SplittableRandom random = new SplittableRandom(42);
+  long snapshotThreshold = 100_000;
+  long segmentBytes = 8L << 20;
 
   MetaCluster(Path root, int size) {
     this.root = root;
@@ -37,7 +39,7 @@ final class MetaCluster implements AutoCloseable {
   MetadataServer start(int i) {
     MetaPeer p = peers.get(i);
     MetadataServerConfig cfg = new MetadataServerConfig(p.nodeId(), p.host(), p.port(), root.resolve(p.nodeId()),
-        peers, MetadataServerConfig.DEFAULT_GROUP_NAME, 100, 300, 600, 100_000).validate();
+        peers, MetadataServerConfig.DEFAULT_GROUP_NAME, 100, 300, 600, snapshotThreshold, segmentBytes).validate();
     servers[i] = new MetadataServer(cfg, InstantSource.system()).start();
     return servers[i];
   }
