@@ -112,8 +112,12 @@ final class GrpcShardWriter implements ShardClients.ShardWriter,
   }
 
   private void checkUsable() throws IOException {
-    if (aborted || finished != null) {
-      throw new IllegalStateException("write " + shard + " to " + nodeId + " already " + (aborted ? "aborted" : "finished"));
+    if (finished != null) {
+      throw new IllegalStateException("write " + shard + " to " + nodeId + " already finished");
+    }
+    if (aborted) {
+      // Also after a failed write() (which aborts): the caller learns the shard is not durable.
+      throw new IOException("write " + shard + " to " + nodeId + " was aborted");
     }
     Throwable t = failure;
     if (t != null) {
