@@ -63,7 +63,7 @@ public final class StorageNode implements AutoCloseable {
         .connectString(zkConnectString)
         .sessionTimeoutMs(config.zkSessionTimeoutMillis())
         .connectionTimeoutMs(Math.min(5000, config.zkSessionTimeoutMillis()))
-        .retryPolicy(new ExponentialBackoffRetry(200, 10, 2000))
+        .retryPolicy(new ExponentialBackoffRetry(200, 5, 2000))
         .build();
     client.start();
     return client;
@@ -112,6 +112,30 @@ public final class StorageNode implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Removes the liveness node, waiting at most the grace period: with ZooKeeper unreachable the
+   * delete would retry for tens of seconds, and the registration ends with the session anyway.
+   */
+  private void unregister() {
+    StorageMembership m = membership;
+    Thread closer = Thread.ofVirtual().name(config.nodeId() + "-unregister").start(() -> {
+      try {
+        m.close();
+      } catch (IOException | RuntimeException e) {
+        log.warn("storage node {}: unregistering from ZooKeeper failed (the session's end removes it): {}",
+            config.nodeId(), e.toString());
+      }
+    });
+    try {
+      if (!closer.join(Duration.ofMillis(Math.max(1, config.shutdownGraceMillis())))) {
+        log.warn("storage node {}: ZooKeeper did not confirm unregistering within {} ms; continuing shutdown",
+            config.nodeId(), config.shutdownGraceMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** The bound gRPC port (the ephemeral one when the config said 0). */
   public synchronized int grpcPort() {
     if (server == null) {
@@ -139,12 +163,7 @@ public final class StorageNode implements AutoCloseable {
     }
     closed = true;
     if (membership != null) {
-      try {
-        membership.close();
-      } catch (IOException | RuntimeException e) {
-        // The ephemeral also goes when the session ends; keep shutting down.
-        log.warn("storage node {}: unregistering from ZooKeeper failed: {}", config.nodeId(), e.toString());
-      }
+      unregister();
     }
     if (server != null) {
       server.shutdown();

@@ -121,6 +121,10 @@ class GrpcRoundTripTest {
     assertThat(health.getDisks(0).getUsedBytes()).isEqualTo(BlockFrame.framedLengthBytes(64 * 1024, data.length));
     assertThat(health.getDisks(0).getTotalBytes()).isEqualTo(1L << 40);
 
+    ShardAck empty = write("storage-az1-1", new ShardId("obj-empty", 0), new byte[0], 1);
+    assertThat(empty.lengthBytes()).isZero();
+    assertThat(node.store().find(new ShardId("obj-empty", 0))).isPresent();
+
     assertThat(clients.delete("storage-az1-1", id)).isTrue();
     assertThat(clients.delete("storage-az1-1", id)).isFalse();
     assertThatThrownBy(() -> read(id, 0, 10)).isInstanceOf(ShardNotFoundException.class);
