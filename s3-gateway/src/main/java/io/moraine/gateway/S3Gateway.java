@@ -76,6 +76,9 @@ public final class S3Gateway implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     // S3 keys may hold any character, including encoded slashes, "..", and "//": no URI rewriting.
     http.setUriCompliance(UriCompliance.UNSAFE);
+    // SigV4 signs header values byte for byte: Jetty must not swap in its cached, differently
+    // cased copy of a common value (e.g. "text/plain; charset=UTF-8").
+    http.setHeaderCacheCaseSensitive(true);
     http.setSendServerVersion(false);
     http.setSendDateHeader(true);
     http.setRequestHeaderSize(16 * 1024);

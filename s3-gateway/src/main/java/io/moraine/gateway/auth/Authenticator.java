@@ -23,6 +23,7 @@ import java.util.Optional;
  * malformed credentials), never an exception of another kind.
  */
 public final class Authenticator {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Authenticator.class);
 
   /** An authenticated request: who signed it and how its body is protected. */
   public record Principal(Credential credential, PayloadMode payload) {}
@@ -175,6 +176,9 @@ public final class Authenticator {
       String expected = SigV4.sign(key, SigV4.stringToSign(amzDate, scope.toString(), canonical));
       if (SigV4.signaturesEqual(expected, signature)) {
         return true;
+      }
+      if (log.isDebugEnabled()) {
+        log.debug("signature mismatch; canonical request was:\n{}", canonical);
       }
     }
     return false;

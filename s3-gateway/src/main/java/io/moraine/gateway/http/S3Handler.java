@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class S3Handler extends Handler.Abstract {
   private static final Logger log = LoggerFactory.getLogger(S3Handler.class);
+  private static final long DRAIN_LIMIT_BYTES = 16L * 1024 * 1024;
 
   private final Ids ids;
   private final Authenticator authenticator;
@@ -69,8 +70,9 @@ public final class S3Handler extends Handler.Abstract {
     boolean head = request.getMethod().equals("HEAD");
     S3Response out = new S3Response(response, head);
     String resource = "/";
+    InputStream body = Content.Source.asInputStream(request);
     try {
-      S3Request r = parse(request, requestId);
+      S3Request r = parse(request, requestId, body);
       resource = r.resource();
       r.authenticated(authenticator.authenticate(r.signed()));
       S3Operation op = Router.route(r);
@@ -78,11 +80,11 @@ public final class S3Handler extends Handler.Abstract {
       out.finish();
       callback.succeeded();
     } catch (S3Exception e) {
-      fail(request, out, callback, e.error(), resource, requestId, null);
+      fail(request, body, out, callback, e.error(), resource, requestId, null);
     } catch (MetadataException e) {
-      fail(request, out, callback, S3Errors.fromMetadata(e.error(), e.getMessage()), resource, requestId, null);
+      fail(request, body, out, callback, S3Errors.fromMetadata(e.error(), e.getMessage()), resource, requestId, null);
     } catch (Throwable t) {
-      fail(request, out, callback, new S3Error.InternalError(null), resource, requestId, t);
+      fail(request, body, out, callback, new S3Error.InternalError(null), resource, requestId, t);
     }
     return true;
   }
@@ -111,7 +113,7 @@ public final class S3Handler extends Handler.Abstract {
     }
   }
 
-  private S3Request parse(Request request, String requestId) {
+  private S3Request parse(Request request, String requestId, InputStream body) {
     String rawPath = request.getHttpURI().getPath();
     if (rawPath == null || rawPath.isEmpty()) {
       rawPath = "/";
@@ -142,7 +144,6 @@ public final class S3Handler extends Handler.Abstract {
     if (key != null && key.isEmpty()) {
       key = null;
     }
-    InputStream body = Content.Source.asInputStream(request);
     return new S3Request(signed, bucket, key, body, requestId);
   }
 
@@ -164,14 +165,15 @@ public final class S3Handler extends Handler.Abstract {
     return null;
   }
 
-  private void fail(Request request, S3Response out, Callback callback, S3Error error, String resource,
-      String requestId, Throwable unexpected) {
+  private void fail(Request request, InputStream body, S3Response out, Callback callback, S3Error error,
+      String resource, String requestId, Throwable unexpected) {
     S3Errors.Described d = S3Errors.describe(error);
     if (unexpected != null) {
       log.error("request {} {} {} failed unexpectedly", requestId, request.getMethod(), resource, unexpected);
     } else if (d.httpStatus() >= 500) {
       log.warn("request {} {} {} answered {} {}", requestId, request.getMethod(), resource, d.httpStatus(), d.code());
     }
+    drain(body, request.getHeaders().getLongField("content-length"));
     if (!out.reset()) {
       // Headers (and maybe part of the body) are gone: the client must see a broken response.
       callback.failed(unexpected != null ? unexpected : new S3Exception(error));
@@ -186,6 +188,26 @@ public final class S3Handler extends Handler.Abstract {
       callback.succeeded();
     } catch (Throwable t) {
       callback.failed(t);
+    }
+  }
+
+  /**
+   * Reads and discards a small unread request body, so a client still sending it gets the error
+   * response instead of a broken pipe. Big bodies are left: Jetty closes the connection.
+   */
+  private static void drain(InputStream body, long contentLength) {
+    if (contentLength <= 0 || contentLength > DRAIN_LIMIT_BYTES) {
+      return;
+    }
+    try {
+      byte[] sink = new byte[64 * 1024];
+      long total = 0;
+      int n;
+      while (total <= DRAIN_LIMIT_BYTES && (n = body.read(sink)) >= 0) {
+        total += n;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      log.debug("could not drain a request body after an error: {}", e.toString());
     }
   }
 

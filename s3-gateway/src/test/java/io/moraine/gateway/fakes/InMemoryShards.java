@@ -1,0 +1,104 @@
+package io.moraine.gateway.fakes;
+
+import io.moraine.storage.api.ShardClients;
+import io.moraine.storage.api.ShardId;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Storage nodes in memory with injectable faults: a node whose reads fail (dead or corrupt: the
+ * stream throws after some bytes, as a node's block CRC check would), or whose writes fail.
+ */
+public final class InMemoryShards implements ShardClients {
+  private final Map<String, Map<ShardId, byte[]>> nodes = new ConcurrentHashMap<>();
+  public final Set<String> failingReads = ConcurrentHashMap.newKeySet();
+  public final Set<String> corruptReads = ConcurrentHashMap.newKeySet();
+  public final Set<String> failingWrites = ConcurrentHashMap.newKeySet();
+
+  public int shardCount() {
+    return nodes.values().stream().mapToInt(Map::size).sum();
+  }
+
+  public Map<ShardId, byte[]> node(String nodeId) {
+    return nodes.computeIfAbsent(nodeId, n -> new ConcurrentHashMap<>());
+  }
+
+  @Override
+  public ShardWriter openWrite(String nodeId, ShardId shard, int placementGroup, long lengthBytes) throws IOException {
+    if (failingWrites.contains(nodeId)) {
+      throw new IOException("node " + nodeId + " unreachable");
+    }
+    return new ShardWriter() {
+      final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      boolean aborted;
+
+      @Override
+      public void write(byte[] buffer, int offset, int length) throws IOException {
+        if (aborted) {
+          throw new IOException("aborted");
+        }
+        buf.write(buffer, offset, length);
+      }
+
+      @Override
+      public CompletableFuture<ShardAck> finish() {
+        if (buf.size() != lengthBytes) {
+          return CompletableFuture.failedFuture(new IOException("length " + buf.size() + " != " + lengthBytes));
+        }
+        node(nodeId).put(shard, buf.toByteArray());
+        return CompletableFuture.completedFuture(new ShardAck(nodeId, lengthBytes, 0));
+      }
+
+      @Override
+      public void abort() {
+        aborted = true;
+      }
+    };
+  }
+
+  @Override
+  public InputStream read(String nodeId, ShardId shard, long offset, long lengthBytes, Duration timeout)
+      throws IOException {
+    if (failingReads.contains(nodeId)) {
+      throw new IOException("node " + nodeId + " is down");
+    }
+    byte[] data = node(nodeId).get(shard);
+    if (data == null) {
+      throw new IOException("no shard " + shard + " on " + nodeId);
+    }
+    if (offset + lengthBytes > data.length) {
+      throw new IOException("range beyond shard " + shard);
+    }
+    byte[] slice = Arrays.copyOfRange(data, (int) offset, (int) (offset + lengthBytes));
+    if (corruptReads.contains(nodeId)) {
+      return new InputStream() {
+        int pos;
+
+        @Override
+        public int read() throws IOException {
+          if (pos >= Math.min(100, slice.length)) {
+            throw new IOException("CRC32C mismatch in block of " + shard + " on " + nodeId);
+          }
+          return slice[pos++] & 0xff;
+        }
+      };
+    }
+    return new ByteArrayInputStream(slice);
+  }
+
+  @Override
+  public boolean delete(String nodeId, ShardId shard) {
+    return node(nodeId).remove(shard) != null;
+  }
+
+  @Override
+  public void close() {}
+}
