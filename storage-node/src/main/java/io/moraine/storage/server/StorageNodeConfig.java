@@ -44,6 +44,13 @@ public record StorageNodeConfig(
     disks = List.copyOf(disks);
   }
 
+  /** The brief's field order; block size, read chunk and shutdown grace take their defaults. */
+  public StorageNodeConfig(String nodeId, String az, String host, int grpcPort, List<Path> disks,
+      long capacityBytesOverride, int zkSessionTimeoutMillis) {
+    this(nodeId, az, host, grpcPort, disks, capacityBytesOverride, zkSessionTimeoutMillis, DEFAULT_BLOCK_SIZE_BYTES,
+        DEFAULT_READ_CHUNK_BYTES, DEFAULT_SHUTDOWN_GRACE_MILLIS);
+  }
+
   /** A config with defaults for everything but identity, address, disks and capacity. */
   public static StorageNodeConfig of(String nodeId, String az, String host, int grpcPort, List<Path> disks,
       long capacityBytesOverride) {
