@@ -90,6 +90,8 @@ public final class MetadataServer implements AutoCloseable {
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
     // Keep the log until a snapshot covers it; lagging peers beyond that catch up by install.
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    // Purge at most once per snapshot interval (Ratis's default gap is 1024 entries).
+    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, config.snapshotThresholdEntries()));
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(config.logSegmentSizeMaxBytes()));
     return p;

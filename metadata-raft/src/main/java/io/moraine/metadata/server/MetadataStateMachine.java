@@ -26,6 +26,7 @@ import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,16 +68,50 @@ public final class MetadataStateMachine extends BaseStateMachine {
 
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-    super.initialize(server, groupId, raftStorage);
-    snapshots.init(raftStorage);
-    loadState();
+    getLifeCycle().startAndTransition(() -> {
+      super.initialize(server, groupId, raftStorage);
+      snapshots.init(raftStorage);
+      loadState();
+    });
   }
 
+  /** Ratis pauses the machine before installing a snapshot; its updater requires PAUSED to reload. */
   @Override
-  public void reinitialize() throws IOException {
-    // Called after a snapshot was installed from the leader (and on resume after pause).
+  public synchronized void pause() {
+    if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+      getLifeCycle().transition(LifeCycle.State.PAUSING);
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+  }
+
+  /** Called after a snapshot was installed from the leader: the store is rebuilt from it. */
+  @Override
+  public synchronized void reinitialize() throws IOException {
+    if (getLifeCycleState() != LifeCycle.State.PAUSED) {
+      throw new IllegalStateException(getId() + ": reinitialize in state " + getLifeCycleState() + ", expected PAUSED");
+    }
+    getLifeCycle().transition(LifeCycle.State.STARTING);
     snapshots.refresh();
     loadState();
+    getLifeCycle().transition(LifeCycle.State.RUNNING);
+  }
+
+  /**
+   * Entries without state machine content (configuration changes, a new leader's first entry)
+   * still advance the applied position: it is recorded in the store too, so that the store's
+   * position always equals Ratis's applied index and a checkpoint can be named by it.
+   */
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    storeLock.readLock().lock();
+    try {
+      if (store != null && index > store.applied().index()) {
+        store.commit(new io.moraine.metadata.store.StoreBatch(), new AppliedPosition(term, index));
+      }
+      super.notifyTermIndexUpdated(term, index);
+    } finally {
+      storeLock.readLock().unlock();
+    }
   }
 
   /** Opens the store, first replacing it by the latest snapshot when that snapshot is newer. */
