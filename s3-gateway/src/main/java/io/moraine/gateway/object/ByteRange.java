@@ -42,8 +42,8 @@ public record ByteRange(long first, long last) {
         return Optional.of(new ByteRange(Math.max(0, size - n), size - 1));
       }
       long first = Long.parseLong(a);
-      long last = b.isEmpty() ? size - 1 : Long.parseLong(b);
-      if (first < 0 || last < 0 || (!b.isEmpty() && last < first)) {
+      long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
+      if (first < 0 || last < first) {
         return Optional.empty();
       }
       if (first >= size) {
