@@ -16,7 +16,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 final class SimdKernel implements Kernel {
-  private static final VectorSpecies<Byte> SPECIES = ByteVector.SPECIES_PREFERRED;
+  /**
+   * Vector width: the CPU's preferred one unless -Dmoraine.erasure.simd.bits=128|256|512 says otherwise
+   * (for CPUs where a 512-bit byte permute is not a single instruction, e.g. AVX-512 without VBMI).
+   */
+  static final String BITS_PROPERTY = "moraine.erasure.simd.bits";
+  private static final VectorSpecies<Byte> SPECIES = species(System.getProperty(BITS_PROPERTY, ""));
   private static final int LANES = SPECIES.length();
   /** Per (row, col): a lo table and a hi table, each one vector wide (16 entries, repeated per 128-bit lane). */
   private static final int TABLE_STRIDE = 2 * LANES;
@@ -24,6 +29,20 @@ final class SimdKernel implements Kernel {
   private static final int BLOCK_BYTES = 32 * 1024;
 
   SimdKernel() {}
+
+  private static VectorSpecies<Byte> species(String bits) {
+    return switch (bits) {
+      case "128" -> ByteVector.SPECIES_128;
+      case "256" -> ByteVector.SPECIES_256;
+      case "512" -> ByteVector.SPECIES_512;
+      case "" -> ByteVector.SPECIES_PREFERRED;
+      default -> throw new IllegalArgumentException("-D" + BITS_PROPERTY + " must be 128, 256 or 512, got " + bits);
+    };
+  }
+
+  static int vectorBits() {
+    return SPECIES.vectorBitSize();
+  }
 
   /** Needs 16 byte lanes for a 16-entry lookup. */
   static boolean usable() {

@@ -26,6 +26,16 @@ class KernelSelectionTest {
       codec.reconstruct(shards, new boolean[] {false, true, true, true, true, false}, 0, 1000);
       boolean ok = java.util.Arrays.equals(shards[0], original[0]) && java.util.Arrays.equals(shards[5], original[5])
           && java.util.Arrays.equals(scalarCopy[4], original[4]);
+      // Enough calls for the JIT to compile the vector loops, so compiled code is compared too, not only the interpreter.
+      SplittableRandom random = new SplittableRandom(11);
+      ReedSolomon scalar = ReedSolomon.scalar(4, 2);
+      for (int round = 0; round < 3000 && ok; round++) {
+        int length = random.nextInt(2100);
+        byte[][] a = TestShards.encoded(codec, length, 0, length, random);
+        byte[][] b = TestShards.copy(a);
+        scalar.encodeParity(b, 0, length);
+        ok = java.util.Arrays.equals(a[4], b[4]) && java.util.Arrays.equals(a[5], b[5]);
+      }
       System.out.println("simd=" + codec.isSimd() + (ok ? " ok" : " WRONG"));
     }
   }
@@ -55,6 +65,14 @@ class KernelSelectionTest {
   @Test
   void systemPropertyForcesScalar() throws Exception {
     assertThat(runProbe("--add-modules", "jdk.incubator.vector", "-Dmoraine.erasure.simd=false")).contains("simd=false ok");
+  }
+
+  @Test
+  void everyVectorWidthGivesTheScalarBytes() throws Exception {
+    for (String bits : new String[] {"128", "256", "512"}) {
+      assertThat(runProbe("--add-modules", "jdk.incubator.vector", "-Dmoraine.erasure.simd.bits=" + bits))
+          .as("bits=%s", bits).contains(" ok").doesNotContain("WRONG");
+    }
   }
 
   @Test
