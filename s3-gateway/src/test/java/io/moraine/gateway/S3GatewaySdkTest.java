@@ -268,6 +268,40 @@ class S3GatewaySdkTest {
   }
 
   @Test
+  void virtualHostedStyleAddressing() throws Exception {
+    // *.localhost does not resolve on every machine: the client's resolver maps it to loopback.
+    org.apache.http.conn.DnsResolver loopback = host -> new java.net.InetAddress[] {java.net.InetAddress.getLoopbackAddress()};
+    try (S3Client vhost = S3Client.builder()
+        .endpointOverride(URI.create("http://localhost:" + gateway.port()))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(AK, SK)))
+        .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder().dnsResolver(loopback))
+        .build()) {
+      vhost.createBucket(b -> b.bucket("vhosted"));
+      vhost.putObject(b -> b.bucket("vhosted").key("dir/key"), RequestBody.fromString("virtual"));
+      assertThat(vhost.getObjectAsBytes(b -> b.bucket("vhosted").key("dir/key")).asUtf8String()).isEqualTo("virtual");
+      assertThat(vhost.listObjectsV2(b -> b.bucket("vhosted")).contents()).extracting(S3Object::key).containsExactly("dir/key");
+    }
+    assertThat(s3.getObjectAsBytes(b -> b.bucket("vhosted").key("dir/key")).asUtf8String()).isEqualTo("virtual");
+  }
+
+  @Test
+  void integrityHeadersAreVerified() throws Exception {
+    s3.createBucket(b -> b.bucket("integrity"));
+    byte[] data = random(50_000, 51);
+    for (var algorithm : List.of(software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.SHA256,
+        software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.CRC32_C,
+        software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.SHA1)) {
+      s3.putObject(b -> b.bucket("integrity").key("k").checksumAlgorithm(algorithm), RequestBody.fromBytes(data));
+      assertThat(s3.getObjectAsBytes(b -> b.bucket("integrity").key("k")).asByteArray()).isEqualTo(data);
+    }
+    String wrongMd5 = java.util.Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(new byte[1]));
+    assertThatThrownBy(() -> s3.putObject(b -> b.bucket("integrity").key("bad").contentMD5(wrongMd5), RequestBody.fromBytes(data)))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("BadDigest"));
+    assertThat(metadata.getObject("integrity", "bad")).isEmpty();
+  }
+
+  @Test
   void wrongSignatureIsRefused() {
     try (S3Client bad = client(AK, "not-the-secret")) {
       assertThatThrownBy(() -> bad.listBuckets()).isInstanceOfSatisfying(S3Exception.class, e -> {

@@ -18,7 +18,8 @@ public enum ChecksumAlgorithm {
   CRC32("x-amz-checksum-crc32"),
   CRC32C("x-amz-checksum-crc32c"),
   SHA1("x-amz-checksum-sha1"),
-  SHA256("x-amz-checksum-sha256");
+  SHA256("x-amz-checksum-sha256"),
+  CRC64NVME("x-amz-checksum-crc64nvme");
 
   private final String headerName;
 
@@ -55,6 +56,7 @@ public enum ChecksumAlgorithm {
       case CRC32C -> new CrcHasher(new CRC32C());
       case SHA1 -> new DigestHasher(digest("SHA-1"));
       case SHA256 -> new DigestHasher(digest("SHA-256"));
+      case CRC64NVME -> new Crc64Hasher(new Crc64Nvme());
     };
   }
 
@@ -74,6 +76,18 @@ public enum ChecksumAlgorithm {
     @Override
     public String base64() {
       return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+  }
+
+  private record Crc64Hasher(Crc64Nvme crc) implements Hasher {
+    @Override
+    public void update(byte[] b, int off, int len) {
+      crc.update(b, off, len);
+    }
+
+    @Override
+    public String base64() {
+      return Base64.getEncoder().encodeToString(ByteBuffer.allocate(8).putLong(crc.getValue()).array());
     }
   }
 

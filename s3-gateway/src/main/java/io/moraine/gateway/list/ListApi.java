@@ -66,7 +66,9 @@ public final class ListApi {
     UnaryOperator<String> enc = encoder(encoding);
     List<S3Xml.Contents> contents = page.contents().stream().map(s -> contents(s, enc, owner(r, s))).toList();
     List<String> prefixes = page.commonPrefixes().stream().map(enc).toList();
-    out.xml(200, S3Xml.render(new S3Xml.ListBucketResultV1(bucket, enc.apply(prefix), enc.apply(marker),
+    // V1 leaves Prefix as sent even with encoding-type=url (botocore decodes only Delimiter,
+    // Marker, NextMarker, Key and CommonPrefixes there).
+    out.xml(200, S3Xml.render(new S3Xml.ListBucketResultV1(bucket, prefix, enc.apply(marker),
         page.truncated() ? enc.apply(page.nextMarker()) : null, maxKeys,
         delimiter.isEmpty() ? null : enc.apply(delimiter), encoding.orElse(null), page.truncated(), contents,
         prefixes)));
