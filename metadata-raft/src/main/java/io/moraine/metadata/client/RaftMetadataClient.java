@@ -74,9 +74,13 @@ import org.apache.ratis.util.TimeDuration;
  */
 public final class RaftMetadataClient implements MetadataClient {
   private final RaftClient client;
+  private final CommitBatcher batcher; // null: every mutation is its own log entry
 
-  private RaftMetadataClient(RaftClient client) {
+  private RaftMetadataClient(RaftClient client, RaftMetadataClientConfig cfg) {
     this.client = client;
+    this.batcher = cfg.commitSenders() == 0 ? null
+        : new CommitBatcher(this::sendWrite, cfg.commitSenders(), cfg.maxBatchCommands(), cfg.maxBatchBytes(),
+            "meta-client-" + client.getId());
   }
 
   /** Connects with a client id drawn from a fresh SecureRandom (the real randomness source). */
@@ -97,7 +101,7 @@ public final class RaftMetadataClient implements MetadataClient {
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
             cfg.maxAttempts(), TimeDuration.valueOf(cfg.retrySleepMillis(), TimeUnit.MILLISECONDS)))
         .build();
-    return new RaftMetadataClient(client);
+    return new RaftMetadataClient(client, cfg);
   }
 
   // ---- accounts -----------------------------------------------------------------------------
@@ -239,12 +243,23 @@ public final class RaftMetadataClient implements MetadataClient {
   // ---- transport ----------------------------------------------------------------------------
 
   private MetaReply write(MetaRequest.Builder request) {
-    Message m = message(request);
+    MetaRequest r = request.setFormatVersion(Command.FORMAT_VERSION).build();
+    MetaReply reply;
     try {
-      return decode(client.io().send(m));
+      reply = batcher == null ? sendWrite(r) : batcher.commit(r);
     } catch (IOException e) {
-      throw new UncheckedIOException("metadata commit failed, outcome unknown: " + request.getBodyCase(), e);
+      throw new UncheckedIOException("metadata commit failed, outcome unknown: " + r.getBodyCase(), e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("metadata commit interrupted, outcome unknown: " + r.getBodyCase(), e);
     }
+    return checked(reply);
+  }
+
+  /** One Ratis write call; the reply may carry an error (checked by the caller). */
+  private MetaReply sendWrite(MetaRequest r) throws IOException {
+    return decodeReply(client.io().send(Message.valueOf(ByteString.copyFrom(r.toByteArray()))));
   }
 
   private MetaReply read(MetaRequest.Builder request) {
@@ -261,6 +276,10 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   private static MetaReply decode(RaftClientReply reply) throws IOException {
+    return checked(decodeReply(reply));
+  }
+
+  private static MetaReply decodeReply(RaftClientReply reply) throws IOException {
     if (!reply.isSuccess()) {
       throw reply.getException() != null ? reply.getException() : new IOException("unsuccessful reply " + reply);
     }
@@ -272,6 +291,13 @@ public final class RaftMetadataClient implements MetadataClient {
     }
     if (r.getFormatVersion() != ApplyResult.REPLY_FORMAT_VERSION) {
       throw new IOException("unsupported metadata reply format version " + r.getFormatVersion());
+    }
+    return r;
+  }
+
+  private static MetaReply checked(MetaReply r) {
+    if (r.getFormatVersion() != ApplyResult.REPLY_FORMAT_VERSION) {
+      throw new IllegalStateException("unsupported metadata reply format version " + r.getFormatVersion());
     }
     if (r.hasError()) {
       throw toException(r.getError());
@@ -300,6 +326,9 @@ public final class RaftMetadataClient implements MetadataClient {
 
   @Override
   public void close() {
+    if (batcher != null) {
+      batcher.close();
+    }
     try {
       client.close();
     } catch (IOException e) {

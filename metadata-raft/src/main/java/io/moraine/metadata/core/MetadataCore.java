@@ -14,11 +14,13 @@ import static io.moraine.metadata.api.MetadataError.USER_ALREADY_EXISTS;
 
 import com.google.protobuf.Parser;
 import io.moraine.metadata.store.AppliedPosition;
+import io.moraine.metadata.store.OverlayStore;
 import io.moraine.metadata.store.StateStore;
 import io.moraine.metadata.store.StoreBatch;
 import io.moraine.proto.meta.v1.AbortMultipartUpload;
 import io.moraine.proto.meta.v1.AccessKeyRecord;
 import io.moraine.proto.meta.v1.AccountRecord;
+import io.moraine.proto.meta.v1.BatchReply;
 import io.moraine.proto.meta.v1.BucketList;
 import io.moraine.proto.meta.v1.BucketRecord;
 import io.moraine.proto.meta.v1.CompleteMultipartUpload;
@@ -113,11 +115,41 @@ public final class MetadataCore {
     if (logIndex <= prior.index()) {
       return new ApplyResult.Invalid("log index " + logIndex + " already applied (store at " + prior.index() + ")");
     }
+    AppliedPosition position = new AppliedPosition(term, logIndex);
+    if (command.request().hasBatch()) {
+      return applyBatch(position, command);
+    }
     StoreBatch batch = new StoreBatch();
     ApplyResult result = dispatch(logIndex, command, batch);
     // A failure must leave no trace but the position.
-    store.commit(result instanceof ApplyResult.Ok ? batch : new StoreBatch(), new AppliedPosition(term, logIndex));
+    store.commit(result instanceof ApplyResult.Ok ? batch : new StoreBatch(), position);
     return result;
+  }
+
+  /**
+   * Applies the commands of a group-committed entry in order over an overlay, so each sees the
+   * ones before it, then commits all their writes with the position in one batch: a crash
+   * leaves all of them applied or none.
+   */
+  private ApplyResult applyBatch(AppliedPosition position, Command command) {
+    OverlayStore overlay = new OverlayStore(store);
+    MetadataCore inner = new MetadataCore(overlay);
+    BatchReply.Builder replies = BatchReply.newBuilder();
+    for (MetaRequest sub : command.request().getBatch().getRequestsList()) {
+      ApplyResult r;
+      if (sub.hasBatch()) {
+        r = new ApplyResult.Invalid("nested batch");
+      } else {
+        StoreBatch writes = new StoreBatch();
+        r = inner.dispatch(position.index(), new Command(command.leaderTimeMillis(), command.maxBucketsPerAccount(), sub), writes);
+        if (r instanceof ApplyResult.Ok) {
+          overlay.commit(writes, position);
+        }
+      }
+      replies.addReplies(r.toReply());
+    }
+    store.commit(overlay.pending(), position);
+    return ok(reply().setBatch(replies));
   }
 
   private ApplyResult dispatch(long logIndex, Command c, StoreBatch batch) {

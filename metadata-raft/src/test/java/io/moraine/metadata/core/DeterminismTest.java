@@ -92,6 +92,15 @@ class DeterminismTest {
         default -> MetaRequest.newBuilder().setAbortMultipartUpload(io.moraine.proto.meta.v1.AbortMultipartUpload.newBuilder()
             .setBucket(bucket).setKey(key).setUploadId(upload));
       };
+      if (r.nextInt(4) == 0) {
+        // Group-committed entries too: a batch of this command and up to 4 more.
+        io.moraine.proto.meta.v1.MetaBatch.Builder b = io.moraine.proto.meta.v1.MetaBatch.newBuilder().addRequests(req.setFormatVersion(1));
+        for (int j = r.nextInt(5); j > 0; j--) {
+          b.addRequests(put(bucket, "k" + r.nextInt(40), "bd" + i + "-" + j).setFormatVersion(1));
+          b.addRequests(deleteObject(bucket, "k" + r.nextInt(40)).setFormatVersion(1));
+        }
+        req = MetaRequest.newBuilder().setBatch(b);
+      }
       log.add(new Command(1_700_000_000_000L + i, 2, req.setFormatVersion(1).build()));
     }
     return log;

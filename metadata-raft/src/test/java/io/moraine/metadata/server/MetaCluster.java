@@ -52,8 +52,11 @@ final class MetaCluster implements AutoCloseable {
   }
 
   RaftMetadataClient client() {
-    RaftMetadataClient c = RaftMetadataClient.connect(peers,
-        new RaftMetadataClientConfig(MetadataServerConfig.DEFAULT_GROUP_NAME, 2_000, 100, 30_000), random.split());
+    return client(new RaftMetadataClientConfig(MetadataServerConfig.DEFAULT_GROUP_NAME, 2_000, 100, 30_000));
+  }
+
+  RaftMetadataClient client(RaftMetadataClientConfig cfg) {
+    RaftMetadataClient c = RaftMetadataClient.connect(peers, cfg, random.split());
     clients.add(c);
     return c;
   }

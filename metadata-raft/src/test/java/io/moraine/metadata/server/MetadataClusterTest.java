@@ -181,8 +181,11 @@ class MetadataClusterTest {
         var entry = log.get(idx);
         if (entry != null && entry.hasStateMachineLogEntry()) {
           Command cmd = Command.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
-          if (cmd.request().hasPutObject()) {
-            counts.merge(cmd.request().getPutObject().getVersion().getKey(), 1, Integer::sum);
+          List<MetaRequest> requests = cmd.request().hasBatch() ? cmd.request().getBatch().getRequestsList() : List.of(cmd.request());
+          for (MetaRequest r : requests) {
+            if (r.hasPutObject()) {
+              counts.merge(r.getPutObject().getVersion().getKey(), 1, Integer::sum);
+            }
           }
         }
       }
