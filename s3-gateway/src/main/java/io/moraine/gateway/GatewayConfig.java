@@ -50,7 +50,7 @@ public record GatewayConfig(
   /** The defaults of DESIGN.md for a gateway on {@code host:port} with the given root keys. */
   public static GatewayConfig defaults(String nodeId, String host, int port, String rootAccessKey, String rootSecretKey) {
     return new GatewayConfig(nodeId, host, port, "us-east-1", List.of("localhost", "s3.localhost"), rootAccessKey,
-        rootSecretKey, DEFAULT_MAX_CHUNK_SIZE_BYTES, DEFAULT_INLINE_THRESHOLD_BYTES, 10_000, 60_000, 10_000,
+        rootSecretKey, DEFAULT_MAX_CHUNK_SIZE_BYTES, DEFAULT_INLINE_THRESHOLD_BYTES, 3_000, 60_000, 10_000,
         DEFAULT_MIN_PART_SIZE_BYTES);
   }
 

@@ -255,8 +255,18 @@ class S3GatewaySdkTest {
       assertThat(s3.getObjectAsBytes(b -> b.bucket("writes").key("fallback")).asByteArray()).isEqualTo(data);
       placement.down.clear();
 
-      int before = shards.shardCount();
+      // A node that refuses connections before membership notices: its shard goes to a fallback.
       shards.failingWrites.add("storage-az2-2");
+      s3.putObject(b -> b.bucket("writes").key("refused"), RequestBody.fromBytes(data));
+      var seg2 = ((io.moraine.metadata.api.DataLayout.Segments) metadata.getObject("writes", "refused").orElseThrow()
+          .layout()).segments().get(0);
+      assertThat(seg2.shardNodes()).doesNotContain("storage-az2-2");
+      assertThat(s3.getObjectAsBytes(b -> b.bucket("writes").key("refused")).asByteArray()).isEqualTo(data);
+      shards.failingWrites.clear();
+
+      // A node dying mid-write fails the PUT (503, retryable) and leaves nothing behind.
+      int before = shards.shardCount();
+      shards.failingMidWrite.add("storage-az2-2");
       assertThatThrownBy(() -> s3.putObject(b -> b.bucket("writes").key("failed"), RequestBody.fromBytes(data)))
           .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(503));
       assertThat(metadata.getObject("writes", "failed")).isEmpty();
@@ -264,6 +274,7 @@ class S3GatewaySdkTest {
     } finally {
       placement.down.clear();
       shards.failingWrites.clear();
+      shards.failingMidWrite.clear();
     }
   }
 

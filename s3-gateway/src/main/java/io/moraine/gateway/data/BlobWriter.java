@@ -7,6 +7,7 @@ import io.moraine.gateway.Ids;
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
 import io.moraine.metadata.api.Segment;
+import io.moraine.placement.NodeInfo;
 import io.moraine.placement.PlacementMap;
 import io.moraine.placement.PlacementView;
 import io.moraine.storage.api.ShardClients;
@@ -14,7 +15,13 @@ import io.moraine.storage.api.ShardId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -97,16 +104,27 @@ public final class BlobWriter {
     }
 
     List<Pipeline> pipelines = new ArrayList<>(width);
+    List<PlacementView.ShardTarget> chosen = new ArrayList<>(targets);
     try {
+      Set<String> unreachable = new HashSet<>();
       for (int i = 0; i < width; i++) {
         ShardId id = new ShardId(dataId, i);
-        ShardClients.ShardWriter writer;
-        try {
-          writer = shards.openWrite(targets.get(i).nodeId(), id, group, layout.shardLengthBytes());
-        } catch (IOException e) {
-          throw new ShardFailure("opening " + id + " on " + targets.get(i).nodeId(), e);
+        ShardClients.ShardWriter writer = null;
+        while (writer == null) {
+          String node = chosen.get(i).nodeId();
+          try {
+            writer = shards.openWrite(node, id, group, layout.shardLengthBytes());
+          } catch (IOException e) {
+            // Membership lags a crash by seconds: route this shard to a fallback right away.
+            unreachable.add(node);
+            PlacementView.ShardTarget fallback = fallback(map, chosen, i, profile, unreachable).orElseThrow(
+                () -> new ShardFailure("opening " + id + " on " + node + "; no fallback node left", e));
+            log.info("shard {} of blob {}: {} unreachable ({}), writing to fallback {}", i, dataId, node, e.toString(),
+                fallback.nodeId());
+            chosen.set(i, fallback);
+          }
         }
-        Pipeline p = new Pipeline(i, targets.get(i).nodeId(), writer, chunk);
+        Pipeline p = new Pipeline(i, chosen.get(i).nodeId(), writer, chunk);
         pipelines.add(p);
         threads.execute(p::run);
       }
@@ -136,17 +154,46 @@ public final class BlobWriter {
       List<String> nodes = new ArrayList<>(width);
       for (Pipeline p : pipelines) {
         nodes.add(p.nodeId);
-        misplaced.add(targets.get(p.index).misplaced());
+        misplaced.add(chosen.get(p.index).misplaced());
       }
       return new Segment(dataId, sizeBytes, k, profile.parityShards(), chunk, group, map.epoch(), nodes, misplaced);
     } catch (Throwable t) {
-      abort(dataId, pipelines, targets);
+      abort(dataId, pipelines, chosen);
       if (t instanceof ShardFailure f) {
         log.warn("PUT of blob {} failed on a storage node: {}", dataId, f.getMessage(), f.getCause());
         throw new S3Exception(new S3Error.ServiceUnavailable("A storage node failed; please retry"));
       }
       throw t;
     }
+  }
+
+  /**
+   * A live node for shard {@code index} other than the unreachable ones, keeping the failure-domain
+   * rule over the other shards' nodes; emptier AZs first (DESIGN.md: other AZs first).
+   */
+  private Optional<PlacementView.ShardTarget> fallback(PlacementMap map, List<PlacementView.ShardTarget> chosen,
+      int index, ErasureProfile profile, Set<String> unreachable) {
+    Map<String, String> azOf = new HashMap<>();
+    for (NodeInfo n : map.nodes()) {
+      azOf.put(n.nodeId(), n.az());
+    }
+    Map<String, Integer> perNode = new HashMap<>();
+    Map<String, Integer> perAz = new HashMap<>();
+    for (int j = 0; j < chosen.size(); j++) {
+      if (j != index) {
+        String node = chosen.get(j).nodeId();
+        perNode.merge(node, 1, Integer::sum);
+        perAz.merge(azOf.getOrDefault(node, "?"), 1, Integer::sum);
+      }
+    }
+    return map.nodes().stream()
+        .filter(n -> !unreachable.contains(n.nodeId()) && n.state() != NodeInfo.NodeState.DOWN && placement.isLive(n.nodeId()))
+        .filter(n -> perNode.getOrDefault(n.nodeId(), 0) < profile.maxShardsPerNode())
+        .filter(n -> perAz.getOrDefault(n.az(), 0) < profile.maxShardsPerAz())
+        .min(Comparator.<NodeInfo>comparingInt(n -> perAz.getOrDefault(n.az(), 0))
+            .thenComparingInt(n -> perNode.getOrDefault(n.nodeId(), 0))
+            .thenComparing(NodeInfo::nodeId))
+        .map(n -> new PlacementView.ShardTarget(n.nodeId(), true));
   }
 
   private static Stripe takeStripe(BlockingQueue<Stripe> pool, List<Pipeline> pipelines) throws ShardFailure {

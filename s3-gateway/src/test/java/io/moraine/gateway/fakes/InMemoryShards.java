@@ -22,6 +22,8 @@ public final class InMemoryShards implements ShardClients {
   public final Set<String> failingReads = ConcurrentHashMap.newKeySet();
   public final Set<String> corruptReads = ConcurrentHashMap.newKeySet();
   public final Set<String> failingWrites = ConcurrentHashMap.newKeySet();
+  /** Nodes that accept a write and then fail it (a crash mid-stream). */
+  public final Set<String> failingMidWrite = ConcurrentHashMap.newKeySet();
 
   public int shardCount() {
     return nodes.values().stream().mapToInt(Map::size).sum();
@@ -44,6 +46,9 @@ public final class InMemoryShards implements ShardClients {
       public void write(byte[] buffer, int offset, int length) throws IOException {
         if (aborted) {
           throw new IOException("aborted");
+        }
+        if (failingMidWrite.contains(nodeId)) {
+          throw new IOException("node " + nodeId + " died mid-write");
         }
         buf.write(buffer, offset, length);
       }
