@@ -61,7 +61,7 @@ class S3GatewaySdkTest {
     shards = new InMemoryShards();
     placement = new FixedPlacement();
     GatewayConfig config = new GatewayConfig("gateway-1", "127.0.0.1", 0, "us-east-1", List.of("localhost", "s3.localhost"),
-        AK, SK, 64 * 1024, 4096, 2000, 10_000, 10_000, 5L * 1024 * 1024);
+        AK, SK, 64 * 1024, 4096, 1000, 10_000, 10_000, 5L * 1024 * 1024);
     gateway = new S3Gateway(config, metadata, shards, placement, clock, new SplittableRandom(7));
     gateway.start();
     endpoint = URI.create("http://127.0.0.1:" + gateway.port());
@@ -228,6 +228,14 @@ class S3GatewaySdkTest {
       assertThat(s3.getObjectAsBytes(b -> b.bucket("degraded").key("k")).asByteArray()).isEqualTo(data);
       var part = s3.getObjectAsBytes(b -> b.bucket("degraded").key("k").range("bytes=70000-500000"));
       assertThat(part.asByteArray()).isEqualTo(java.util.Arrays.copyOfRange(data, 70000, 500001));
+      // A hung node: its stream is abandoned after shardReadTimeoutMillis and parity takes over.
+      shards.corruptReads.clear();
+      shards.failingReads.clear();
+      shards.stallingReads.add(nodes.get(3));
+      long t0 = System.nanoTime();
+      assertThat(s3.getObjectAsBytes(b -> b.bucket("degraded").key("k")).asByteArray()).isEqualTo(data);
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+      shards.stallingReads.clear();
       // A node membership reports down is not even asked.
       placement.down.add(nodes.get(1));
       shards.failingReads.clear();
@@ -237,6 +245,7 @@ class S3GatewaySdkTest {
     } finally {
       shards.corruptReads.clear();
       shards.failingReads.clear();
+      shards.stallingReads.clear();
       placement.down.clear();
     }
   }
@@ -310,6 +319,24 @@ class S3GatewaySdkTest {
     assertThatThrownBy(() -> s3.putObject(b -> b.bucket("integrity").key("bad").contentMD5(wrongMd5), RequestBody.fromBytes(data)))
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("BadDigest"));
     assertThat(metadata.getObject("integrity", "bad")).isEmpty();
+  }
+
+  @Test
+  void conditionalReads() throws Exception {
+    s3.createBucket(b -> b.bucket("conditional"));
+    byte[] data = random(10_000, 61);
+    String etag = s3.putObject(b -> b.bucket("conditional").key("k"), RequestBody.fromBytes(data)).eTag();
+    assertThat(s3.getObjectAsBytes(b -> b.bucket("conditional").key("k").ifMatch(etag)).asByteArray()).isEqualTo(data);
+    assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket("conditional").key("k").ifMatch("\"nope\"")))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
+    assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket("conditional").key("k").ifNoneMatch(etag)))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(304));
+    java.time.Instant future = java.time.Instant.now().plusSeconds(3600);
+    assertThatThrownBy(() -> s3.headObject(b -> b.bucket("conditional").key("k").ifModifiedSince(future)))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(304));
+    assertThatThrownBy(() -> s3.headObject(b -> b.bucket("conditional").key("k")
+        .ifUnmodifiedSince(java.time.Instant.now().minusSeconds(3600))))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
   }
 
   @Test

@@ -44,6 +44,7 @@ public sealed interface S3Error {
   record MetadataTooLarge(String detail) implements S3Error {}
   record InvalidStorageClass(String detail) implements S3Error {}
   record InvalidRange(String detail) implements S3Error {}
+  record PreconditionFailed(String detail) implements S3Error {}
 
   // ---- request shape -----------------------------------------------------------------------
   record MissingContentLength(String detail) implements S3Error {}

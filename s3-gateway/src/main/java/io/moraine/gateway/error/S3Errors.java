@@ -55,6 +55,8 @@ public final class S3Errors {
           "Your metadata headers exceed the maximum allowed metadata size.");
       case S3Error.InvalidStorageClass e -> d("InvalidStorageClass", 400, "The storage class you specified is not valid");
       case S3Error.InvalidRange e -> d("InvalidRange", 416, "The requested range is not satisfiable");
+      case S3Error.PreconditionFailed e -> d("PreconditionFailed", 412,
+          "At least one of the pre-conditions you specified did not hold");
       case S3Error.MissingContentLength e -> d("MissingContentLength", 411, "You must provide the Content-Length HTTP header.");
       case S3Error.MalformedXML e -> d("MalformedXML", 400,
           "The XML you provided was not well-formed or did not validate against our published schema");

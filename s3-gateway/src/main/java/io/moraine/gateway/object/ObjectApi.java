@@ -89,6 +89,12 @@ public final class ObjectApi {
   public void get(S3Request r, S3Response out, String bucket, String key, boolean head) throws IOException {
     access.requireOwned(bucket, r.accountId());
     ObjectVersion v = metadata.getObject(bucket, key).orElseThrow(() -> new S3Exception(new S3Error.NoSuchKey(null)));
+    if (!preconditionsHold(r, v)) {
+      // 304 Not Modified: no body, but the validators, as S3 sends them.
+      out.header("ETag", quote(v.etag())).header("Last-Modified", S3Response.httpDate(v.lastModifiedMillis()));
+      out.empty(304);
+      return;
+    }
     out.headerOnError("Content-Range", "bytes */" + v.size());
     Optional<ByteRange> range = ByteRange.parse(r.header("range"), v.size());
     for (Map.Entry<String, String> h : v.headers().entrySet()) {
@@ -151,6 +157,57 @@ public final class ObjectApi {
       }
     }
     out.xml(200, S3Xml.render(new S3Xml.DeleteResult(deleted, errors)));
+  }
+
+  /**
+   * RFC 9110 §13 conditional reads as S3 applies them: If-Match / If-Unmodified-Since failing is
+   * 412 PreconditionFailed; If-None-Match matching, or (without If-None-Match) If-Modified-Since
+   * not newer, is 304. Returns false for 304. Dates compare at second precision (Last-Modified's).
+   */
+  static boolean preconditionsHold(S3Request r, ObjectVersion v) {
+    long modifiedSeconds = v.lastModifiedMillis() / 1000;
+    Optional<String> ifMatch = r.header("if-match");
+    if (ifMatch.isPresent()) {
+      if (!etagMatches(ifMatch.get(), v.etag())) {
+        throw new S3Exception(new S3Error.PreconditionFailed(null));
+      }
+    } else {
+      Optional<Long> since = httpDateSeconds(r.header("if-unmodified-since"));
+      if (since.isPresent() && modifiedSeconds > since.get()) {
+        throw new S3Exception(new S3Error.PreconditionFailed(null));
+      }
+    }
+    Optional<String> ifNoneMatch = r.header("if-none-match");
+    if (ifNoneMatch.isPresent()) {
+      return !etagMatches(ifNoneMatch.get(), v.etag());
+    }
+    Optional<Long> since = httpDateSeconds(r.header("if-modified-since"));
+    return since.isEmpty() || modifiedSeconds > since.get();
+  }
+
+  private static boolean etagMatches(String header, String etag) {
+    for (String candidate : header.split(",")) {
+      String c = candidate.strip();
+      if (c.startsWith("W/")) {
+        c = c.substring(2);
+      }
+      if (c.equals("*") || c.equals(quote(etag)) || c.equals(etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Optional<Long> httpDateSeconds(Optional<String> header) {
+    if (header.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(java.time.ZonedDateTime.parse(header.get().strip(),
+          java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond());
+    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.empty(); // an unparseable date is ignored, as HTTP says
+    }
   }
 
   public static String quote(String etag) {

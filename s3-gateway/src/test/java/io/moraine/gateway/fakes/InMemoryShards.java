@@ -21,6 +21,8 @@ public final class InMemoryShards implements ShardClients {
   private final Map<String, Map<ShardId, byte[]>> nodes = new ConcurrentHashMap<>();
   public final Set<String> failingReads = ConcurrentHashMap.newKeySet();
   public final Set<String> corruptReads = ConcurrentHashMap.newKeySet();
+  /** Nodes whose read streams hang (a node that is up but stuck). */
+  public final Set<String> stallingReads = ConcurrentHashMap.newKeySet();
   public final Set<String> failingWrites = ConcurrentHashMap.newKeySet();
   /** Nodes that accept a write and then fail it (a crash mid-stream). */
   public final Set<String> failingMidWrite = ConcurrentHashMap.newKeySet();
@@ -83,6 +85,20 @@ public final class InMemoryShards implements ShardClients {
       throw new IOException("range beyond shard " + shard);
     }
     byte[] slice = Arrays.copyOfRange(data, (int) offset, (int) (offset + lengthBytes));
+    if (stallingReads.contains(nodeId)) {
+      return new InputStream() {
+        @Override
+        public int read() throws IOException {
+          try {
+            Thread.sleep(60_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("read cancelled");
+          }
+          throw new IOException("stalled");
+        }
+      };
+    }
     if (corruptReads.contains(nodeId)) {
       return new InputStream() {
         int pos;
