@@ -113,7 +113,11 @@ class MetadataClusterTest {
       assertThatThrownBy(() -> client.listParts("photos", "big", "up-1"))
           .isInstanceOfSatisfying(MetadataException.class, e -> assertThat(e.error()).isEqualTo(MetadataError.NO_SUCH_UPLOAD));
 
-      for (String k : List.of("a/1.txt", "b.bin", "big")) {
+      // Inline objects make big log entries; a 900 KiB one still commits and replicates.
+      String large = "z".repeat(900 * 1024);
+      client.putObject("photos", inline("large", large));
+      assertThat(((DataLayout.Inline) client.getObject("photos", "large").orElseThrow().layout()).bytes()).hasSize(large.length());
+      for (String k : List.of("a/1.txt", "b.bin", "big", "large")) {
         assertThat(client.deleteObject("photos", k)).isPresent();
       }
       assertThat(client.deleteObject("photos", "big")).isEmpty();

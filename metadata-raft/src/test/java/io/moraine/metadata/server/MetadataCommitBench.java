@@ -31,15 +31,20 @@ class MetadataCommitBench {
           Integer.getInteger("bench.senders", RaftMetadataClientConfig.DEFAULT_COMMIT_SENDERS), 256, 1 << 20));
       client.createBucket("o", "b", "us-east-1");
       for (int threads : new int[] {1, 64}) {
-        run(client, threads, 2_000); // warm-up
-        double perSecond = run(client, threads, Long.getLong("bench.millis", 8_000));
+        run(client, threads, 2_000, false); // warm-up
+        double perSecond = run(client, threads, Long.getLong("bench.millis", 8_000), false);
         System.out.printf("BENCH commits threads=%d senders=%d %.0f/s%n", threads,
             Integer.getInteger("bench.senders", RaftMetadataClientConfig.DEFAULT_COMMIT_SENDERS), perSecond);
+      }
+      client.putObject("b", inline("hot", "v"));
+      for (int threads : new int[] {1, 64}) {
+        double perSecond = run(client, threads, Long.getLong("bench.millis", 8_000), true);
+        System.out.printf("BENCH linearizable reads threads=%d %.0f/s%n", threads, perSecond);
       }
     }
   }
 
-  static double run(RaftMetadataClient client, int threads, long millis) throws Exception {
+  static double run(RaftMetadataClient client, int threads, long millis, boolean reads) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     AtomicLong done = new AtomicLong();
     long deadline = System.nanoTime() + millis * 1_000_000;
@@ -49,7 +54,11 @@ class MetadataCommitBench {
       int id = t;
       fs.add(pool.submit(() -> {
         for (int n = 0; System.nanoTime() < deadline; n++) {
-          client.putObject("b", inline("t" + id + "/" + n + "-" + start, "v"));
+          if (reads) {
+            client.getObject("b", "hot");
+          } else {
+            client.putObject("b", inline("t" + id + "/" + n + "-" + start, "v"));
+          }
           done.incrementAndGet();
         }
       }));
