@@ -178,10 +178,10 @@ public final class BlobReader {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      } catch (IOException | RuntimeException e) {
+      } catch (Throwable e) {
         if (!closed) {
           try {
-            chunks.put(e);
+            chunks.put(e instanceof Exception ex ? ex : new IOException("shard reader failed", e));
           } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
           }

@@ -317,15 +317,19 @@ public final class BlobWriter {
             if (failure.get() == null) {
               writer.write(stripe.buffers[index], 0, chunk);
             }
-          } catch (IOException | RuntimeException e) {
+          } catch (Throwable e) {
+            // Errors too (an OutOfMemoryError must not leave the PUT waiting for an ack forever).
             // Keep draining so the encoder never waits for buffers this pipeline holds.
             failure.compareAndSet(null, e);
           } finally {
             stripe.release();
           }
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      } catch (Throwable e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        failure.compareAndSet(null, e);
         writer.abort();
         result.completeExceptionally(e);
       }
