@@ -13,8 +13,13 @@ final class Galois {
   /** EXP[i] = 2^i, doubled in length so EXP[log a + log b] needs no modulo. */
   private static final byte[] EXP = new byte[512];
   private static final int[] LOG = new int[256];
-  /** MUL[(a << 8) | b] = a * b: the scalar kernel's 64 KiB table. */
+  /** MUL[(a << 8) | b] = a * b. */
   static final byte[] MUL = new byte[256 * 256];
+  /**
+   * MUL_ROWS[a][b] = a * b: the scalar kernel's 64 KiB table as 256-byte rows, so the JIT can prove
+   * row[x & 0xff] in bounds and drop the range check from the inner loop.
+   */
+  static final byte[][] MUL_ROWS = new byte[256][256];
 
   static {
     int x = 1;
@@ -32,6 +37,7 @@ final class Galois {
     for (int a = 0; a < 256; a++) {
       for (int b = 0; b < 256; b++) {
         MUL[(a << 8) | b] = slowMultiply(a, b);
+        MUL_ROWS[a][b] = MUL[(a << 8) | b];
       }
     }
   }

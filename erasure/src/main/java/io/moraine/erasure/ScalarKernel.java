@@ -32,7 +32,7 @@ final class ScalarKernel implements Kernel {
   }
 
   static void applyRange(byte[][] coefficients, byte[][] inputs, int inOffset, byte[][] outputs, int outOffset, int length) {
-    byte[] mul = Galois.MUL;
+    byte[][] mul = Galois.MUL_ROWS;
     int cols = inputs.length;
     for (int start = 0; start < length; start += BLOCK_BYTES) {
       int len = Math.min(BLOCK_BYTES, length - start);
@@ -44,17 +44,17 @@ final class ScalarKernel implements Kernel {
           java.util.Arrays.fill(out, o, o + len, (byte) 0);
           continue;
         }
-        int t = (row[0] & 0xff) << 8;
+        byte[] table = mul[row[0] & 0xff];
         byte[] in = inputs[0];
         int p = inOffset + start;
         for (int i = 0; i < len; i++) {
-          out[o + i] = mul[t | (in[p + i] & 0xff)];
+          out[o + i] = table[in[p + i] & 0xff];
         }
         for (int c = 1; c < cols; c++) {
-          t = (row[c] & 0xff) << 8;
+          table = mul[row[c] & 0xff];
           in = inputs[c];
           for (int i = 0; i < len; i++) {
-            out[o + i] ^= mul[t | (in[p + i] & 0xff)];
+            out[o + i] ^= table[in[p + i] & 0xff];
           }
         }
       }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs JMH with the usual command-line options (e.g. "-f 1 -wi 2 -i 3 -w 1 -r 2 -t 1") and prints MB/s
@@ -16,7 +17,9 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
-    CommandLineOptions options = new CommandLineOptions(args);
+    // Forked benchmark JVMs need the Vector API module, or the codec would measure its scalar path.
+    var options = new OptionsBuilder().parent(new CommandLineOptions(args))
+        .jvmArgsPrepend("--add-modules", "jdk.incubator.vector").build();
     Collection<RunResult> results = new Runner(options).run();
     List<String> lines = new ArrayList<>();
     lines.add(String.format(Locale.ROOT, "%-18s %-6s %-8s %-7s %-7s %10s %10s", "benchmark", "shape", "shard", "kernel",
