@@ -13,6 +13,8 @@ import java.util.Arrays;
 final class KernelSelector {
   static final String SIMD_PROPERTY = "moraine.erasure.simd";
   private static final String SIMD_CLASS = "io.moraine.erasure.SimdKernel";
+  /** The JDK's platform logger: this module has no dependencies; applications route it to slf4j if they wish. */
+  private static final System.Logger LOG = System.getLogger(KernelSelector.class.getName());
 
   private KernelSelector() {}
 
@@ -27,12 +29,19 @@ final class KernelSelector {
 
   static Kernel select() {
     if ("false".equalsIgnoreCase(System.getProperty(SIMD_PROPERTY, "true"))) {
+      LOG.log(System.Logger.Level.INFO, "erasure codec: scalar kernel (-D" + SIMD_PROPERTY + "=false)");
       return ScalarKernel.INSTANCE;
     }
     Kernel simd = loadSimd();
-    if (simd == null || !selfTest(simd)) {
+    if (simd == null) {
       return ScalarKernel.INSTANCE;
     }
+    if (!selfTest(simd)) {
+      LOG.log(System.Logger.Level.WARNING, "erasure codec: SIMD kernel failed its self-test against the scalar one;"
+          + " using the scalar kernel");
+      return ScalarKernel.INSTANCE;
+    }
+    LOG.log(System.Logger.Level.INFO, "erasure codec: SIMD kernel (Vector API)");
     return simd;
   }
 
@@ -42,11 +51,15 @@ final class KernelSelector {
       Class<?> type = Class.forName(SIMD_CLASS);
       Object usable = type.getDeclaredMethod("usable").invoke(null);
       if (!Boolean.TRUE.equals(usable)) {
+        LOG.log(System.Logger.Level.WARNING, "erasure codec: vector species too narrow for the SIMD kernel;"
+            + " using the scalar kernel");
         return null;
       }
       return (Kernel) type.getDeclaredConstructor().newInstance();
     } catch (LinkageError | ReflectiveOperationException e) {
       // Not a failure: the Vector API is an optional accelerator and the scalar path is complete.
+      LOG.log(System.Logger.Level.WARNING, "erasure codec: SIMD kernel unavailable (" + e
+          + "); using the scalar kernel, several times slower: run the JVM with --add-modules jdk.incubator.vector");
       return null;
     }
   }
