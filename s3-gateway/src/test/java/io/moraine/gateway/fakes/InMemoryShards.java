@@ -3,7 +3,6 @@ package io.moraine.gateway.fakes;
 import io.moraine.storage.api.ShardClients;
 import io.moraine.storage.api.ShardId;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -41,7 +40,8 @@ public final class InMemoryShards implements ShardClients {
       throw new IOException("node " + nodeId + " unreachable");
     }
     return new ShardWriter() {
-      final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      final byte[] buf = new byte[Math.toIntExact(lengthBytes)];
+      int filled;
       boolean aborted;
 
       @Override
@@ -52,15 +52,19 @@ public final class InMemoryShards implements ShardClients {
         if (failingMidWrite.contains(nodeId)) {
           throw new IOException("node " + nodeId + " died mid-write");
         }
-        buf.write(buffer, offset, length);
+        if (filled + length > buf.length) {
+          throw new IOException("write beyond the announced " + lengthBytes + " bytes");
+        }
+        System.arraycopy(buffer, offset, buf, filled, length);
+        filled += length;
       }
 
       @Override
       public CompletableFuture<ShardAck> finish() {
-        if (buf.size() != lengthBytes) {
-          return CompletableFuture.failedFuture(new IOException("length " + buf.size() + " != " + lengthBytes));
+        if (filled != lengthBytes) {
+          return CompletableFuture.failedFuture(new IOException("length " + filled + " != " + lengthBytes));
         }
-        node(nodeId).put(shard, buf.toByteArray());
+        node(nodeId).put(shard, buf);
         return CompletableFuture.completedFuture(new ShardAck(nodeId, lengthBytes, 0));
       }
 
