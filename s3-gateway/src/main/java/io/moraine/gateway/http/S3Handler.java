@@ -173,7 +173,11 @@ public final class S3Handler extends Handler.Abstract {
     } else if (d.httpStatus() >= 500) {
       log.warn("request {} {} {} answered {} {}", requestId, request.getMethod(), resource, d.httpStatus(), d.code());
     }
-    drain(body, request.getHeaders().getLongField("content-length"));
+    // A client waiting for "100 Continue" has not sent its body: reading would only invite it.
+    String expect = request.getHeaders().get("expect");
+    if (expect == null || !expect.equalsIgnoreCase("100-continue")) {
+      drain(body, request.getHeaders().getLongField("content-length"));
+    }
     if (!out.reset()) {
       // Headers (and maybe part of the body) are gone: the client must see a broken response.
       callback.failed(unexpected != null ? unexpected : new S3Exception(error));

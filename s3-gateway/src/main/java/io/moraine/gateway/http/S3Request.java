@@ -5,7 +5,6 @@ import io.moraine.gateway.auth.AwsUris;
 import io.moraine.gateway.auth.SignedRequest;
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
 
@@ -101,15 +100,6 @@ public final class S3Request {
     } catch (NumberFormatException e) {
       throw new S3Exception(new S3Error.InvalidArgument("Provided " + name + " not an integer or within integer range"));
     }
-  }
-
-  /** Reads a small body (XML documents) fully, refusing more than {@code maxBytes}. */
-  public byte[] readSmallBody(int maxBytes) throws IOException {
-    byte[] data = body.readNBytes(maxBytes + 1);
-    if (data.length > maxBytes) {
-      throw new S3Exception(new S3Error.MalformedXML("The XML you provided was larger than the maximum allowed"));
-    }
-    return data;
   }
 
   static String decodePath(String rawPath) {

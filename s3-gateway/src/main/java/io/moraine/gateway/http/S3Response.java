@@ -70,10 +70,6 @@ public final class S3Response {
     return response;
   }
 
-  boolean started() {
-    return sent;
-  }
-
   /** Ends a streamed body. */
   void finish() throws IOException {
     if (stream != null) {
