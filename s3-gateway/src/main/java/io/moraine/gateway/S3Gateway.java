@@ -64,7 +64,7 @@ public final class S3Gateway implements AutoCloseable {
     BucketAccess access = new BucketAccess(metadata);
     S3Handler handler = new S3Handler(ids, authenticator, config.virtualHostDomains(),
         new BucketApi(metadata, access, config.region()),
-        new ObjectApi(metadata, access, data, collector),
+        new ObjectApi(metadata, access, data, collector, threads),
         new ListApi(metadata, access),
         new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes()));
 

@@ -340,6 +340,37 @@ class S3GatewaySdkTest {
   }
 
   @Test
+  void copyObject() throws Exception {
+    s3.createBucket(b -> b.bucket("copy-src"));
+    s3.createBucket(b -> b.bucket("copy-dst"));
+    byte[] data = random(700_000, 71);
+    s3.putObject(b -> b.bucket("copy-src").key("a b").contentType("image/png").metadata(java.util.Map.of("m", "1")),
+        RequestBody.fromBytes(data));
+    var copied = s3.copyObject(b -> b.sourceBucket("copy-src").sourceKey("a b").destinationBucket("copy-dst").destinationKey("c"));
+    assertThat(copied.copyObjectResult().eTag()).isEqualTo("\"" + md5(data) + "\"");
+    var got = s3.getObjectAsBytes(b -> b.bucket("copy-dst").key("c"));
+    assertThat(got.asByteArray()).isEqualTo(data);
+    assertThat(got.response().contentType()).isEqualTo("image/png");
+    assertThat(got.response().metadata()).containsEntry("m", "1");
+    s3.copyObject(b -> b.sourceBucket("copy-src").sourceKey("a b").destinationBucket("copy-src").destinationKey("a b")
+        .metadataDirective(software.amazon.awssdk.services.s3.model.MetadataDirective.REPLACE).contentType("text/csv"));
+    var replaced = s3.getObjectAsBytes(b -> b.bucket("copy-src").key("a b"));
+    assertThat(replaced.asByteArray()).isEqualTo(data);
+    assertThat(replaced.response().contentType()).isEqualTo("text/csv");
+    assertThat(replaced.response().metadata()).isEmpty();
+    assertThatThrownBy(() -> s3.copyObject(b -> b.sourceBucket("copy-src").sourceKey("a b").destinationBucket("copy-src")
+        .destinationKey("a b"))).isInstanceOfSatisfying(S3Exception.class,
+            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest"));
+    assertThatThrownBy(() -> s3.copyObject(b -> b.sourceBucket("copy-src").sourceKey("missing").destinationBucket("copy-dst")
+        .destinationKey("x"))).isInstanceOfSatisfying(S3Exception.class,
+            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchKey"));
+    // Deleting the source must not hurt the copy: their data is not shared.
+    s3.deleteObject(b -> b.bucket("copy-src").key("a b"));
+    Thread.sleep(200);
+    assertThat(s3.getObjectAsBytes(b -> b.bucket("copy-dst").key("c")).asByteArray()).isEqualTo(data);
+  }
+
+  @Test
   void wrongSignatureIsRefused() {
     try (S3Client bad = client(AK, "not-the-secret")) {
       assertThatThrownBy(() -> bad.listBuckets()).isInstanceOfSatisfying(S3Exception.class, e -> {

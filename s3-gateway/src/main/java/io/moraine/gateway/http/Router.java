@@ -73,7 +73,7 @@ public final class Router {
           }
           yield new S3Operation.UploadPart(bucket, key, uploadId, part);
         }
-        yield copy ? new S3Operation.Unsupported("CopyObject") : new S3Operation.PutObject(bucket, key);
+        yield copy ? new S3Operation.CopyObject(bucket, key) : new S3Operation.PutObject(bucket, key);
       }
       case "GET" -> {
         if (uploadId != null) {

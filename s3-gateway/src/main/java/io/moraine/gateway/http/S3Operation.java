@@ -25,6 +25,7 @@ public sealed interface S3Operation {
   record GetObject(String bucket, String key) implements S3Operation {}
   record HeadObject(String bucket, String key) implements S3Operation {}
   record DeleteObject(String bucket, String key) implements S3Operation {}
+  record CopyObject(String bucket, String key) implements S3Operation {}
 
   // ---- multipart ----------------------------------------------------------------------------
   record CreateMultipartUpload(String bucket, String key) implements S3Operation {}

@@ -5,6 +5,7 @@ import io.moraine.gateway.bucket.BucketAccess;
 import io.moraine.gateway.data.DataCollector;
 import io.moraine.gateway.data.ErasureProfile;
 import io.moraine.gateway.data.ObjectData;
+import io.moraine.gateway.data.ObjectPipe;
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
 import io.moraine.gateway.http.Bodies;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +48,15 @@ public final class ObjectApi {
   private final BucketAccess access;
   private final ObjectData data;
   private final DataCollector collector;
+  private final ExecutorService threads;
 
-  public ObjectApi(MetadataClient metadata, BucketAccess access, ObjectData data, DataCollector collector) {
+  public ObjectApi(MetadataClient metadata, BucketAccess access, ObjectData data, DataCollector collector,
+      ExecutorService threads) {
     this.metadata = metadata;
     this.access = access;
     this.data = data;
     this.collector = collector;
+    this.threads = threads;
   }
 
   public void put(S3Request r, S3Response out, String bucket, String key) throws IOException {
@@ -67,6 +72,90 @@ public final class ObjectApi {
     ObjectData.Stored stored = data.store(body, size, ErasureProfile.forStorageClass(storageClass), true);
     ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, size, stored.digests().md5Hex(), 0,
         storageClass, headers, 0, stored.layout());
+    commit(bucket, key, version, stored);
+    out.header("ETag", quote(stored.digests().md5Hex()));
+    if (stored.digests().checksumAlgorithm().isPresent() && stored.digests().checksumBase64().isPresent()) {
+      out.header(stored.digests().checksumAlgorithm().get().headerName(), stored.digests().checksumBase64().get());
+    }
+    out.empty(200);
+  }
+
+  /**
+   * CopyObject: the source's bytes are read and written again as a new blob (never shared, so
+   * deleting either object can collect its own data), then committed like a PUT.
+   */
+  public void copy(S3Request r, S3Response out, String bucket, String key) throws IOException {
+    ObjectHeaders.checkKey(key);
+    access.requireOwned(bucket, r.accountId());
+    String[] source = copySource(r.header("x-amz-copy-source").orElseThrow());
+    access.requireOwned(source[0], r.accountId());
+    ObjectVersion src = metadata.getObject(source[0], source[1])
+        .orElseThrow(() -> new S3Exception(new S3Error.NoSuchKey(null)));
+    copyPreconditions(r, src);
+    String directive = r.header("x-amz-metadata-directive").map(String::strip).orElse("COPY");
+    if (!directive.equals("COPY") && !directive.equals("REPLACE")) {
+      throw new S3Exception(new S3Error.InvalidArgument("Unknown metadata directive."));
+    }
+    boolean storageClassGiven = r.header("x-amz-storage-class").isPresent();
+    if (source[0].equals(bucket) && source[1].equals(key) && directive.equals("COPY") && !storageClassGiven) {
+      throw new S3Exception(new S3Error.InvalidRequest("This copy request is illegal because it is trying to copy an "
+          + "object to itself without changing the object's metadata, storage class, website redirect location or "
+          + "encryption attributes."));
+    }
+    if (src.size() > MAX_PUT_BYTES) {
+      throw new S3Exception(new S3Error.InvalidRequest("The specified copy source is larger than the maximum "
+          + "allowable size for a copy source: " + MAX_PUT_BYTES));
+    }
+    String storageClass = ObjectHeaders.storageClass(r);
+    SortedMap<String, String> headers = directive.equals("REPLACE") ? ObjectHeaders.fromRequest(r) : src.headers();
+    ObjectData.Stored stored;
+    try (ObjectPipe pipe = new ObjectPipe(data, src.layout(), src.size(), threads)) {
+      VerifiedBody body = new VerifiedBody(pipe, new io.moraine.gateway.auth.PayloadMode.Unsigned(),
+          new VerifiedBody.Declared(src.size(), Optional.empty(), Optional.empty(), Optional.empty()));
+      stored = data.store(body, src.size(), ErasureProfile.forStorageClass(storageClass), true);
+    }
+    ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, src.size(), stored.digests().md5Hex(), 0,
+        storageClass, headers, 0, stored.layout());
+    PutResult result = commit(bucket, key, version, stored);
+    out.xml(200, S3Xml.render(new S3Xml.CopyObjectResult(result.committed().lastModifiedMillis(),
+        quote(result.committed().etag()))));
+  }
+
+  /** x-amz-copy-source: "[/]bucket/key[?versionId=…]", URL-encoded. */
+  private static String[] copySource(String header) {
+    String h = header.strip();
+    int q = h.indexOf('?');
+    if (q >= 0) {
+      String query = h.substring(q + 1);
+      h = h.substring(0, q);
+      if (!query.isEmpty() && !query.equals("versionId=null")) {
+        throw new S3Exception(new S3Error.NotImplemented("Copying a specific version is not implemented"));
+      }
+    }
+    String decoded = io.moraine.gateway.auth.AwsUris.decode(h, false);
+    if (decoded.startsWith("/")) {
+      decoded = decoded.substring(1);
+    }
+    int slash = decoded.indexOf('/');
+    if (slash <= 0 || slash == decoded.length() - 1) {
+      throw new S3Exception(new S3Error.InvalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey"));
+    }
+    return new String[] {decoded.substring(0, slash), decoded.substring(slash + 1)};
+  }
+
+  /** x-amz-copy-source-if-*: any failing condition is 412 (S3 answers no 304 for copies). */
+  private static void copyPreconditions(S3Request r, ObjectVersion src) {
+    long modifiedSeconds = src.lastModifiedMillis() / 1000;
+    boolean ok = r.header("x-amz-copy-source-if-match").map(h -> etagMatches(h, src.etag())).orElse(true)
+        && r.header("x-amz-copy-source-if-none-match").map(h -> !etagMatches(h, src.etag())).orElse(true)
+        && httpDateSeconds(r.header("x-amz-copy-source-if-unmodified-since")).map(d -> modifiedSeconds <= d).orElse(true)
+        && httpDateSeconds(r.header("x-amz-copy-source-if-modified-since")).map(d -> modifiedSeconds > d).orElse(true);
+    if (!ok) {
+      throw new S3Exception(new S3Error.PreconditionFailed(null));
+    }
+  }
+
+  private PutResult commit(String bucket, String key, ObjectVersion version, ObjectData.Stored stored) {
     PutResult result;
     try {
       result = metadata.putObject(bucket, version);
@@ -79,11 +168,7 @@ public final class ObjectApi {
       throw e;
     }
     result.replaced().ifPresent(v -> collector.collect(v.layout()));
-    out.header("ETag", quote(stored.digests().md5Hex()));
-    if (stored.digests().checksumAlgorithm().isPresent() && stored.digests().checksumBase64().isPresent()) {
-      out.header(stored.digests().checksumAlgorithm().get().headerName(), stored.digests().checksumBase64().get());
-    }
-    out.empty(200);
+    return result;
   }
 
   public void get(S3Request r, S3Response out, String bucket, String key, boolean head) throws IOException {

@@ -63,6 +63,8 @@ public final class S3Xml {
       String prefix, String delimiter, int maxUploads, boolean truncated, List<Upload> uploads,
       List<String> commonPrefixes, String encodingType) {}
 
+  public record CopyObjectResult(long lastModifiedMillis, String etag) {}
+
   public record Deleted(String key) {}
 
   public record DeleteError(String key, String code, String message) {}
@@ -172,6 +174,12 @@ public final class S3Xml {
     }
     commonPrefixes(w, r.commonPrefixes());
     return w.end("ListMultipartUploadsResult").toBytes();
+  }
+
+  public static byte[] render(CopyObjectResult r) {
+    XmlWriter w = new XmlWriter().startRoot("CopyObjectResult");
+    w.element("LastModified", isoMillis(r.lastModifiedMillis())).element("ETag", r.etag());
+    return w.end("CopyObjectResult").toBytes();
   }
 
   public static byte[] render(DeleteResult r) {
