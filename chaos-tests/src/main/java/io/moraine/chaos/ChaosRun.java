@@ -1,0 +1,167 @@
+package io.moraine.chaos;
+
+import io.moraine.chaos.check.Checkers;
+import io.moraine.chaos.cluster.ChaosCluster;
+import io.moraine.chaos.cluster.ClusterShape;
+import io.moraine.chaos.cluster.JvmCommand;
+import io.moraine.chaos.cluster.NamespacedRuntime;
+import io.moraine.chaos.history.History;
+import io.moraine.chaos.nemesis.FaultBudget;
+import io.moraine.chaos.nemesis.NemesisContext;
+import io.moraine.chaos.nemesis.NemesisScheduler;
+import io.moraine.chaos.nemesis.Nemeses;
+import io.moraine.chaos.net.NetLab;
+import io.moraine.chaos.net.Shell;
+import io.moraine.chaos.report.RunReport;
+import io.moraine.chaos.workload.S3Workload;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One drill, start to verdict: sweep leftovers of crashed runs, build the namespaced network,
+ * start the cluster, run the workload under the fault schedule, heal, read every key once more,
+ * check the history, write the report, tear everything down (in {@code finally}, and from a
+ * shutdown hook should the JVM be stopped mid-run).
+ *
+ * <p>Fault model: any failure of the harness itself (cluster does not start, tool missing) ends
+ * the run with an exception after teardown; it is never reported as a verdict.
+ */
+public final class ChaosRun {
+
+  private static final Logger log = LoggerFactory.getLogger(ChaosRun.class);
+
+  private final ChaosOptions options;
+  private final Shell sh;
+  private final Clock clock;
+  private final LongSupplier nanoTime;
+
+  public ChaosRun(ChaosOptions options, Shell sh, Clock clock, LongSupplier nanoTime) {
+    this.options = options.validate();
+    this.sh = sh;
+    this.clock = clock;
+    this.nanoTime = nanoTime;
+  }
+
+  public String runId() {
+    return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(clock.instant())
+        + "-" + options.nemesis().replace(',', '+') + "-s" + options.seed()
+        + options.unsafe().map(u -> "-unsafe-" + u.flag()).orElse("");
+  }
+
+  public RunReport run() throws Exception {
+    String runId = runId();
+    Path runDir = options.resultsDir().resolve(runId).toAbsolutePath();
+    Files.createDirectories(runDir);
+    JvmCommand jvm = JvmCommand.discover();
+    NetLab.sweep(sh);
+    Path dataRoot = Files.createTempDirectory("moraine-chaos-data-");
+    History history = new History(nanoTime);
+    RandomGenerator rnd = RandomGeneratorFactory.of("L64X128MixRandom").create(options.seed());
+    List<String> overrides = new ArrayList<>();
+    options.unsafe().ifPresent(u -> {
+      overrides.add("--unsafe");
+      overrides.add(u.flag());
+    });
+    NetLab lab = NetLab.create(sh, 1 + (int) Math.floorMod(options.seed(), 250L));
+    NamespacedRuntime runtime = new NamespacedRuntime(sh, lab, jvm, runDir, dataRoot, overrides, nanoTime);
+    Thread hook = new Thread(() -> closeQuietly(runtime, dataRoot), "chaos-teardown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      ClusterShape shape = new ClusterShape(options.zkServers(), options.storagePerAz(), options.gateways(), dataRoot)
+          .validate();
+      ChaosCluster cluster = new ChaosCluster(runtime, shape, jvm, sh, nanoTime);
+      log.info("run {}: starting {} nodes in namespaces of {}", runId, cluster.nodeIds().size(), lab.bridge());
+      cluster.start(options.startTimeout());
+      try (S3Workload workload = new S3Workload(options.workload(), history, cluster.gatewayEndpoints(),
+          "moraineadmin", "moraineadmin", options.seed())) {
+        workload.setUp(history.now() + options.startTimeout().toNanos());
+        NemesisScheduler scheduler = new NemesisScheduler(Nemeses.parse(options.nemesis()),
+            new NemesisContext(cluster, options.recoveryTimeout(), nanoTime),
+            new FaultBudget(2, 3, options.zkServers(), options.gateways()), options.exceedBudget(), rnd, history,
+            options.timing());
+        workload.start();
+        scheduler.start();
+        Thread.sleep(options.duration().toMillis());
+        scheduler.stopAndHeal();
+        workload.stopAndJoin();
+        List<String> unhealthy = cluster.awaitAllHealthy(options.recoveryTimeout());
+        if (!unhealthy.isEmpty()) {
+          log.warn("still unhealthy after heal: {}", unhealthy);
+        }
+        List<String> unread = workload.finalReads(history.now() + options.finalReadTimeout().toNanos());
+        if (!unread.isEmpty()) {
+          log.warn("keys not readable after heal: {}", unread);
+        }
+        String description = "moraine chaos --time " + options.duration().toSeconds() + "s --nemesis " + options.nemesis()
+            + " --seed " + options.seed() + options.unsafe().map(u -> " --unsafe " + u.flag()).orElse("")
+            + (options.exceedBudget() ? " --exceed-budget" : "")
+            + "\ncluster: " + cluster.nodeIds().size() + " nodes " + cluster.nodeIds() + " on " + lab.bridge()
+            + " " + lab.bridgeAddress() + "/24"
+            + (scheduler.errors().isEmpty() ? "" : "\nnemesis errors: " + scheduler.errors())
+            + (unhealthy.isEmpty() ? "" : "\nunhealthy after heal: " + unhealthy)
+            + (unread.isEmpty() ? "" : "\nkeys never read after heal: " + unread);
+        RunReport report = new RunReport(runId, description, scheduler.anyOutsideBudget(),
+            Checkers.standard(nanoTime, 20_000_000_000L).checkAll(history), history);
+        report.write(runDir);
+        return report;
+      }
+    } finally {
+      closeQuietly(runtime, dataRoot);
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        log.debug("JVM shutting down; the hook runs the same idempotent teardown");
+      }
+    }
+  }
+
+  public Path runDir(RunReport report) {
+    return options.resultsDir().resolve(report.runId()).toAbsolutePath();
+  }
+
+  private static void closeQuietly(NamespacedRuntime runtime, Path dataRoot) {
+    try {
+      runtime.close();
+    } catch (IOException e) {
+      log.error("teardown of the chaos network failed; `moraine chaos` sweeps leftovers at its next start", e);
+    }
+    try {
+      deleteTree(dataRoot);
+    } catch (IOException e) {
+      log.error("could not delete {}", dataRoot, e);
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+        Files.delete(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

@@ -1,0 +1,47 @@
+package io.moraine.chaos;
+
+import java.util.List;
+
+/**
+ * Deliberately broken behaviours of the product that a run can switch on to prove the checkers
+ * catch them. The harness passes {@code --unsafe NAME} to every node process as a config
+ * override; the roles implement the behaviour (see docs/chaos.md for what each must do).
+ */
+public enum UnsafeMode {
+  ACK_BEFORE_COMMIT("ack-before-commit",
+      "gateway answers 200 to a PUT once its shards are durable, then commits the metadata in the background"
+          + " (after a short delay, never retried): acknowledged writes can be invisible or lost"),
+  FOLLOWER_READ("follower-read",
+      "metadata reads are served by whichever peer the client reaches, without ReadIndex or lease: stale reads"),
+  SKIP_FSYNC("skip-fsync",
+      "storage nodes acknowledge shards without fsync: shards can vanish on kill -9 of several nodes");
+
+  private final String flag;
+  private final String behaviour;
+
+  UnsafeMode(String flag, String behaviour) {
+    this.flag = flag;
+    this.behaviour = behaviour;
+  }
+
+  public String flag() {
+    return flag;
+  }
+
+  public String behaviour() {
+    return behaviour;
+  }
+
+  public static UnsafeMode parse(String flag) {
+    for (UnsafeMode m : values()) {
+      if (m.flag.equals(flag)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("unknown unsafe mode '" + flag + "'; known: " + names());
+  }
+
+  public static List<String> names() {
+    return java.util.Arrays.stream(values()).map(UnsafeMode::flag).toList();
+  }
+}
