@@ -83,6 +83,11 @@ public final class S3Handler extends Handler.Abstract {
       fail(request, body, out, callback, e.error(), resource, requestId, null);
     } catch (MetadataException e) {
       fail(request, body, out, callback, S3Errors.fromMetadata(e.error(), e.getMessage()), resource, requestId, null);
+    } catch (java.io.UncheckedIOException e) {
+      // The metadata tier is unreachable or lost its leader: retryable, and not a bug here.
+      log.warn("request {} {} {}: metadata unavailable: {}", requestId, request.getMethod(), resource, e.toString());
+      fail(request, body, out, callback, new S3Error.ServiceUnavailable("The metadata service is unavailable; please retry"),
+          resource, requestId, null);
     } catch (Throwable t) {
       fail(request, body, out, callback, new S3Error.InternalError(null), resource, requestId, t);
     }
