@@ -39,6 +39,9 @@ public interface MetadataClient extends AutoCloseable {
   /** The buckets owned by an account, sorted by name. */
   List<Bucket> listBuckets(String ownerAccountId);
 
+  /** Every bucket of every account, sorted by name (operators: status, repair). */
+  List<Bucket> listAllBuckets();
+
   /** Fails with NO_SUCH_BUCKET or BUCKET_NOT_EMPTY (objects or in-progress multipart uploads). */
   void deleteBucket(String bucketName);
 

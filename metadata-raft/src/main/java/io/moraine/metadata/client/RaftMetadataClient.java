@@ -155,6 +155,12 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public List<Bucket> listAllBuckets() {
+    return read(MetaRequest.newBuilder().setListBuckets(ListBuckets.newBuilder().setAllAccounts(true)))
+        .getBuckets().getBucketsList().stream().map(Codec::bucket).toList();
+  }
+
+  @Override
   public void deleteBucket(String bucketName) {
     write(MetaRequest.newBuilder().setDeleteBucket(DeleteBucket.newBuilder().setBucket(bucketName)));
   }

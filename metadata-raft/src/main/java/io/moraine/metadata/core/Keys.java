@@ -56,6 +56,11 @@ public final class Keys {
     return Builder.of(ACCESS_KEY).raw(accessKeyId).build();
   }
 
+  /** The prefix of every bucket row, in name order. */
+  static byte[] bucketPrefix() {
+    return new byte[] {BUCKET};
+  }
+
   static byte[] bucket(String bucket) {
     return Builder.of(BUCKET).raw(bucket).build();
   }

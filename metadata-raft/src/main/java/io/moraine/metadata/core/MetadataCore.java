@@ -177,7 +177,8 @@ public final class MetadataCore {
         BucketRecord b = read(Keys.bucket(r.getGetBucket().getBucket()), BucketRecord.parser());
         yield b == null ? new ApplyResult.Failed(NO_SUCH_BUCKET, r.getGetBucket().getBucket()) : ok(reply().setBucket(b));
       }
-      case LIST_BUCKETS -> listBuckets(r.getListBuckets().getOwnerAccountId());
+      case LIST_BUCKETS -> r.getListBuckets().getAllAccounts()
+          ? listAllBuckets() : listBuckets(r.getListBuckets().getOwnerAccountId());
       case GET_OBJECT -> getObject(r.getGetObject().getBucket(), r.getGetObject().getKey());
       case LIST_OBJECTS -> Listing.listObjects(this, r.getListObjects());
       case LIST_PARTS -> listParts(r.getListParts().getBucket(), r.getListParts().getKey(), r.getListParts().getUploadId());
@@ -285,6 +286,17 @@ public final class MetadataCore {
     batch.delete(Keys.bucket(cmd.getBucket()));
     batch.delete(Keys.ownerBucket(bucket.getOwnerAccountId(), cmd.getBucket()));
     return ok(reply().setEmpty(EmptyReply.getDefaultInstance()));
+  }
+
+  private ApplyResult listAllBuckets() {
+    byte[] prefix = Keys.bucketPrefix();
+    BucketList.Builder list = BucketList.newBuilder();
+    try (StateStore.Cursor cur = store.cursor()) {
+      for (cur.seek(prefix); cur.valid() && Keys.startsWith(cur.key(), prefix); cur.next()) {
+        list.addBuckets(Records.decode(cur.value(), BucketRecord.parser()));
+      }
+    }
+    return ok(reply().setBuckets(list));
   }
 
   private ApplyResult listBuckets(String ownerAccountId) {

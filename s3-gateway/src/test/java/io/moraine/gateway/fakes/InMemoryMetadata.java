@@ -87,6 +87,11 @@ public final class InMemoryMetadata implements MetadataClient {
   }
 
   @Override
+  public synchronized List<Bucket> listAllBuckets() {
+    return buckets.values().stream().sorted(java.util.Comparator.comparing(Bucket::name)).toList();
+  }
+
+  @Override
   public synchronized void deleteBucket(String name) {
     bucket(name);
     if (!objects.get(name).isEmpty() || !uploads.get(name).isEmpty()) {

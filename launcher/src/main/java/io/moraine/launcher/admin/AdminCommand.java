@@ -1,0 +1,103 @@
+package io.moraine.launcher.admin;
+
+import io.moraine.launcher.role.MetaDirectory;
+import io.moraine.launcher.role.Zk;
+import io.moraine.metadata.client.RaftMetadataClient;
+import io.moraine.metadata.client.RaftMetadataClientConfig;
+import io.moraine.metadata.server.MetaPeer;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.curator.framework.CuratorFramework;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bin/moraine admin [--zk HOST:PORT] ...}: operator commands against a running cluster,
+ * found through ZooKeeper (DESIGN.md, Contracts; the default reaches both `dev` and `cluster`).
+ */
+@Command(name = "admin", mixinStandardHelpOptions = true, description = "Operate a running cluster.",
+    subcommands = {AdminCommand.Status.class, AdminCommand.User.class})
+public final class AdminCommand implements Runnable {
+
+  @Option(names = "--zk", defaultValue = "127.0.0.1:2181", description = "ZooKeeper to reach the cluster through (default ${DEFAULT-VALUE})")
+  String zk;
+
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  CuratorFramework connect() throws InterruptedException {
+    return Zk.connectBlocking(zk, Zk.SESSION_TIMEOUT_MILLIS);
+  }
+
+  RaftMetadataClient metadata(CuratorFramework client) throws Exception {
+    List<MetaPeer> peers = MetaDirectory.read(client);
+    if (peers.isEmpty()) {
+      throw new IllegalStateException("no metadata peers registered in ZooKeeper at " + zk);
+    }
+    return RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults());
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "Metadata groups and leaders, storage nodes and their usage, redundancy.")
+  static final class Status implements Callable<Integer> {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Override
+    public Integer call() throws Exception {
+      try (CuratorFramework client = admin.connect(); RaftMetadataClient meta = admin.metadata(client)) {
+        for (String line : new ClusterStatus(client, meta, MetaDirectory.read(client)).lines()) {
+          System.out.println(line);
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "user", mixinStandardHelpOptions = true, description = "Manage accounts.",
+      subcommands = {UserCreate.class})
+  static final class User implements Runnable {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Override
+    public void run() {
+      new picocli.CommandLine(this).usage(System.out);
+    }
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = "Create an account with one access key; prints access_key=AK secret_key=SK.")
+  static final class UserCreate implements Callable<Integer> {
+    @ParentCommand
+    User user;
+
+    @Parameters(index = "0", description = "the account's user name")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      SecureRandom random = new SecureRandom();
+      String accessKey = "MK" + randomString(random, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 18);
+      String secretKey = randomString(random, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
+      try (CuratorFramework client = user.admin.connect(); RaftMetadataClient meta = user.admin.metadata(client)) {
+        meta.createAccount(name, accessKey, secretKey);
+      }
+      System.out.println("access_key=" + accessKey + " secret_key=" + secretKey);
+      return 0;
+    }
+
+    private static String randomString(SecureRandom random, String alphabet, int length) {
+      StringBuilder s = new StringBuilder(length);
+      for (int i = 0; i < length; i++) {
+        s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      return s.toString();
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.moraine.launcher.admin;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.moraine.metadata.api.Bucket;
+import io.moraine.metadata.api.DataLayout;
+import io.moraine.metadata.api.ListPage;
+import io.moraine.metadata.api.ListRequest;
+import io.moraine.metadata.api.ObjectSummary;
+import io.moraine.metadata.api.ObjectVersion;
+import io.moraine.metadata.api.Segment;
+import io.moraine.metadata.client.MetadataAdmin;
+import io.moraine.metadata.client.RaftMetadataClient;
+import io.moraine.metadata.server.MetaPeer;
+import io.moraine.metadata.server.MetadataServerConfig;
+import io.moraine.placement.NodeInfo;
+import io.moraine.placement.zk.ZkPlacementView;
+import io.moraine.proto.storage.v1.DiskInfo;
+import io.moraine.proto.storage.v1.HealthRequest;
+import io.moraine.proto.storage.v1.HealthResponse;
+import io.moraine.proto.storage.v1.ShardServiceGrpc;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+
+/**
+ * The lines of `admin status` (DESIGN.md, Contracts): one {@code group G leader NODE_ID peers ...}
+ * per metadata group, one {@code node NODE_ID az AZ state up|down|draining used BYTES total BYTES}
+ * per storage node, and exactly one redundancy line. Until the repair service keeps the count
+ * (issue 5), missing shards are counted by walking every object's manifest: a shard is missing
+ * when the node holding it is down.
+ */
+final class ClusterStatus {
+
+  private final CuratorFramework zk;
+  private final RaftMetadataClient meta;
+  private final List<MetaPeer> peers;
+
+  ClusterStatus(CuratorFramework zk, RaftMetadataClient meta, List<MetaPeer> peers) {
+    this.zk = zk;
+    this.meta = meta;
+    this.peers = peers;
+  }
+
+  List<String> lines() throws Exception {
+    List<String> lines = new ArrayList<>();
+    lines.add(MetadataAdmin.status(peers, MetadataServerConfig.DEFAULT_GROUP_NAME, 3_000).line());
+    Set<String> down = new TreeSet<>();
+    try (ZkPlacementView view = new ZkPlacementView(zk)) {
+      view.start();
+      view.awaitMap(Duration.ofSeconds(10));
+      for (NodeInfo node : view.nodes()) {
+        String state = node.state().name().toLowerCase(java.util.Locale.ROOT);
+        long used = 0;
+        long total = node.capacityBytes();
+        if (node.state() != NodeInfo.NodeState.DOWN) {
+          HealthResponse health = health(node);
+          if (health != null) {
+            used = health.getDisksList().stream().mapToLong(DiskInfo::getUsedBytes).sum();
+            total = health.getDisksList().stream().mapToLong(DiskInfo::getTotalBytes).sum();
+          }
+        } else {
+          down.add(node.nodeId());
+        }
+        lines.add("node " + node.nodeId() + " az " + node.az() + " state " + state + " used " + used + " total " + total);
+      }
+    }
+    long missing = down.isEmpty() ? 0 : countShardsOn(down);
+    lines.add(missing == 0 ? "redundancy: full" : "redundancy: degraded (" + missing + " shards missing)");
+    return lines;
+  }
+
+  private static HealthResponse health(NodeInfo node) {
+    ManagedChannel channel = NettyChannelBuilder.forAddress(node.host(), node.grpcPort()).usePlaintext().build();
+    try {
+      return ShardServiceGrpc.newBlockingStub(channel).withDeadlineAfter(3, TimeUnit.SECONDS)
+          .health(HealthRequest.getDefaultInstance());
+    } catch (RuntimeException unreachable) {
+      return null;
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private long countShardsOn(Set<String> nodes) {
+    long count = 0;
+    for (Bucket bucket : meta.listAllBuckets()) {
+      String after = "";
+      while (true) {
+        ListPage page = meta.listObjects(bucket.name(), new ListRequest("", "", after, 1000));
+        for (ObjectSummary summary : page.contents()) {
+          ObjectVersion v = meta.getObject(bucket.name(), summary.key()).orElse(null);
+          if (v != null && v.layout() instanceof DataLayout.Segments segments) {
+            for (Segment segment : segments.segments()) {
+              count += segment.shardNodes().stream().filter(nodes::contains).count();
+            }
+          }
+        }
+        if (!page.truncated()) {
+          break;
+        }
+        after = page.nextMarker();
+      }
+    }
+    return count;
+  }
+}

@@ -1,0 +1,220 @@
+package io.moraine.launcher.cluster;
+
+import io.moraine.launcher.config.RoleConfig;
+import io.moraine.launcher.config.RoleConfig.Keys;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The processes of a local multi-process cluster and their configuration, under DIR:
+ * {@code cluster.properties} (the shape and every port, chosen once and kept so restarts reuse
+ * them — Raft peers must keep their addresses), {@code conf/NODE.properties},
+ * {@code data/NODE/}, {@code logs/NODE.log}, {@code pids/NODE.pid}.
+ */
+public final class ClusterLayout {
+
+  /** One process of the cluster. Start order is the list order. */
+  public record Node(String nodeId, String role, String az, RoleConfig config) {}
+
+  static final String HOST = "127.0.0.1";
+
+  private final Path dir;
+  private final Properties shape;
+
+  private ClusterLayout(Path dir, Properties shape) {
+    this.dir = dir;
+    this.shape = shape;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Loads the recorded layout, or records a new one from the flags when there is none. */
+  public static ClusterLayout loadOrCreate(Path dir, int storagePerAz, int zkServers, int gatewayPort, int zkPort)
+      throws IOException {
+    Path file = dir.resolve("cluster.properties");
+    Properties shape = new Properties();
+    if (Files.exists(file)) {
+      try (Reader r = Files.newBufferedReader(file)) {
+        shape.load(r);
+      }
+      return new ClusterLayout(dir, shape);
+    }
+    if (storagePerAz < 1 || (zkServers != 1 && zkServers != 3)) {
+      throw new IllegalArgumentException("--storage-per-az must be >= 1 and --zk-servers 1 or 3");
+    }
+    shape.setProperty("format", "1");
+    shape.setProperty("storage.per.az", Integer.toString(storagePerAz));
+    shape.setProperty("zk.servers", Integer.toString(zkServers));
+    shape.setProperty("port.gateway-1", Integer.toString(gatewayPort));
+    shape.setProperty("port.gateway-2", Integer.toString(gatewayPort + 1));
+    shape.setProperty("port.zk-1", Integer.toString(zkPort));
+    List<String> others = new ArrayList<>();
+    for (int z = 2; z <= zkServers; z++) {
+      others.add("port.zk-" + z);
+    }
+    for (int z = 1; z <= zkServers; z++) {
+      others.add("port.zk-" + z + ".peer");
+      others.add("port.zk-" + z + ".election");
+    }
+    for (int n = 1; n <= 3; n++) {
+      others.add("port.meta-" + n);
+    }
+    for (int az = 1; az <= 3; az++) {
+      for (int n = 1; n <= storagePerAz; n++) {
+        others.add("port.storage-az" + az + "-" + n);
+      }
+    }
+    for (String node : nodeIds(storagePerAz, zkServers)) {
+      others.add("port." + node + ".admin");
+    }
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (String key : others) {
+        ServerSocket s = new ServerSocket(0);
+        held.add(s);
+        shape.setProperty(key, Integer.toString(s.getLocalPort()));
+      }
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
+    }
+    Files.createDirectories(dir);
+    try (Writer w = Files.newBufferedWriter(file)) {
+      shape.store(w, "Moraine local cluster: shape and ports, chosen at the first start and kept");
+    }
+    return new ClusterLayout(dir, shape);
+  }
+
+  private static List<String> nodeIds(int storagePerAz, int zkServers) {
+    List<String> ids = new ArrayList<>();
+    for (int z = 1; z <= zkServers; z++) {
+      ids.add("zk-" + z);
+    }
+    for (int n = 1; n <= 3; n++) {
+      ids.add("meta-" + n);
+    }
+    for (int az = 1; az <= 3; az++) {
+      for (int n = 1; n <= storagePerAz; n++) {
+        ids.add("storage-az" + az + "-" + n);
+      }
+    }
+    ids.add("gateway-1");
+    ids.add("gateway-2");
+    return ids;
+  }
+
+  private int port(String key) {
+    String v = shape.getProperty("port." + key);
+    if (v == null) {
+      throw new IllegalStateException("cluster.properties in " + dir + " has no port." + key);
+    }
+    return Integer.parseInt(v);
+  }
+
+  public int storagePerAz() {
+    return Integer.parseInt(shape.getProperty("storage.per.az"));
+  }
+
+  public int zkServers() {
+    return Integer.parseInt(shape.getProperty("zk.servers"));
+  }
+
+  public String zkConnect() {
+    List<String> parts = new ArrayList<>();
+    for (int z = 1; z <= zkServers(); z++) {
+      parts.add(HOST + ":" + port("zk-" + z));
+    }
+    return String.join(",", parts);
+  }
+
+  public int gatewayPort(int n) {
+    return port("gateway-" + n);
+  }
+
+  public int adminPort(String nodeId) {
+    return port(nodeId + ".admin");
+  }
+
+  /** Every process of the cluster, in start order. */
+  public List<Node> nodes() {
+    List<Node> nodes = new ArrayList<>();
+    List<String> zkServerList = new ArrayList<>();
+    if (zkServers() > 1) {
+      for (int z = 1; z <= zkServers(); z++) {
+        zkServerList.add("zk-" + z + "=" + HOST + ":" + port("zk-" + z + ".peer") + ":" + port("zk-" + z + ".election"));
+      }
+    }
+    for (int z = 1; z <= zkServers(); z++) {
+      String id = "zk-" + z;
+      Map<String, String> c = common(id, "az" + z);
+      c.put(Keys.ZK_CLIENT_PORT, Integer.toString(port(id)));
+      if (!zkServerList.isEmpty()) {
+        c.put(Keys.ZK_SERVERS, String.join(",", zkServerList));
+      }
+      c.remove(Keys.ZK_CONNECT);
+      nodes.add(new Node(id, "zk", "az" + z, RoleConfig.of(c)));
+    }
+    List<String> peers = new ArrayList<>();
+    for (int n = 1; n <= 3; n++) {
+      peers.add("meta-" + n + "=" + HOST + ":" + port("meta-" + n));
+    }
+    for (int n = 1; n <= 3; n++) {
+      String id = "meta-" + n;
+      Map<String, String> c = common(id, "az" + n);
+      c.put(Keys.META_PORT, Integer.toString(port(id)));
+      c.put(Keys.META_PEERS, String.join(",", peers));
+      nodes.add(new Node(id, "meta", "az" + n, RoleConfig.of(c)));
+    }
+    for (int az = 1; az <= 3; az++) {
+      for (int n = 1; n <= storagePerAz(); n++) {
+        String id = "storage-az" + az + "-" + n;
+        Map<String, String> c = common(id, "az" + az);
+        c.put(Keys.STORAGE_PORT, Integer.toString(port(id)));
+        c.put(Keys.STORAGE_DISKS, dir.resolve("data").resolve(id).resolve("disk1").toAbsolutePath().toString());
+        nodes.add(new Node(id, "storage", "az" + az, RoleConfig.of(c)));
+      }
+    }
+    for (int n = 1; n <= 2; n++) {
+      String id = "gateway-" + n;
+      Map<String, String> c = common(id, "az" + n);
+      c.put(Keys.GATEWAY_PORT, Integer.toString(port(id)));
+      nodes.add(new Node(id, "gateway", "az" + n, RoleConfig.of(c)));
+    }
+    return nodes;
+  }
+
+  private Map<String, String> common(String nodeId, String az) {
+    Map<String, String> c = new LinkedHashMap<>();
+    c.put(Keys.NODE_ID, nodeId);
+    c.put(Keys.AZ, az);
+    c.put(Keys.HOST, HOST);
+    c.put(Keys.ADMIN_PORT, Integer.toString(adminPort(nodeId)));
+    c.put(Keys.DATA_DIR, dir.resolve("data").resolve(nodeId).toAbsolutePath().toString());
+    c.put(Keys.ZK_CONNECT, zkConnect());
+    return c;
+  }
+
+  public Path configFile(String nodeId) {
+    return dir.resolve("conf").resolve(nodeId + ".properties");
+  }
+
+  public Path pidFile(String nodeId) {
+    return dir.resolve("pids").resolve(nodeId + ".pid");
+  }
+
+  public Path logFile(String nodeId) {
+    return dir.resolve("logs").resolve(nodeId + ".log");
+  }
+}

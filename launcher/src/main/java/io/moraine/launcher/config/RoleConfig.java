@@ -1,0 +1,169 @@
+package io.moraine.launcher.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The one configuration format of every role: a Java properties file ({@code key = value}, lists
+ * comma-separated), each key overridable on the command line as {@code --key value}. A few
+ * aliases read naturally on a command line: {@code --disk PATH} (repeatable) for
+ * {@code storage.disks}, {@code --zk} for {@code zk.connect}, {@code --data-dir}, {@code --node-id},
+ * {@code --port} for the role's main port. The keys are listed in {@link Keys} and in
+ * docs/configuration.md.
+ */
+public final class RoleConfig {
+
+  /** Every key the roles read; an unknown key is an error, so a typo never goes unnoticed. */
+  public static final class Keys {
+    public static final String NODE_ID = "node.id";
+    public static final String AZ = "az";
+    public static final String HOST = "host";
+    public static final String ADMIN_PORT = "admin.port";
+    public static final String DATA_DIR = "data.dir";
+    public static final String ZK_CONNECT = "zk.connect";
+    public static final String ZK_CLIENT_PORT = "zk.client.port";
+    public static final String ZK_SERVERS = "zk.servers";
+    public static final String META_PORT = "meta.port";
+    public static final String META_PEERS = "meta.peers";
+    public static final String STORAGE_PORT = "storage.port";
+    public static final String STORAGE_DISKS = "storage.disks";
+    public static final String STORAGE_CAPACITY_BYTES = "storage.capacity.bytes";
+    public static final String GATEWAY_PORT = "gateway.port";
+    public static final String GATEWAY_DOMAINS = "gateway.domains";
+    public static final String REGION = "region";
+    public static final String PLACEMENT_GROUPS = "placement.groups";
+
+    static final List<String> ALL = List.of(NODE_ID, AZ, HOST, ADMIN_PORT, DATA_DIR, ZK_CONNECT,
+        ZK_CLIENT_PORT, ZK_SERVERS, META_PORT, META_PEERS, STORAGE_PORT, STORAGE_DISKS,
+        STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, REGION, PLACEMENT_GROUPS);
+
+    private Keys() {}
+  }
+
+  private final Map<String, String> values;
+
+  private RoleConfig(Map<String, String> values) {
+    this.values = values;
+  }
+
+  /** Loads {@code file} (may be null) and applies command-line overrides; {@code portKey} is what --port means. */
+  public static RoleConfig load(Path file, List<String> overrides, String portKey) throws IOException {
+    Map<String, String> values = new LinkedHashMap<>();
+    if (file != null) {
+      Properties props = new Properties();
+      try (Reader reader = Files.newBufferedReader(file)) {
+        props.load(reader);
+      }
+      for (String name : props.stringPropertyNames()) {
+        values.put(checkKnown(name, "in " + file), props.getProperty(name).trim());
+      }
+    }
+    boolean disksOverridden = false;
+    for (int i = 0; i < overrides.size(); i++) {
+      String arg = overrides.get(i);
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "' (overrides are --key value)");
+      }
+      String name = arg.substring(2);
+      String value;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      } else {
+        if (i + 1 >= overrides.size()) {
+          throw new IllegalArgumentException("--" + name + " needs a value");
+        }
+        value = overrides.get(++i);
+      }
+      String key = switch (name) {
+        case "disk" -> Keys.STORAGE_DISKS;
+        case "zk" -> Keys.ZK_CONNECT;
+        case "data-dir" -> Keys.DATA_DIR;
+        case "node-id" -> Keys.NODE_ID;
+        case "port" -> {
+          if (portKey == null) {
+            throw new IllegalArgumentException("--port has no meaning for this role");
+          }
+          yield portKey;
+        }
+        default -> checkKnown(name, "on the command line");
+      };
+      if (key.equals(Keys.STORAGE_DISKS) && name.equals("disk")) {
+        // --disk is repeatable: the first one replaces the file's list, later ones append.
+        value = disksOverridden ? values.get(key) + "," + value : value;
+        disksOverridden = true;
+      }
+      values.put(key, value);
+    }
+    return new RoleConfig(values);
+  }
+
+  public static RoleConfig of(Map<String, String> values) {
+    values.keySet().forEach(k -> checkKnown(k, "in config"));
+    return new RoleConfig(new LinkedHashMap<>(values));
+  }
+
+  private static String checkKnown(String key, String where) {
+    if (!Keys.ALL.contains(key)) {
+      throw new IllegalArgumentException("unknown configuration key '" + key + "' " + where
+          + "; known keys: " + String.join(", ", Keys.ALL));
+    }
+    return key;
+  }
+
+  public Optional<String> get(String key) {
+    return Optional.ofNullable(values.get(key)).filter(v -> !v.isBlank());
+  }
+
+  public String require(String key) {
+    return get(key).orElseThrow(() -> new IllegalArgumentException("configuration key '" + key + "' is required"));
+  }
+
+  public String get(String key, String defaultValue) {
+    return get(key).orElse(defaultValue);
+  }
+
+  public int getInt(String key, int defaultValue) {
+    return get(key).map(v -> parseInt(key, v)).orElse(defaultValue);
+  }
+
+  public long getLong(String key, long defaultValue) {
+    return get(key).map(v -> {
+      try {
+        return Long.parseLong(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("configuration key '" + key + "' must be a number, got '" + v + "'");
+      }
+    }).orElse(defaultValue);
+  }
+
+  public List<String> getList(String key) {
+    return get(key).map(v -> new ArrayList<>(Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()))
+        .map(List::copyOf).orElse(List.of());
+  }
+
+  private static int parseInt(String key, String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("configuration key '" + key + "' must be a number, got '" + v + "'");
+    }
+  }
+
+  /** Renders the configuration as a properties file (for `cluster start`, which writes one per node). */
+  public String toPropertiesText() {
+    StringBuilder out = new StringBuilder();
+    values.forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
+    return out.toString();
+  }
+}

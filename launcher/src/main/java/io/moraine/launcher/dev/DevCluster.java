@@ -1,0 +1,220 @@
+package io.moraine.launcher.dev;
+
+import io.moraine.launcher.config.RoleConfig;
+import io.moraine.launcher.config.RoleConfig.Keys;
+import io.moraine.launcher.ops.AdminHttpServer;
+import io.moraine.launcher.role.Roles;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole cluster in one JVM (`bin/moraine dev`): embedded ZooKeeper, 3 metadata peers,
+ * 2 storage nodes in each of 3 AZs and one gateway, each built by the same {@link Roles}
+ * composition roots the separate processes use and talking over loopback (ZooKeeper, Ratis,
+ * gRPC, HTTP). State lives under the data dir and survives restarts; the internal ports are
+ * chosen at the first start and recorded in {@code DATA_DIR/dev.properties} (Raft peers must
+ * keep their addresses).
+ */
+public final class DevCluster implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DevCluster.class);
+  public static final int STORAGE_PER_AZ = 2;
+
+  /** @param gatewayPort 0 = a free port (tests) */
+  public record Options(Path dataDir, int gatewayPort, int zkPort) {}
+
+  private final Options options;
+  private final Properties ports;
+  private final Map<String, Roles.Started> started = new LinkedHashMap<>();
+  private AdminHttpServer admin;
+
+  private DevCluster(Options options, Properties ports) {
+    this.options = options;
+    this.ports = ports;
+  }
+
+  public static DevCluster start(Options options) throws Exception {
+    Path dir = options.dataDir().toAbsolutePath().normalize();
+    Files.createDirectories(dir);
+    DevCluster cluster = new DevCluster(new Options(dir, options.gatewayPort(), options.zkPort()), loadPorts(dir));
+    try {
+      cluster.startAll();
+    } catch (Exception e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  private static List<String> storageIds() {
+    List<String> ids = new ArrayList<>();
+    for (int az = 1; az <= 3; az++) {
+      for (int n = 1; n <= STORAGE_PER_AZ; n++) {
+        ids.add("storage-az" + az + "-" + n);
+      }
+    }
+    return ids;
+  }
+
+  private static Properties loadPorts(Path dir) throws IOException {
+    Path file = dir.resolve("dev.properties");
+    Properties p = new Properties();
+    if (Files.exists(file)) {
+      try (Reader r = Files.newBufferedReader(file)) {
+        p.load(r);
+      }
+      return p;
+    }
+    List<String> keys = new ArrayList<>(List.of("meta-1", "meta-2", "meta-3", "admin"));
+    keys.addAll(storageIds());
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (String key : keys) {
+        ServerSocket s = new ServerSocket(0);
+        held.add(s);
+        p.setProperty("port." + key, Integer.toString(s.getLocalPort()));
+      }
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
+    }
+    p.setProperty("format", "1");
+    try (Writer w = Files.newBufferedWriter(file)) {
+      p.store(w, "bin/moraine dev: internal ports chosen at the first start and kept");
+    }
+    return p;
+  }
+
+  private String port(String key) {
+    return ports.getProperty("port." + key);
+  }
+
+  private Path dir() {
+    return options.dataDir();
+  }
+
+  private RoleConfig config(String nodeId, String az, Map<String, String> extra) {
+    Map<String, String> c = new LinkedHashMap<>();
+    c.put(Keys.NODE_ID, nodeId);
+    c.put(Keys.AZ, az);
+    c.put(Keys.HOST, Roles.DEFAULT_HOST);
+    c.put(Keys.DATA_DIR, dir().resolve(nodeId).toString());
+    c.put(Keys.ZK_CONNECT, Roles.DEFAULT_HOST + ":" + options.zkPort());
+    c.putAll(extra);
+    return RoleConfig.of(c);
+  }
+
+  private void startAll() throws Exception {
+    started.put("zk-1", Roles.startZk(config("zk-1", "az1", Map.of(Keys.ZK_CLIENT_PORT, Integer.toString(options.zkPort())))));
+    String peers = String.join(",", List.of(1, 2, 3).stream()
+        .map(n -> "meta-" + n + "=" + Roles.DEFAULT_HOST + ":" + port("meta-" + n)).toList());
+    // The three peers start together: each waits for the others to elect a leader.
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      List<CompletableFuture<Roles.Started>> metas = new ArrayList<>();
+      for (int n = 1; n <= 3; n++) {
+        RoleConfig c = config("meta-" + n, "az" + n, Map.of(Keys.META_PORT, port("meta-" + n), Keys.META_PEERS, peers));
+        metas.add(CompletableFuture.supplyAsync(() -> unchecked(() -> Roles.startMeta(c)), pool));
+      }
+      for (int n = 1; n <= 3; n++) {
+        started.put("meta-" + n, metas.get(n - 1).join());
+      }
+      List<CompletableFuture<Roles.Started>> nodes = new ArrayList<>();
+      for (String id : storageIds()) {
+        RoleConfig c = storageConfig(id);
+        nodes.add(CompletableFuture.supplyAsync(() -> unchecked(() -> Roles.startStorage(c)), pool));
+      }
+      for (int i = 0; i < nodes.size(); i++) {
+        started.put(storageIds().get(i), nodes.get(i).join());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    started.put("gateway-1", Roles.startGateway(config("gateway-1", "az1",
+        Map.of(Keys.GATEWAY_PORT, Integer.toString(options.gatewayPort())))));
+    admin = new AdminHttpServer(Roles.DEFAULT_HOST, Integer.parseInt(port("admin")), new PrometheusRegistry(),
+        started.values().stream().map(Roles.Started::health).toList());
+  }
+
+  private RoleConfig storageConfig(String id) {
+    return config(id, id.substring("storage-".length(), "storage-azN".length()),
+        Map.of(Keys.STORAGE_PORT, port(id), Keys.STORAGE_DISKS, dir().resolve(id).resolve("disk1").toString()));
+  }
+
+  private interface ThrowingSupplier<T> {
+    T get() throws Exception;
+  }
+
+  private static <T> T unchecked(ThrowingSupplier<T> s) {
+    try {
+      return s.get();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The gateway's S3 endpoint. */
+  public int gatewayPort() {
+    return started.get("gateway-1").servicePort();
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  public Path dataDir() {
+    return dir();
+  }
+
+  /** Stops one storage node (tests: an AZ going down). Its data stays on disk. */
+  public void stopStorageNode(String nodeId) throws Exception {
+    Roles.Started s = started.remove(nodeId);
+    if (s == null) {
+      throw new IllegalArgumentException("no running storage node " + nodeId);
+    }
+    s.component().close();
+  }
+
+  /** Starts a storage node stopped by {@link #stopStorageNode}. */
+  public void startStorageNode(String nodeId) throws Exception {
+    if (started.containsKey(nodeId)) {
+      throw new IllegalArgumentException(nodeId + " is running");
+    }
+    started.put(nodeId, Roles.startStorage(storageConfig(nodeId)));
+  }
+
+  @Override
+  public void close() {
+    if (admin != null) {
+      admin.close();
+    }
+    List<String> ids = new ArrayList<>(started.keySet());
+    java.util.Collections.reverse(ids);
+    for (String id : ids) {
+      try {
+        started.get(id).component().close();
+      } catch (Exception e) {
+        LOG.warn("{} did not close cleanly", id, e);
+      }
+    }
+    started.clear();
+  }
+}

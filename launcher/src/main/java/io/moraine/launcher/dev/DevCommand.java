@@ -1,0 +1,43 @@
+package io.moraine.launcher.dev;
+
+import io.moraine.launcher.config.Credentials;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/moraine dev}: the whole cluster in one JVM. Prints exactly one ready line
+ * (DESIGN.md, Contracts) on stdout when the gateway serves; stops cleanly on SIGINT/SIGTERM.
+ */
+@Command(name = "dev", mixinStandardHelpOptions = true,
+    description = "Run the whole cluster in one JVM: ZooKeeper, 3 metadata peers, 6 storage nodes in 3 AZs, one gateway.")
+public final class DevCommand implements Callable<Integer> {
+
+  @Option(names = "--data-dir", defaultValue = "./moraine-data", description = "data directory, kept across restarts (default ${DEFAULT-VALUE})")
+  Path dataDir;
+
+  @Option(names = "--port", defaultValue = "9000", description = "S3 port of the gateway (default ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--zk-port", defaultValue = "2181", description = "ZooKeeper client port (default ${DEFAULT-VALUE})")
+  int zkPort;
+
+  @Override
+  public Integer call() throws Exception {
+    DevCluster cluster = DevCluster.start(new DevCluster.Options(dataDir, port, zkPort));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      cluster.close();
+      stopped.countDown();
+    }, "shutdown"));
+    Credentials creds = Credentials.fromEnvironment(System.getenv());
+    System.out.println("moraine ready endpoint=http://127.0.0.1:" + cluster.gatewayPort()
+        + " access_key=" + creds.accessKey() + " secret_key=" + creds.secretKey()
+        + " region=us-east-1 data_dir=" + cluster.dataDir());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+}

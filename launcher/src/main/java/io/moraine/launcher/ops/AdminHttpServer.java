@@ -1,0 +1,84 @@
+package io.moraine.launcher.ops;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The admin port every process serves (DESIGN.md, Contracts): Prometheus metrics at /metrics and
+ * health at /health (200 "ok" when every component of the process is up, 503 otherwise).
+ * Metric labels carry the same node ids as logs and `cluster status`.
+ */
+public final class AdminHttpServer implements AutoCloseable {
+
+  /** One component of the process whose health /health reports. */
+  public record Component(String nodeId, String role, BooleanSupplier healthy) {}
+
+  private final HttpServer server;
+  private final PrometheusRegistry registry;
+  private final List<Component> components;
+  private final Gauge up;
+
+  public AdminHttpServer(String host, int port, PrometheusRegistry registry, List<Component> components)
+      throws IOException {
+    this.registry = registry;
+    this.components = List.copyOf(components);
+    up = Gauge.builder().name("moraine_node_up").help("1 when the component reports healthy")
+        .labelNames("node_id", "role").register(registry);
+    for (Component c : this.components) {
+      up.labelValues(c.nodeId(), c.role());
+    }
+    server = HttpServer.create(new InetSocketAddress(host, port), 64);
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext("/metrics", this::metrics);
+    server.createContext("/health", this::health);
+    server.start();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void metrics(HttpExchange exchange) throws IOException {
+    for (Component c : components) {
+      up.labelValues(c.nodeId(), c.role()).set(c.healthy().getAsBoolean() ? 1 : 0);
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    PrometheusTextFormatWriter.create().write(body, registry.scrape());
+    exchange.getResponseHeaders().set("Content-Type", PrometheusTextFormatWriter.CONTENT_TYPE);
+    send(exchange, 200, body.toByteArray());
+  }
+
+  private void health(HttpExchange exchange) throws IOException {
+    StringBuilder text = new StringBuilder();
+    boolean all = true;
+    for (Component c : components) {
+      boolean ok = c.healthy().getAsBoolean();
+      all &= ok;
+      text.append(c.nodeId()).append(' ').append(c.role()).append(' ').append(ok ? "ok" : "unhealthy").append('\n');
+    }
+    send(exchange, all ? 200 : 503, text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,67 @@
+package io.moraine.launcher.role;
+
+import io.moraine.metadata.server.MetaPeer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+
+/**
+ * Where clients find the metadata peers: {@code /moraine/meta/peers/<nodeId>} holds
+ * {@code v1 host:port} (persistent; a peer's address survives its restarts). Gateways and admin
+ * read it; each meta process writes its own entry at start.
+ */
+public final class MetaDirectory {
+
+  public static final String PEERS_PATH = "/moraine/meta/peers";
+  private static final String FORMAT = "v1";
+
+  private MetaDirectory() {}
+
+  public static void publish(CuratorFramework zk, MetaPeer peer) throws Exception {
+    byte[] data = (FORMAT + " " + peer.host() + ":" + peer.port()).getBytes(StandardCharsets.UTF_8);
+    String path = PEERS_PATH + "/" + peer.nodeId();
+    try {
+      zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, data);
+    } catch (KeeperException.NodeExistsException e) {
+      zk.setData().forPath(path, data);
+    }
+  }
+
+  /** The published peers sorted by node id; empty when none published yet. */
+  public static List<MetaPeer> read(CuratorFramework zk) throws Exception {
+    if (zk.checkExists().forPath(PEERS_PATH) == null) {
+      return List.of();
+    }
+    List<String> ids = new ArrayList<>(zk.getChildren().forPath(PEERS_PATH));
+    ids.sort(null);
+    List<MetaPeer> peers = new ArrayList<>();
+    for (String id : ids) {
+      String text = new String(zk.getData().forPath(PEERS_PATH + "/" + id), StandardCharsets.UTF_8);
+      String[] parts = text.split(" ", 2);
+      if (parts.length != 2 || !parts[0].equals(FORMAT)) {
+        throw new IllegalStateException("unknown format of " + PEERS_PATH + "/" + id + ": '" + text + "'");
+      }
+      int colon = parts[1].lastIndexOf(':');
+      peers.add(new MetaPeer(id, parts[1].substring(0, colon), Integer.parseInt(parts[1].substring(colon + 1))));
+    }
+    return peers;
+  }
+
+  /** Waits until {@code expected} peers are published (a gateway started before its metadata tier). */
+  public static List<MetaPeer> await(CuratorFramework zk, int expected, java.time.Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      List<MetaPeer> peers = read(zk);
+      if (peers.size() >= expected || System.nanoTime() > deadline) {
+        if (peers.isEmpty()) {
+          throw new IllegalStateException("no metadata peers published in ZooKeeper under " + PEERS_PATH);
+        }
+        return peers;
+      }
+      Thread.sleep(200);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package io.moraine.launcher.role;
+
+import io.moraine.gateway.GatewayConfig;
+import io.moraine.gateway.S3Gateway;
+import io.moraine.launcher.config.Credentials;
+import io.moraine.launcher.config.RoleConfig;
+import io.moraine.launcher.config.RoleConfig.Keys;
+import io.moraine.launcher.ops.AdminHttpServer;
+import io.moraine.metadata.client.RaftMetadataClient;
+import io.moraine.metadata.client.RaftMetadataClientConfig;
+import io.moraine.metadata.server.MetaPeer;
+import io.moraine.metadata.server.MetadataServer;
+import io.moraine.metadata.server.MetadataServerConfig;
+import io.moraine.placement.PlacementConfig;
+import io.moraine.placement.zk.PlacementCoordinator;
+import io.moraine.placement.zk.ZkPlacementView;
+import io.moraine.storage.client.GrpcShardClients;
+import io.moraine.storage.client.GrpcShardClientsConfig;
+import io.moraine.storage.server.StorageNode;
+import io.moraine.storage.server.StorageNodeConfig;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+
+/**
+ * The composition roots of the four roles: each turns a {@link RoleConfig} into started
+ * components with plain constructors. `bin/moraine ROLE` runs one per process; `dev` runs all of
+ * them in one JVM through these same methods, so the two cannot drift apart.
+ */
+public final class Roles {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final String DEFAULT_ZK = "127.0.0.1:2181";
+  /** Storage nodes ask ZooKeeper for a short session so that a dead node is seen down within 10 s. */
+  public static final int STORAGE_SESSION_TIMEOUT_MILLIS = 6_000;
+
+  private Roles() {}
+
+  /** A started role: what to close, how /health sees it, and the port it serves clients on. */
+  public record Started(AutoCloseable component, AdminHttpServer.Component health, int servicePort) {}
+
+  public static Started startZk(RoleConfig cfg) throws Exception {
+    String nodeId = cfg.require(Keys.NODE_ID);
+    ZkRole zk = new ZkRole(nodeId, cfg.get(Keys.HOST, DEFAULT_HOST), cfg.getInt(Keys.ZK_CLIENT_PORT, 2181),
+        Path.of(cfg.require(Keys.DATA_DIR)), cfg.getList(Keys.ZK_SERVERS));
+    zk.start();
+    return new Started(zk, new AdminHttpServer.Component(nodeId, "zk", () -> true), zk.clientPort());
+  }
+
+  public static List<MetaPeer> parsePeers(List<String> entries) {
+    List<MetaPeer> peers = new ArrayList<>();
+    for (String entry : entries) {
+      int eq = entry.indexOf('=');
+      int colon = entry.lastIndexOf(':');
+      if (eq < 0 || colon < eq) {
+        throw new IllegalArgumentException("meta.peers entry '" + entry + "' must be meta-N=host:port");
+      }
+      peers.add(new MetaPeer(entry.substring(0, eq), entry.substring(eq + 1, colon), Integer.parseInt(entry.substring(colon + 1))));
+    }
+    return peers;
+  }
+
+  public static Started startMeta(RoleConfig cfg) throws Exception {
+    String nodeId = cfg.require(Keys.NODE_ID);
+    List<MetaPeer> peers = parsePeers(cfg.getList(Keys.META_PEERS));
+    MetaPeer self = peers.stream().filter(p -> p.nodeId().equals(nodeId)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("node.id " + nodeId + " is not among meta.peers " + peers));
+    CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), Zk.SESSION_TIMEOUT_MILLIS);
+    MetadataServer server = new MetadataServer(MetadataServerConfig.of(nodeId, self.host(), self.port(),
+        Path.of(cfg.require(Keys.DATA_DIR)).resolve("meta"), peers), InstantSource.system());
+    server.start();
+    MetaDirectory.publish(zk, self);
+    PlacementCoordinator coordinator = new PlacementCoordinator(zk, nodeId,
+        new PlacementConfig(cfg.getInt(Keys.PLACEMENT_GROUPS, PlacementConfig.DEFAULT_PLACEMENT_GROUP_COUNT),
+            PlacementConfig.DEFAULT_MAX_SLOTS_PER_GROUP, PlacementConfig.DEFAULT_WEIGHT_UNIT_BYTES).validate());
+    coordinator.start();
+    AutoCloseable all = () -> closeAll(coordinator, server, zk);
+    return new Started(all, new AdminHttpServer.Component(nodeId, "meta", () -> true), self.port());
+  }
+
+  public static Started startStorage(RoleConfig cfg) throws Exception {
+    String nodeId = cfg.require(Keys.NODE_ID);
+    List<Path> disks = cfg.getList(Keys.STORAGE_DISKS).stream().map(Path::of).toList();
+    if (disks.isEmpty()) {
+      disks = List.of(Path.of(cfg.require(Keys.DATA_DIR)).resolve("disk1"));
+    }
+    CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), STORAGE_SESSION_TIMEOUT_MILLIS);
+    StorageNode node = new StorageNode(new StorageNodeConfig(nodeId, cfg.require(Keys.AZ), cfg.get(Keys.HOST, DEFAULT_HOST),
+        cfg.getInt(Keys.STORAGE_PORT, 0), disks, cfg.getLong(Keys.STORAGE_CAPACITY_BYTES, 0),
+        STORAGE_SESSION_TIMEOUT_MILLIS), zk, InstantSource.system());
+    node.start();
+    AutoCloseable all = () -> closeAll(node, zk);
+    return new Started(all, new AdminHttpServer.Component(nodeId, "storage", () -> true), node.grpcPort());
+  }
+
+  public static Started startGateway(RoleConfig cfg) throws Exception {
+    String nodeId = cfg.require(Keys.NODE_ID);
+    Credentials creds = Credentials.fromEnvironment(System.getenv());
+    CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), Zk.SESSION_TIMEOUT_MILLIS);
+    List<MetaPeer> peers = MetaDirectory.await(zk, 3, Duration.ofSeconds(60));
+    RaftMetadataClient meta = RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults());
+    ZkPlacementView view = new ZkPlacementView(zk);
+    view.start();
+    view.awaitMap(Duration.ofSeconds(120));
+    GrpcShardClients shards = new GrpcShardClients(GrpcShardClients.liveNodesOf(view), GrpcShardClientsConfig.defaults());
+    GatewayConfig d = GatewayConfig.defaults(nodeId, cfg.get(Keys.HOST, DEFAULT_HOST),
+        cfg.getInt(Keys.GATEWAY_PORT, 9000), creds.accessKey(), creds.secretKey());
+    List<String> domains = cfg.getList(Keys.GATEWAY_DOMAINS);
+    GatewayConfig gatewayConfig = new GatewayConfig(d.nodeId(), d.host(), d.port(), cfg.get(Keys.REGION, d.region()),
+        domains.isEmpty() ? d.virtualHostDomains() : domains, d.rootAccessKey(), d.rootSecretKey(),
+        d.maxChunkSizeBytes(), d.inlineThresholdBytes(), d.shardReadTimeoutMillis(), d.shardWriteTimeoutMillis(),
+        d.credentialCacheMillis(), d.minPartSizeBytes()).validate();
+    S3Gateway gateway = new S3Gateway(gatewayConfig, meta, shards, view, InstantSource.system(), new SecureRandom());
+    gateway.start();
+    AutoCloseable all = () -> closeAll(gateway, shards, view, meta, zk);
+    return new Started(all, new AdminHttpServer.Component(nodeId, "gateway", () -> view.current().isPresent()),
+        gateway.port());
+  }
+
+  /** Closes in the order given, every one even when an earlier one fails; the first failure is rethrown. */
+  public static void closeAll(AutoCloseable... closeables) throws Exception {
+    Exception first = null;
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}
