@@ -88,7 +88,8 @@ public final class NamespacedRuntime implements NodeRuntime, NetworkFaults {
     Files.createDirectories(dataRoot.resolve(spec.nodeId()));
     List<String> cmd = lab.exec(spec.nodeId(), jvm.command(spec.role(), conf, overrides));
     Path logFile = logFile(spec.nodeId());
-    Files.writeString(logFile, "=== start " + String.join(" ", cmd) + "\n",
+    Files.writeString(logFile, "=== start " + spec.nodeId() + ": " + spec.role() + " --config " + conf + " "
+            + String.join(" ", overrides) + " in " + lab.namespace(spec.nodeId()) + "\n",
         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     Process p = new ProcessBuilder(cmd)
         .redirectErrorStream(true)

@@ -129,8 +129,8 @@ public final class S3Workload implements AutoCloseable {
     int process = thread;
     long seq = 0;
     int total = config.weightRegister() + config.weightSet() + config.weightMultipart();
+    int gw = Math.floorMod(thread, endpoints.size());
     while (!stop.get()) {
-      int gw = Math.floorMod(thread, endpoints.size());
       int pick = rnd.nextInt(total);
       Outcome o;
       String value = "p" + process + "-" + (seq++);
@@ -154,8 +154,15 @@ public final class S3Workload implements AutoCloseable {
       if (o == Outcome.INFO) {
         process = nextProcess.getAndIncrement();
       }
+      long pause = config.thinkMillis();
+      if (o != Outcome.OK) {
+        // As a client behind a load balancer would: try another gateway, and back off a little so
+        // that a dead gateway's instant refusals do not dominate the history.
+        gw = (gw + 1) % endpoints.size();
+        pause += 100;
+      }
       try {
-        Thread.sleep(config.thinkMillis());
+        Thread.sleep(pause);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

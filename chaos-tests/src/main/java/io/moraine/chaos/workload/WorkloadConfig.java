@@ -20,7 +20,7 @@ public record WorkloadConfig(int processes, int registerKeys, int setKeys, int m
     int weightMultipart) {
 
   public static WorkloadConfig defaults() {
-    return new WorkloadConfig(6, 4, 12, 2, 5 * 1024 * 1024, 5_000, 30_000, 20, 60, 30, 6);
+    return new WorkloadConfig(6, 4, 12, 2, 5 * 1024 * 1024, 5_000, 30_000, 20, 60, 30, 3);
   }
 
   public WorkloadConfig validate() {
