@@ -168,8 +168,8 @@ public final class BlobWriter {
   }
 
   /**
-   * A live node for shard {@code index} other than the unreachable ones, keeping the failure-domain
-   * rule over the other shards' nodes; emptier AZs first (DESIGN.md: other AZs first).
+   * A live node for shard {@code index} other than the unreachable ones, never more than m shards
+   * of the blob on one node; emptier AZs first (DESIGN.md: other AZs first).
    */
   private Optional<PlacementView.ShardTarget> fallback(PlacementMap map, List<PlacementView.ShardTarget> chosen,
       int index, ErasureProfile profile, Set<String> unreachable) {
@@ -189,7 +189,8 @@ public final class BlobWriter {
     return map.nodes().stream()
         .filter(n -> !unreachable.contains(n.nodeId()) && n.state() != NodeInfo.NodeState.DOWN && placement.isLive(n.nodeId()))
         .filter(n -> perNode.getOrDefault(n.nodeId(), 0) < profile.maxShardsPerNode())
-        .filter(n -> perAz.getOrDefault(n.az(), 0) < profile.maxShardsPerAz())
+        // The per-AZ cap is a preference here, not a filter: with a whole AZ down its shards must
+        // land in the other AZs (DESIGN.md, write rule: only "never more than m on one node" binds).
         .min(Comparator.<NodeInfo>comparingInt(n -> perAz.getOrDefault(n.az(), 0))
             .thenComparingInt(n -> perNode.getOrDefault(n.nodeId(), 0))
             .thenComparing(NodeInfo::nodeId))
