@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -29,14 +28,15 @@ class ClusterIT {
   private static final String BUCKET = "cluster-it";
   private static final long MIB = 1024 * 1024;
 
-  @TempDir
-  Path dir;
+  private Path dir;
 
   private int gatewayPort;
+  private boolean passed;
   private int zkPort;
 
   @BeforeAll
   void start() throws Exception {
+    dir = java.nio.file.Files.createTempDirectory("moraine-cluster-it");
     gatewayPort = S3TestClients.freePort();
     zkPort = S3TestClients.freePort();
     Launcher.Result r = Launcher.run(300, "cluster", "start", "--dir", dir.toString(),
@@ -49,6 +49,11 @@ class ClusterIT {
     Launcher.Result r = Launcher.run(120, "cluster", "stop", "--dir", dir.toString());
     assertThat(r.exitCode()).isZero();
     assertThat(status()).allSatisfy(row -> assertThat(row[4]).isEqualTo("stopped"));
+    if (passed) {
+      TestDirs.deleteRecursively(dir);
+    } else {
+      System.err.println("ClusterIT failed; the cluster's logs are kept under " + dir.resolve("logs"));
+    }
   }
 
   private List<String[]> status() throws Exception {
@@ -117,5 +122,6 @@ class ClusterIT {
     assertThat(admin.stdout()).containsPattern("(?m)^node storage-az2-1 az az2 state down used \\d+ total \\d+$");
     assertThat(admin.stdout()).containsPattern("(?m)^node storage-az1-1 az az1 state up used \\d+ total \\d+$");
     assertThat(admin.stdout()).containsPattern("(?m)^redundancy: degraded \\(\\d+ shards missing\\)$");
+    passed = true;
   }
 }

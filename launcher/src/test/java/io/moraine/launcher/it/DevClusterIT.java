@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -45,8 +44,7 @@ class DevClusterIT {
   private static final String BUCKET = "skeleton-it";
   private static final long MIB = 1024 * 1024;
 
-  @TempDir
-  Path dataDir;
+  private Path dataDir;
 
   private DevCluster cluster;
   private int zkPort;
@@ -56,19 +54,21 @@ class DevClusterIT {
 
   @BeforeAll
   void start() throws Exception {
+    dataDir = java.nio.file.Files.createTempDirectory("moraine-dev-it");
     zkPort = S3TestClients.freePort();
     cluster = DevCluster.start(new DevCluster.Options(dataDir, 0, zkPort));
     s3 = S3TestClients.rootClient(cluster.gatewayPort());
   }
 
   @AfterAll
-  void stop() {
+  void stop() throws Exception {
     if (s3 != null) {
       s3.close();
     }
     if (cluster != null) {
       cluster.close();
     }
+    TestDirs.deleteRecursively(dataDir);
   }
 
   private void put(String key, long seed, long size) throws Exception {

@@ -44,11 +44,33 @@ public final class S3TestClients {
 
   /** A deterministic pseudo-random payload of {@code size} bytes, streamed (never all in memory). */
   public static InputStream payload(long seed, long size) {
+    // Resettable (mark/reset replays from the seed), so the SDK can retry a PUT with it.
     return new InputStream() {
-      private final SplittableRandom random = new SplittableRandom(seed);
+      private SplittableRandom random = new SplittableRandom(seed);
       private long left = size;
       private long word;
       private int wordBytes;
+      private long markedLeft = size;
+
+      @Override
+      public boolean markSupported() {
+        return true;
+      }
+
+      @Override
+      public synchronized void mark(int readLimit) {
+        markedLeft = left;
+      }
+
+      @Override
+      public synchronized void reset() {
+        random = new SplittableRandom(seed);
+        left = size;
+        wordBytes = 0;
+        while (left > markedLeft) {
+          read();
+        }
+      }
 
       @Override
       public int read() {
