@@ -64,7 +64,15 @@ public final class ChaosCommand implements Callable<Integer> {
     System.out.println("moraine chaos: seed " + s + ", nemesis " + nemesis + ", time " + time
         + (unsafe == null ? "" : ", unsafe " + unsafe) + (exceedBudget ? ", exceeding the fault budget" : ""));
     ChaosRun run = new ChaosRun(options, Shell.system(), clock, System::nanoTime);
-    RunReport report = run.run();
+    RunReport report;
+    try {
+      report = run.run();
+    } catch (Exception e) {
+      // The harness or the cluster failed before a history could be judged: never a valid verdict.
+      e.printStackTrace(System.err);
+      System.out.println("verdict: invalid (run failed before a verdict: " + e.getMessage() + "; seed " + s + ")");
+      return 2;
+    }
     Path dir = run.runDir(report);
     System.out.println(report.text());
     System.out.println(report.verdictLine(dir));

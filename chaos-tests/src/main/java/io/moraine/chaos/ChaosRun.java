@@ -62,15 +62,26 @@ public final class ChaosRun {
         + options.unsafe().map(u -> "-unsafe-" + u.flag()).orElse("");
   }
 
+  /** One drill with the configured nemesis list. */
   public RunReport run() throws Exception {
+    return runSuite(List.of(options.nemesis())).get(0);
+  }
+
+  /**
+   * Several drills against one cluster, one after another (each with its own history, keys and
+   * report, in {@code <run-id>/<nemesis>/}): the cluster starts once, which is most of a short
+   * drill's cost on 2 cores.
+   */
+  public List<RunReport> runSuite(List<String> nemesisLists) throws Exception {
+    for (String n : nemesisLists) {
+      Nemeses.parse(n);
+    }
     String runId = runId();
     Path runDir = options.resultsDir().resolve(runId).toAbsolutePath();
     Files.createDirectories(runDir);
     JvmCommand jvm = JvmCommand.discover();
     NetLab.sweep(sh);
     Path dataRoot = Files.createTempDirectory("moraine-chaos-data-");
-    History history = new History(nanoTime);
-    RandomGenerator rnd = RandomGeneratorFactory.of("L64X128MixRandom").create(options.seed());
     List<String> overrides = new ArrayList<>();
     options.unsafe().ifPresent(u -> {
       overrides.add("--unsafe");
@@ -86,39 +97,18 @@ public final class ChaosRun {
       ChaosCluster cluster = new ChaosCluster(runtime, shape, jvm, sh, nanoTime);
       log.info("run {}: starting {} nodes in namespaces of {}", runId, cluster.nodeIds().size(), lab.bridge());
       cluster.start(options.startTimeout());
-      try (S3Workload workload = new S3Workload(options.workload(), history, cluster.gatewayEndpoints(),
-          "moraineadmin", "moraineadmin", options.seed())) {
-        workload.setUp(history.now() + options.startTimeout().toNanos());
-        NemesisScheduler scheduler = new NemesisScheduler(Nemeses.parse(options.nemesis()),
-            new NemesisContext(cluster, options.recoveryTimeout(), nanoTime),
-            new FaultBudget(2, 3, options.zkServers(), options.gateways()), options.exceedBudget(), rnd, history,
-            options.timing());
-        workload.start();
-        scheduler.start();
-        Thread.sleep(options.duration().toMillis());
-        scheduler.stopAndHeal();
-        workload.stopAndJoin();
-        List<String> unhealthy = cluster.awaitAllHealthy(options.recoveryTimeout());
-        if (!unhealthy.isEmpty()) {
-          log.warn("still unhealthy after heal: {}", unhealthy);
-        }
-        List<String> unread = workload.finalReads(history.now() + options.finalReadTimeout().toNanos());
-        if (!unread.isEmpty()) {
-          log.warn("keys not readable after heal: {}", unread);
-        }
-        String description = "moraine chaos --time " + options.duration().toSeconds() + "s --nemesis " + options.nemesis()
-            + " --seed " + options.seed() + options.unsafe().map(u -> " --unsafe " + u.flag()).orElse("")
-            + (options.exceedBudget() ? " --exceed-budget" : "")
-            + "\ncluster: " + cluster.nodeIds().size() + " nodes " + cluster.nodeIds() + " on " + lab.bridge()
-            + " " + lab.bridgeAddress() + "/24"
-            + (scheduler.errors().isEmpty() ? "" : "\nnemesis errors: " + scheduler.errors())
-            + (unhealthy.isEmpty() ? "" : "\nunhealthy after heal: " + unhealthy)
-            + (unread.isEmpty() ? "" : "\nkeys never read after heal: " + unread);
-        RunReport report = new RunReport(runId, description, scheduler.anyOutsideBudget(),
-            Checkers.standard(nanoTime, 20_000_000_000L).checkAll(history), history);
-        report.write(runDir);
-        return report;
+      List<RunReport> reports = new ArrayList<>();
+      for (int i = 0; i < nemesisLists.size(); i++) {
+        String nemesis = nemesisLists.get(i);
+        String segment = nemesis.replace(',', '+');
+        String segmentId = nemesisLists.size() == 1 ? runId : runId + "/" + segment;
+        Path dir = nemesisLists.size() == 1 ? runDir : runDir.resolve(segment);
+        RunReport report = segment(cluster, lab, nemesis, segment, segmentId, options.seed() + 7919L * i);
+        report.write(dir);
+        reports.add(report);
+        log.info("{}", report.verdictLine(dir));
       }
+      return reports;
     } finally {
       closeQuietly(runtime, dataRoot);
       try {
@@ -129,6 +119,44 @@ public final class ChaosRun {
     }
   }
 
+  private RunReport segment(ChaosCluster cluster, NetLab lab, String nemesis, String keyPrefix, String segmentId,
+      long seed) throws Exception {
+    History history = new History(nanoTime);
+    RandomGenerator rnd = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
+    try (S3Workload workload = new S3Workload(options.workload(), history, cluster.gatewayEndpoints(),
+        "moraineadmin", "moraineadmin", seed, keyPrefix)) {
+      workload.setUp(history.now() + options.startTimeout().toNanos());
+      NemesisScheduler scheduler = new NemesisScheduler(Nemeses.parse(nemesis),
+          new NemesisContext(cluster, options.recoveryTimeout(), nanoTime),
+          new FaultBudget(2, 3, options.zkServers(), options.gateways()), options.exceedBudget(), rnd, history,
+          options.timing());
+      workload.start();
+      scheduler.start();
+      Thread.sleep(options.duration().toMillis());
+      scheduler.stopAndHeal();
+      workload.stopAndJoin();
+      List<String> unhealthy = cluster.awaitAllHealthy(options.recoveryTimeout());
+      if (!unhealthy.isEmpty()) {
+        log.warn("still unhealthy after heal: {}", unhealthy);
+      }
+      List<String> unread = workload.finalReads(history.now() + options.finalReadTimeout().toNanos());
+      if (!unread.isEmpty()) {
+        log.warn("keys not readable after heal: {}", unread);
+      }
+      String description = "moraine chaos --time " + options.duration().toSeconds() + "s --nemesis " + nemesis
+          + " --seed " + seed + options.unsafe().map(u -> " --unsafe " + u.flag()).orElse("")
+          + (options.exceedBudget() ? " --exceed-budget" : "")
+          + "\ncluster: " + cluster.nodeIds().size() + " nodes " + cluster.nodeIds() + " on " + lab.bridge()
+          + " " + lab.bridgeAddress() + "/24; keys under " + keyPrefix + "/"
+          + (scheduler.errors().isEmpty() ? "" : "\nnemesis errors: " + scheduler.errors())
+          + (unhealthy.isEmpty() ? "" : "\nunhealthy after heal: " + unhealthy)
+          + (unread.isEmpty() ? "" : "\nkeys never read after heal: " + unread);
+      return new RunReport(segmentId, description, scheduler.anyOutsideBudget(),
+          Checkers.standard(nanoTime, 20_000_000_000L).checkAll(history), history);
+    }
+  }
+
+  /** Where a report returned by {@link #run} or {@link #runSuite} was written. */
   public Path runDir(RunReport report) {
     return options.resultsDir().resolve(report.runId()).toAbsolutePath();
   }

@@ -36,8 +36,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The client side of a run: processes issuing S3 operations through the gateways with the AWS
  * SDK v2 (no retries, bounded timeouts), every one recorded in the {@link History} with its
  * invocation and completion times and outcome. Four workloads share the processes:
- * registers ({@code reg/N}: reads, unique writes, deletes), create/delete with listings
- * ({@code set/N}, listed by prefix {@code set/}), and multipart uploads ({@code mp/N}, 2 parts).
+ * registers ({@code P/reg/N}: reads, unique writes, deletes), create/delete with listings
+ * ({@code P/set/N}, listed by prefix {@code P/set/}), and multipart uploads ({@code P/mp/N}, 2 parts),
+ * P being the run's key prefix, so that several runs against one cluster never share a key.
  *
  * <p>A process whose operation ended unknown is retired and replaced by a fresh process id, as
  * Jepsen does, so that the timeline shows each process's operations sequentially.
@@ -46,7 +47,6 @@ public final class S3Workload implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(S3Workload.class);
   public static final String BUCKET = "chaos";
-  public static final String SET_PREFIX = "set/";
 
   private final WorkloadConfig config;
   private final History history;
@@ -54,13 +54,16 @@ public final class S3Workload implements AutoCloseable {
   private final List<S3Client> fast = new ArrayList<>();
   private final List<S3Client> slow = new ArrayList<>();
   private final long seed;
+  private final String prefix;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicInteger nextProcess;
   private final List<Thread> threads = new ArrayList<>();
 
+  /** @param keyPrefix prefix of every key ({@code kill} → {@code kill/reg/0}); distinct per history */
   public S3Workload(WorkloadConfig config, History history, List<String> endpoints, String accessKey, String secretKey,
-      long seed) {
+      long seed, String keyPrefix) {
     this.config = config.validate();
+    this.prefix = keyPrefix + "/";
     this.history = history;
     this.endpoints = List.copyOf(endpoints);
     this.seed = seed;
@@ -69,6 +72,10 @@ public final class S3Workload implements AutoCloseable {
       fast.add(client(e, accessKey, secretKey, config.opTimeoutMillis()));
       slow.add(client(e, accessKey, secretKey, config.multipartTimeoutMillis()));
     }
+  }
+
+  public String setPrefix() {
+    return prefix + "set/";
   }
 
   static S3Client client(String endpoint, String accessKey, String secretKey, long timeoutMillis) {
@@ -136,15 +143,15 @@ public final class S3Workload implements AutoCloseable {
       String value = "p" + process + "-" + (seq++);
       try {
         if (pick < config.weightRegister()) {
-          String key = "reg/" + rnd.nextInt(config.registerKeys());
+          String key = prefix + "reg/" + rnd.nextInt(config.registerKeys());
           int r = rnd.nextInt(10);
           o = r < 5 ? read(process, gw, key) : r < 9 ? write(process, gw, key, value) : delete(process, gw, key);
         } else if (pick < config.weightRegister() + config.weightSet()) {
-          String key = SET_PREFIX + rnd.nextInt(config.setKeys());
+          String key = setPrefix() + rnd.nextInt(config.setKeys());
           int r = rnd.nextInt(10);
-          o = r < 4 ? write(process, gw, key, value) : r < 7 ? delete(process, gw, key) : list(process, gw, SET_PREFIX);
+          o = r < 4 ? write(process, gw, key, value) : r < 7 ? delete(process, gw, key) : list(process, gw, setPrefix());
         } else {
-          String key = "mp/" + rnd.nextInt(config.multipartKeys());
+          String key = prefix + "mp/" + rnd.nextInt(config.multipartKeys());
           o = rnd.nextInt(10) < 4 ? multipart(process, gw, key, value, rnd) : readMultipart(process, gw, key);
         }
       } catch (RuntimeException e) {
@@ -298,7 +305,7 @@ public final class S3Workload implements AutoCloseable {
       boolean done = false;
       while (!done && history.now() < deadlineNanos) {
         int gw = attempt++ % endpoints.size();
-        Outcome o = key.startsWith("mp/") ? readMultipart(process, gw, key) : read(process, gw, key);
+        Outcome o = key.startsWith(prefix + "mp/") ? readMultipart(process, gw, key) : read(process, gw, key);
         done = o == Outcome.OK;
         if (!done) {
           Thread.sleep(500);
@@ -309,7 +316,7 @@ public final class S3Workload implements AutoCloseable {
       }
     }
     for (int i = 0; i < 10 && history.now() < deadlineNanos; i++) {
-      if (list(process, i % endpoints.size(), SET_PREFIX) == Outcome.OK) {
+      if (list(process, i % endpoints.size(), setPrefix()) == Outcome.OK) {
         break;
       }
       Thread.sleep(500);
