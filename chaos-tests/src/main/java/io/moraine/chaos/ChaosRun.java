@@ -5,6 +5,7 @@ import io.moraine.chaos.cluster.ChaosCluster;
 import io.moraine.chaos.cluster.ClusterShape;
 import io.moraine.chaos.cluster.JvmCommand;
 import io.moraine.chaos.cluster.NamespacedRuntime;
+import io.moraine.chaos.cluster.NodeRuntime;
 import io.moraine.chaos.history.History;
 import io.moraine.chaos.nemesis.FaultBudget;
 import io.moraine.chaos.nemesis.NemesisContext;
@@ -48,12 +49,39 @@ public final class ChaosRun {
   private final Shell sh;
   private final Clock clock;
   private final LongSupplier nanoTime;
+  private final RuntimeFactory runtimes;
 
+  /** Makes the node runtime of a run: namespaced processes here, containers where Docker runs. */
+  @FunctionalInterface
+  public interface RuntimeFactory {
+    /**
+     * @param runDir where logs and configs go
+     * @param dataRoot where node data goes (deleted after the run)
+     * @param overrides command-line overrides for every node ({@code --unsafe NAME})
+     */
+    NodeRuntime create(Path runDir, Path dataRoot, List<String> overrides) throws IOException;
+  }
+
+  /** A run over namespaced processes (root only). */
   public ChaosRun(ChaosOptions options, Shell sh, Clock clock, LongSupplier nanoTime) {
+    this(options, sh, clock, nanoTime, null);
+  }
+
+  public ChaosRun(ChaosOptions options, Shell sh, Clock clock, LongSupplier nanoTime, RuntimeFactory runtimes) {
     this.options = options.validate();
     this.sh = sh;
     this.clock = clock;
     this.nanoTime = nanoTime;
+    this.runtimes = runtimes != null ? runtimes : (runDir, dataRoot, overrides) -> {
+      NetLab.sweep(sh);
+      NetLab lab = NetLab.create(sh, 1 + (int) Math.floorMod(options.seed(), 250L));
+      try {
+        return new NamespacedRuntime(sh, lab, JvmCommand.discover(), runDir, dataRoot, overrides, nanoTime);
+      } catch (IOException | RuntimeException e) {
+        lab.close();
+        throw e;
+      }
+    };
   }
 
   public String runId() {
@@ -80,22 +108,20 @@ public final class ChaosRun {
     Path runDir = options.resultsDir().resolve(runId).toAbsolutePath();
     Files.createDirectories(runDir);
     JvmCommand jvm = JvmCommand.discover();
-    NetLab.sweep(sh);
     Path dataRoot = Files.createTempDirectory("moraine-chaos-data-");
     List<String> overrides = new ArrayList<>();
     options.unsafe().ifPresent(u -> {
       overrides.add("--unsafe");
       overrides.add(u.flag());
     });
-    NetLab lab = NetLab.create(sh, 1 + (int) Math.floorMod(options.seed(), 250L));
-    NamespacedRuntime runtime = new NamespacedRuntime(sh, lab, jvm, runDir, dataRoot, overrides, nanoTime);
+    NodeRuntime runtime = runtimes.create(runDir, dataRoot, overrides);
     Thread hook = new Thread(() -> closeQuietly(runtime, dataRoot), "chaos-teardown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       ClusterShape shape = new ClusterShape(options.zkServers(), options.storagePerAz(), options.gateways(), dataRoot)
           .validate();
       ChaosCluster cluster = new ChaosCluster(runtime, shape, jvm, sh, nanoTime);
-      log.info("run {}: starting {} nodes in namespaces of {}", runId, cluster.nodeIds().size(), lab.bridge());
+      log.info("run {}: starting {} nodes as {}", runId, cluster.nodeIds().size(), runtime.describe());
       cluster.start(options.startTimeout());
       List<RunReport> reports = new ArrayList<>();
       for (int i = 0; i < nemesisLists.size(); i++) {
@@ -103,7 +129,7 @@ public final class ChaosRun {
         String segment = nemesis.replace(',', '+');
         String segmentId = nemesisLists.size() == 1 ? runId : runId + "/" + segment;
         Path dir = nemesisLists.size() == 1 ? runDir : runDir.resolve(segment);
-        RunReport report = segment(cluster, lab, nemesis, segment, segmentId, options.seed() + 7919L * i);
+        RunReport report = segment(cluster, nemesis, segment, segmentId, options.seed() + 7919L * i);
         report.write(dir);
         reports.add(report);
         log.info("{}", report.verdictLine(dir));
@@ -119,7 +145,7 @@ public final class ChaosRun {
     }
   }
 
-  private RunReport segment(ChaosCluster cluster, NetLab lab, String nemesis, String keyPrefix, String segmentId,
+  private RunReport segment(ChaosCluster cluster, String nemesis, String keyPrefix, String segmentId,
       long seed) throws Exception {
     History history = new History(nanoTime);
     RandomGenerator rnd = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
@@ -146,8 +172,8 @@ public final class ChaosRun {
       String description = "moraine chaos --time " + options.duration().toSeconds() + "s --nemesis " + nemesis
           + " --seed " + seed + options.unsafe().map(u -> " --unsafe " + u.flag()).orElse("")
           + (options.exceedBudget() ? " --exceed-budget" : "")
-          + "\ncluster: " + cluster.nodeIds().size() + " nodes " + cluster.nodeIds() + " on " + lab.bridge()
-          + " " + lab.bridgeAddress() + "/24; keys under " + keyPrefix + "/"
+          + "\ncluster: " + cluster.nodeIds().size() + " nodes " + cluster.nodeIds() + ", "
+          + cluster.runtime().describe() + "; keys under " + keyPrefix + "/"
           + (scheduler.errors().isEmpty() ? "" : "\nnemesis errors: " + scheduler.errors())
           + (unhealthy.isEmpty() ? "" : "\nunhealthy after heal: " + unhealthy)
           + (unread.isEmpty() ? "" : "\nkeys never read after heal: " + unread);
@@ -161,7 +187,7 @@ public final class ChaosRun {
     return options.resultsDir().resolve(report.runId()).toAbsolutePath();
   }
 
-  private static void closeQuietly(NamespacedRuntime runtime, Path dataRoot) {
+  private static void closeQuietly(NodeRuntime runtime, Path dataRoot) {
     try {
       runtime.close();
     } catch (IOException e) {

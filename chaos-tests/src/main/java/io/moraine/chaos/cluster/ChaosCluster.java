@@ -76,7 +76,7 @@ public final class ChaosCluster {
 
   /** {@code http://ADDRESS:PORT} of each gateway. */
   public List<String> gatewayEndpoints() {
-    return byRole("gateway").stream().map(s -> "http://" + s.host() + ":" + s.servicePort()).toList();
+    return byRole("gateway").stream().map(s -> "http://" + runtime.harnessEndpoint(s.nodeId(), s.servicePort())).toList();
   }
 
   public String zkConnect() {
@@ -114,7 +114,7 @@ public final class ChaosCluster {
   public boolean healthy(String nodeId) {
     NodeSpec s = spec(nodeId);
     try {
-      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://" + s.host() + ":" + s.adminPort() + "/health"))
+      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://" + runtime.harnessEndpoint(nodeId, s.adminPort()) + "/health"))
           .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
       return r.statusCode() == 200;
     } catch (IOException e) {
@@ -155,7 +155,9 @@ public final class ChaosCluster {
   private void awaitPort(NodeSpec s, long deadlineNanos) throws IOException, InterruptedException {
     while (nanoTime.getAsLong() < deadlineNanos) {
       try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress(s.host(), s.servicePort()), 500);
+        String endpoint = runtime.harnessEndpoint(s.nodeId(), s.servicePort());
+        int colon = endpoint.lastIndexOf(':');
+        socket.connect(new InetSocketAddress(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1))), 500);
         return;
       } catch (IOException notYet) {
         if (!runtime.isRunning(s.nodeId())) {

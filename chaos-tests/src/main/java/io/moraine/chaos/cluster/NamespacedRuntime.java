@@ -78,6 +78,17 @@ public final class NamespacedRuntime implements NodeRuntime, NetworkFaults {
   }
 
   @Override
+  public String harnessEndpoint(String nodeId, int port) {
+    // The root namespace reaches every namespace through the bridge.
+    return lab.address(nodeId) + ":" + port;
+  }
+
+  @Override
+  public String describe() {
+    return "processes in network namespaces on bridge " + lab.bridge() + " " + lab.bridgeAddress() + "/24";
+  }
+
+  @Override
   public synchronized void start(NodeSpec spec) throws IOException {
     Process old = processes.get(spec.nodeId());
     if (old != null && old.isAlive()) {

@@ -15,8 +15,14 @@ public interface NodeRuntime extends AutoCloseable {
   /** Creates each node's host (namespace or container network identity); returns nothing until all exist. */
   void provision(List<String> nodeIds) throws IOException;
 
-  /** The address the harness and the other nodes reach {@code nodeId} at. */
+  /** The address the other nodes reach {@code nodeId} at (what its config names as {@code host}). */
   String address(String nodeId);
+
+  /** {@code host:port} at which the harness (this JVM) reaches {@code port} of {@code nodeId}. */
+  String harnessEndpoint(String nodeId, int port);
+
+  /** One line for reports: what the nodes run in. */
+  String describe();
 
   /** Starts (or restarts) the node's process with its spec; returns once the process exists. */
   void start(NodeSpec spec) throws IOException;

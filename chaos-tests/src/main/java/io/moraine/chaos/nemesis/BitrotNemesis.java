@@ -38,6 +38,9 @@ public final class BitrotNemesis implements Nemesis {
 
   @Override
   public Optional<Fault> plan(NemesisContext ctx, RandomGenerator rnd, boolean exceedBudget) throws IOException {
+    if (ctx.cluster().runtime().dataDir(ctx.ids("storage").get(0)) == null) {
+      return Optional.empty(); // this runtime keeps node data out of the harness's reach
+    }
     List<String> targets = exceedBudget ? pickN(rnd, ctx.ids("storage"), 3) : pickN(rnd, ctx.ids("storage"), 1 + rnd.nextInt(2));
     long flipSeed = rnd.nextLong();
     List<String> flipped = new ArrayList<>();
