@@ -94,8 +94,21 @@ public final class S3TestClients {
           return -1;
         }
         int n = (int) Math.min(len, left);
-        for (int i = 0; i < n; i++) {
-          buf[off + i] = (byte) read();
+        int i = 0;
+        while (i < n && wordBytes > 0) {
+          buf[off + i++] = (byte) read();
+        }
+        // Whole words at a time: the same byte sequence as read(), much faster for GiB payloads.
+        while (n - i >= 8) {
+          long w = random.nextLong();
+          for (int b = 0; b < 8; b++) {
+            buf[off + i++] = (byte) w;
+            w >>>= 8;
+          }
+          left -= 8;
+        }
+        while (i < n) {
+          buf[off + i++] = (byte) read();
         }
         return n;
       }
