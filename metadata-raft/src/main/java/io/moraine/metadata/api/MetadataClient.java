@@ -48,8 +48,9 @@ public interface MetadataClient extends AutoCloseable {
   // ---- objects ------------------------------------------------------------------------------
 
   /**
-   * Commits an object version: the linearization point of a PUT/COPY. On an unversioned bucket
-   * it atomically replaces the current version. The returned result carries the committed record
+   * Commits an object version: the linearization point of a PUT/COPY. It becomes the current
+   * version; with versioning Enabled it gets a new version id and older versions stay, otherwise
+   * it is the "null" version and replaces the previous null version (returned as replaced). The returned result carries the committed record
    * (with the leader's lastModified) and the version it replaced, whose data the caller may
    * collect. Fails with NO_SUCH_BUCKET.
    */
@@ -58,11 +59,59 @@ public interface MetadataClient extends AutoCloseable {
   /** The current version of a key, or empty (no such key). Fails with NO_SUCH_BUCKET. */
   Optional<ObjectVersion> getObject(String bucketName, String key);
 
-  /** Removes the current version; the removed record is returned for data collection. */
+  /**
+   * {@code deleteObject(bucket, key, null)}: the version removed for good, if any, is returned
+   * for data collection (on a versioned bucket a delete marker is added and nothing is removed).
+   */
   Optional<ObjectVersion> deleteObject(String bucketName, String key);
+
+  /**
+   * Repair's commit: shard {@code shardIndex} of segment {@code dataId} of the current version of
+   * {@code key} now lives on {@code newNode} (flagged {@code misplaced} when that is not its home).
+   * Applied only when that version ({@code versionId}, null for any) is still current and its
+   * manifest still names {@code expectedNode} for the shard; returns whether it was applied, so a
+   * concurrent overwrite or delete wins and the caller deletes the copy it made. Fails with
+   * NO_SUCH_BUCKET.
+   */
+  default boolean relocateShard(String bucketName, String key, String versionId, String dataId, int shardIndex,
+      String expectedNode, String newNode, boolean misplaced) {
+    throw new UnsupportedOperationException("relocateShard is not supported by " + getClass().getName());
+  }
 
   /** One page of ListObjects, served from sorted iteration. Fails with NO_SUCH_BUCKET. */
   ListPage listObjects(String bucketName, ListRequest request);
+
+  // ---- versioning ---------------------------------------------------------------------------
+  // Defaults throw so that test doubles written before versioning keep compiling.
+
+  /** Sets Enabled or Suspended (never UNVERSIONED: IllegalArgumentException). Fails with NO_SUCH_BUCKET. */
+  default Bucket setBucketVersioning(String bucketName, VersioningStatus status) {
+    throw new UnsupportedOperationException("versioning not implemented by " + getClass().getName());
+  }
+
+  /**
+   * One version of a key: {@code versionId} null means the latest one, which may be a delete
+   * marker (unlike {@link #getObject}); "null" is the null version. Empty when there is no such
+   * key or version. Fails with NO_SUCH_BUCKET.
+   */
+  default Optional<ObjectVersion> getObjectVersion(String bucketName, String key, String versionId) {
+    throw new UnsupportedOperationException("versioning not implemented by " + getClass().getName());
+  }
+
+  /**
+   * DeleteObject as S3 defines it: without {@code versionId} (null) it removes the null version
+   * of an unversioned bucket, or puts a delete marker on a versioned one (replacing the null
+   * version when suspended); with one it removes that version for good, and the next newest
+   * becomes current. Fails with NO_SUCH_BUCKET.
+   */
+  default DeleteResult deleteObject(String bucketName, String key, String versionId) {
+    throw new UnsupportedOperationException("versioning not implemented by " + getClass().getName());
+  }
+
+  /** One page of ListObjectVersions. Fails with NO_SUCH_BUCKET. */
+  default VersionListPage listObjectVersions(String bucketName, VersionListRequest request) {
+    throw new UnsupportedOperationException("versioning not implemented by " + getClass().getName());
+  }
 
   // ---- multipart ----------------------------------------------------------------------------
 

@@ -5,13 +5,15 @@ import java.util.SortedMap;
 /**
  * One version of an object: what a PUT, COPY or Complete commits.
  *
- * @param versionId "null" for objects written while versioning is off (the only kind for now)
+ * @param versionId "null" for objects written while versioning is off or suspended; otherwise
+ *     assigned by the metadata tier on commit (callers pass "null")
  * @param etag the quoted-free hex ETag: md5 for single PUTs, "md5-N" for multipart
  * @param lastModifiedMillis assigned by the Raft leader on commit; callers pass 0
  * @param headers stored response headers, sorted: Content-Type, Content-Encoding,
  *     Content-Disposition, Content-Language, Cache-Control, Expires and every x-amz-meta-*
  *     (names lower-cased)
  * @param partCount 0 for single PUTs, N for multipart objects
+ * @param deleteMarker a delete marker (no data): only returned by version-aware reads
  */
 public record ObjectVersion(
     String key,
@@ -22,7 +24,14 @@ public record ObjectVersion(
     String storageClass,
     SortedMap<String, String> headers,
     int partCount,
-    DataLayout layout) {
+    DataLayout layout,
+    boolean deleteMarker) {
 
   public static final String NULL_VERSION = "null";
+
+  /** An object version that is not a delete marker. */
+  public ObjectVersion(String key, String versionId, long size, String etag, long lastModifiedMillis,
+      String storageClass, SortedMap<String, String> headers, int partCount, DataLayout layout) {
+    this(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout, false);
+  }
 }

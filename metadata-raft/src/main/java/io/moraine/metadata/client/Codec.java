@@ -9,6 +9,8 @@ import io.moraine.metadata.api.ObjectSummary;
 import io.moraine.metadata.api.ObjectVersion;
 import io.moraine.metadata.api.PartRecord;
 import io.moraine.metadata.api.Segment;
+import io.moraine.metadata.api.VersionEntry;
+import io.moraine.metadata.api.VersioningStatus;
 import io.moraine.proto.meta.v1.AccountRecord;
 import io.moraine.proto.meta.v1.BucketRecord;
 import io.moraine.proto.meta.v1.Header;
@@ -30,7 +32,32 @@ public final class Codec {
   }
 
   public static Bucket bucket(BucketRecord r) {
-    return new Bucket(r.getName(), r.getOwnerAccountId(), r.getRegion(), r.getCreatedMillis());
+    return new Bucket(r.getName(), r.getOwnerAccountId(), r.getRegion(), r.getCreatedMillis(),
+        versioning(r.getVersioning()));
+  }
+
+  /** The stored code of a versioning status: 0 never configured, 1 Enabled, 2 Suspended. */
+  public static int versioning(VersioningStatus status) {
+    return switch (status) {
+      case UNVERSIONED -> 0;
+      case ENABLED -> 1;
+      case SUSPENDED -> 2;
+    };
+  }
+
+  public static VersioningStatus versioning(int code) {
+    return switch (code) {
+      case 0 -> VersioningStatus.UNVERSIONED;
+      case 1 -> VersioningStatus.ENABLED;
+      case 2 -> VersioningStatus.SUSPENDED;
+      default -> throw new IllegalStateException("unknown versioning status code " + code);
+    };
+  }
+
+  public static VersionEntry versionEntry(io.moraine.proto.meta.v1.VersionEntry e) {
+    ObjectRecord r = e.getVersion();
+    return new VersionEntry(r.getKey(), r.getVersionId(), e.getIsLatest(), r.getDeleteMarker(), r.getSize(),
+        r.getEtag(), r.getLastModifiedMillis(), r.getStorageClass(), r.getOwnerAccountId());
   }
 
   public static List<Header> headers(SortedMap<String, String> headers) {
@@ -85,7 +112,7 @@ public final class Codec {
 
   public static ObjectVersion object(ObjectRecord r) {
     return new ObjectVersion(r.getKey(), r.getVersionId(), r.getSize(), r.getEtag(), r.getLastModifiedMillis(),
-        r.getStorageClass(), headers(r.getHeadersList()), r.getPartCount(), layout(r.getLayout()));
+        r.getStorageClass(), headers(r.getHeadersList()), r.getPartCount(), layout(r.getLayout()), r.getDeleteMarker());
   }
 
   public static ObjectSummary summary(ObjectRecord r) {

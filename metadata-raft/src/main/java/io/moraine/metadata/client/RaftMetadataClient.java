@@ -6,6 +6,7 @@ import io.moraine.metadata.api.Bucket;
 import io.moraine.metadata.api.CompleteResult;
 import io.moraine.metadata.api.CompletedPart;
 import io.moraine.metadata.api.Credential;
+import io.moraine.metadata.api.DeleteResult;
 import io.moraine.metadata.api.ListPage;
 import io.moraine.metadata.api.ListRequest;
 import io.moraine.metadata.api.MetadataClient;
@@ -15,6 +16,9 @@ import io.moraine.metadata.api.MultipartUpload;
 import io.moraine.metadata.api.ObjectVersion;
 import io.moraine.metadata.api.PartRecord;
 import io.moraine.metadata.api.PutResult;
+import io.moraine.metadata.api.VersionListPage;
+import io.moraine.metadata.api.VersionListRequest;
+import io.moraine.metadata.api.VersioningStatus;
 import io.moraine.metadata.core.ApplyResult;
 import io.moraine.metadata.core.Command;
 import io.moraine.metadata.server.MetaGroup;
@@ -28,17 +32,21 @@ import io.moraine.proto.meta.v1.CreateMultipartUpload;
 import io.moraine.proto.meta.v1.CredentialReply;
 import io.moraine.proto.meta.v1.DeleteBucket;
 import io.moraine.proto.meta.v1.DeleteObject;
+import io.moraine.proto.meta.v1.DeleteObjectReply;
 import io.moraine.proto.meta.v1.EnsureRootAccount;
 import io.moraine.proto.meta.v1.FindCredential;
 import io.moraine.proto.meta.v1.GetBucket;
 import io.moraine.proto.meta.v1.GetObject;
 import io.moraine.proto.meta.v1.ListBuckets;
 import io.moraine.proto.meta.v1.ListMultipartUploads;
+import io.moraine.proto.meta.v1.ListObjectVersions;
 import io.moraine.proto.meta.v1.ListObjects;
 import io.moraine.proto.meta.v1.ListObjectsReply;
 import io.moraine.proto.meta.v1.ListParts;
+import io.moraine.proto.meta.v1.ListVersionsReply;
 import io.moraine.proto.meta.v1.MetaReply;
 import io.moraine.proto.meta.v1.MetaRequest;
+import io.moraine.proto.meta.v1.PutBucketVersioning;
 import io.moraine.proto.meta.v1.PutObject;
 import io.moraine.proto.meta.v1.PutObjectReply;
 import io.moraine.proto.meta.v1.PutPart;
@@ -75,8 +83,25 @@ import org.apache.ratis.util.TimeDuration;
 public final class RaftMetadataClient implements MetadataClient {
   private final RaftClient client;
   private final CommitBatcher batcher; // null: every mutation is its own log entry
+  private final InProcessCore local; // non-null: no Ratis, commands go to a core in this process
+
+  private RaftMetadataClient(InProcessCore local) {
+    this.client = null;
+    this.batcher = null;
+    this.local = local;
+  }
+
+  /**
+   * This client over a core in this process, without Raft (tests and single-process fakes):
+   * the same API-to-command mapping and the same core semantics, times from {@code clock}.
+   */
+  public static RaftMetadataClient inProcess(io.moraine.metadata.core.MetadataCore core,
+      java.time.InstantSource clock, int maxBucketsPerAccount) {
+    return new RaftMetadataClient(new InProcessCore(core, clock, maxBucketsPerAccount));
+  }
 
   private RaftMetadataClient(RaftClient client, RaftMetadataClientConfig cfg) {
+    this.local = null;
     this.client = client;
     this.batcher = cfg.commitSenders() == 0 ? null
         : new CommitBatcher(this::sendWrite, cfg.commitSenders(), cfg.maxBatchCommands(), cfg.maxBatchBytes(),
@@ -183,8 +208,50 @@ public final class RaftMetadataClient implements MetadataClient {
 
   @Override
   public Optional<ObjectVersion> deleteObject(String bucketName, String key) {
-    var r = write(MetaRequest.newBuilder().setDeleteObject(DeleteObject.newBuilder().setBucket(bucketName).setKey(key))).getObject();
+    return deleteObject(bucketName, key, null).removed();
+  }
+
+  @Override
+  public DeleteResult deleteObject(String bucketName, String key, String versionId) {
+    DeleteObjectReply r = write(MetaRequest.newBuilder().setDeleteObject(DeleteObject.newBuilder()
+        .setBucket(bucketName).setKey(key).setVersionId(versionId == null ? "" : versionId))).getDeleteObject();
+    return new DeleteResult(r.hasRemoved() ? Optional.of(Codec.object(r.getRemoved())) : Optional.empty(),
+        r.getDeleteMarker(), r.getVersionId().isEmpty() ? null : r.getVersionId());
+  }
+
+  @Override
+  public Bucket setBucketVersioning(String bucketName, VersioningStatus status) {
+    if (status == VersioningStatus.UNVERSIONED) {
+      throw new IllegalArgumentException("a bucket never returns to unversioned: " + bucketName);
+    }
+    return Codec.bucket(write(MetaRequest.newBuilder().setPutBucketVersioning(PutBucketVersioning.newBuilder()
+        .setBucket(bucketName).setStatus(Codec.versioning(status)))).getBucket());
+  }
+
+  @Override
+  public Optional<ObjectVersion> getObjectVersion(String bucketName, String key, String versionId) {
+    var r = read(MetaRequest.newBuilder().setGetObject(GetObject.newBuilder().setBucket(bucketName).setKey(key)
+        .setVersionId(versionId == null ? "" : versionId).setIncludeDeleteMarkers(true))).getObject();
     return r.hasObject() ? Optional.of(Codec.object(r.getObject())) : Optional.empty();
+  }
+
+  @Override
+  public VersionListPage listObjectVersions(String bucketName, VersionListRequest q) {
+    ListVersionsReply r = read(MetaRequest.newBuilder().setListObjectVersions(ListObjectVersions.newBuilder()
+        .setBucket(bucketName).setPrefix(q.prefix()).setDelimiter(q.delimiter()).setKeyMarker(q.keyMarker())
+        .setVersionIdMarker(q.versionIdMarker()).setMaxKeys(q.maxKeys()))).getListVersions();
+    return new VersionListPage(r.getVersionsList().stream().map(Codec::versionEntry).toList(), r.getCommonPrefixesList(),
+        r.getTruncated(), r.getTruncated() ? r.getNextKeyMarker() : null,
+        r.getTruncated() && !r.getNextVersionIdMarker().isEmpty() ? r.getNextVersionIdMarker() : null);
+  }
+
+  @Override
+  public boolean relocateShard(String bucketName, String key, String versionId, String dataId, int shardIndex,
+      String expectedNode, String newNode, boolean misplaced) {
+    return write(MetaRequest.newBuilder().setRelocateShard(io.moraine.proto.meta.v1.RelocateShard.newBuilder()
+        .setBucket(bucketName).setKey(key).setVersionId(versionId == null ? "" : versionId).setDataId(dataId)
+        .setShardIndex(shardIndex).setExpectedNode(expectedNode).setNewNode(newNode).setMisplaced(misplaced)))
+        .getRelocateShard().getApplied();
   }
 
   @Override
@@ -265,10 +332,16 @@ public final class RaftMetadataClient implements MetadataClient {
 
   /** One Ratis write call; the reply may carry an error (checked by the caller). */
   private MetaReply sendWrite(MetaRequest r) throws IOException {
+    if (local != null) {
+      return local.write(r);
+    }
     return decodeReply(client.io().send(Message.valueOf(ByteString.copyFrom(r.toByteArray()))));
   }
 
   private MetaReply read(MetaRequest.Builder request) {
+    if (local != null) {
+      return checked(local.read(request.setFormatVersion(Command.FORMAT_VERSION).build()));
+    }
     Message m = message(request);
     try {
       return decode(client.io().sendReadOnly(m));
@@ -336,7 +409,9 @@ public final class RaftMetadataClient implements MetadataClient {
       batcher.close();
     }
     try {
-      client.close();
+      if (client != null) {
+        client.close();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("closing metadata client", e);
     }

@@ -19,14 +19,16 @@ import java.util.Arrays;
  *   'O' bucket 0x00 key                    → ObjectRecord: the current version of key
  *   'U' bucket 0x00 esc(key) uploadId      → UploadRecord
  *   'P' bucket 0x00 esc(key) esc(uploadId) partNumber(4 bytes, big-endian) → PartRecord
+ *   'V' bucket 0x00 esc(key) inverted versionSeq (8 bytes, big-endian) → ObjectRecord: every
+ *                                          version and delete marker, newest first per key
  * </pre>
  *
  * Bucket names, account ids and upload ids never contain 0x00 (the core rejects them), so a bare
  * 0x00 terminates them. Object keys are raw where they end the key; where they are followed by
  * more components they are escaped (0x00 → 0x00 0xFF, terminated by 0x00 0x01), which preserves
- * order and prefixes. Versioning will add 'V' bucket 0x00 esc(key) inverted-commit-index →
- * ObjectRecord rows beside the 'O' current-version rows, leaving listings of current versions a
- * scan of 'O' alone.
+ * order and prefixes. The 'V' rows (all versions, delete markers included) sit beside the 'O'
+ * current-version rows ('O' holds a copy of the latest version when it is not a delete marker),
+ * so listing current versions stays a scan of 'O' alone.
  */
 public final class Keys {
   public static final byte ACCOUNT = 'A';
@@ -37,6 +39,7 @@ public final class Keys {
   public static final byte OBJECT = 'O';
   public static final byte UPLOAD = 'U';
   public static final byte PART = 'P';
+  public static final byte VERSION = 'V';
 
   private Keys() {}
 
@@ -100,6 +103,27 @@ public final class Keys {
 
   static byte[] part(String bucket, String key, String uploadId, int partNumber) {
     return Builder.of(PART).terminated(bucket).escaped(key).escaped(uploadId).int32(partNumber).build();
+  }
+
+  static byte[] versionBucketPrefix(String bucket) {
+    return Builder.of(VERSION).terminated(bucket).build();
+  }
+
+  /** Prefix of the versions of every key starting with {@code keyPrefix}. */
+  static byte[] versionKeyPrefix(String bucket, String keyPrefix) {
+    return Builder.of(VERSION).terminated(bucket).escapedPrefix(keyPrefix).build();
+  }
+
+  /** Prefix of the versions of exactly {@code key}, newest first. */
+  static byte[] versionsOf(String bucket, String key) {
+    return Builder.of(VERSION).terminated(bucket).escaped(key).build();
+  }
+
+  static byte[] version(String bucket, String key, long versionSeq) {
+    if (versionSeq <= 0) {
+      throw new IllegalStateException("version seq must be positive, not " + versionSeq);
+    }
+    return Builder.of(VERSION).terminated(bucket).escaped(key).int64(Long.MAX_VALUE - versionSeq).build();
   }
 
   static boolean startsWith(byte[] key, byte[] prefix) {
@@ -167,6 +191,11 @@ public final class Keys {
       out.write(v >>> 8);
       out.write(v);
       return this;
+    }
+
+    Builder int64(long v) {
+      int32((int) (v >>> 32));
+      return int32((int) v);
     }
 
     byte[] build() {

@@ -45,9 +45,12 @@ import io.moraine.proto.meta.v1.ObjectReply;
 import io.moraine.proto.meta.v1.PartList;
 import io.moraine.proto.meta.v1.PartRecord;
 import io.moraine.proto.meta.v1.PartReply;
+import io.moraine.proto.meta.v1.PutBucketVersioning;
 import io.moraine.proto.meta.v1.PutObject;
 import io.moraine.proto.meta.v1.PutObjectReply;
 import io.moraine.proto.meta.v1.PutPart;
+import io.moraine.proto.meta.v1.RelocateShard;
+import io.moraine.proto.meta.v1.RelocateShardReply;
 import io.moraine.proto.meta.v1.Segments;
 import io.moraine.proto.meta.v1.UploadList;
 import io.moraine.proto.meta.v1.UploadRecord;
@@ -120,7 +123,7 @@ public final class MetadataCore {
       return applyBatch(position, command);
     }
     StoreBatch batch = new StoreBatch();
-    ApplyResult result = dispatch(logIndex, command, batch);
+    ApplyResult result = dispatch(logIndex, 0, command, batch);
     // A failure must leave no trace but the position.
     store.commit(result instanceof ApplyResult.Ok ? batch : new StoreBatch(), position);
     return result;
@@ -135,36 +138,43 @@ public final class MetadataCore {
     OverlayStore overlay = new OverlayStore(store);
     MetadataCore inner = new MetadataCore(overlay);
     BatchReply.Builder replies = BatchReply.newBuilder();
+    int slot = 0;
     for (MetaRequest sub : command.request().getBatch().getRequestsList()) {
       ApplyResult r;
       if (sub.hasBatch()) {
         r = new ApplyResult.Invalid("nested batch");
+      } else if (slot >= Versions.MAX_SLOTS) {
+        r = new ApplyResult.Invalid("more than " + Versions.MAX_SLOTS + " commands in one batch");
       } else {
         StoreBatch writes = new StoreBatch();
-        r = inner.dispatch(position.index(), new Command(command.leaderTimeMillis(), command.maxBucketsPerAccount(), sub), writes);
+        r = inner.dispatch(position.index(), slot, new Command(command.leaderTimeMillis(), command.maxBucketsPerAccount(), sub), writes);
         if (r instanceof ApplyResult.Ok) {
           overlay.commit(writes, position);
         }
       }
       replies.addReplies(r.toReply());
+      slot++;
     }
     store.commit(overlay.pending(), position);
     return ok(reply().setBatch(replies));
   }
 
-  private ApplyResult dispatch(long logIndex, Command c, StoreBatch batch) {
+  /** {@code slot}: the command's position in a batch entry (0 for a lone command). */
+  private ApplyResult dispatch(long logIndex, int slot, Command c, StoreBatch batch) {
     MetaRequest r = c.request();
     return switch (r.getBodyCase()) {
       case ENSURE_ROOT_ACCOUNT -> ensureRootAccount(c, r.getEnsureRootAccount(), batch);
       case CREATE_ACCOUNT -> createAccount(c, r.getCreateAccount(), batch);
       case CREATE_BUCKET -> createBucket(c, r.getCreateBucket(), batch);
       case DELETE_BUCKET -> deleteBucket(r.getDeleteBucket(), batch);
-      case PUT_OBJECT -> putObject(logIndex, c, r.getPutObject(), batch);
-      case DELETE_OBJECT -> deleteObject(r.getDeleteObject(), batch);
+      case PUT_OBJECT -> putObject(logIndex, slot, c, r.getPutObject(), batch);
+      case DELETE_OBJECT -> deleteObject(Versions.seq(logIndex, slot), c, r.getDeleteObject(), batch);
+      case PUT_BUCKET_VERSIONING -> putBucketVersioning(r.getPutBucketVersioning(), batch);
       case CREATE_MULTIPART_UPLOAD -> createUpload(c, r.getCreateMultipartUpload(), batch);
       case PUT_PART -> putPart(c, r.getPutPart(), batch);
-      case COMPLETE_MULTIPART_UPLOAD -> complete(logIndex, c, r.getCompleteMultipartUpload(), batch);
+      case COMPLETE_MULTIPART_UPLOAD -> complete(logIndex, slot, c, r.getCompleteMultipartUpload(), batch);
       case ABORT_MULTIPART_UPLOAD -> abort(r.getAbortMultipartUpload(), batch);
+      case RELOCATE_SHARD -> relocateShard(r.getRelocateShard(), batch);
       default -> new ApplyResult.Invalid("not a command: " + r.getBodyCase());
     };
   }
@@ -179,7 +189,13 @@ public final class MetadataCore {
       }
       case LIST_BUCKETS -> r.getListBuckets().getAllAccounts()
           ? listAllBuckets() : listBuckets(r.getListBuckets().getOwnerAccountId());
-      case GET_OBJECT -> getObject(r.getGetObject().getBucket(), r.getGetObject().getKey());
+      case GET_OBJECT -> getObject(r.getGetObject());
+      case LIST_OBJECT_VERSIONS -> {
+        if (store.get(Keys.bucket(r.getListObjectVersions().getBucket())) == null) {
+          yield new ApplyResult.Failed(NO_SUCH_BUCKET, r.getListObjectVersions().getBucket());
+        }
+        yield ok(reply().setListVersions(Versions.list(store, r.getListObjectVersions())));
+      }
       case LIST_OBJECTS -> Listing.listObjects(this, r.getListObjects());
       case LIST_PARTS -> listParts(r.getListParts().getBucket(), r.getListParts().getKey(), r.getListParts().getUploadId());
       case LIST_MULTIPART_UPLOADS -> listUploads(r.getListMultipartUploads());
@@ -277,7 +293,8 @@ public final class MetadataCore {
     if (bucket == null) {
       return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
     }
-    if (countPrefix(Keys.objectPrefix(cmd.getBucket()), 1) > 0) {
+    if (countPrefix(Keys.objectPrefix(cmd.getBucket()), 1) > 0
+        || countPrefix(Keys.versionBucketPrefix(cmd.getBucket()), 1) > 0) {
       return new ApplyResult.Failed(BUCKET_NOT_EMPTY, cmd.getBucket() + " has objects");
     }
     if (countPrefix(Keys.uploadBucketPrefix(cmd.getBucket()), 1) > 0) {
@@ -317,7 +334,20 @@ public final class MetadataCore {
 
   // ---- objects ------------------------------------------------------------------------------
 
-  private ApplyResult putObject(long logIndex, Command c, PutObject cmd, StoreBatch batch) {
+  private ApplyResult putBucketVersioning(PutBucketVersioning cmd, StoreBatch batch) {
+    if (cmd.getStatus() != Versions.ENABLED && cmd.getStatus() != Versions.SUSPENDED) {
+      return new ApplyResult.Invalid("versioning status must be Enabled (1) or Suspended (2), not " + cmd.getStatus());
+    }
+    BucketRecord bucket = read(Keys.bucket(cmd.getBucket()), BucketRecord.parser());
+    if (bucket == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
+    }
+    BucketRecord updated = bucket.toBuilder().setVersioning(cmd.getStatus()).build();
+    batch.put(Keys.bucket(cmd.getBucket()), Records.encode(updated));
+    return ok(reply().setBucket(updated));
+  }
+
+  private ApplyResult putObject(long logIndex, int slot, Command c, PutObject cmd, StoreBatch batch) {
     BucketRecord bucket = read(Keys.bucket(cmd.getBucket()), BucketRecord.parser());
     if (bucket == null) {
       return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
@@ -334,16 +364,13 @@ public final class MetadataCore {
       // collected, so report it as committed with nothing replaced.
       return ok(reply().setPutObject(PutObjectReply.newBuilder().setCommitted(current)));
     }
-    ObjectRecord committed = v.toBuilder()
-        .setVersionId(v.getVersionId().isEmpty() ? "null" : v.getVersionId())
+    Versions.Committed done = Versions.commit(store, bucket, v.toBuilder()
         .setLastModifiedMillis(c.leaderTimeMillis())
         .setCommitIndex(logIndex)
-        .setOwnerAccountId(bucket.getOwnerAccountId())
-        .build();
-    batch.put(key, Records.encode(committed));
-    PutObjectReply.Builder r = PutObjectReply.newBuilder().setCommitted(committed);
-    if (current != null) {
-      r.setReplaced(current);
+        .setOwnerAccountId(bucket.getOwnerAccountId()), Versions.seq(logIndex, slot), batch);
+    PutObjectReply.Builder r = PutObjectReply.newBuilder().setCommitted(done.committed());
+    if (done.replaced() != null) {
+      r.setReplaced(done.replaced());
     }
     return ok(reply().setPutObject(r));
   }
@@ -356,25 +383,72 @@ public final class MetadataCore {
         && current.getEtag().equals(incoming.getEtag());
   }
 
-  private ApplyResult deleteObject(DeleteObject cmd, StoreBatch batch) {
+  private ApplyResult deleteObject(long seq, Command c, DeleteObject cmd, StoreBatch batch) {
+    BucketRecord bucket = read(Keys.bucket(cmd.getBucket()), BucketRecord.parser());
+    if (bucket == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
+    }
+    if (cmd.getKey().isEmpty()) {
+      return new ApplyResult.Invalid("empty object key");
+    }
+    return ok(reply().setDeleteObject(
+        Versions.delete(store, bucket, cmd.getKey(), cmd.getVersionId(), seq, c.leaderTimeMillis(), batch)));
+  }
+
+  /**
+   * Repair's commit: one shard of one segment of the current version moves to another node. A
+   * no-op (applied = false) unless the manifest still names the expected node, so an overwrite,
+   * delete or concurrent relocation always wins over a repair that started before it.
+   */
+  private ApplyResult relocateShard(RelocateShard cmd, StoreBatch batch) {
+    if (cmd.getNewNode().isEmpty() || cmd.getExpectedNode().isEmpty() || cmd.getDataId().isEmpty()) {
+      return new ApplyResult.Invalid("relocate needs a data id, an expected and a new node");
+    }
     if (store.get(Keys.bucket(cmd.getBucket())) == null) {
       return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
     }
     byte[] key = Keys.object(cmd.getBucket(), cmd.getKey());
     ObjectRecord current = read(key, ObjectRecord.parser());
-    ObjectReply.Builder r = ObjectReply.newBuilder();
-    if (current != null) {
-      batch.delete(key);
-      r.setObject(current);
+    MetaReply.Builder notApplied = reply().setRelocateShard(RelocateShardReply.newBuilder().setApplied(false));
+    if (current == null || !current.getLayout().hasSegments()
+        || (!cmd.getVersionId().isEmpty() && !cmd.getVersionId().equals(current.getVersionId()))) {
+      return ok(notApplied);
     }
-    return ok(reply().setObject(r));
+    Segments.Builder segments = current.getLayout().getSegments().toBuilder();
+    for (int s = 0; s < segments.getSegmentsCount(); s++) {
+      var seg = segments.getSegments(s);
+      if (!seg.getDataId().equals(cmd.getDataId())) {
+        continue;
+      }
+      int i = cmd.getShardIndex();
+      if (i >= seg.getShardNodesCount() || !seg.getShardNodes(i).equals(cmd.getExpectedNode())) {
+        return ok(notApplied);
+      }
+      var moved = seg.toBuilder().setShardNodes(i, cmd.getNewNode());
+      if (i < moved.getMisplacedCount()) {
+        moved.setMisplaced(i, cmd.getMisplaced());
+      }
+      segments.setSegments(s, moved);
+      ObjectRecord updated = current.toBuilder()
+          .setLayout(current.getLayout().toBuilder().setSegments(segments)).build();
+      batch.put(key, Records.encode(updated));
+      if (updated.getVersionSeq() > 0) {
+        batch.put(Keys.version(cmd.getBucket(), updated.getKey(), updated.getVersionSeq()), Records.encode(updated));
+      }
+      return ok(reply().setRelocateShard(RelocateShardReply.newBuilder().setApplied(true)));
+    }
+    return ok(notApplied);
   }
 
-  private ApplyResult getObject(String bucket, String key) {
+  private ApplyResult getObject(io.moraine.proto.meta.v1.GetObject q) {
+    String bucket = q.getBucket();
+    String key = q.getKey();
     if (store.get(Keys.bucket(bucket)) == null) {
       return new ApplyResult.Failed(NO_SUCH_BUCKET, bucket);
     }
-    ObjectRecord current = read(Keys.object(bucket, key), ObjectRecord.parser());
+    ObjectRecord current = !q.getVersionId().isEmpty() ? Versions.find(store, bucket, key, q.getVersionId())
+        : q.getIncludeDeleteMarkers() ? Versions.latest(store, bucket, key)
+        : read(Keys.object(bucket, key), ObjectRecord.parser());
     ObjectReply.Builder r = ObjectReply.newBuilder();
     if (current != null) {
       r.setObject(current);
@@ -453,7 +527,7 @@ public final class MetadataCore {
     return parts;
   }
 
-  private ApplyResult complete(long logIndex, Command c, CompleteMultipartUpload cmd, StoreBatch batch) {
+  private ApplyResult complete(long logIndex, int slot, Command c, CompleteMultipartUpload cmd, StoreBatch batch) {
     BucketRecord bucket = read(Keys.bucket(cmd.getBucket()), BucketRecord.parser());
     if (bucket == null) {
       return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
@@ -505,9 +579,8 @@ public final class MetadataCore {
       size += p.getSize();
     }
     String etag = HEX.formatHex(md5.digest()) + "-" + used.size();
-    ObjectRecord committed = ObjectRecord.newBuilder()
+    ObjectRecord.Builder version = ObjectRecord.newBuilder()
         .setKey(cmd.getKey())
-        .setVersionId("null")
         .setSize(size)
         .setEtag(etag)
         .setLastModifiedMillis(c.leaderTimeMillis())
@@ -516,15 +589,12 @@ public final class MetadataCore {
         .setPartCount(used.size())
         .setLayout(LayoutRecord.newBuilder().setSegments(segments))
         .setCommitIndex(logIndex)
-        .setOwnerAccountId(bucket.getOwnerAccountId())
-        .build();
-    byte[] objectKey = Keys.object(cmd.getBucket(), cmd.getKey());
-    ObjectRecord current = read(objectKey, ObjectRecord.parser());
-    batch.put(objectKey, Records.encode(committed));
+        .setOwnerAccountId(bucket.getOwnerAccountId());
+    Versions.Committed done = Versions.commit(store, bucket, version, Versions.seq(logIndex, slot), batch);
     batch.delete(uploadKey);
-    CompleteReply.Builder r = CompleteReply.newBuilder().setCommitted(committed);
-    if (current != null) {
-      r.setReplaced(current);
+    CompleteReply.Builder r = CompleteReply.newBuilder().setCommitted(done.committed());
+    if (done.replaced() != null) {
+      r.setReplaced(done.replaced());
     }
     for (PartRecord p : stored.values()) {
       batch.delete(Keys.part(cmd.getBucket(), cmd.getKey(), cmd.getUploadId(), p.getPartNumber()));

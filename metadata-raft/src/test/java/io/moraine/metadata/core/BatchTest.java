@@ -41,7 +41,7 @@ class BatchTest {
     assertThat(replies.get(2).getPutObject().getReplaced().getLayout().getSegments().getSegments(0).getDataId()).isEqualTo("d1");
     assertThat(replies.get(3).getError().getCode()).isEqualTo("BUCKET_ALREADY_OWNED_BY_YOU");
     assertThat(replies.get(4).getError().getCode()).isEqualTo("BUCKET_NOT_EMPTY");
-    assertThat(replies.get(5).getObject().getObject().getLayout().getSegments().getSegments(0).getDataId()).isEqualTo("d2");
+    assertThat(replies.get(5).getDeleteObject().getRemoved().getLayout().getSegments().getSegments(0).getDataId()).isEqualTo("d2");
     assertThat(replies.get(6).hasEmpty()).isTrue();
     assertThat(replies.get(7).getError().getCode()).isEqualTo("NO_SUCH_BUCKET");
     assertThat(h.store.get(Keys.bucket("b"))).isNull();

@@ -93,9 +93,9 @@ class BucketAndObjectTest {
     assertThat(second.getReplaced()).isEqualTo(first.getCommitted());
     var got = h.query(MetaRequest.newBuilder().setGetObject(GetObject.newBuilder().setBucket("b").setKey("k"))).getObject();
     assertThat(got.getObject()).isEqualTo(second.getCommitted());
-    var removed = h.ok(deleteObject("b", "k")).getObject();
-    assertThat(removed.getObject()).isEqualTo(second.getCommitted());
-    assertThat(h.ok(deleteObject("b", "k")).getObject().hasObject()).isFalse();
+    var removed = h.ok(deleteObject("b", "k")).getDeleteObject();
+    assertThat(removed.getRemoved()).isEqualTo(second.getCommitted());
+    assertThat(h.ok(deleteObject("b", "k")).getDeleteObject().hasRemoved()).isFalse();
     assertThat(h.error(deleteObject("nope", "k"))).isEqualTo(NO_SUCH_BUCKET);
   }
 
