@@ -1,0 +1,168 @@
+package io.moraine.repair;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What the repair service has done and where its walk stands, kept in ZooKeeper so that a new
+ * leader resumes instead of starting over (and `admin status` can print it).
+ *
+ * <p>Format (version 1): UTF-8 lines {@code key=value}, first line {@code format=1}; readers
+ * reject any other format. Node ids, bucket names and keys are stored %-escaped so a '=' or a
+ * newline in a key cannot break the record.
+ *
+ * @param leader node id of the instance that wrote this record
+ * @param passes completed repair passes
+ * @param shardsRebuilt shards reconstructed from k others (lost nodes, corrupt or missing shards)
+ * @param bytesRebuilt their bytes
+ * @param shardsMoved misplaced shards moved home
+ * @param shardsMissing at the end of the last pass: shards whose node was down
+ * @param shardsMisplaced at the end of the last pass: shards still on a fallback node
+ * @param shardsUnrecoverable at the end of the last pass: shards that could not be rebuilt now (fewer than k sources)
+ * @param lastPassStartMillis wall time the last complete pass started (0 never)
+ * @param lastPassEndMillis wall time it ended
+ * @param lastPassRebuildMillis time spent rebuilding during the last pass
+ * @param cursorBucket the walk resumes after (cursorBucket, cursorKey); "" = from the start
+ * @param scrubPasses completed scrub passes
+ * @param scrubShardsVerified shards read end to end and found intact, over all scrub passes
+ * @param scrubCorruptFound shards found corrupt (and repaired)
+ * @param scrubMissingFound shards found missing on a live node (and repaired)
+ * @param scrubRequestsHandled the scrub-request counter value the last scrub pass started for
+ * @param lastScrubEndMillis wall time the last scrub pass ended
+ * @param downSinceMillis for every node currently seen down: since when (wall time)
+ */
+public record RepairProgress(
+    String leader,
+    long passes,
+    long shardsRebuilt,
+    long bytesRebuilt,
+    long shardsMoved,
+    long shardsMissing,
+    long shardsMisplaced,
+    long shardsUnrecoverable,
+    long lastPassStartMillis,
+    long lastPassEndMillis,
+    long lastPassRebuildMillis,
+    String cursorBucket,
+    String cursorKey,
+    long scrubPasses,
+    long scrubShardsVerified,
+    long scrubCorruptFound,
+    long scrubMissingFound,
+    long scrubRequestsHandled,
+    long lastScrubEndMillis,
+    SortedMap<String, Long> downSinceMillis) {
+
+  public static final int FORMAT_VERSION = 1;
+
+  public RepairProgress {
+    downSinceMillis = Collections.unmodifiableSortedMap(new TreeMap<>(downSinceMillis));
+  }
+
+  public static RepairProgress empty() {
+    return new RepairProgress("", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", "", 0, 0, 0, 0, 0, 0, new TreeMap<>());
+  }
+
+  public byte[] encode() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("format", Integer.toString(FORMAT_VERSION));
+    m.put("leader", leader);
+    m.put("passes", Long.toString(passes));
+    m.put("shards.rebuilt", Long.toString(shardsRebuilt));
+    m.put("bytes.rebuilt", Long.toString(bytesRebuilt));
+    m.put("shards.moved", Long.toString(shardsMoved));
+    m.put("shards.missing", Long.toString(shardsMissing));
+    m.put("shards.misplaced", Long.toString(shardsMisplaced));
+    m.put("shards.unrecoverable", Long.toString(shardsUnrecoverable));
+    m.put("last.pass.start.millis", Long.toString(lastPassStartMillis));
+    m.put("last.pass.end.millis", Long.toString(lastPassEndMillis));
+    m.put("last.pass.rebuild.millis", Long.toString(lastPassRebuildMillis));
+    m.put("cursor.bucket", cursorBucket);
+    m.put("cursor.key", cursorKey);
+    m.put("scrub.passes", Long.toString(scrubPasses));
+    m.put("scrub.verified", Long.toString(scrubShardsVerified));
+    m.put("scrub.corrupt", Long.toString(scrubCorruptFound));
+    m.put("scrub.missing", Long.toString(scrubMissingFound));
+    m.put("scrub.requests.handled", Long.toString(scrubRequestsHandled));
+    m.put("last.scrub.end.millis", Long.toString(lastScrubEndMillis));
+    downSinceMillis.forEach((node, since) -> m.put("down." + node, Long.toString(since)));
+    StringBuilder s = new StringBuilder();
+    m.forEach((k, v) -> s.append(escape(k)).append('=').append(escape(v)).append('\n'));
+    return s.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  public static RepairProgress decode(byte[] bytes) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      if (eq < 0) {
+        throw new IllegalStateException("corrupt repair progress record: line '" + line + "'");
+      }
+      m.put(unescape(line.substring(0, eq)), unescape(line.substring(eq + 1)));
+    }
+    if (!Integer.toString(FORMAT_VERSION).equals(m.get("format"))) {
+      throw new IllegalStateException("unknown repair progress format " + m.get("format"));
+    }
+    SortedMap<String, Long> down = new TreeMap<>();
+    m.forEach((k, v) -> {
+      if (k.startsWith("down.")) {
+        down.put(k.substring(5), Long.parseLong(v));
+      }
+    });
+    return new RepairProgress(m.getOrDefault("leader", ""), num(m, "passes"), num(m, "shards.rebuilt"),
+        num(m, "bytes.rebuilt"), num(m, "shards.moved"), num(m, "shards.missing"), num(m, "shards.misplaced"),
+        num(m, "shards.unrecoverable"), num(m, "last.pass.start.millis"), num(m, "last.pass.end.millis"),
+        num(m, "last.pass.rebuild.millis"), m.getOrDefault("cursor.bucket", ""), m.getOrDefault("cursor.key", ""),
+        num(m, "scrub.passes"), num(m, "scrub.verified"), num(m, "scrub.corrupt"), num(m, "scrub.missing"),
+        num(m, "scrub.requests.handled"), num(m, "last.scrub.end.millis"), down);
+  }
+
+  private static long num(Map<String, String> m, String key) {
+    return Long.parseLong(m.getOrDefault(key, "0"));
+  }
+
+  private static String escape(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+      int c = x & 0xff;
+      if (c == '%' || c == '=' || c < 0x20 || c >= 0x7f) {
+        b.append('%').append(String.format("%02X", c));
+      } else {
+        b.append((char) c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static String unescape(String s) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%') {
+        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        out.write(c);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Human-readable lines for `admin status` (after the contract lines). */
+  public java.util.List<String> statusLines() {
+    return java.util.List.of(
+        "repair leader " + (leader.isEmpty() ? "none" : leader) + " passes " + passes + " rebuilt " + shardsRebuilt
+            + " shards " + bytesRebuilt + " bytes moved " + shardsMoved + " missing " + shardsMissing
+            + " misplaced " + shardsMisplaced + " unrecoverable " + shardsUnrecoverable
+            + " down-nodes " + (downSinceMillis.isEmpty() ? "-" : String.join(",", downSinceMillis.keySet())),
+        "scrub passes " + scrubPasses + " verified " + scrubShardsVerified + " corrupt " + scrubCorruptFound
+            + " missing " + scrubMissingFound + " requests-handled " + scrubRequestsHandled);
+  }
+}

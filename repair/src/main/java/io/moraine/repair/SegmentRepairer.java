@@ -1,0 +1,502 @@
+/*
+ * SegmentRepairer: brings one segment (blob) of one object version back to full redundancy.
+ *
+ * Three actions, each committed through MetadataClient.relocateShard, which applies only if the
+ * manifest still names the node the shard was on — so an overwrite or delete that raced with the
+ * repair always wins, and the copy the repair made is deleted again:
+ *  - a shard on a lost node (down past the grace period) is rebuilt from k other shards, stripe by
+ *    stripe (Reed-Solomon), onto its home node if that is live and holds nothing of the blob, else
+ *    onto a live fallback from the group's slots (fewest shards of the blob, AZ cap, slot order),
+ *    flagged misplaced;
+ *  - a shard the scrubber found corrupt or missing on a live node is rebuilt onto that same node
+ *    (atomic replace on the node; no metadata change);
+ *  - a misplaced shard whose home is live again is copied home, committed, then deleted from the
+ *    fallback node.
+ *
+ * Fault model: any source may be dead, hung (idle timeout), corrupt or missing — a corrupt or
+ * missing source is added to the shards to rebuild and another source is tried; fewer than k good
+ * sources leaves the segment for the next pass (counted unrecoverable). A destination failing
+ * aborts its write (the node discards the temporary file) and nothing is committed. Reads stay
+ * correct throughout: the old location stays in the manifest until the new copy is durable.
+ */
+package io.moraine.repair;
+
+import io.moraine.erasure.ReedSolomon;
+import io.moraine.erasure.StripeLayout;
+import io.moraine.metadata.api.MetadataClient;
+import io.moraine.metadata.api.ObjectVersion;
+import io.moraine.metadata.api.Segment;
+import io.moraine.placement.NodeInfo;
+import io.moraine.placement.PlacementMap;
+import io.moraine.placement.PlacementView;
+import io.moraine.placement.TargetSelector;
+import io.moraine.storage.api.CorruptShardException;
+import io.moraine.storage.api.ShardClients;
+import io.moraine.storage.api.ShardClients.ShardWriter;
+import io.moraine.storage.api.ShardId;
+import io.moraine.storage.api.ShardNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+final class SegmentRepairer {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentRepairer.class);
+  private static final int COPY_BUFFER_BYTES = 256 * 1024;
+
+  private final RepairConfig config;
+  private final MetadataClient meta;
+  private final ShardClients shards;
+  private final PlacementView view;
+  private final NodeHealth health;
+  private final Map<Long, ReedSolomon> codecs = new ConcurrentHashMap<>();
+
+  SegmentRepairer(RepairConfig config, MetadataClient meta, ShardClients shards, PlacementView view, NodeHealth health) {
+    this.config = config;
+    this.meta = meta;
+    this.shards = shards;
+    this.view = view;
+    this.health = health;
+  }
+
+  /** Outcome of verifying one shard end to end. */
+  enum Verdict { INTACT, CORRUPT, MISSING, UNREACHABLE }
+
+  /** Where a rebuilt shard goes. */
+  private record Destination(String nodeId, boolean misplaced) {}
+
+  /** A source shard failed while being read. */
+  private static final class SourceFailed extends Exception {
+    final int index;
+
+    SourceFailed(int index, IOException cause) {
+      super(cause);
+      this.index = index;
+    }
+  }
+
+  /** Mutable view of the segment's placement while this repair runs (what metadata says after our commits). */
+  private static final class Placement {
+    final List<String> nodes;
+    final List<Boolean> misplaced;
+
+    Placement(Segment s) {
+      nodes = new ArrayList<>(s.shardNodes());
+      misplaced = new ArrayList<>(s.misplaced());
+      while (misplaced.size() < nodes.size()) {
+        misplaced.add(false);
+      }
+    }
+  }
+
+  void repair(String bucket, ObjectVersion version, Segment segment, ScrubPacer scrub, PassStats stats)
+      throws InterruptedException {
+    int width = segment.dataShards() + segment.parityShards();
+    if (segment.shardNodes().size() != width || segment.size() <= 0) {
+      throw new IllegalStateException("malformed segment " + segment.dataId() + " of " + bucket + "/" + version.key()
+          + ": " + segment.shardNodes().size() + " nodes for " + width + " shards, size " + segment.size());
+    }
+    Placement p = new Placement(segment);
+    Set<Integer> lost = new TreeSet<>();
+    Set<Integer> inPlace = new TreeSet<>();
+    long downNotLost = 0;
+    for (int i = 0; i < width; i++) {
+      String node = p.nodes.get(i);
+      if (health.isLost(node)) {
+        lost.add(i);
+      } else if (!health.isLive(node)) {
+        downNotLost++;
+      } else if (scrub != null) {
+        Verdict v = verify(node, new ShardId(segment.dataId(), i), shardLength(segment), scrub);
+        switch (v) {
+          case INTACT -> stats.scrubVerified++;
+          case CORRUPT -> {
+            stats.scrubCorrupt++;
+            inPlace.add(i);
+          }
+          case MISSING -> {
+            stats.scrubMissing++;
+            inPlace.add(i);
+          }
+          case UNREACHABLE -> { } // a node dying under the scrub: its shards are repair's job once it is lost
+        }
+      }
+    }
+    stats.shardsMissing += downNotLost;
+    if (!lost.isEmpty() || !inPlace.isEmpty()) {
+      rebuild(bucket, version, segment, p, lost, inPlace, stats);
+    }
+    moveMisplacedHome(bucket, version, segment, p, stats);
+  }
+
+  // ---- rebuilding ---------------------------------------------------------------------------
+
+  private void rebuild(String bucket, ObjectVersion version, Segment s, Placement p, Set<Integer> lost,
+      Set<Integer> inPlace, PassStats stats) throws InterruptedException {
+    int k = s.dataShards();
+    int width = k + s.parityShards();
+    Set<Integer> avoid = new TreeSet<>();
+    for (int attempt = 0; attempt < width; attempt++) {
+      Set<Integer> todo = new TreeSet<>(lost);
+      todo.addAll(inPlace);
+      List<Integer> sources = new ArrayList<>();
+      for (int j = 0; j < width && sources.size() < k; j++) {
+        if (!todo.contains(j) && !avoid.contains(j) && health.isLive(p.nodes.get(j))) {
+          sources.add(j);
+        }
+      }
+      if (sources.size() < k) {
+        LOG.warn("cannot rebuild {} shard(s) {} of {} ({}/{}): only {} of {} sources readable; retrying next pass",
+            todo.size(), todo, s.dataId(), bucket, version.key(), sources.size(), k);
+        stats.shardsUnrecoverable += todo.size();
+        stats.shardsMissing += lost.size();
+        return;
+      }
+      Map<Integer, Destination> dests = new LinkedHashMap<>();
+      for (int i : todo) {
+        Destination d = inPlace.contains(i) ? new Destination(p.nodes.get(i), p.misplaced.get(i))
+            : chooseDestination(s, p, i, todo, dests);
+        if (d == null) {
+          LOG.warn("no live node can take shard {} of {} ({}/{}) now", i, s.dataId(), bucket, version.key());
+          stats.shardsUnrecoverable++;
+          if (lost.contains(i)) {
+            stats.shardsMissing++;
+          }
+        } else {
+          dests.put(i, d);
+        }
+      }
+      if (dests.isEmpty()) {
+        return;
+      }
+      long started = System.nanoTime();
+      try {
+        stream(s, p, sources, dests);
+      } catch (SourceFailed f) {
+        IOException cause = (IOException) f.getCause();
+        LOG.warn("rebuild of {} ({}/{}): source shard {} on {} failed: {}", s.dataId(), bucket, version.key(),
+            f.index, p.nodes.get(f.index), cause.toString());
+        if (cause instanceof CorruptShardException || cause instanceof ShardNotFoundException) {
+          inPlace.add(f.index); // rebuild it too, in place
+        } else {
+          avoid.add(f.index);
+        }
+        continue;
+      } catch (IOException e) {
+        LOG.warn("rebuild of {} ({}/{}) failed writing {}: {}; retrying next pass", s.dataId(), bucket,
+            version.key(), dests, e.toString());
+        stats.shardsMissing += lost.size();
+        return;
+      } finally {
+        stats.rebuildNanos += System.nanoTime() - started;
+      }
+      long shardLength = shardLength(s);
+      for (Map.Entry<Integer, Destination> e : dests.entrySet()) {
+        commit(bucket, version, s, p, e.getKey(), e.getValue(), stats);
+        stats.shardsRebuilt++;
+        stats.bytesRebuilt += shardLength;
+      }
+      return;
+    }
+    LOG.warn("gave up rebuilding {} ({}/{}) after {} attempts; retrying next pass", s.dataId(), bucket, version.key(), width);
+    stats.shardsMissing += lost.size();
+  }
+
+  /** Reads k sources stripe by stripe, reconstructs the destinations' chunks and streams them out. */
+  private void stream(Segment s, Placement p, List<Integer> sources, Map<Integer, Destination> dests)
+      throws IOException, SourceFailed, InterruptedException {
+    int k = s.dataShards();
+    int width = k + s.parityShards();
+    int chunk = s.chunkSizeBytes();
+    StripeLayout layout = new StripeLayout(k, s.parityShards(), chunk, s.size());
+    long shardLength = layout.shardLengthBytes();
+    ReedSolomon codec = codecs.computeIfAbsent(((long) k << 32) | s.parityShards(),
+        key -> ReedSolomon.create(k, s.parityShards()));
+    Duration timeout = Duration.ofMillis(config.shardReadTimeoutMillis());
+    Map<Integer, InputStream> inputs = new HashMap<>();
+    Map<Integer, ShardWriter> writers = new LinkedHashMap<>();
+    boolean done = false;
+    try {
+      for (int j : sources) {
+        try {
+          inputs.put(j, shards.read(p.nodes.get(j), new ShardId(s.dataId(), j), 0, shardLength, timeout));
+        } catch (IOException e) {
+          throw new SourceFailed(j, e);
+        }
+      }
+      for (Map.Entry<Integer, Destination> d : dests.entrySet()) {
+        writers.put(d.getKey(), shards.openWrite(d.getValue().nodeId(), new ShardId(s.dataId(), d.getKey()),
+            s.placementGroup(), shardLength));
+      }
+      byte[][] buffers = new byte[width][chunk];
+      boolean[] present = new boolean[width];
+      for (int j : sources) {
+        present[j] = true;
+      }
+      for (long stripe = 0; stripe < layout.stripeCount(); stripe++) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException("repair stopped");
+        }
+        for (int j : sources) {
+          int n;
+          try {
+            n = inputs.get(j).readNBytes(buffers[j], 0, chunk);
+          } catch (IOException e) {
+            throw new SourceFailed(j, e);
+          }
+          if (n != chunk) {
+            throw new SourceFailed(j, new IOException("shard " + s.dataId() + "#" + j + " ended at stripe " + stripe));
+          }
+        }
+        codec.reconstruct(buffers, present, 0, chunk);
+        for (Map.Entry<Integer, ShardWriter> w : writers.entrySet()) {
+          w.getValue().write(buffers[w.getKey()], 0, chunk);
+        }
+      }
+      List<CompletableFuture<ShardClients.ShardAck>> acks = new ArrayList<>();
+      for (ShardWriter w : writers.values()) {
+        acks.add(w.finish());
+      }
+      awaitAll(acks);
+      done = true;
+    } finally {
+      for (InputStream in : inputs.values()) {
+        closeQuietly(in);
+      }
+      if (!done) {
+        writers.values().forEach(ShardWriter::abort);
+      }
+    }
+  }
+
+  private void awaitAll(List<CompletableFuture<ShardClients.ShardAck>> acks) throws IOException, InterruptedException {
+    try {
+      CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+          .get(config.shardWriteAckTimeoutMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException("shard write failed", e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException("no durable ack within " + config.shardWriteAckTimeoutMillis() + " ms", e);
+    }
+  }
+
+  /** Records a rebuilt shard's new home in metadata; a lost race deletes our copy. */
+  private void commit(String bucket, ObjectVersion version, Segment s, Placement p, int i, Destination d,
+      PassStats stats) {
+    String old = p.nodes.get(i);
+    if (old.equals(d.nodeId())) {
+      LOG.info("rebuilt {}#{} in place on {} ({}/{})", s.dataId(), i, old, bucket, version.key());
+      return;
+    }
+    boolean applied = meta.relocateShard(bucket, version.key(), version.versionId(), s.dataId(), i, old,
+        d.nodeId(), d.misplaced());
+    if (applied) {
+      LOG.info("rebuilt {}#{} of {}/{}: {} -> {}{}", s.dataId(), i, bucket, version.key(), old, d.nodeId(),
+          d.misplaced() ? " (misplaced)" : "");
+      p.nodes.set(i, d.nodeId());
+      p.misplaced.set(i, d.misplaced());
+    } else {
+      LOG.info("{}#{} of {}/{} changed while rebuilding; dropping the copy on {}", s.dataId(), i, bucket,
+          version.key(), d.nodeId());
+      deleteGarbage(d.nodeId(), new ShardId(s.dataId(), i));
+    }
+  }
+
+  // ---- destinations -------------------------------------------------------------------------
+
+  private List<NodeInfo> slots(Segment s) {
+    PlacementMap map = view.current().orElse(null);
+    if (map == null) {
+      return List.of();
+    }
+    int pg = s.placementGroup() < map.groups().size() ? s.placementGroup() : map.placementGroupOf(s.dataId());
+    List<NodeInfo> slots = new ArrayList<>();
+    for (String id : map.groups().get(pg)) {
+      view.node(id).ifPresent(slots::add);
+    }
+    return slots;
+  }
+
+  private NodeInfo homeOf(Segment s, List<NodeInfo> slots, int index) {
+    List<NodeInfo> homes = TargetSelector.homes(slots, s.dataShards() + s.parityShards(), s.parityShards());
+    return index < homes.size() ? homes.get(index) : null;
+  }
+
+  /**
+   * The home named by the current map when it is live and holds nothing of the blob; otherwise
+   * the live slot node holding fewest of the blob's shards, preferring AZs under the cap of m,
+   * then less loaded AZs, then slot order (as TargetSelector does for new writes).
+   */
+  private Destination chooseDestination(Segment s, Placement p, int index, Set<Integer> rebuilding,
+      Map<Integer, Destination> chosen) {
+    List<NodeInfo> slots = slots(s);
+    Map<String, Integer> nodeLoad = new HashMap<>();
+    Map<String, Integer> azLoad = new HashMap<>();
+    for (int j = 0; j < p.nodes.size(); j++) {
+      String n = chosen.containsKey(j) ? chosen.get(j).nodeId() : rebuilding.contains(j) ? null : p.nodes.get(j);
+      if (n != null) {
+        nodeLoad.merge(n, 1, Integer::sum);
+        view.node(n).ifPresent(info -> azLoad.merge(info.az(), 1, Integer::sum));
+      }
+    }
+    NodeInfo home = homeOf(s, slots, index);
+    if (home != null && health.isLive(home.nodeId()) && nodeLoad.getOrDefault(home.nodeId(), 0) == 0) {
+      return new Destination(home.nodeId(), false);
+    }
+    int m = s.parityShards();
+    NodeInfo best = null;
+    int[] bestKey = null;
+    for (int j = 0; j < slots.size(); j++) {
+      NodeInfo c = slots.get(j);
+      int load = nodeLoad.getOrDefault(c.nodeId(), 0);
+      if (load >= m || c.state() == NodeInfo.NodeState.DRAINING || !health.isLive(c.nodeId())) {
+        continue;
+      }
+      int az = azLoad.getOrDefault(c.az(), 0);
+      int[] key = {load, az >= m ? 1 : 0, az, j};
+      if (bestKey == null || java.util.Arrays.compare(key, bestKey) < 0) {
+        best = c;
+        bestKey = key;
+      }
+    }
+    return best == null ? null : new Destination(best.nodeId(), true);
+  }
+
+  // ---- misplaced shards ---------------------------------------------------------------------
+
+  private void moveMisplacedHome(String bucket, ObjectVersion version, Segment s, Placement p, PassStats stats)
+      throws InterruptedException {
+    List<NodeInfo> slots = null;
+    for (int i = 0; i < p.nodes.size(); i++) {
+      if (!p.misplaced.get(i)) {
+        continue;
+      }
+      if (slots == null) {
+        slots = slots(s);
+      }
+      String from = p.nodes.get(i);
+      NodeInfo home = homeOf(s, slots, i);
+      if (home == null || !health.isLive(from) || !health.isLive(home.nodeId())
+          || p.nodes.contains(home.nodeId())) {
+        stats.shardsMisplaced++;
+        continue;
+      }
+      if (home.nodeId().equals(from)) {
+        // Already home (the map moved to it): only the flag is stale.
+        meta.relocateShard(bucket, version.key(), version.versionId(), s.dataId(), i, from, from, false);
+        p.misplaced.set(i, false);
+        continue;
+      }
+      if (move(bucket, version, s, p, i, from, home.nodeId())) {
+        stats.shardsMoved++;
+      } else {
+        stats.shardsMisplaced++;
+      }
+    }
+  }
+
+  private boolean move(String bucket, ObjectVersion version, Segment s, Placement p, int i, String from, String to)
+      throws InterruptedException {
+    ShardId id = new ShardId(s.dataId(), i);
+    long length = shardLength(s);
+    ShardWriter writer = null;
+    boolean done = false;
+    try (InputStream in = shards.read(from, id, 0, length, Duration.ofMillis(config.shardReadTimeoutMillis()))) {
+      writer = shards.openWrite(to, id, s.placementGroup(), length);
+      byte[] buffer = new byte[COPY_BUFFER_BYTES];
+      long copied = 0;
+      while (copied < length) {
+        int n = in.read(buffer, 0, (int) Math.min(buffer.length, length - copied));
+        if (n < 0) {
+          throw new IOException("shard " + id + " on " + from + " ended after " + copied + " of " + length + " bytes");
+        }
+        writer.write(buffer, 0, n);
+        copied += n;
+      }
+      awaitAll(List.of(writer.finish()));
+      done = true;
+    } catch (IOException e) {
+      LOG.warn("moving {} of {}/{} home {} -> {} failed: {}; retrying next pass", id, bucket, version.key(), from, to,
+          e.toString());
+      return false;
+    } finally {
+      if (!done && writer != null) {
+        writer.abort();
+      }
+    }
+    if (meta.relocateShard(bucket, version.key(), version.versionId(), s.dataId(), i, from, to, false)) {
+      LOG.info("moved {} of {}/{} home: {} -> {}", id, bucket, version.key(), from, to);
+      p.nodes.set(i, to);
+      p.misplaced.set(i, false);
+      deleteGarbage(from, id);
+      return true;
+    }
+    deleteGarbage(to, id);
+    return false;
+  }
+
+  // ---- scrub --------------------------------------------------------------------------------
+
+  /** Reads a whole shard through the node, which verifies every block's CRC32C on the way. */
+  Verdict verify(String node, ShardId id, long length, ScrubPacer pacer) throws InterruptedException {
+    try (InputStream in = shards.read(node, id, 0, length, Duration.ofMillis(config.shardReadTimeoutMillis()))) {
+      byte[] buffer = new byte[COPY_BUFFER_BYTES];
+      long total = 0;
+      while (total < length) {
+        int n = in.read(buffer);
+        if (n < 0) {
+          LOG.warn("scrub: {} on {} is short ({} of {} bytes)", id, node, total, length);
+          return Verdict.CORRUPT;
+        }
+        total += n;
+        pacer.consumed(n);
+      }
+      return Verdict.INTACT;
+    } catch (CorruptShardException e) {
+      LOG.warn("scrub: {} on {} is corrupt: {}", id, node, e.getMessage());
+      return Verdict.CORRUPT;
+    } catch (ShardNotFoundException e) {
+      LOG.warn("scrub: {} on {} is missing: {}", id, node, e.getMessage());
+      return Verdict.MISSING;
+    } catch (IOException e) {
+      LOG.info("scrub: {} on {} unreadable now: {}", id, node, e.toString());
+      return Verdict.UNREACHABLE;
+    }
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private static long shardLength(Segment s) {
+    return new StripeLayout(s.dataShards(), s.parityShards(), s.chunkSizeBytes(), s.size()).shardLengthBytes();
+  }
+
+  /** A copy no manifest names: deleting it is housekeeping, so a failure only leaves garbage. */
+  private void deleteGarbage(String node, ShardId id) {
+    try {
+      shards.delete(node, id);
+    } catch (IOException e) {
+      LOG.warn("could not delete unreferenced copy {} on {} (garbage until GC): {}", id, node, e.toString());
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      LOG.debug("closing a shard read failed", e);
+    }
+  }
+}

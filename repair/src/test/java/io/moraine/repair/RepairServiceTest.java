@@ -1,0 +1,64 @@
+package io.moraine.repair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.moraine.metadata.client.RaftMetadataClient;
+import io.moraine.metadata.core.MetadataCore;
+import io.moraine.metadata.store.MemoryStateStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.TreeMap;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+
+/** The service around the pass: one leader among instances, progress in ZooKeeper, scrub on request. */
+class RepairServiceTest {
+
+  @Test
+  void progressRecordRoundTripsAndRejectsUnknownFormats() {
+    TreeMap<String, Long> down = new TreeMap<>();
+    down.put("storage-az1-1", 5L);
+    RepairProgress p = new RepairProgress("meta-1", 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, "bucket=a\nb", "key %x=y", 13,
+        14, 15, 16, 17, 18, down);
+    assertThat(RepairProgress.decode(p.encode())).isEqualTo(p);
+    assertThatThrownBy(() -> RepairProgress.decode("format=2\n".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void oneLeaderRunsPassesAndAScrubRequestIsServed() throws Exception {
+    try (TestingServer zkServer = new TestingServer(true);
+        CuratorFramework zk = CuratorFrameworkFactory.newClient(zkServer.getConnectString(), 10_000, 5_000,
+            new ExponentialBackoffRetry(100, 3));
+        RaftMetadataClient meta = RaftMetadataClient.inProcess(new MetadataCore(new MemoryStateStore()),
+            InstantSource.system(), 100)) {
+      zk.start();
+      meta.createBucket(meta.ensureRootAccount("AK", "SK").accountId(), "b", "us-east-1");
+      RepairConfig config = RepairConfig.defaults().withGraceMillis(0).withPassIntervalMillis(100);
+      FakeView view = new FakeView();
+      FakeShards shards = new FakeShards();
+      try (RepairService a = new RepairService(config, "meta-1", zk, meta, shards, view, InstantSource.system()).start();
+          RepairService b = new RepairService(config, "meta-2", zk, meta, shards, view, InstantSource.system()).start()) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> RepairService.readProgress(zk)
+            .map(p -> p.passes() >= 2).orElse(false));
+        assertThat(a.isLeader() ^ b.isLeader()).as("exactly one leader").isTrue();
+        long request = RepairService.requestScrub(zk);
+        await().atMost(Duration.ofSeconds(20)).until(() -> RepairService.readProgress(zk)
+            .map(p -> p.scrubRequestsHandled() >= request && p.scrubPasses() >= 1).orElse(false));
+        RepairService leader = a.isLeader() ? a : b;
+        leader.close();
+        RepairService other = leader == a ? b : a;
+        long passes = RepairService.readProgress(zk).orElseThrow().passes();
+        await().atMost(Duration.ofSeconds(30)).until(() -> other.isLeader()
+            && RepairService.readProgress(zk).orElseThrow().passes() > passes + 1);
+        assertThat(RepairService.readProgress(zk).orElseThrow().leader()).isEqualTo(other == a ? "meta-1" : "meta-2");
+      }
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package io.moraine.repair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moraine.erasure.ReedSolomon;
+import io.moraine.erasure.StripeLayout;
+import io.moraine.metadata.api.DataLayout;
+import io.moraine.metadata.api.ObjectVersion;
+import io.moraine.metadata.api.Segment;
+import io.moraine.metadata.client.RaftMetadataClient;
+import io.moraine.metadata.core.MetadataCore;
+import io.moraine.metadata.store.MemoryStateStore;
+import io.moraine.placement.PlacementView.ShardTarget;
+import io.moraine.storage.api.ShardId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The repair pass over in-memory storage nodes and a real metadata core (issue 5): lost nodes'
+ * shards are rebuilt after the grace period, misplaced shards go home, the scrubber's finds are
+ * rebuilt in place — and afterwards any m further nodes can die with every object still decodable.
+ */
+class RepairTest {
+  static final int K = 4;
+  static final int M = 2;
+  static final long GRACE_MILLIS = 30_000;
+
+  final AtomicLong now = new AtomicLong(1_000_000);
+  final InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+  final FakeView view = new FakeView();
+  final FakeShards shards = new FakeShards();
+  final RaftMetadataClient meta = RaftMetadataClient.inProcess(new MetadataCore(new MemoryStateStore()), clock, 100);
+  final RepairConfig config = RepairConfig.defaults();
+  final NodeHealth health = new NodeHealth(view, clock, GRACE_MILLIS, Map.of());
+  final Map<String, byte[]> objects = new LinkedHashMap<>();
+
+  RepairTest() {
+    String owner = meta.ensureRootAccount("AK", "SK").accountId();
+    meta.createBucket(owner, "b", "us-east-1");
+  }
+
+  @AfterEach
+  void close() {
+    meta.close();
+  }
+
+  void put(String key, int size, long seed) {
+    byte[] bytes = new byte[size];
+    new SplittableRandom(seed).nextBytes(bytes);
+    String dataId = "d-" + key + "-" + seed;
+    int chunk = StripeLayout.chooseChunkSizeBytes(size, K, 4096);
+    StripeLayout layout = new StripeLayout(K, M, chunk, size);
+    int pg = view.map.placementGroupOf(dataId);
+    List<ShardTarget> targets = view.targets(pg, K + M, M, M).orElseThrow();
+    byte[][] shardBytes = new byte[K + M][(int) layout.shardLengthBytes()];
+    ReedSolomon rs = ReedSolomon.create(K, M);
+    for (int s = 0; s < layout.stripeCount(); s++) {
+      byte[][] stripe = new byte[K + M][chunk];
+      for (int i = 0; i < K; i++) {
+        long from = (long) s * K * chunk + (long) i * chunk;
+        if (from < size) {
+          System.arraycopy(bytes, (int) from, stripe[i], 0, (int) Math.min(chunk, size - from));
+        }
+      }
+      rs.encodeParity(stripe, 0, chunk);
+      for (int i = 0; i < K + M; i++) {
+        System.arraycopy(stripe[i], 0, shardBytes[i], s * chunk, chunk);
+      }
+    }
+    for (int i = 0; i < K + M; i++) {
+      shards.on(targets.get(i).nodeId()).put(new ShardId(dataId, i), shardBytes[i]);
+    }
+    Segment segment = new Segment(dataId, size, K, M, chunk, pg, view.map.epoch(),
+        targets.stream().map(ShardTarget::nodeId).toList(), targets.stream().map(ShardTarget::misplaced).toList());
+    meta.putObject("b", new ObjectVersion(key, "null", size, "e", 0, "STANDARD", new TreeMap<>(), 0,
+        new DataLayout.Segments(List.of(segment))));
+    objects.put(key, bytes);
+  }
+
+  Segment segment(String key) {
+    return ((DataLayout.Segments) meta.getObject("b", key).orElseThrow().layout()).segments().get(0);
+  }
+
+  /** Decodes an object from whichever k shards are readable now; null when fewer than k are. */
+  byte[] read(String key) throws IOException {
+    Segment s = segment(key);
+    StripeLayout layout = new StripeLayout(K, M, s.chunkSizeBytes(), s.size());
+    byte[][] full = new byte[K + M][];
+    boolean[] present = new boolean[K + M];
+    int have = 0;
+    for (int i = 0; i < K + M && have < K; i++) {
+      try (InputStream in = shards.read(s.shardNodes().get(i), new ShardId(s.dataId(), i), 0,
+          layout.shardLengthBytes(), Duration.ofSeconds(1))) {
+        full[i] = in.readAllBytes();
+        present[i] = true;
+        have++;
+      } catch (IOException unreadable) {
+        full[i] = new byte[(int) layout.shardLengthBytes()];
+      }
+    }
+    if (have < K) {
+      return null;
+    }
+    for (int i = 0; i < K + M; i++) {
+      if (full[i] == null) {
+        full[i] = new byte[(int) layout.shardLengthBytes()];
+      }
+    }
+    ReedSolomon.create(K, M).reconstruct(full, present, 0, (int) layout.shardLengthBytes());
+    byte[] out = new byte[(int) s.size()];
+    int chunk = s.chunkSizeBytes();
+    for (int pos = 0; pos < out.length; pos += chunk) {
+      long stripe = pos / ((long) K * chunk);
+      int i = (int) ((pos / chunk) % K);
+      System.arraycopy(full[i], (int) (stripe * chunk), out, pos, Math.min(chunk, out.length - pos));
+    }
+    return out;
+  }
+
+  PassStats pass(boolean scrub) throws InterruptedException {
+    PassStats stats = new PassStats();
+    SegmentRepairer repairer = new SegmentRepairer(config, meta, shards, view, health);
+    boolean done = new RepairPass(meta, repairer).run("", "", scrub ? new ScrubPacer(clock, 1L << 40) : null, stats,
+        () -> true, (b, k) -> { });
+    assertThat(done).isTrue();
+    return stats;
+  }
+
+  void kill(String node) {
+    view.down.add(node);
+    shards.dead.add(node);
+    health.isLive(node); // the service notices at its next look; the grace period runs from then
+  }
+
+  void fill() {
+    for (int i = 0; i < 30; i++) {
+      put("k" + i, 1 + i * 3_001, i); // 1 B .. ~87 KiB: one to several stripes of up to 4 KiB chunks
+    }
+  }
+
+  void assertEveryObjectReads() throws IOException {
+    for (var e : objects.entrySet()) {
+      assertThat(read(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+    }
+  }
+
+  @Test
+  void aLostNodesShardsAreRebuiltSoThatTwoMoreNodesCanDie() throws Exception {
+    fill();
+    String victim = "storage-az1-1";
+    long onVictim = objects.keySet().stream().filter(k -> segment(k).shardNodes().contains(victim)).count();
+    assertThat(onVictim).isPositive();
+    kill(victim);
+
+    PassStats early = pass(false);
+    assertThat(early.shardsRebuilt).as("nothing moves within the grace period").isZero();
+    assertThat(early.shardsMissing).isEqualTo(onVictim);
+
+    now.addAndGet(GRACE_MILLIS);
+    PassStats stats = pass(false);
+    assertThat(stats.shardsRebuilt).isEqualTo(onVictim);
+    assertThat(stats.shardsMissing).isZero();
+    for (String key : objects.keySet()) {
+      Segment s = segment(key);
+      assertThat(s.shardNodes()).doesNotContain(victim);
+      assertThat(new HashSet<>(s.shardNodes())).as("distinct nodes for %s", key).hasSize(K + M);
+    }
+    assertThat(pass(false).shardsRebuilt).as("a second pass finds nothing to do").isZero();
+
+    // Any two more nodes, e.g. the two other nodes of az1: every object still decodes.
+    kill("storage-az1-2");
+    kill("storage-az2-1");
+    assertEveryObjectReads();
+  }
+
+  @Test
+  void misplacedShardsMoveHomeOnceTheirNodeIsBack() throws Exception {
+    String home = "storage-az2-2";
+    kill(home);
+    fill(); // written while the node was down: its shards went to fallbacks, flagged misplaced
+    long misplaced = objects.keySet().stream().mapToLong(k -> segment(k).misplaced().stream().filter(b -> b).count()).sum();
+    assertThat(misplaced).isPositive();
+    assertThat(pass(false).shardsMisplaced).as("home still down").isEqualTo(misplaced);
+
+    view.down.remove(home);
+    shards.dead.remove(home);
+    PassStats stats = pass(false);
+    assertThat(stats.shardsMoved).isEqualTo(misplaced);
+    assertThat(stats.shardsMisplaced).isZero();
+    for (String key : objects.keySet()) {
+      Segment s = segment(key);
+      assertThat(s.misplaced()).containsOnly(false);
+      for (int i = 0; i < K + M; i++) {
+        // The fallback's copy is gone: only the node the manifest names holds each shard.
+        for (var node : shards.nodes.entrySet()) {
+          if (!node.getKey().equals(s.shardNodes().get(i))) {
+            assertThat(node.getValue()).doesNotContainKey(new ShardId(s.dataId(), i));
+          }
+        }
+      }
+    }
+    assertEveryObjectReads();
+  }
+
+  @Test
+  void scrubRebuildsCorruptAndMissingShardsInPlace() throws Exception {
+    fill();
+    Segment a = segment("k7");
+    Segment b = segment("k20");
+    shards.corrupt.add(a.shardNodes().get(1) + "/" + new ShardId(a.dataId(), 1));
+    shards.on(b.shardNodes().get(4)).remove(new ShardId(b.dataId(), 4));
+
+    assertThat(pass(false).shardsRebuilt).as("a repair pass does not read shards").isZero();
+    PassStats stats = pass(true);
+    assertThat(stats.scrubCorrupt).isEqualTo(1);
+    assertThat(stats.scrubMissing).isEqualTo(1);
+    assertThat(stats.shardsRebuilt).isEqualTo(2);
+    assertThat(stats.scrubVerified).isEqualTo(objects.size() * (K + M) - 2L);
+    assertThat(segment("k7").shardNodes()).isEqualTo(a.shardNodes());
+    assertThat(shards.corrupt).isEmpty();
+    PassStats again = pass(true);
+    assertThat(again.scrubCorrupt + again.scrubMissing).isZero();
+    // Every shard is good again: losing the two parity nodes of each blob still decodes (data shards only).
+    for (String key : objects.keySet()) {
+      Segment s = segment(key);
+      List<String> gone = new ArrayList<>(s.shardNodes().subList(K, K + M));
+      gone.forEach(shards.dead::add);
+      assertThat(read(key)).isEqualTo(objects.get(key));
+      gone.forEach(shards.dead::remove);
+    }
+  }
+
+  @Test
+  void aCorruptSourceIsRebuiltTooWhileALostShardIsRebuilt() throws Exception {
+    put("x", 50_000, 42);
+    Segment s = segment("x");
+    String victim = s.shardNodes().get(0);
+    shards.corrupt.add(s.shardNodes().get(1) + "/" + new ShardId(s.dataId(), 1));
+    kill(victim);
+    now.addAndGet(GRACE_MILLIS);
+    PassStats stats = pass(false);
+    assertThat(stats.shardsRebuilt).isEqualTo(2);
+    assertThat(shards.corrupt).isEmpty();
+    assertThat(segment("x").shardNodes()).doesNotContain(victim);
+    assertEveryObjectReads();
+  }
+
+  @Test
+  void aConcurrentOverwriteWinsOverTheRelocation() throws Exception {
+    put("x", 10_000, 1);
+    Segment old = segment("x");
+    kill(old.shardNodes().get(2));
+    now.addAndGet(GRACE_MILLIS);
+    // The overwrite lands between the walk's read of the manifest and the commit.
+    var version = meta.getObject("b", "x").orElseThrow();
+    put("x", 20_000, 2);
+    PassStats stats = new PassStats();
+    new SegmentRepairer(config, meta, shards, view, health).repair("b", version, old, null, stats);
+    assertThat(stats.shardsRebuilt).as("rebuilt, but not committed").isEqualTo(1);
+    assertThat(segment("x").size()).isEqualTo(20_000);
+    Set<String> holders = new HashSet<>();
+    shards.nodes.forEach((node, m) -> {
+      if (m.containsKey(new ShardId(old.dataId(), 2)) && !node.equals(old.shardNodes().get(2))) {
+        holders.add(node);
+      }
+    });
+    assertThat(holders).as("the rebuilt copy of the replaced version was deleted again").isEmpty();
+  }
+}
