@@ -17,6 +17,9 @@ import java.util.Objects;
  * after it completed and completed before the read began. So when the last acknowledged write
  * of a key has no later or concurrent rival, the final read must return exactly its value.
  *
+ * <p>A key whose every final read failed while it holds acknowledged data is an anomaly too
+ * (unreadable = lost, to a client); a key never read after heal (no final phase) is unknown.
+ *
  * <p>Simpler than the linearizability search and never gives up, so it still judges histories
  * whose search ran out of budget.
  */
@@ -43,7 +46,15 @@ public final class LostWriteChecker implements Checker {
         continue;
       }
       if (finals.isEmpty()) {
-        if (mutations.stream().anyMatch(op -> op.outcome() == Outcome.OK)) {
+        Op lastAcked = mutations.stream().filter(op -> op.outcome() == Outcome.OK)
+            .max((x, y) -> Long.compare(x.completeNanos(), y.completeNanos())).orElse(null);
+        Op lastAttempt = ops.stream().filter(op -> op.type() == OpType.READ && op.invokeNanos() >= finalPhase)
+            .reduce((x, y) -> y).orElse(null);
+        if (lastAcked != null && lastAttempt != null) {
+          // Every read after heal failed: to a client the acknowledged data is gone.
+          anomalies.add(new Anomaly(name(), e.getKey(), "acknowledged data unreadable after heal (every final read failed,"
+              + " last: " + lastAttempt.error() + ")", List.of(lastAcked, lastAttempt)));
+        } else if (lastAcked != null) {
           unread.add(e.getKey());
         }
         continue;

@@ -46,16 +46,28 @@ public final class BitrotNemesis implements Nemesis {
     List<String> flipped = new ArrayList<>();
     Fault.Action inject = () -> {
       RandomGenerator r = java.util.random.RandomGeneratorFactory.of("L64X128MixRandom").create(flipSeed);
+      // Corrupt the same objects on every target node, so that one stripe loses up to as many
+      // shards as there are targets (m within the budget, m + 1 beyond it).
+      java.util.Map<String, java.util.Map<String, Path>> byData = new java.util.TreeMap<>();
       for (String node : targets) {
-        Path dir = ctx.cluster().runtime().dataDir(node);
-        List<Path> shards = shardFiles(dir);
-        for (Path f : pickN(r, shards, filesPerNode)) {
-          flipped.add(node + ":" + flip(f, r));
+        for (Path f : shardFiles(ctx.cluster().runtime().dataDir(node))) {
+          byData.computeIfAbsent(dataId(f), k -> new java.util.TreeMap<>()).put(node, f);
+        }
+      }
+      // Prefer the newest objects: they are the current versions that clients still read.
+      List<String> shared = byData.entrySet().stream().filter(e -> e.getValue().size() == targets.size())
+          .sorted(java.util.Comparator.comparingLong((java.util.Map.Entry<String, java.util.Map<String, Path>> e) ->
+              newest(e.getValue().values())).reversed())
+          .map(java.util.Map.Entry::getKey).limit(2L * filesPerNode).toList();
+      List<String> chosen = pickN(r, shared.isEmpty() ? List.copyOf(byData.keySet()) : shared, filesPerNode);
+      for (String data : chosen) {
+        for (java.util.Map.Entry<String, Path> e : byData.get(data).entrySet()) {
+          flipped.add(e.getKey() + ":" + flip(e.getValue(), r));
         }
       }
       log.info("bitrot: {}", flipped);
     };
-    return Optional.of(new Fault(name(), "flip bytes in " + filesPerNode + " shard files on " + String.join(",", targets),
+    return Optional.of(new Fault(name(), "flip bytes in the shards of " + filesPerNode + " objects on " + String.join(",", targets),
         targets, Impact.of(targets, true), inject, () -> { }));
   }
 
@@ -67,6 +79,26 @@ public final class BitrotNemesis implements Nemesis {
       return s.filter(p -> p.getFileName().toString().endsWith(".shard") && p.toString().contains("moraine-shards"))
           .sorted().toList();
     }
+  }
+
+  private static long newest(java.util.Collection<Path> files) {
+    long t = 0;
+    for (Path f : files) {
+      try {
+        t = Math.max(t, Files.getLastModifiedTime(f).toMillis());
+      } catch (IOException e) {
+        // Deleted meanwhile (garbage collection): it simply does not count as new.
+        log.debug("shard {} vanished", f, e);
+      }
+    }
+    return t;
+  }
+
+  /** {@code <dataId>.<index>.shard} → dataId. */
+  static String dataId(Path shard) {
+    String name = shard.getFileName().toString();
+    int dot = name.indexOf('.');
+    return dot < 0 ? name : name.substring(0, dot);
   }
 
   /** Flips one byte after the header; returns "file@offset". */

@@ -299,20 +299,22 @@ public final class S3Workload implements AutoCloseable {
       }
     }
     int process = nextProcess.getAndIncrement();
-    List<String> unread = new ArrayList<>();
+    // Passes over the keys not read yet, one attempt per key per pass, so that one unreadable key
+    // cannot use up the deadline of all the others.
+    List<String> unread = new ArrayList<>(keys);
     int attempt = 0;
-    for (String key : keys) {
-      boolean done = false;
-      while (!done && history.now() < deadlineNanos) {
+    while (!unread.isEmpty() && history.now() < deadlineNanos) {
+      List<String> still = new ArrayList<>();
+      for (String key : unread) {
         int gw = attempt++ % endpoints.size();
         Outcome o = key.startsWith(prefix + "mp/") ? readMultipart(process, gw, key) : read(process, gw, key);
-        done = o == Outcome.OK;
-        if (!done) {
-          Thread.sleep(500);
+        if (o != Outcome.OK) {
+          still.add(key);
         }
       }
-      if (!done) {
-        unread.add(key);
+      unread = still;
+      if (!unread.isEmpty()) {
+        Thread.sleep(500);
       }
     }
     for (int i = 0; i < 10 && history.now() < deadlineNanos; i++) {

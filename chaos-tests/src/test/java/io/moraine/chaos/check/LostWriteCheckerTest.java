@@ -42,7 +42,9 @@ class LostWriteCheckerTest {
         Arguments.of("a failed write is the final value",
             h().w(1, "k", "a", 0, 10).wFail(1, "k", "b", 20, 30).finalPhase(100).r(9, "k", "b", 100, 110), Validity.INVALID),
         Arguments.of("acknowledged write never read after heal is not judged valid",
-            h().w(1, "k", "a", 0, 10).finalPhase(100), Validity.UNKNOWN));
+            h().w(1, "k", "a", 0, 10).finalPhase(100), Validity.UNKNOWN),
+        Arguments.of("acknowledged write unreadable after heal",
+            h().w(1, "k", "a", 0, 10).finalPhase(100).rInfo(9, "k", 100, 110).rInfo(9, "k", 120, 130), Validity.INVALID));
   }
 
   @ParameterizedTest(name = "{0}")
