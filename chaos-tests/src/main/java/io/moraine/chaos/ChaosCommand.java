@@ -51,8 +51,14 @@ public final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--storage-per-az", defaultValue = "2", description = "storage nodes per AZ (default ${DEFAULT-VALUE})")
   int storagePerAz;
 
+  @Option(names = "--check-history", description = "only re-check a recorded history.tsv (no cluster); the report is rewritten beside it")
+  Path checkHistory;
+
   @Override
   public Integer call() throws Exception {
+    if (checkHistory != null) {
+      return recheck(checkHistory);
+    }
     Clock clock = Clock.systemUTC();
     long s = seed != null ? seed : clock.millis() % 1_000_000;
     Nemeses.parse(nemesis);
@@ -74,6 +80,18 @@ public final class ChaosCommand implements Callable<Integer> {
       return 2;
     }
     Path dir = run.runDir(report);
+    System.out.println(report.text());
+    System.out.println(report.verdictLine(dir));
+    return report.validity() == io.moraine.chaos.check.Validity.VALID ? 0 : 1;
+  }
+
+  private static int recheck(Path file) throws java.io.IOException {
+    io.moraine.chaos.history.History h = io.moraine.chaos.report.HistoryFile.read(file);
+    Path dir = file.toAbsolutePath().getParent();
+    boolean outside = h.faults().stream().anyMatch(f -> !f.withinBudget());
+    RunReport report = new RunReport(dir.getFileName().toString(), "re-check of " + file, outside,
+        io.moraine.chaos.check.Checkers.standard(System::nanoTime, 20_000_000_000L).checkAll(h), h);
+    report.write(dir);
     System.out.println(report.text());
     System.out.println(report.verdictLine(dir));
     return report.validity() == io.moraine.chaos.check.Validity.VALID ? 0 : 1;

@@ -51,11 +51,11 @@ public final class HtmlTimeline {
     s.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title>\n")
         .append("<style>body{font-family:sans-serif;font-size:12px} rect.ok{fill:#4caf50} rect.fail{fill:#e53935}")
         .append(" rect.info{fill:#fb8c00} rect.bad{stroke:#000;stroke-width:2} rect.fault{fill:#1e88e5;fill-opacity:.12}")
-        .append(" rect.outside{fill:#8e24aa;fill-opacity:.18} text{font-size:10px}</style></head><body>\n")
+        .append(" rect.outside{fill:#8e24aa;fill-opacity:.18} text{font-size:10px} pre{white-space:pre-wrap}</style></head><body>\n")
         .append("<h2>").append(esc(title)).append("</h2>\n<p>")
         .append(ops.size()).append(" operations, ").append(faults.size()).append(" faults, ")
         .append(anomalies.size()).append(" anomalies. Bars: green ok, red fail, orange unknown; black outline: part of an")
-        .append(" anomaly. Shaded: fault windows (blue inside the fault budget, purple outside).</p>\n");
+        .append(" anomaly. Shaded: fault windows (blue inside the fault budget, purple outside); dashed: start of the final reads.</p>\n");
     s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH_PX).append("\" height=\"").append(height)
         .append("\">\n");
     // Time axis, one tick per second or coarser.
@@ -77,6 +77,12 @@ public final class HtmlTimeline {
       s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>\n", x0 + 2, y + 11,
           esc(f.nemesis() + ": " + f.description())));
       lane++;
+    }
+    if (history.finalPhaseNanos() != Long.MAX_VALUE) {
+      double x = LEFT_PX + history.finalPhaseNanos() * scale;
+      s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\""
+          + " stroke-dasharray=\"4,3\"/><text x=\"%.1f\" y=\"%d\">final reads after heal</text>%n",
+          x, 15, x, height - 15, x + 3, 12));
     }
     int row = 0;
     java.util.Map<Integer, Integer> rowOf = new java.util.HashMap<>();
