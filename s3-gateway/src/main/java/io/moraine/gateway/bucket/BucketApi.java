@@ -9,6 +9,8 @@ import io.moraine.gateway.xml.S3Xml;
 import io.moraine.gateway.xml.S3XmlRequests;
 import io.moraine.metadata.api.Bucket;
 import io.moraine.metadata.api.MetadataClient;
+import io.moraine.metadata.api.MetadataError;
+import io.moraine.metadata.api.MetadataException;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -41,7 +43,15 @@ public final class BucketApi {
       throw new S3Exception(new S3Error.IllegalLocationConstraint(
           "The " + location.get() + " location constraint is incompatible for the region specific endpoint this request was sent to."));
     }
-    metadata.createBucket(r.accountId(), bucket, region);
+    try {
+      metadata.createBucket(r.accountId(), bucket, region);
+    } catch (MetadataException e) {
+      // Current S3: re-creating a bucket you own is 409 BucketAlreadyOwnedByYou in every region
+      // but us-east-1, where it answers 200 and changes nothing (legacy behaviour kept there).
+      if (e.error() != MetadataError.BUCKET_ALREADY_OWNED_BY_YOU || !"us-east-1".equals(region)) {
+        throw e;
+      }
+    }
     out.header("Location", "/" + bucket).empty(200);
   }
 

@@ -35,6 +35,7 @@ public sealed interface S3Error {
 
   // ---- objects and uploads -----------------------------------------------------------------
   record NoSuchKey(String detail) implements S3Error {}
+  record NoSuchVersion(String detail) implements S3Error {}
   record NoSuchUpload(String detail) implements S3Error {}
   record InvalidPart(String detail) implements S3Error {}
   record InvalidPartOrder(String detail) implements S3Error {}

@@ -42,6 +42,8 @@ public final class S3Errors {
       case S3Error.IllegalLocationConstraint e -> d("IllegalLocationConstraintException", 400,
           "The specified location-constraint is not valid for this endpoint.");
       case S3Error.NoSuchKey e -> d("NoSuchKey", 404, "The specified key does not exist.");
+      case S3Error.NoSuchVersion e -> d("NoSuchVersion", 404,
+          "The specified version does not exist.");
       case S3Error.NoSuchUpload e -> d("NoSuchUpload", 404,
           "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.");
       case S3Error.InvalidPart e -> d("InvalidPart", 400,

@@ -11,12 +11,24 @@ public final class Router {
 
   /** Sub-resources S3 has that are not implemented yet: answered 501, never mistaken for a listing. */
   private static final List<String> UNSUPPORTED_SUBRESOURCES = List.of(
-      "acl", "policy", "policyStatus", "versioning", "versions", "lifecycle", "cors", "website", "tagging",
+      "acl", "policy", "policyStatus", "lifecycle", "cors", "website", "tagging",
       "notification", "replication", "logging", "encryption", "requestPayment", "accelerate", "object-lock",
       "legal-hold", "retention", "restore", "select", "torrent", "attributes", "ownershipControls",
       "publicAccessBlock", "analytics", "inventory", "metrics", "intelligent-tiering", "renameObject");
 
   public static S3Operation route(S3Request r) {
+    if (r.bucket() != null && r.key() == null) {
+      if (r.hasQuery("versioning")) {
+        return switch (r.method()) {
+          case "GET" -> new S3Operation.GetBucketVersioning(r.bucket());
+          case "PUT" -> new S3Operation.PutBucketVersioning(r.bucket());
+          default -> throw notAllowed();
+        };
+      }
+      if (r.hasQuery("versions") && r.method().equals("GET")) {
+        return new S3Operation.ListObjectVersions(r.bucket());
+      }
+    }
     for (String sub : UNSUPPORTED_SUBRESOURCES) {
       if (r.hasQuery(sub)) {
         return new S3Operation.Unsupported("?" + sub);

@@ -48,9 +48,10 @@ public final class S3Handler extends Handler.Abstract {
   private final ObjectApi objects;
   private final ListApi lists;
   private final MultipartApi multipart;
+  private final io.moraine.gateway.version.VersioningApi versioning;
 
   public S3Handler(Ids ids, Authenticator authenticator, List<String> virtualHostDomains, BucketApi buckets,
-      ObjectApi objects, ListApi lists, MultipartApi multipart) {
+      ObjectApi objects, ListApi lists, MultipartApi multipart, io.moraine.gateway.version.VersioningApi versioning) {
     super(InvocationType.BLOCKING);
     this.ids = ids;
     this.authenticator = authenticator;
@@ -59,6 +60,7 @@ public final class S3Handler extends Handler.Abstract {
     this.objects = objects;
     this.lists = lists;
     this.multipart = multipart;
+    this.versioning = versioning;
   }
 
   @Override
@@ -105,6 +107,9 @@ public final class S3Handler extends Handler.Abstract {
       case S3Operation.ListObjectsV2 o -> lists.listV2(r, out, o.bucket());
       case S3Operation.ListMultipartUploads o -> multipart.listUploads(r, out, o.bucket());
       case S3Operation.DeleteObjects o -> objects.deleteObjects(r, out, o.bucket());
+      case S3Operation.GetBucketVersioning o -> versioning.get(r, out, o.bucket());
+      case S3Operation.PutBucketVersioning o -> versioning.put(r, out, o.bucket());
+      case S3Operation.ListObjectVersions o -> versioning.list(r, out, o.bucket());
       case S3Operation.PutObject o -> objects.put(r, out, o.bucket(), o.key());
       case S3Operation.GetObject o -> objects.get(r, out, o.bucket(), o.key(), false);
       case S3Operation.HeadObject o -> objects.get(r, out, o.bucket(), o.key(), true);

@@ -19,6 +19,9 @@ public sealed interface S3Operation {
   record ListObjectsV2(String bucket) implements S3Operation {}
   record ListMultipartUploads(String bucket) implements S3Operation {}
   record DeleteObjects(String bucket) implements S3Operation {}
+  record GetBucketVersioning(String bucket) implements S3Operation {}
+  record PutBucketVersioning(String bucket) implements S3Operation {}
+  record ListObjectVersions(String bucket) implements S3Operation {}
 
   // ---- objects ------------------------------------------------------------------------------
   record PutObject(String bucket, String key) implements S3Operation {}

@@ -88,7 +88,7 @@ public final class MultipartApi {
   }
 
   public void complete(S3Request r, S3Response out, String bucket, String key, String uploadId) throws IOException {
-    access.requireOwned(bucket, r.accountId());
+    io.moraine.metadata.api.Bucket b = access.requireOwned(bucket, r.accountId());
     List<CompletedPart> parts = S3XmlRequests.parseCompleteMultipartUpload(Bodies.readSmall(r, MAX_COMPLETE_BODY_BYTES))
         .stream().map(p -> new CompletedPart(p.partNumber(), unquote(p.etag()))).toList();
     CompleteResult result = metadata.completeMultipartUpload(bucket, key, uploadId, parts, minPartSizeBytes);
@@ -96,6 +96,7 @@ public final class MultipartApi {
     result.unusedParts().forEach(p -> collector.collect(p.layout()));
     String host = r.header("host").orElse("localhost");
     String location = "http://" + host + "/" + bucket + "/" + AwsUris.encode(key, false);
+    io.moraine.gateway.version.VersionIds.header(out, b, result.committed().versionId());
     out.xml(200, S3Xml.render(new S3Xml.CompleteMultipartUploadResult(location, bucket, key,
         ObjectApi.quote(result.committed().etag()))));
   }

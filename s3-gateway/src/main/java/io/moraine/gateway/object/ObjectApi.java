@@ -13,6 +13,9 @@ import io.moraine.gateway.http.S3Request;
 import io.moraine.gateway.http.S3Response;
 import io.moraine.gateway.xml.S3Xml;
 import io.moraine.gateway.xml.S3XmlRequests;
+import io.moraine.gateway.version.VersionIds;
+import io.moraine.metadata.api.Bucket;
+import io.moraine.metadata.api.DeleteResult;
 import io.moraine.metadata.api.MetadataClient;
 import io.moraine.metadata.api.MetadataException;
 import io.moraine.metadata.api.ObjectVersion;
@@ -61,7 +64,7 @@ public final class ObjectApi {
 
   public void put(S3Request r, S3Response out, String bucket, String key) throws IOException {
     ObjectHeaders.checkKey(key);
-    access.requireOwned(bucket, r.accountId());
+    Bucket b = access.requireOwned(bucket, r.accountId());
     String storageClass = ObjectHeaders.storageClass(r);
     SortedMap<String, String> headers = ObjectHeaders.fromRequest(r);
     long size = Bodies.requiredLength(r);
@@ -72,7 +75,8 @@ public final class ObjectApi {
     ObjectData.Stored stored = data.store(body, size, ErasureProfile.forStorageClass(storageClass), true);
     ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, size, stored.digests().md5Hex(), 0,
         storageClass, headers, 0, stored.layout());
-    commit(bucket, key, version, stored);
+    PutResult result = commit(bucket, key, version, stored);
+    VersionIds.header(out, b, result.committed().versionId());
     out.header("ETag", quote(stored.digests().md5Hex()));
     if (stored.digests().checksumAlgorithm().isPresent() && stored.digests().checksumBase64().isPresent()) {
       out.header(stored.digests().checksumAlgorithm().get().headerName(), stored.digests().checksumBase64().get());
@@ -86,18 +90,25 @@ public final class ObjectApi {
    */
   public void copy(S3Request r, S3Response out, String bucket, String key) throws IOException {
     ObjectHeaders.checkKey(key);
-    access.requireOwned(bucket, r.accountId());
+    Bucket b = access.requireOwned(bucket, r.accountId());
     String[] source = copySource(r.header("x-amz-copy-source").orElseThrow());
-    access.requireOwned(source[0], r.accountId());
-    ObjectVersion src = metadata.getObject(source[0], source[1])
-        .orElseThrow(() -> new S3Exception(new S3Error.NoSuchKey(null)));
+    Bucket srcBucket = access.requireOwned(source[0], r.accountId());
+    String srcVersion = source[2];
+    ObjectVersion src = metadata.getObjectVersion(source[0], source[1], srcVersion)
+        .orElseThrow(() -> new S3Exception(srcVersion == null ? new S3Error.NoSuchKey(null) : new S3Error.NoSuchVersion(null)));
+    if (src.deleteMarker()) {
+      // S3: a delete marker as the latest version is "no such key"; named by id it is not copyable.
+      throw new S3Exception(srcVersion == null ? new S3Error.NoSuchKey(null)
+          : new S3Error.InvalidRequest("The source of a copy request may not specifically refer to a delete marker by version id."));
+    }
     copyPreconditions(r, src);
     String directive = r.header("x-amz-metadata-directive").map(String::strip).orElse("COPY");
     if (!directive.equals("COPY") && !directive.equals("REPLACE")) {
       throw new S3Exception(new S3Error.InvalidArgument("Unknown metadata directive."));
     }
     boolean storageClassGiven = r.header("x-amz-storage-class").isPresent();
-    if (source[0].equals(bucket) && source[1].equals(key) && directive.equals("COPY") && !storageClassGiven) {
+    if (source[0].equals(bucket) && source[1].equals(key) && srcVersion == null && directive.equals("COPY")
+        && !storageClassGiven) {
       throw new S3Exception(new S3Error.InvalidRequest("This copy request is illegal because it is trying to copy an "
           + "object to itself without changing the object's metadata, storage class, website redirect location or "
           + "encryption attributes."));
@@ -117,19 +128,27 @@ public final class ObjectApi {
     ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, src.size(), stored.digests().md5Hex(), 0,
         storageClass, headers, 0, stored.layout());
     PutResult result = commit(bucket, key, version, stored);
+    VersionIds.header(out, b, result.committed().versionId());
+    if (srcVersion != null || VersionIds.shown(srcBucket, src.versionId())) {
+      out.header("x-amz-copy-source-version-id", src.versionId());
+    }
     out.xml(200, S3Xml.render(new S3Xml.CopyObjectResult(result.committed().lastModifiedMillis(),
         quote(result.committed().etag()))));
   }
 
-  /** x-amz-copy-source: "[/]bucket/key[?versionId=…]", URL-encoded. */
+  /** x-amz-copy-source: "[/]bucket/key[?versionId=…]", URL-encoded: {bucket, key, versionId or null}. */
   private static String[] copySource(String header) {
     String h = header.strip();
     int q = h.indexOf('?');
+    String versionId = null;
     if (q >= 0) {
       String query = h.substring(q + 1);
       h = h.substring(0, q);
-      if (!query.isEmpty() && !query.equals("versionId=null")) {
-        throw new S3Exception(new S3Error.NotImplemented("Copying a specific version is not implemented"));
+      if (!query.isEmpty()) {
+        if (!query.startsWith("versionId=")) {
+          throw new S3Exception(new S3Error.InvalidArgument("Invalid copy source query: " + query));
+        }
+        versionId = VersionIds.check(io.moraine.gateway.auth.AwsUris.decode(query.substring("versionId=".length()), false));
       }
     }
     String decoded = io.moraine.gateway.auth.AwsUris.decode(h, false);
@@ -140,7 +159,7 @@ public final class ObjectApi {
     if (slash <= 0 || slash == decoded.length() - 1) {
       throw new S3Exception(new S3Error.InvalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey"));
     }
-    return new String[] {decoded.substring(0, slash), decoded.substring(slash + 1)};
+    return new String[] {decoded.substring(0, slash), decoded.substring(slash + 1), versionId};
   }
 
   /** x-amz-copy-source-if-*: any failing condition is 412 (S3 answers no 304 for copies). */
@@ -172,8 +191,23 @@ public final class ObjectApi {
   }
 
   public void get(S3Request r, S3Response out, String bucket, String key, boolean head) throws IOException {
-    access.requireOwned(bucket, r.accountId());
-    ObjectVersion v = metadata.getObject(bucket, key).orElseThrow(() -> new S3Exception(new S3Error.NoSuchKey(null)));
+    Bucket b = access.requireOwned(bucket, r.accountId());
+    Optional<String> versionId = VersionIds.fromQuery(r);
+    ObjectVersion v = metadata.getObjectVersion(bucket, key, versionId.orElse(null))
+        .orElseThrow(() -> new S3Exception(versionId.isPresent() ? new S3Error.NoSuchVersion(null) : new S3Error.NoSuchKey(null)));
+    if (v.deleteMarker()) {
+      // S3: the latest version being a marker is 404 NoSuchKey; a marker named by id is 405.
+      out.headerOnError("x-amz-delete-marker", "true");
+      if (VersionIds.shown(b, v.versionId())) {
+        out.headerOnError(VersionIds.HEADER, v.versionId());
+      }
+      if (versionId.isEmpty()) {
+        throw new S3Exception(new S3Error.NoSuchKey(null));
+      }
+      out.headerOnError("Last-Modified", S3Response.httpDate(v.lastModifiedMillis()));
+      throw new S3Exception(new S3Error.MethodNotAllowed(null));
+    }
+    VersionIds.header(out, b, v.versionId());
     if (!preconditionsHold(r, v)) {
       // 304 Not Modified: no body, but the validators, as S3 sends them.
       out.header("ETag", quote(v.etag())).header("Last-Modified", S3Response.httpDate(v.lastModifiedMillis()));
@@ -210,8 +244,16 @@ public final class ObjectApi {
   }
 
   public void delete(S3Request r, S3Response out, String bucket, String key) throws IOException {
-    access.requireOwned(bucket, r.accountId());
-    metadata.deleteObject(bucket, key).ifPresent(v -> collector.collect(v.layout()));
+    Bucket b = access.requireOwned(bucket, r.accountId());
+    Optional<String> versionId = VersionIds.fromQuery(r);
+    DeleteResult d = metadata.deleteObject(bucket, key, versionId.orElse(null));
+    d.removed().ifPresent(v -> collector.collect(v.layout()));
+    if (d.deleteMarker()) {
+      out.header("x-amz-delete-marker", "true");
+    }
+    if (d.versionId() != null && (d.deleteMarker() || versionId.isPresent())) {
+      VersionIds.header(out, b, d.versionId());
+    }
     out.empty(204);
   }
 
@@ -229,9 +271,12 @@ public final class ObjectApi {
     for (S3XmlRequests.ObjectIdentifier id : request.objects()) {
       try {
         ObjectHeaders.checkKey(id.key());
-        metadata.deleteObject(bucket, id.key()).ifPresent(v -> collector.collect(v.layout()));
+        String versionId = id.versionId() == null ? null : VersionIds.check(id.versionId());
+        DeleteResult d = metadata.deleteObject(bucket, id.key(), versionId);
+        d.removed().ifPresent(v -> collector.collect(v.layout()));
         if (!request.quiet()) {
-          deleted.add(new S3Xml.Deleted(id.key()));
+          deleted.add(new S3Xml.Deleted(id.key(), versionId, d.deleteMarker(),
+              d.deleteMarker() ? d.versionId() : null));
         }
       } catch (S3Exception e) {
         S3Errors.Described d = S3Errors.describe(e.error());

@@ -65,7 +65,20 @@ public final class S3Xml {
 
   public record CopyObjectResult(long lastModifiedMillis, String etag) {}
 
-  public record Deleted(String key) {}
+  /** A Version or DeleteMarker row of ListVersionsResult (etag, size, class unused for markers). */
+  public record VersionRow(String key, String versionId, boolean latest, boolean deleteMarker, long lastModifiedMillis,
+      String etag, long size, String storageClass, Owner owner) {}
+
+  public record ListVersionsResult(String name, String prefix, String keyMarker, String versionIdMarker,
+      String nextKeyMarker, String nextVersionIdMarker, int maxKeys, String delimiter, String encodingType,
+      boolean truncated, List<VersionRow> rows, List<String> commonPrefixes) {}
+
+  /** A Deleted entry; versionId / deleteMarkerVersionId null when not applicable. */
+  public record Deleted(String key, String versionId, boolean deleteMarker, String deleteMarkerVersionId) {
+    public Deleted(String key) {
+      this(key, null, false, null);
+    }
+  }
 
   public record DeleteError(String key, String code, String message) {}
 
@@ -185,12 +198,51 @@ public final class S3Xml {
   public static byte[] render(DeleteResult r) {
     XmlWriter w = new XmlWriter().startRoot("DeleteResult");
     for (Deleted d : r.deleted()) {
-      w.start("Deleted").element("Key", d.key()).end("Deleted");
+      w.start("Deleted").element("Key", d.key()).element("VersionId", d.versionId());
+      if (d.deleteMarker()) {
+        w.element("DeleteMarker", true).element("DeleteMarkerVersionId", d.deleteMarkerVersionId());
+      }
+      w.end("Deleted");
     }
     for (DeleteError e : r.errors()) {
       w.start("Error").element("Key", e.key()).element("Code", e.code()).element("Message", e.message()).end("Error");
     }
     return w.end("DeleteResult").toBytes();
+  }
+
+  /** GetBucketVersioning: an empty configuration for a bucket never versioned. */
+  public static byte[] renderVersioning(String status) {
+    XmlWriter w = new XmlWriter();
+    if (status == null) {
+      return w.raw("<VersioningConfiguration xmlns=\"" + XmlWriter.S3_NS + "\"/>").toBytes();
+    }
+    return w.startRoot("VersioningConfiguration").element("Status", status).end("VersioningConfiguration").toBytes();
+  }
+
+  public static byte[] render(ListVersionsResult r) {
+    XmlWriter w = new XmlWriter().startRoot("ListVersionsResult");
+    w.element("Name", r.name()).element("Prefix", r.prefix()).element("KeyMarker", r.keyMarker())
+        .element("VersionIdMarker", r.versionIdMarker());
+    w.element("NextKeyMarker", r.nextKeyMarker()).element("NextVersionIdMarker", r.nextVersionIdMarker());
+    w.element("MaxKeys", r.maxKeys());
+    w.element("Delimiter", r.delimiter());
+    w.element("EncodingType", r.encodingType());
+    w.element("IsTruncated", r.truncated());
+    for (VersionRow v : r.rows()) {
+      String element = v.deleteMarker() ? "DeleteMarker" : "Version";
+      w.start(element).element("Key", v.key()).element("VersionId", v.versionId()).element("IsLatest", v.latest())
+          .element("LastModified", isoMillis(v.lastModifiedMillis()));
+      if (!v.deleteMarker()) {
+        w.element("ETag", v.etag()).element("Size", v.size());
+      }
+      owner(w, "Owner", v.owner());
+      if (!v.deleteMarker()) {
+        w.element("StorageClass", v.storageClass());
+      }
+      w.end(element);
+    }
+    commonPrefixes(w, r.commonPrefixes());
+    return w.end("ListVersionsResult").toBytes();
   }
 
   private static void contents(XmlWriter w, List<Contents> contents) {

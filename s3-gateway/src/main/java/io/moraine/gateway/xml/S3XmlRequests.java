@@ -76,6 +76,34 @@ public final class S3XmlRequests {
     return new DeleteRequest(quiet, List.copyOf(objects));
   }
 
+  /**
+   * VersioningConfiguration: its Status, "Enabled" or "Suspended"; empty when absent (nothing
+   * changes). Any other status ("Disabled" included: a bucket never returns to unversioned) and
+   * an MfaDelete other than "Disabled" are MalformedXML, as S3 answers.
+   */
+  public static Optional<String> parseVersioningConfiguration(byte[] body) {
+    Element root = parse(body, "VersioningConfiguration");
+    Optional<String> status = Optional.empty();
+    for (Element child : children(root)) {
+      switch (localName(child)) {
+        case "Status" -> {
+          String s = child.getTextContent().trim();
+          if (!s.equals("Enabled") && !s.equals("Suspended")) {
+            throw malformed("versioning status " + s);
+          }
+          status = Optional.of(s);
+        }
+        case "MfaDelete" -> {
+          if (!child.getTextContent().trim().equals("Disabled")) {
+            throw malformed("MfaDelete");
+          }
+        }
+        default -> throw malformed("unexpected element " + localName(child));
+      }
+    }
+    return status;
+  }
+
   public static List<CompletePart> parseCompleteMultipartUpload(byte[] body) {
     Element root = parse(body, "CompleteMultipartUpload");
     List<CompletePart> parts = new ArrayList<>();
