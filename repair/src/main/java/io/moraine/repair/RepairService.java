@@ -72,8 +72,18 @@ public final class RepairService implements AutoCloseable {
     return latch.hasLeadership();
   }
 
-  /** The progress this instance last wrote or read (what its metrics show). */
+  /**
+   * The cluster's repair progress: what this instance last wrote when it leads, else the record in
+   * ZooKeeper (so every instance's metrics show the active one's figures).
+   */
   public RepairProgress progress() {
+    if (!latch.hasLeadership()) {
+      try {
+        readProgress(zk).ifPresent(p -> lastKnown = p);
+      } catch (Exception e) {
+        LOG.debug("repair progress unreadable; reporting the last known", e);
+      }
+    }
     return lastKnown;
   }
 

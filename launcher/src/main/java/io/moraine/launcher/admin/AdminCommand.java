@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
  * found through ZooKeeper (DESIGN.md, Contracts; the default reaches both `dev` and `cluster`).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operate a running cluster.",
-    subcommands = {AdminCommand.Status.class, AdminCommand.User.class})
+    subcommands = {AdminCommand.Status.class, AdminCommand.User.class, AdminCommand.Scrub.class})
 public final class AdminCommand implements Runnable {
 
   @Option(names = "--zk", defaultValue = "127.0.0.1:2181", description = "ZooKeeper to reach the cluster through (default ${DEFAULT-VALUE})")
@@ -54,6 +54,25 @@ public final class AdminCommand implements Runnable {
         for (String line : new ClusterStatus(client, meta, MetaDirectory.read(client)).lines()) {
           System.out.println(line);
         }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "scrub", mixinStandardHelpOptions = true,
+      description = "Ask the repair service for a scrub pass (every shard read and verified; bad ones rebuilt).")
+  static final class Scrub implements Callable<Integer> {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Option(names = "--now", required = true, description = "start a scrub pass now")
+    boolean now;
+
+    @Override
+    public Integer call() throws Exception {
+      try (CuratorFramework client = admin.connect()) {
+        long request = io.moraine.repair.RepairService.requestScrub(client);
+        System.out.println("scrub requested (request " + request + ")");
       }
       return 0;
     }

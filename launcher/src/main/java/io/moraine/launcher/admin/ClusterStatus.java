@@ -19,6 +19,8 @@ import io.moraine.proto.storage.v1.DiskInfo;
 import io.moraine.proto.storage.v1.HealthRequest;
 import io.moraine.proto.storage.v1.HealthResponse;
 import io.moraine.proto.storage.v1.ShardServiceGrpc;
+import io.moraine.repair.RepairProgress;
+import io.moraine.repair.RepairService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +32,10 @@ import org.apache.curator.framework.CuratorFramework;
 /**
  * The lines of `admin status` (DESIGN.md, Contracts): one {@code group G leader NODE_ID peers ...}
  * per metadata group, one {@code node NODE_ID az AZ state up|down|draining used BYTES total BYTES}
- * per storage node, and exactly one redundancy line. Until the repair service keeps the count
- * (issue 5), missing shards are counted by walking every object's manifest: a shard is missing
- * when the node holding it is down.
+ * per storage node, and exactly one redundancy line, then the repair service's progress
+ * ({@code repair leader ...}, {@code scrub passes ...}) from its record in ZooKeeper. Missing shards
+ * are counted by walking every object's manifest now (a shard is missing when the node holding it
+ * is down), so the line is exact even between repair passes.
  */
 final class ClusterStatus {
 
@@ -71,6 +74,8 @@ final class ClusterStatus {
     }
     long missing = down.isEmpty() ? 0 : countShardsOn(down);
     lines.add(missing == 0 ? "redundancy: full" : "redundancy: degraded (" + missing + " shards missing)");
+    RepairProgress repair = RepairService.readProgress(zk).orElse(RepairProgress.empty());
+    lines.addAll(repair.statusLines());
     return lines;
   }
 

@@ -148,7 +148,10 @@ public final class DevCluster implements AutoCloseable {
     }
     started.put("gateway-1", Roles.startGateway(config("gateway-1", "az1",
         Map.of(Keys.GATEWAY_PORT, Integer.toString(options.gatewayPort())))));
-    admin = new AdminHttpServer(Roles.DEFAULT_HOST, Integer.parseInt(port("admin")), new PrometheusRegistry(),
+    PrometheusRegistry registry = new PrometheusRegistry();
+    // One registry for the whole JVM: the repair gauges once (every instance reports the cluster's figures).
+    started.get("meta-1").metrics().accept(registry);
+    admin = new AdminHttpServer(Roles.DEFAULT_HOST, Integer.parseInt(port("admin")), registry,
         started.values().stream().map(Roles.Started::health).toList());
   }
 

@@ -40,8 +40,10 @@ public final class RoleCommands {
     public Integer call() throws Exception {
       RoleConfig cfg = RoleConfig.load(config, overrides, portKey());
       Roles.Started started = start(cfg);
+      var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+      started.metrics().accept(registry);
       AdminHttpServer admin = new AdminHttpServer(cfg.get(Keys.HOST, Roles.DEFAULT_HOST), cfg.getInt(Keys.ADMIN_PORT, 0),
-          new io.prometheus.metrics.model.registry.PrometheusRegistry(), List.of(started.health()));
+          registry, List.of(started.health()));
       RunningRole role = new RunningRole(started.health().nodeId(), started.component(), admin);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

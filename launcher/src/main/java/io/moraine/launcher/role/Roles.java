@@ -14,6 +14,9 @@ import io.moraine.metadata.server.MetadataServerConfig;
 import io.moraine.placement.PlacementConfig;
 import io.moraine.placement.zk.PlacementCoordinator;
 import io.moraine.placement.zk.ZkPlacementView;
+import io.moraine.repair.RepairConfig;
+import io.moraine.repair.RepairMetrics;
+import io.moraine.repair.RepairService;
 import io.moraine.storage.client.GrpcShardClients;
 import io.moraine.storage.client.GrpcShardClientsConfig;
 import io.moraine.storage.server.StorageNode;
@@ -24,6 +27,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
@@ -40,8 +45,16 @@ public final class Roles {
 
   private Roles() {}
 
-  /** A started role: what to close, how /health sees it, and the port it serves clients on. */
-  public record Started(AutoCloseable component, AdminHttpServer.Component health, int servicePort) {}
+  /**
+   * A started role: what to close, how /health sees it, the port it serves clients on, and the
+   * metrics it registers on the process's admin registry.
+   */
+  public record Started(AutoCloseable component, AdminHttpServer.Component health, int servicePort,
+      Consumer<PrometheusRegistry> metrics) {
+    public Started(AutoCloseable component, AdminHttpServer.Component health, int servicePort) {
+      this(component, health, servicePort, registry -> { });
+    }
+  }
 
   public static Started startZk(RoleConfig cfg) throws Exception {
     String nodeId = cfg.require(Keys.NODE_ID);
@@ -78,8 +91,26 @@ public final class Roles {
         new PlacementConfig(cfg.getInt(Keys.PLACEMENT_GROUPS, PlacementConfig.DEFAULT_PLACEMENT_GROUP_COUNT),
             PlacementConfig.DEFAULT_MAX_SLOTS_PER_GROUP, PlacementConfig.DEFAULT_WEIGHT_UNIT_BYTES).validate());
     coordinator.start();
-    AutoCloseable all = () -> closeAll(coordinator, server, zk);
-    return new Started(all, new AdminHttpServer.Component(nodeId, "meta", () -> true), self.port());
+    // Every meta process runs a repair service; one of them (LeaderLatch) is active.
+    RaftMetadataClient repairMeta = RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults());
+    ZkPlacementView view = new ZkPlacementView(zk);
+    view.start();
+    GrpcShardClients shards = new GrpcShardClients(GrpcShardClients.liveNodesOf(view), GrpcShardClientsConfig.defaults());
+    RepairService repair = new RepairService(repairConfig(cfg, System.getenv()), nodeId, zk, repairMeta, shards, view,
+        InstantSource.system()).start();
+    AutoCloseable all = () -> closeAll(repair, shards, view, repairMeta, coordinator, server, zk);
+    return new Started(all, new AdminHttpServer.Component(nodeId, "meta", () -> true), self.port(),
+        registry -> RepairMetrics.register(registry, nodeId, repair));
+  }
+
+  /** Repair settings from the config; the grace period may also come from MORAINE_REPAIR_GRACE_SECONDS (tests, drills). */
+  static RepairConfig repairConfig(RoleConfig cfg, java.util.Map<String, String> env) {
+    RepairConfig d = RepairConfig.defaults();
+    long graceSeconds = cfg.getLong(Keys.REPAIR_GRACE_SECONDS,
+        Long.parseLong(env.getOrDefault("MORAINE_REPAIR_GRACE_SECONDS", Long.toString(d.graceMillis() / 1000))));
+    return new RepairConfig(graceSeconds * 1000, d.passIntervalMillis(), d.shardReadTimeoutMillis(),
+        d.shardWriteAckTimeoutMillis(), cfg.getLong(Keys.REPAIR_SCRUB_INTERVAL_SECONDS, d.scrubIntervalMillis() / 1000) * 1000,
+        cfg.getLong(Keys.REPAIR_SCRUB_BYTES_PER_SECOND, d.scrubBytesPerSecond()), d.progressSaveIntervalMillis()).validate();
   }
 
   public static Started startStorage(RoleConfig cfg) throws Exception {
