@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# scripts/s3-smoke.sh ENDPOINT — drives a running Moraine (e.g. `bin/moraine dev`) with three
+# independent S3 clients: the aws cli (s3api and s3), boto3 and rclone. Every step prints
+# PASS/FAIL; the exit status is non-zero when any step failed (or a client is missing).
+#
+#   scripts/s3-smoke.sh http://127.0.0.1:9000
+#
+# Credentials: MORAINE_ROOT_ACCESS_KEY / MORAINE_ROOT_SECRET_KEY, else moraineadmin/moraineadmin
+# (DESIGN.md, Contracts). Path-style addressing, region us-east-1. Buckets are named
+# smoke-<client>-<random> and removed at the end, so runs do not collide.
+set -uo pipefail
+
+ENDPOINT="${1:?usage: scripts/s3-smoke.sh ENDPOINT (e.g. http://127.0.0.1:9000)}"
+export AWS_ACCESS_KEY_ID="${MORAINE_ROOT_ACCESS_KEY:-moraineadmin}"
+export AWS_SECRET_ACCESS_KEY="${MORAINE_ROOT_SECRET_KEY:-moraineadmin}"
+export AWS_DEFAULT_REGION=us-east-1
+export AWS_EC2_METADATA_DISABLED=true
+unset AWS_PROFILE AWS_SESSION_TOKEN
+RUN_ID="$(od -An -N4 -tx4 /dev/urandom | tr -d ' \n')"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/moraine-smoke.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+FAILED=0
+PASSED=0
+
+pass() { PASSED=$((PASSED + 1)); echo "PASS $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL $*"; }
+
+# step NAME CMD...: runs CMD, PASS when it exits 0 (its output is kept for failures only).
+step() {
+  local name="$1"; shift
+  if "$@" >"$WORK/out" 2>&1; then pass "$name"; else fail "$name"; sed 's/^/     /' "$WORK/out" | tail -15; fi
+}
+
+# expect_error NAME CODE CMD...: CMD must fail with S3 error CODE in its output.
+expect_error() {
+  local name="$1" code="$2"; shift 2
+  if "$@" >"$WORK/out" 2>&1; then
+    fail "$name (succeeded, expected $code)"
+  elif grep -q "$code" "$WORK/out"; then
+    pass "$name"
+  else
+    fail "$name (expected $code)"; sed 's/^/     /' "$WORK/out" | tail -15
+  fi
+}
+
+# ---- aws cli -------------------------------------------------------------------------------
+aws_cli() {
+  local B="smoke-cli-$RUN_ID"
+  local api=(aws --endpoint-url "$ENDPOINT" s3api)
+  echo "== aws cli ($(aws --version 2>&1 | head -1))"
+  head -c 100000 /dev/urandom >"$WORK/small.bin"
+  head -c $((12 * 1024 * 1024 + 123)) /dev/urandom >"$WORK/big.bin"
+  step "cli create-bucket" "${api[@]}" create-bucket --bucket "$B"
+  step "cli head-bucket" "${api[@]}" head-bucket --bucket "$B"
+  step "cli list-buckets" sh -c "$(printf '%q ' "${api[@]}") list-buckets --query 'Buckets[].Name' --output text | grep -q $B"
+  step "cli put-object" "${api[@]}" put-object --bucket "$B" --key "dir/small.bin" --body "$WORK/small.bin" \
+    --content-type application/x-test --metadata color=blue
+  step "cli get-object" "${api[@]}" get-object --bucket "$B" --key "dir/small.bin" "$WORK/small.out"
+  step "cli get-object bytes equal" cmp "$WORK/small.bin" "$WORK/small.out"
+  step "cli head-object metadata" sh -c "$(printf '%q ' "${api[@]}") head-object --bucket $B --key dir/small.bin | grep -q '\"color\": \"blue\"'"
+  step "cli get-object range" sh -c "$(printf '%q ' "${api[@]}") get-object --bucket $B --key dir/small.bin --range bytes=10-19 $WORK/range.out >/dev/null && [ \$(stat -c %s $WORK/range.out) = 10 ]"
+  expect_error "cli get-object missing key" NoSuchKey "${api[@]}" get-object --bucket "$B" --key nope "$WORK/nope"
+  step "cli s3 cp multipart (12 MiB)" aws --endpoint-url "$ENDPOINT" s3 cp "$WORK/big.bin" "s3://$B/big.bin"
+  step "cli s3 cp back" aws --endpoint-url "$ENDPOINT" s3 cp "s3://$B/big.bin" "$WORK/big.out"
+  step "cli multipart bytes equal" cmp "$WORK/big.bin" "$WORK/big.out"
+  step "cli list-objects-v2 delimiter" sh -c "$(printf '%q ' "${api[@]}") list-objects-v2 --bucket $B --delimiter / --query 'CommonPrefixes[].Prefix' --output text | grep -qx dir/"
+  step "cli copy-object" "${api[@]}" copy-object --bucket "$B" --key copy.bin --copy-source "$B/dir/small.bin"
+  step "cli put-bucket-versioning Enabled" "${api[@]}" put-bucket-versioning --bucket "$B" \
+    --versioning-configuration Status=Enabled
+  step "cli get-bucket-versioning" sh -c "$(printf '%q ' "${api[@]}") get-bucket-versioning --bucket $B --query Status --output text | grep -qx Enabled"
+  step "cli versioned put" sh -c "$(printf '%q ' "${api[@]}") put-object --bucket $B --key v.txt --body $WORK/small.bin --query VersionId --output text | grep -qv None"
+  step "cli delete (marker)" sh -c "$(printf '%q ' "${api[@]}") delete-object --bucket $B --key v.txt | grep -q DeleteMarker"
+  step "cli list-object-versions" sh -c "$(printf '%q ' "${api[@]}") list-object-versions --bucket $B --prefix v.txt --query 'length(DeleteMarkers)' --output text | grep -qx 1"
+  # Empty the bucket: every version and marker, then the bucket.
+  "${api[@]}" list-object-versions --bucket "$B" --output json \
+    --query '{Objects: [Versions[].{Key: Key, VersionId: VersionId}, DeleteMarkers[].{Key: Key, VersionId: VersionId}][]}' \
+    >"$WORK/del.json" 2>"$WORK/out"
+  step "cli delete-objects (all versions)" "${api[@]}" delete-objects --bucket "$B" --delete "file://$WORK/del.json"
+  step "cli delete-bucket" "${api[@]}" delete-bucket --bucket "$B"
+  expect_error "cli head deleted bucket" "404" "${api[@]}" head-bucket --bucket "$B"
+}
+
+# ---- boto3 ---------------------------------------------------------------------------------
+boto3_client() {
+  echo "== boto3 ($(python3 -c 'import boto3; print(boto3.__version__)' 2>&1))"
+  ENDPOINT="$ENDPOINT" BUCKET="smoke-boto-$RUN_ID" python3 - <<'PY'
+import os, sys, hashlib
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+s3 = boto3.client("s3", endpoint_url=os.environ["ENDPOINT"], region_name="us-east-1",
+                  config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2}))
+B = os.environ["BUCKET"]
+failed = 0
+
+def check(name, fn):
+    global failed
+    try:
+        r = fn()
+        if r is False:
+            raise AssertionError("check returned False")
+        print("PASS boto3", name)
+    except Exception as e:  # report and go on: the script counts failures
+        failed += 1
+        print("FAIL boto3", name, "--", type(e).__name__, e)
+
+def error(name, code, fn, status=None):
+    global failed
+    try:
+        fn()
+        failed += 1
+        print("FAIL boto3", name, "-- succeeded, expected", code)
+    except ClientError as e:
+        got = e.response["Error"]["Code"]
+        st = e.response["ResponseMetadata"]["HTTPStatusCode"]
+        if got == code and (status is None or st == status):
+            print("PASS boto3", name)
+        else:
+            failed += 1
+            print("FAIL boto3", name, "-- got", got, st, "expected", code, status)
+
+data = os.urandom(300_000)
+check("create_bucket", lambda: s3.create_bucket(Bucket=B))
+check("put_object", lambda: s3.put_object(Bucket=B, Key="a/b.bin", Body=data, Metadata={"k": "v"}))
+check("get_object", lambda: s3.get_object(Bucket=B, Key="a/b.bin")["Body"].read() == data)
+check("get_object range suffix", lambda: s3.get_object(Bucket=B, Key="a/b.bin", Range="bytes=-100")["Body"].read() == data[-100:])
+error("get_object InvalidRange", "InvalidRange", lambda: s3.get_object(Bucket=B, Key="a/b.bin", Range="bytes=400000-"), 416)
+etag = s3.head_object(Bucket=B, Key="a/b.bin")["ETag"]
+check("etag is md5", lambda: etag.strip('"') == hashlib.md5(data).hexdigest())
+error("if-match fails", "PreconditionFailed", lambda: s3.get_object(Bucket=B, Key="a/b.bin", IfMatch='"0"'), 412)
+error("if-none-match 304", "304", lambda: s3.head_object(Bucket=B, Key="a/b.bin", IfNoneMatch=etag))
+check("head_object metadata", lambda: s3.head_object(Bucket=B, Key="a/b.bin")["Metadata"] == {"k": "v"})
+check("copy_object REPLACE", lambda: s3.copy_object(Bucket=B, Key="c.bin", CopySource={"Bucket": B, "Key": "a/b.bin"},
+                                                    MetadataDirective="REPLACE", Metadata={"x": "y"}))
+check("copied metadata", lambda: s3.head_object(Bucket=B, Key="c.bin")["Metadata"] == {"x": "y"})
+check("list_objects_v2", lambda: [o["Key"] for o in s3.list_objects_v2(Bucket=B)["Contents"]] == ["a/b.bin", "c.bin"])
+check("list_objects v1 delimiter", lambda: [p["Prefix"] for p in s3.list_objects(Bucket=B, Delimiter="/")["CommonPrefixes"]] == ["a/"])
+check("paginator v2 max-keys 1", lambda: sum(len(p.get("Contents", [])) for p in
+      s3.get_paginator("list_objects_v2").paginate(Bucket=B, PaginationConfig={"PageSize": 1})) == 2)
+
+mp = s3.create_multipart_upload(Bucket=B, Key="mp.bin")["UploadId"]
+p1 = os.urandom(5 * 1024 * 1024)
+p2 = os.urandom(1000)
+e1 = s3.upload_part(Bucket=B, Key="mp.bin", UploadId=mp, PartNumber=1, Body=p1)["ETag"]
+e2 = s3.upload_part(Bucket=B, Key="mp.bin", UploadId=mp, PartNumber=2, Body=p2)["ETag"]
+check("list_parts", lambda: [p["PartNumber"] for p in s3.list_parts(Bucket=B, Key="mp.bin", UploadId=mp)["Parts"]] == [1, 2])
+error("complete out of order", "InvalidPartOrder", lambda: s3.complete_multipart_upload(Bucket=B, Key="mp.bin", UploadId=mp,
+      MultipartUpload={"Parts": [{"PartNumber": 2, "ETag": e2}, {"PartNumber": 1, "ETag": e1}]}))
+check("complete_multipart_upload", lambda: s3.complete_multipart_upload(Bucket=B, Key="mp.bin", UploadId=mp,
+      MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": e1}, {"PartNumber": 2, "ETag": e2}]})["ETag"].endswith('-2"'))
+check("multipart bytes", lambda: s3.get_object(Bucket=B, Key="mp.bin")["Body"].read() == p1 + p2)
+error("upload to completed", "NoSuchUpload", lambda: s3.upload_part(Bucket=B, Key="mp.bin", UploadId=mp, PartNumber=3, Body=b"x"))
+
+check("put_bucket_versioning", lambda: s3.put_bucket_versioning(Bucket=B, VersioningConfiguration={"Status": "Enabled"}))
+error("versioning Disabled", "MalformedXML", lambda: s3.put_bucket_versioning(Bucket=B, VersioningConfiguration={"Status": "Disabled"}))
+v1 = s3.put_object(Bucket=B, Key="v", Body=b"one")["VersionId"]
+v2 = s3.put_object(Bucket=B, Key="v", Body=b"two")["VersionId"]
+check("version ids differ", lambda: v1 != v2 and v1 != "null")
+check("get by version", lambda: s3.get_object(Bucket=B, Key="v", VersionId=v1)["Body"].read() == b"one")
+dm = s3.delete_object(Bucket=B, Key="v")
+check("delete marker", lambda: dm.get("DeleteMarker") is True)
+error("get after delete", "NoSuchKey", lambda: s3.get_object(Bucket=B, Key="v"), 404)
+error("get marker by id", "MethodNotAllowed", lambda: s3.get_object(Bucket=B, Key="v", VersionId=dm["VersionId"]), 405)
+check("undelete", lambda: s3.delete_object(Bucket=B, Key="v", VersionId=dm["VersionId"]) and
+      s3.get_object(Bucket=B, Key="v")["Body"].read() == b"two")
+error("no such version", "NoSuchVersion", lambda: s3.get_object(Bucket=B, Key="v", VersionId="00000000000000ff"), 404)
+vs = s3.list_object_versions(Bucket=B, Prefix="v")
+check("list_object_versions", lambda: [v["VersionId"] for v in vs["Versions"]] == [v2, v1] and vs["Versions"][0]["IsLatest"])
+
+error("bucket not empty", "BucketNotEmpty", lambda: s3.delete_bucket(Bucket=B), 409)
+error("no such bucket", "NoSuchBucket", lambda: s3.list_objects_v2(Bucket=B + "-missing"), 404)
+check("create owned bucket again (us-east-1: 200)", lambda: s3.create_bucket(Bucket=B))
+
+def empty(bucket):
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        objs = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+        if objs:
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": objs, "Quiet": True})
+check("empty bucket (delete_objects quiet)", lambda: empty(B) or True)
+check("delete_bucket", lambda: s3.delete_bucket(Bucket=B))
+sys.exit(1 if failed else 0)
+PY
+  local rc=$?
+  # The python block prints its own PASS/FAIL lines; count them.
+  if [[ $rc -ne 0 ]]; then FAILED=$((FAILED + 1)); echo "FAIL boto3 (some checks failed)"; fi
+}
+
+# ---- rclone --------------------------------------------------------------------------------
+rclone_client() {
+  echo "== rclone ($(rclone version 2>/dev/null | head -1))"
+  local B="smoke-rclone-$RUN_ID"
+  export RCLONE_CONFIG_MORAINE_TYPE=s3
+  export RCLONE_CONFIG_MORAINE_PROVIDER=Other
+  export RCLONE_CONFIG_MORAINE_ENDPOINT="$ENDPOINT"
+  export RCLONE_CONFIG_MORAINE_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID"
+  export RCLONE_CONFIG_MORAINE_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY"
+  export RCLONE_CONFIG_MORAINE_REGION=us-east-1
+  export RCLONE_CONFIG_MORAINE_FORCE_PATH_STYLE=true
+  # AWS_CA_BUNDLE (often set for the aws cli) makes rclone's SDK refuse its own HTTP transport;
+  # the endpoint's TLS, if any, is verified with the system store instead.
+  local rc=(env -u AWS_CA_BUNDLE rclone --config /dev/null --retries 1 --low-level-retries 1)
+  mkdir -p "$WORK/tree/sub/deeper"
+  for i in 1 2 3; do head -c $((i * 70000)) /dev/urandom >"$WORK/tree/f$i.bin"; done
+  head -c 6000000 /dev/urandom >"$WORK/tree/sub/large.bin"
+  echo "hello" >"$WORK/tree/sub/deeper/hello world.txt"
+  step "rclone mkdir" "${rc[@]}" mkdir "moraine:$B"
+  step "rclone copy tree" "${rc[@]}" copy "$WORK/tree" "moraine:$B/tree"
+  step "rclone check (md5 + sizes)" "${rc[@]}" check "$WORK/tree" "moraine:$B/tree"
+  step "rclone lsf recursive" sh -c "$(printf '%q ' "${rc[@]}") lsf -R moraine:$B/tree | grep -q 'sub/deeper/hello world.txt'"
+  step "rclone copy back" "${rc[@]}" copy "moraine:$B/tree" "$WORK/back"
+  step "rclone bytes equal" diff -r "$WORK/tree" "$WORK/back"
+  rm "$WORK/tree/f2.bin"
+  step "rclone sync (deletes)" "${rc[@]}" sync "$WORK/tree" "moraine:$B/tree"
+  step "rclone f2 gone" sh -c "$(printf '%q ' "${rc[@]}") lsf moraine:$B/tree >$WORK/lsf && grep -q f1.bin $WORK/lsf && ! grep -q f2.bin $WORK/lsf"
+  step "rclone purge" "${rc[@]}" purge "moraine:$B"
+}
+
+for tool in aws python3 rclone; do
+  command -v "$tool" >/dev/null || { fail "client $tool not installed"; }
+done
+python3 -c 'import boto3' 2>/dev/null || fail "python3-boto3 not installed"
+
+command -v aws >/dev/null && aws_cli
+python3 -c 'import boto3' 2>/dev/null && boto3_client
+command -v rclone >/dev/null && rclone_client
+
+echo "== summary: shell steps passed $PASSED, failed $FAILED (boto3 checks are listed above)"
+[[ $FAILED -eq 0 ]]
