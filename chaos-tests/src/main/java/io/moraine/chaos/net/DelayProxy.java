@@ -54,27 +54,34 @@ public final class DelayProxy implements AutoCloseable {
     while (!closed) {
       try {
         Socket in = server.accept();
-        Socket out = new Socket();
-        try {
-          out.connect(target, 3000);
-        } catch (IOException e) {
-          in.close();
-          continue;
-        }
-        in.setTcpNoDelay(true);
-        out.setTcpNoDelay(true);
-        synchronized (sockets) {
-          sockets.add(in);
-          sockets.add(out);
-        }
-        pipe(in, out);
-        pipe(out, in);
+        // Connect on a thread of its own: a slow target must not hold up other accepts.
+        Thread.ofVirtual().start(() -> connect(in));
       } catch (IOException e) {
         if (!closed) {
           log.debug("delay proxy to {}: accept failed", target, e);
         }
       }
     }
+  }
+
+  private void connect(Socket in) {
+    Socket out = new Socket();
+    try {
+      out.connect(target, 3000);
+      in.setTcpNoDelay(true);
+      out.setTcpNoDelay(true);
+    } catch (IOException e) {
+      // The target is down or cut off: the client sees its connection closed, as it would directly.
+      closeQuietly(in);
+      closeQuietly(out);
+      return;
+    }
+    synchronized (sockets) {
+      sockets.add(in);
+      sockets.add(out);
+    }
+    pipe(in, out);
+    pipe(out, in);
   }
 
   private record Chunk(long releaseNanos, byte[] bytes) {}
