@@ -66,7 +66,8 @@ public final class ChaosCommand implements Callable<Integer> {
         .withUnsafe(Optional.ofNullable(unsafe).map(UnsafeMode::parse))
         .withExceedBudget(exceedBudget)
         .withResultsDir(results)
-        .withShape(storagePerAz, 3, 2);
+        .withShape(storagePerAz, 3, 2)
+        .withCredentialsFrom(System.getenv());
     System.out.println("moraine chaos: seed " + s + ", nemesis " + nemesis + ", time " + time
         + (unsafe == null ? "" : ", unsafe " + unsafe) + (exceedBudget ? ", exceeding the fault budget" : ""));
     ChaosRun run = new ChaosRun(options, Shell.system(), clock, System::nanoTime);

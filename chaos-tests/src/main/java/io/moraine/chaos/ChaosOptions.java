@@ -23,40 +23,51 @@ import java.util.Optional;
  * @param startTimeout how long the cluster may take to become healthy
  * @param recoveryTimeout how long to wait for health after a heal and before the final reads
  * @param finalReadTimeout how long the final reads may take in all
+ * @param accessKey the root access key the nodes were given (MORAINE_ROOT_ACCESS_KEY, else moraineadmin)
+ * @param secretKey the root secret key (MORAINE_ROOT_SECRET_KEY, else moraineadmin)
  */
 public record ChaosOptions(Duration duration, String nemesis, long seed, Optional<UnsafeMode> unsafe,
     boolean exceedBudget, Path resultsDir, int storagePerAz, int zkServers, int gateways, WorkloadConfig workload,
-    NemesisScheduler.Timing timing, Duration startTimeout, Duration recoveryTimeout, Duration finalReadTimeout) {
+    NemesisScheduler.Timing timing, Duration startTimeout, Duration recoveryTimeout, Duration finalReadTimeout,
+    String accessKey, String secretKey) {
 
   public static ChaosOptions defaults(Duration duration, String nemesis, long seed) {
     return new ChaosOptions(duration, nemesis, seed, Optional.empty(), false, Path.of("chaos-results"), 2, 3, 2,
         WorkloadConfig.defaults(), new NemesisScheduler.Timing(3_000, 6_000, 5_000, 10_000),
-        Duration.ofMinutes(4), Duration.ofSeconds(60), Duration.ofSeconds(120));
+        Duration.ofMinutes(4), Duration.ofSeconds(60), Duration.ofSeconds(120), "moraineadmin", "moraineadmin");
   }
 
   public ChaosOptions withUnsafe(Optional<UnsafeMode> mode) {
     return new ChaosOptions(duration, nemesis, seed, mode, exceedBudget, resultsDir, storagePerAz, zkServers, gateways,
-        workload, timing, startTimeout, recoveryTimeout, finalReadTimeout);
+        workload, timing, startTimeout, recoveryTimeout, finalReadTimeout, accessKey, secretKey);
   }
 
   public ChaosOptions withExceedBudget(boolean exceed) {
     return new ChaosOptions(duration, nemesis, seed, unsafe, exceed, resultsDir, storagePerAz, zkServers, gateways,
-        workload, timing, startTimeout, recoveryTimeout, finalReadTimeout);
+        workload, timing, startTimeout, recoveryTimeout, finalReadTimeout, accessKey, secretKey);
   }
 
   public ChaosOptions withResultsDir(Path dir) {
     return new ChaosOptions(duration, nemesis, seed, unsafe, exceedBudget, dir, storagePerAz, zkServers, gateways,
-        workload, timing, startTimeout, recoveryTimeout, finalReadTimeout);
+        workload, timing, startTimeout, recoveryTimeout, finalReadTimeout, accessKey, secretKey);
   }
 
   public ChaosOptions withShape(int storagePerAz, int zkServers, int gateways) {
     return new ChaosOptions(duration, nemesis, seed, unsafe, exceedBudget, resultsDir, storagePerAz, zkServers, gateways,
-        workload, timing, startTimeout, recoveryTimeout, finalReadTimeout);
+        workload, timing, startTimeout, recoveryTimeout, finalReadTimeout, accessKey, secretKey);
   }
 
   public ChaosOptions withTiming(NemesisScheduler.Timing t) {
     return new ChaosOptions(duration, nemesis, seed, unsafe, exceedBudget, resultsDir, storagePerAz, zkServers, gateways,
-        workload, t, startTimeout, recoveryTimeout, finalReadTimeout);
+        workload, t, startTimeout, recoveryTimeout, finalReadTimeout, accessKey, secretKey);
+  }
+
+  /** The root keys as the node processes will see them: the same environment variables, same defaults. */
+  public ChaosOptions withCredentialsFrom(java.util.Map<String, String> env) {
+    String ak = env.getOrDefault("MORAINE_ROOT_ACCESS_KEY", "moraineadmin");
+    String sk = env.getOrDefault("MORAINE_ROOT_SECRET_KEY", "moraineadmin");
+    return new ChaosOptions(duration, nemesis, seed, unsafe, exceedBudget, resultsDir, storagePerAz, zkServers, gateways,
+        workload, timing, startTimeout, recoveryTimeout, finalReadTimeout, ak, sk);
   }
 
   public ChaosOptions validate() {

@@ -150,7 +150,7 @@ public final class ChaosRun {
     History history = new History(nanoTime);
     RandomGenerator rnd = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
     try (S3Workload workload = new S3Workload(options.workload(), history, cluster.gatewayEndpoints(),
-        "moraineadmin", "moraineadmin", seed, keyPrefix)) {
+        options.accessKey(), options.secretKey(), seed, keyPrefix)) {
       workload.setUp(history.now() + options.startTimeout().toNanos());
       NemesisScheduler scheduler = new NemesisScheduler(Nemeses.parse(nemesis),
           new NemesisContext(cluster, options.recoveryTimeout(), nanoTime),
