@@ -1,5 +1,6 @@
 package io.moraine.launcher;
 
+import io.moraine.chaos.ChaosCommand;
 import io.moraine.launcher.admin.AdminCommand;
 import io.moraine.launcher.cluster.ClusterCommand;
 import io.moraine.launcher.dev.DevCommand;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
       RoleCommands.Gateway.class,
       ClusterCommand.class,
       AdminCommand.class,
+      ChaosCommand.class,
     })
 public final class Main implements Runnable {
 
