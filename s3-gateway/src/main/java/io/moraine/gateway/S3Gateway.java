@@ -66,7 +66,7 @@ public final class S3Gateway implements AutoCloseable {
         new BucketApi(metadata, access, config.region()),
         new ObjectApi(metadata, access, data, collector, threads),
         new ListApi(metadata, access),
-        new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes()),
+        new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes(), threads, clock),
         new io.moraine.gateway.version.VersioningApi(metadata, access));
 
     QueuedThreadPool pool = new QueuedThreadPool();

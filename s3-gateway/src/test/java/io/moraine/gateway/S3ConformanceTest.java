@@ -282,6 +282,79 @@ class S3ConformanceTest {
     assertThat(s3.listObjectVersions(b -> b.bucket(bkt)).versions()).extracting(ObjectVersion::key).containsExactly("y");
   }
 
+  // ---- multipart ---------------------------------------------------------------------------
+
+  @Test
+  void uploadPartCopyWithSourceRange() {
+    String bkt = "part-copy";
+    s3.createBucket(b -> b.bucket(bkt));
+    byte[] src = S3GatewaySdkTest.random(6 * 1024 * 1024 + 10, 5);
+    s3.putObject(b -> b.bucket(bkt).key("src"), RequestBody.fromBytes(src));
+    String upload = s3.createMultipartUpload(b -> b.bucket(bkt).key("dst")).uploadId();
+    var p1 = s3.uploadPartCopy(b -> b.sourceBucket(bkt).sourceKey("src").destinationBucket(bkt).destinationKey("dst")
+        .uploadId(upload).partNumber(1).copySourceRange("bytes=0-" + (5 * 1024 * 1024 - 1)));
+    var p2 = s3.uploadPartCopy(b -> b.sourceBucket(bkt).sourceKey("src").destinationBucket(bkt).destinationKey("dst")
+        .uploadId(upload).partNumber(2).copySourceRange("bytes=" + (5 * 1024 * 1024) + "-" + (src.length - 1)));
+    assertThat(p1.copyPartResult().eTag()).startsWith("\"");
+    assertThat(p1.copyPartResult().lastModified()).isNotNull();
+    s3Error(() -> s3.uploadPartCopy(b -> b.sourceBucket(bkt).sourceKey("src").destinationBucket(bkt).destinationKey("dst")
+        .uploadId(upload).partNumber(3).copySourceRange("bytes=0-" + src.length)), 416, "InvalidRange");
+    s3Error(() -> s3.uploadPartCopy(b -> b.sourceBucket(bkt).sourceKey("src").destinationBucket(bkt).destinationKey("dst")
+        .uploadId(upload).partNumber(3).copySourceRange("bytes=5-1")), 400, "InvalidArgument");
+    s3Error(() -> s3.uploadPartCopy(b -> b.sourceBucket(bkt).sourceKey("missing").destinationBucket(bkt).destinationKey("dst")
+        .uploadId(upload).partNumber(3)), 404, "NoSuchKey");
+    s3.completeMultipartUpload(b -> b.bucket(bkt).key("dst").uploadId(upload).multipartUpload(m -> m.parts(
+        CompletedPart.builder().partNumber(1).eTag(p1.copyPartResult().eTag()).build(),
+        CompletedPart.builder().partNumber(2).eTag(p2.copyPartResult().eTag()).build())));
+    assertThat(s3.getObjectAsBytes(b -> b.bucket(bkt).key("dst")).asByteArray()).isEqualTo(src);
+    // A whole-object part copy, no range.
+    String upload2 = s3.createMultipartUpload(b -> b.bucket(bkt).key("dst2")).uploadId();
+    var whole = s3.uploadPartCopy(b -> b.sourceBucket(bkt).sourceKey("src").destinationBucket(bkt).destinationKey("dst2")
+        .uploadId(upload2).partNumber(1));
+    s3.completeMultipartUpload(b -> b.bucket(bkt).key("dst2").uploadId(upload2).multipartUpload(m -> m.parts(
+        CompletedPart.builder().partNumber(1).eTag(whole.copyPartResult().eTag()).build())));
+    assertThat(s3.getObjectAsBytes(b -> b.bucket(bkt).key("dst2")).asByteArray()).isEqualTo(src);
+  }
+
+  // ---- integrity -----------------------------------------------------------------------------
+
+  @Test
+  void checksumsAreStoredAndReturnedInChecksumMode() {
+    s3.createBucket(b -> b.bucket("sums"));
+    // The SDK's default: an aws-chunked body with a CRC32 trailer.
+    PutObjectResponse put = s3.putObject(b -> b.bucket("sums").key("k"), RequestBody.fromString("checksummed"));
+    assertThat(put.checksumCRC32()).isNotNull();
+    var plain = s3.headObject(b -> b.bucket("sums").key("k"));
+    assertThat(plain.checksumCRC32()).isNull();
+    var head = s3.headObject(b -> b.bucket("sums").key("k").checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED));
+    assertThat(head.checksumCRC32()).isEqualTo(put.checksumCRC32());
+    var get = s3.getObject(b -> b.bucket("sums").key("k").checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED));
+    assertThat(get.response().checksumCRC32()).isEqualTo(put.checksumCRC32());
+
+    var attrs = s3.getObjectAttributes(b -> b.bucket("sums").key("k").objectAttributes(
+        software.amazon.awssdk.services.s3.model.ObjectAttributes.E_TAG,
+        software.amazon.awssdk.services.s3.model.ObjectAttributes.CHECKSUM,
+        software.amazon.awssdk.services.s3.model.ObjectAttributes.OBJECT_SIZE,
+        software.amazon.awssdk.services.s3.model.ObjectAttributes.STORAGE_CLASS));
+    assertThat(attrs.objectSize()).isEqualTo(11L);
+    assertThat("\"" + attrs.eTag() + "\"").isEqualTo(put.eTag());
+    assertThat(attrs.checksum().checksumCRC32()).isEqualTo(put.checksumCRC32());
+    assertThat(attrs.storageClassAsString()).isEqualTo("STANDARD");
+    assertThat(attrs.lastModified()).isNotNull();
+    s3Error(() -> s3.getObjectAttributes(b -> b.bucket("sums").key("missing").objectAttributes(
+        software.amazon.awssdk.services.s3.model.ObjectAttributes.E_TAG)), 404, "NoSuchKey");
+  }
+
+  @Test
+  void metadataAndSizeLimits() {
+    s3.createBucket(b -> b.bucket("limits"));
+    s3Error(() -> s3.putObject(b -> b.bucket("limits").key("k").metadata(java.util.Map.of("big", "x".repeat(2100))),
+        RequestBody.fromString("x")), 400, "MetadataTooLarge");
+    s3.putObject(b -> b.bucket("limits").key("k").metadata(java.util.Map.of("ok", "x".repeat(1000))), RequestBody.fromString("x"));
+    assertThat(s3.headObject(b -> b.bucket("limits").key("k")).metadata()).containsEntry("ok", "x".repeat(1000));
+    s3Error(() -> s3.putObject(b -> b.bucket("limits").key("k".repeat(1025)), RequestBody.fromString("x")), 400, "KeyTooLongError");
+  }
+
   // ---- buckets ------------------------------------------------------------------------------
 
   @Test

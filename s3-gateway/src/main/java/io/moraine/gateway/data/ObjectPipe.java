@@ -23,11 +23,17 @@ public final class ObjectPipe extends InputStream {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
   public ObjectPipe(ObjectData data, DataLayout layout, long size, ExecutorService threads) throws IOException {
+    this(data, layout, 0, size, threads);
+  }
+
+  /** The bytes [offset, offset + length) of the object (UploadPartCopy with a source range). */
+  public ObjectPipe(ObjectData data, DataLayout layout, long offset, long length, ExecutorService threads)
+      throws IOException {
     this.in = new PipedInputStream(PIPE_BYTES);
     PipedOutputStream out = new PipedOutputStream(in);
     threads.execute(() -> {
       try {
-        data.read(layout, 0, size, out);
+        data.read(layout, offset, length, out);
       } catch (Throwable t) {
         failure.set(t); // before the close below, so the consumer sees it at EOF
       } finally {

@@ -13,7 +13,7 @@ public final class Router {
   private static final List<String> UNSUPPORTED_SUBRESOURCES = List.of(
       "acl", "policy", "policyStatus", "lifecycle", "cors", "website", "tagging",
       "notification", "replication", "logging", "encryption", "requestPayment", "accelerate", "object-lock",
-      "legal-hold", "retention", "restore", "select", "torrent", "attributes", "ownershipControls",
+      "legal-hold", "retention", "restore", "select", "torrent", "ownershipControls",
       "publicAccessBlock", "analytics", "inventory", "metrics", "intelligent-tiering", "renameObject");
 
   public static S3Operation route(S3Request r) {
@@ -72,9 +72,6 @@ public final class Router {
       case "PUT" -> {
         boolean copy = r.header("x-amz-copy-source").isPresent();
         if (uploadId != null || r.hasQuery("partNumber")) {
-          if (copy) {
-            yield new S3Operation.Unsupported("UploadPartCopy");
-          }
           if (uploadId == null) {
             throw new S3Exception(new S3Error.InvalidArgument("partNumber requires uploadId"));
           }
@@ -83,13 +80,17 @@ public final class Router {
           if (part < 1 || part > 10000) {
             throw new S3Exception(new S3Error.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive"));
           }
-          yield new S3Operation.UploadPart(bucket, key, uploadId, part);
+          yield copy ? new S3Operation.UploadPartCopy(bucket, key, uploadId, part)
+              : new S3Operation.UploadPart(bucket, key, uploadId, part);
         }
         yield copy ? new S3Operation.CopyObject(bucket, key) : new S3Operation.PutObject(bucket, key);
       }
       case "GET" -> {
         if (uploadId != null) {
           yield new S3Operation.ListParts(bucket, key, uploadId);
+        }
+        if (r.hasQuery("attributes")) {
+          yield new S3Operation.GetObjectAttributes(bucket, key);
         }
         yield r.hasQuery("partNumber") ? new S3Operation.Unsupported("GetObject partNumber")
             : new S3Operation.GetObject(bucket, key);

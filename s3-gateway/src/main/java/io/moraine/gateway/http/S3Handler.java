@@ -115,8 +115,10 @@ public final class S3Handler extends Handler.Abstract {
       case S3Operation.HeadObject o -> objects.get(r, out, o.bucket(), o.key(), true);
       case S3Operation.DeleteObject o -> objects.delete(r, out, o.bucket(), o.key());
       case S3Operation.CopyObject o -> objects.copy(r, out, o.bucket(), o.key());
+      case S3Operation.GetObjectAttributes o -> objects.attributes(r, out, o.bucket(), o.key());
       case S3Operation.CreateMultipartUpload o -> multipart.create(r, out, o.bucket(), o.key());
       case S3Operation.UploadPart o -> multipart.uploadPart(r, out, o.bucket(), o.key(), o.uploadId(), o.partNumber());
+      case S3Operation.UploadPartCopy o -> multipart.uploadPartCopy(r, out, o.bucket(), o.key(), o.uploadId(), o.partNumber());
       case S3Operation.CompleteMultipartUpload o -> multipart.complete(r, out, o.bucket(), o.key(), o.uploadId());
       case S3Operation.AbortMultipartUpload o -> multipart.abort(r, out, o.bucket(), o.key(), o.uploadId());
       case S3Operation.ListParts o -> multipart.listParts(r, out, o.bucket(), o.key(), o.uploadId());

@@ -29,10 +29,12 @@ public sealed interface S3Operation {
   record HeadObject(String bucket, String key) implements S3Operation {}
   record DeleteObject(String bucket, String key) implements S3Operation {}
   record CopyObject(String bucket, String key) implements S3Operation {}
+  record GetObjectAttributes(String bucket, String key) implements S3Operation {}
 
   // ---- multipart ----------------------------------------------------------------------------
   record CreateMultipartUpload(String bucket, String key) implements S3Operation {}
   record UploadPart(String bucket, String key, String uploadId, int partNumber) implements S3Operation {}
+  record UploadPartCopy(String bucket, String key, String uploadId, int partNumber) implements S3Operation {}
   record CompleteMultipartUpload(String bucket, String key, String uploadId) implements S3Operation {}
   record AbortMultipartUpload(String bucket, String key, String uploadId) implements S3Operation {}
   record ListParts(String bucket, String key, String uploadId) implements S3Operation {}

@@ -22,7 +22,13 @@ import io.moraine.metadata.api.MetadataClient;
 import io.moraine.metadata.api.MetadataException;
 import io.moraine.metadata.api.MultipartUpload;
 import io.moraine.metadata.api.PartRecord;
+import io.moraine.gateway.data.ObjectPipe;
+import io.moraine.gateway.version.VersionIds;
+import io.moraine.metadata.api.Bucket;
+import io.moraine.metadata.api.ObjectVersion;
 import java.io.IOException;
+import java.time.InstantSource;
+import java.util.concurrent.ExecutorService;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,9 +47,13 @@ public final class MultipartApi {
   private final DataCollector collector;
   private final Ids ids;
   private final long minPartSizeBytes;
+  private final ExecutorService threads;
+  private final InstantSource clock;
 
   public MultipartApi(MetadataClient metadata, BucketAccess access, ObjectData data, DataCollector collector, Ids ids,
-      long minPartSizeBytes) {
+      long minPartSizeBytes, ExecutorService threads, InstantSource clock) {
+    this.threads = threads;
+    this.clock = clock;
     this.metadata = metadata;
     this.access = access;
     this.data = data;
@@ -85,6 +95,79 @@ public final class MultipartApi {
       out.header(stored.digests().checksumAlgorithm().get().headerName(), stored.digests().checksumBase64().get());
     }
     out.empty(200);
+  }
+
+  /**
+   * UploadPartCopy: the source's bytes (all, or x-amz-copy-source-range) are read and stored again
+   * as the part, like CopyObject, so the part never shares shards with its source.
+   */
+  public void uploadPartCopy(S3Request r, S3Response out, String bucket, String key, String uploadId, int partNumber)
+      throws IOException {
+    access.requireOwned(bucket, r.accountId());
+    MultipartUpload upload = find(bucket, key, uploadId);
+    String[] source = ObjectApi.copySource(r.header("x-amz-copy-source").orElseThrow());
+    Bucket srcBucket = access.requireOwned(source[0], r.accountId());
+    String srcVersion = source[2];
+    ObjectVersion src = metadata.getObjectVersion(source[0], source[1], srcVersion)
+        .orElseThrow(() -> new S3Exception(srcVersion == null ? new S3Error.NoSuchKey(null) : new S3Error.NoSuchVersion(null)));
+    if (src.deleteMarker()) {
+      throw new S3Exception(srcVersion == null ? new S3Error.NoSuchKey(null)
+          : new S3Error.InvalidRequest("The source of a copy request may not specifically refer to a delete marker by version id."));
+    }
+    ObjectApi.copyPreconditions(r, src);
+    long first = 0;
+    long length = src.size();
+    Optional<String> rangeHeader = r.header("x-amz-copy-source-range");
+    if (rangeHeader.isPresent()) {
+      long[] range = copyRange(rangeHeader.get(), src.size());
+      first = range[0];
+      length = range[1] - range[0] + 1;
+    }
+    if (length > ObjectApi.MAX_PUT_BYTES) {
+      throw new S3Exception(new S3Error.InvalidRequest("The specified copy source is larger than the maximum "
+          + "allowable size for a copy source: " + ObjectApi.MAX_PUT_BYTES));
+    }
+    ObjectData.Stored stored;
+    try (ObjectPipe pipe = new ObjectPipe(data, src.layout(), first, length, threads)) {
+      VerifiedBody body = new VerifiedBody(pipe, new io.moraine.gateway.auth.PayloadMode.Unsigned(),
+          new VerifiedBody.Declared(length, Optional.empty(), Optional.empty(), Optional.empty()));
+      stored = data.store(body, length, ErasureProfile.forStorageClass(upload.storageClass()), false);
+    }
+    PartRecord part = new PartRecord(partNumber, length, stored.digests().md5Hex(), 0, stored.layout());
+    Optional<PartRecord> replaced;
+    try {
+      replaced = metadata.putPart(bucket, key, uploadId, part);
+    } catch (MetadataException e) {
+      collector.collect(stored.layout());
+      throw e;
+    }
+    replaced.ifPresent(p -> collector.collect(p.layout()));
+    if (srcVersion != null || VersionIds.shown(srcBucket, src.versionId())) {
+      out.header("x-amz-copy-source-version-id", src.versionId());
+    }
+    out.xml(200, S3Xml.renderCopyPart(new S3Xml.CopyObjectResult(clock.millis(), ObjectApi.quote(stored.digests().md5Hex()))));
+  }
+
+  /**
+   * x-amz-copy-source-range "bytes=first-last", both inclusive and required: malformed is 400
+   * InvalidArgument, past the source's end 416 InvalidRange (as S3 answers).
+   */
+  static long[] copyRange(String header, long size) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("bytes=(\\d{1,19})-(\\d{1,19})").matcher(header.strip());
+    if (!m.matches()) {
+      throw new S3Exception(new S3Error.InvalidArgument("The x-amz-copy-source-range value must be of the form "
+          + "bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy"));
+    }
+    long first = Long.parseLong(m.group(1));
+    long last = Long.parseLong(m.group(2));
+    if (last < first) {
+      throw new S3Exception(new S3Error.InvalidArgument("The x-amz-copy-source-range value must be of the form "
+          + "bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy"));
+    }
+    if (last >= size) {
+      throw new S3Exception(new S3Error.InvalidRange("The requested range is not satisfiable"));
+    }
+    return new long[] {first, last};
   }
 
   public void complete(S3Request r, S3Response out, String bucket, String key, String uploadId) throws IOException {

@@ -42,6 +42,9 @@ public final class ObjectApi {
   /** S3's limit for a single PUT: 5 GiB. */
   public static final long MAX_PUT_BYTES = 5L * 1024 * 1024 * 1024;
   private static final int MAX_DELETE_BODY_BYTES = 2 * 1024 * 1024;
+  private static final String CHECKSUM_PREFIX = "x-amz-checksum-";
+  private static final java.util.Set<String> OBJECT_ATTRIBUTES =
+      java.util.Set.of("ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize");
   private static final Map<String, String> RESPONSE_OVERRIDES = Map.of(
       "response-content-type", "Content-Type", "response-content-language", "Content-Language",
       "response-expires", "Expires", "response-cache-control", "Cache-Control",
@@ -73,6 +76,7 @@ public final class ObjectApi {
     }
     VerifiedBody body = Bodies.open(r, size);
     ObjectData.Stored stored = data.store(body, size, ErasureProfile.forStorageClass(storageClass), true);
+    headers = withChecksum(headers, stored);
     ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, size, stored.digests().md5Hex(), 0,
         storageClass, headers, 0, stored.layout());
     PutResult result = commit(bucket, key, version, stored);
@@ -136,8 +140,21 @@ public final class ObjectApi {
         quote(result.committed().etag()))));
   }
 
+  /**
+   * The verified additional checksum of a single PUT is stored with the object's headers (under
+   * its x-amz-checksum-* name) and returned by GET/HEAD in checksum mode and GetObjectAttributes.
+   */
+  private static SortedMap<String, String> withChecksum(SortedMap<String, String> headers, ObjectData.Stored stored) {
+    if (stored.digests().checksumAlgorithm().isEmpty() || stored.digests().checksumBase64().isEmpty()) {
+      return headers;
+    }
+    SortedMap<String, String> out = new java.util.TreeMap<>(headers);
+    out.put(stored.digests().checksumAlgorithm().get().headerName(), stored.digests().checksumBase64().get());
+    return out;
+  }
+
   /** x-amz-copy-source: "[/]bucket/key[?versionId=…]", URL-encoded: {bucket, key, versionId or null}. */
-  private static String[] copySource(String header) {
+  public static String[] copySource(String header) {
     String h = header.strip();
     int q = h.indexOf('?');
     String versionId = null;
@@ -163,7 +180,7 @@ public final class ObjectApi {
   }
 
   /** x-amz-copy-source-if-*: any failing condition is 412 (S3 answers no 304 for copies). */
-  private static void copyPreconditions(S3Request r, ObjectVersion src) {
+  public static void copyPreconditions(S3Request r, ObjectVersion src) {
     long modifiedSeconds = src.lastModifiedMillis() / 1000;
     boolean ok = r.header("x-amz-copy-source-if-match").map(h -> etagMatches(h, src.etag())).orElse(true)
         && r.header("x-amz-copy-source-if-none-match").map(h -> !etagMatches(h, src.etag())).orElse(true)
@@ -216,7 +233,16 @@ public final class ObjectApi {
     }
     out.headerOnError("Content-Range", "bytes */" + v.size());
     Optional<ByteRange> range = ByteRange.parse(r.header("range"), v.size());
+    boolean checksumMode = r.header("x-amz-checksum-mode").map(m -> m.strip().equalsIgnoreCase("ENABLED")).orElse(false)
+        && r.header("range").isEmpty(); // a full-object checksum does not describe a range
     for (Map.Entry<String, String> h : v.headers().entrySet()) {
+      if (h.getKey().startsWith(CHECKSUM_PREFIX)) {
+        if (checksumMode) {
+          out.header(h.getKey(), h.getValue());
+          out.header("x-amz-checksum-type", "FULL_OBJECT");
+        }
+        continue;
+      }
       out.header(ObjectHeaders.wireName(h.getKey()), h.getValue());
     }
     for (Map.Entry<String, String> o : RESPONSE_OVERRIDES.entrySet()) {
@@ -241,6 +267,53 @@ public final class ObjectApi {
     if (!head) {
       data.read(v.layout(), first, length, body);
     }
+  }
+
+  /** GetObjectAttributes: the attributes named in x-amz-object-attributes, from metadata only. */
+  public void attributes(S3Request r, S3Response out, String bucket, String key) throws IOException {
+    Bucket b = access.requireOwned(bucket, r.accountId());
+    java.util.Set<String> wanted = new java.util.TreeSet<>();
+    // One header with commas (botocore) or the header repeated (SDK for Java): both mean a list.
+    String named = String.join(",", r.signed().headers().getOrDefault("x-amz-object-attributes", List.of()));
+    for (String a : named.split(",")) {
+      if (!a.isBlank()) {
+        if (!OBJECT_ATTRIBUTES.contains(a.strip())) {
+          throw new S3Exception(new S3Error.InvalidArgument("Invalid attribute name specified."));
+        }
+        wanted.add(a.strip());
+      }
+    }
+    if (wanted.isEmpty()) {
+      throw new S3Exception(new S3Error.InvalidArgument("Invalid attribute name specified."));
+    }
+    Optional<String> versionId = VersionIds.fromQuery(r);
+    ObjectVersion v = metadata.getObjectVersion(bucket, key, versionId.orElse(null))
+        .orElseThrow(() -> new S3Exception(versionId.isPresent() ? new S3Error.NoSuchVersion(null) : new S3Error.NoSuchKey(null)));
+    if (v.deleteMarker()) {
+      out.headerOnError("x-amz-delete-marker", "true");
+      throw new S3Exception(versionId.isEmpty() ? new S3Error.NoSuchKey(null) : new S3Error.MethodNotAllowed(null));
+    }
+    if (!preconditionsHold(r, v)) {
+      out.header("ETag", quote(v.etag())).empty(304);
+      return;
+    }
+    VersionIds.header(out, b, v.versionId());
+    out.header("Last-Modified", S3Response.httpDate(v.lastModifiedMillis()));
+    java.util.Map.Entry<String, String> checksum = v.headers().entrySet().stream()
+        .filter(h -> h.getKey().startsWith(CHECKSUM_PREFIX)).findFirst().orElse(null);
+    out.xml(200, S3Xml.render(new S3Xml.ObjectAttributes(
+        wanted.contains("ETag") ? v.etag() : null,
+        wanted.contains("Checksum") && checksum != null
+            ? new String[] {checksumElement(checksum.getKey()), checksum.getValue()} : null,
+        wanted.contains("ObjectParts") && v.partCount() > 0 ? v.partCount() : null,
+        wanted.contains("StorageClass") ? v.storageClass() : null,
+        wanted.contains("ObjectSize") ? v.size() : null)));
+  }
+
+  /** x-amz-checksum-crc32c → ChecksumCRC32C, as GetObjectAttributes names it. */
+  private static String checksumElement(String header) {
+    String algo = header.substring(CHECKSUM_PREFIX.length()).toUpperCase(java.util.Locale.ROOT);
+    return "Checksum" + (algo.equals("CRC64NVME") ? "CRC64NVME" : algo);
   }
 
   public void delete(S3Request r, S3Response out, String bucket, String key) throws IOException {

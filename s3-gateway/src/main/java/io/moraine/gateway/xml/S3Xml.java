@@ -189,6 +189,12 @@ public final class S3Xml {
     return w.end("ListMultipartUploadsResult").toBytes();
   }
 
+  public static byte[] renderCopyPart(CopyObjectResult r) {
+    XmlWriter w = new XmlWriter().startRoot("CopyPartResult");
+    w.element("LastModified", isoMillis(r.lastModifiedMillis())).element("ETag", r.etag());
+    return w.end("CopyPartResult").toBytes();
+  }
+
   public static byte[] render(CopyObjectResult r) {
     XmlWriter w = new XmlWriter().startRoot("CopyObjectResult");
     w.element("LastModified", isoMillis(r.lastModifiedMillis())).element("ETag", r.etag());
@@ -208,6 +214,25 @@ public final class S3Xml {
       w.start("Error").element("Key", e.key()).element("Code", e.code()).element("Message", e.message()).end("Error");
     }
     return w.end("DeleteResult").toBytes();
+  }
+
+  /** GetObjectAttributes; null members are left out. {@code checksum}: {element name, base64 value}. */
+  public record ObjectAttributes(String etag, String[] checksum, Integer totalParts, String storageClass, Long size) {}
+
+  public static byte[] render(ObjectAttributes a) {
+    XmlWriter w = new XmlWriter().startRoot("GetObjectAttributesResponse");
+    w.element("ETag", a.etag());
+    if (a.checksum() != null) {
+      w.start("Checksum").element(a.checksum()[0], a.checksum()[1]).element("ChecksumType", "FULL_OBJECT").end("Checksum");
+    }
+    if (a.totalParts() != null) {
+      w.start("ObjectParts").element("TotalPartsCount", a.totalParts()).end("ObjectParts");
+    }
+    w.element("StorageClass", a.storageClass());
+    if (a.size() != null) {
+      w.element("ObjectSize", a.size());
+    }
+    return w.end("GetObjectAttributesResponse").toBytes();
   }
 
   /** GetBucketVersioning: an empty configuration for a bucket never versioned. */
