@@ -316,6 +316,26 @@ class S3ConformanceTest {
     assertThat(s3.getObjectAsBytes(b -> b.bucket(bkt).key("dst2")).asByteArray()).isEqualTo(src);
   }
 
+  @Test
+  void conditionalWrites() {
+    s3.createBucket(b -> b.bucket("cond-writes"));
+    String etag = s3.putObject(b -> b.bucket("cond-writes").key("k").ifNoneMatch("*"), RequestBody.fromString("first")).eTag();
+    s3Error(() -> s3.putObject(b -> b.bucket("cond-writes").key("k").ifNoneMatch("*"), RequestBody.fromString("again")),
+        412, "PreconditionFailed");
+    s3Error(() -> s3.putObject(b -> b.bucket("cond-writes").key("k").ifMatch("\"00000000000000000000000000000000\""),
+        RequestBody.fromString("x")), 412, "PreconditionFailed");
+    s3.putObject(b -> b.bucket("cond-writes").key("k").ifMatch(etag), RequestBody.fromString("second"));
+    assertThat(s3.getObjectAsBytes(b -> b.bucket("cond-writes").key("k")).asUtf8String()).isEqualTo("second");
+    s3Error(() -> s3.putObject(b -> b.bucket("cond-writes").key("missing").ifMatch(etag), RequestBody.fromString("x")),
+        404, "NoSuchKey");
+    String upload = s3.createMultipartUpload(b -> b.bucket("cond-writes").key("k")).uploadId();
+    String part = s3.uploadPart(b -> b.bucket("cond-writes").key("k").uploadId(upload).partNumber(1),
+        RequestBody.fromString("p")).eTag();
+    s3Error(() -> s3.completeMultipartUpload(b -> b.bucket("cond-writes").key("k").uploadId(upload).ifNoneMatch("*")
+        .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(part).build()))), 412, "PreconditionFailed");
+    assertThat(s3.getObjectAsBytes(b -> b.bucket("cond-writes").key("k")).asUtf8String()).isEqualTo("second");
+  }
+
   // ---- integrity -----------------------------------------------------------------------------
 
   @Test

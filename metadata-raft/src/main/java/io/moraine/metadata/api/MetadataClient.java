@@ -56,6 +56,17 @@ public interface MetadataClient extends AutoCloseable {
    */
   PutResult putObject(String bucketName, ObjectVersion version);
 
+  /**
+   * {@link #putObject(String, ObjectVersion)} if {@code condition} holds when the commit applies;
+   * fails with PRECONDITION_FAILED or NO_SUCH_KEY (If-Match without a current version).
+   */
+  default PutResult putObject(String bucketName, ObjectVersion version, WriteCondition condition) {
+    if (condition.isNone()) {
+      return putObject(bucketName, version);
+    }
+    throw new UnsupportedOperationException("conditional writes not implemented by " + getClass().getName());
+  }
+
   /** The current version of a key, or empty (no such key). Fails with NO_SUCH_BUCKET. */
   Optional<ObjectVersion> getObject(String bucketName, String key);
 
@@ -135,6 +146,15 @@ public interface MetadataClient extends AutoCloseable {
    */
   CompleteResult completeMultipartUpload(String bucketName, String key, String uploadId,
       List<CompletedPart> parts, long minPartSizeBytes);
+
+  /** {@link #completeMultipartUpload} if {@code condition} holds when the commit applies. */
+  default CompleteResult completeMultipartUpload(String bucketName, String key, String uploadId,
+      List<CompletedPart> parts, long minPartSizeBytes, WriteCondition condition) {
+    if (condition.isNone()) {
+      return completeMultipartUpload(bucketName, key, uploadId, parts, minPartSizeBytes);
+    }
+    throw new UnsupportedOperationException("conditional writes not implemented by " + getClass().getName());
+  }
 
   /** Removes an upload and returns its parts for collection. Fails with NO_SUCH_UPLOAD. */
   List<PartRecord> abortMultipartUpload(String bucketName, String key, String uploadId);

@@ -19,6 +19,7 @@ import io.moraine.metadata.api.PutResult;
 import io.moraine.metadata.api.VersionListPage;
 import io.moraine.metadata.api.VersionListRequest;
 import io.moraine.metadata.api.VersioningStatus;
+import io.moraine.metadata.api.WriteCondition;
 import io.moraine.metadata.core.ApplyResult;
 import io.moraine.metadata.core.Command;
 import io.moraine.metadata.server.MetaGroup;
@@ -194,8 +195,15 @@ public final class RaftMetadataClient implements MetadataClient {
 
   @Override
   public PutResult putObject(String bucketName, ObjectVersion version) {
+    return putObject(bucketName, version, WriteCondition.NONE);
+  }
+
+  @Override
+  public PutResult putObject(String bucketName, ObjectVersion version, WriteCondition condition) {
     PutObjectReply r = write(MetaRequest.newBuilder().setPutObject(
-        PutObject.newBuilder().setBucket(bucketName).setVersion(Codec.object(version)))).getPutObject();
+        PutObject.newBuilder().setBucket(bucketName).setVersion(Codec.object(version))
+            .setIfMatch(condition.ifMatchEtag() == null ? "" : condition.ifMatchEtag())
+            .setIfNoneMatch(condition.ifNoneMatch()))).getPutObject();
     return new PutResult(Codec.object(r.getCommitted()),
         r.hasReplaced() ? Optional.of(Codec.object(r.getReplaced())) : Optional.empty());
   }
@@ -288,8 +296,16 @@ public final class RaftMetadataClient implements MetadataClient {
   @Override
   public CompleteResult completeMultipartUpload(String bucketName, String key, String uploadId,
       List<CompletedPart> parts, long minPartSizeBytes) {
+    return completeMultipartUpload(bucketName, key, uploadId, parts, minPartSizeBytes, WriteCondition.NONE);
+  }
+
+  @Override
+  public CompleteResult completeMultipartUpload(String bucketName, String key, String uploadId,
+      List<CompletedPart> parts, long minPartSizeBytes, WriteCondition condition) {
     CompleteMultipartUpload.Builder c = CompleteMultipartUpload.newBuilder()
-        .setBucket(bucketName).setKey(key).setUploadId(uploadId).setMinPartSizeBytes(minPartSizeBytes);
+        .setBucket(bucketName).setKey(key).setUploadId(uploadId).setMinPartSizeBytes(minPartSizeBytes)
+        .setIfMatch(condition.ifMatchEtag() == null ? "" : condition.ifMatchEtag())
+        .setIfNoneMatch(condition.ifNoneMatch());
     for (CompletedPart p : parts) {
       c.addParts(io.moraine.proto.meta.v1.CompletedPart.newBuilder().setPartNumber(p.partNumber()).setEtag(p.etag()));
     }

@@ -364,6 +364,10 @@ public final class MetadataCore {
       // collected, so report it as committed with nothing replaced.
       return ok(reply().setPutObject(PutObjectReply.newBuilder().setCommitted(current)));
     }
+    ApplyResult unmet = Versions.conditionFails(current, cmd.getIfMatch(), cmd.getIfNoneMatch(), v.getKey());
+    if (unmet != null) {
+      return unmet;
+    }
     Versions.Committed done = Versions.commit(store, bucket, v.toBuilder()
         .setLastModifiedMillis(c.leaderTimeMillis())
         .setCommitIndex(logIndex)
@@ -536,6 +540,11 @@ public final class MetadataCore {
     UploadRecord upload = read(uploadKey, UploadRecord.parser());
     if (upload == null) {
       return new ApplyResult.Failed(NO_SUCH_UPLOAD, cmd.getUploadId());
+    }
+    ApplyResult unmet = Versions.conditionFails(read(Keys.object(cmd.getBucket(), cmd.getKey()), ObjectRecord.parser()),
+        cmd.getIfMatch(), cmd.getIfNoneMatch(), cmd.getKey());
+    if (unmet != null) {
+      return unmet;
     }
     List<CompletedPart> wanted = cmd.getPartsList();
     if (wanted.isEmpty()) {

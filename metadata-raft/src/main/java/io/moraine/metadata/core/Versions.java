@@ -1,5 +1,6 @@
 package io.moraine.metadata.core;
 
+import io.moraine.metadata.api.MetadataError;
 import io.moraine.metadata.store.StateStore;
 import io.moraine.metadata.store.StoreBatch;
 import io.moraine.proto.meta.v1.BucketRecord;
@@ -61,6 +62,25 @@ final class Versions {
   }
 
   record Committed(ObjectRecord committed, ObjectRecord replaced) {}
+
+  /**
+   * A conditional write's check against the current version ({@code current}, null when none or
+   * a delete marker is latest): null when it holds, otherwise the failure to return.
+   */
+  static ApplyResult conditionFails(ObjectRecord current, String ifMatch, boolean ifNoneMatch, String key) {
+    if (ifNoneMatch && current != null) {
+      return new ApplyResult.Failed(MetadataError.PRECONDITION_FAILED, key + " exists");
+    }
+    if (!ifMatch.isEmpty()) {
+      if (current == null) {
+        return new ApplyResult.Failed(MetadataError.NO_SUCH_KEY, key);
+      }
+      if (!current.getEtag().equals(ifMatch)) {
+        return new ApplyResult.Failed(MetadataError.PRECONDITION_FAILED, key + " has etag " + current.getEtag());
+      }
+    }
+    return null;
+  }
 
   /**
    * Makes {@code v} the latest version of its key: a new version id on an Enabled bucket,

@@ -125,6 +125,25 @@ class VersioningTest {
   }
 
   @Test
+  void conditionalWritesAreCheckedAtCommit() {
+    ObjectVersion v = new ObjectVersion("c", "null", 1, "e1", 0, "STANDARD", new TreeMap<>(), 0,
+        new DataLayout.Inline(new byte[] {1}));
+    meta.putObject("b", v, new io.moraine.metadata.api.WriteCondition(null, true));
+    assertThatThrownBy(() -> meta.putObject("b", v, new io.moraine.metadata.api.WriteCondition(null, true)))
+        .extracting(e -> ((MetadataException) e).error()).isEqualTo(MetadataError.PRECONDITION_FAILED);
+    assertThatThrownBy(() -> meta.putObject("b", v, new io.moraine.metadata.api.WriteCondition("other", false)))
+        .extracting(e -> ((MetadataException) e).error()).isEqualTo(MetadataError.PRECONDITION_FAILED);
+    assertThatThrownBy(() -> meta.putObject("b", new ObjectVersion("d", "null", 1, "e1", 0, "STANDARD", new TreeMap<>(), 0,
+        new DataLayout.Inline(new byte[] {1})), new io.moraine.metadata.api.WriteCondition("e1", false)))
+        .extracting(e -> ((MetadataException) e).error()).isEqualTo(MetadataError.NO_SUCH_KEY);
+    meta.putObject("b", v, new io.moraine.metadata.api.WriteCondition("e1", false));
+    // A delete marker as latest version: the key has no current version, If-None-Match holds.
+    meta.setBucketVersioning("b", VersioningStatus.ENABLED);
+    meta.deleteObject("b", "c", null);
+    meta.putObject("b", v, new io.moraine.metadata.api.WriteCondition(null, true));
+  }
+
+  @Test
   void listingPagesThroughMarkersAndCommonPrefixes() {
     meta.setBucketVersioning("b", VersioningStatus.ENABLED);
     for (String k : List.of("a", "d/1", "d/2", "e")) {

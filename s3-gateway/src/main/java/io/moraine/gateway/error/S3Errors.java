@@ -89,6 +89,7 @@ public final class S3Errors {
       case INVALID_PART -> new S3Error.InvalidPart(null);
       case INVALID_PART_ORDER -> new S3Error.InvalidPartOrder(null);
       case ENTITY_TOO_SMALL -> new S3Error.EntityTooSmall(null);
+      case PRECONDITION_FAILED -> new S3Error.PreconditionFailed(null);
       // Account management is not an S3 operation; reaching it through S3 is a bug.
       case USER_ALREADY_EXISTS, ACCESS_KEY_ALREADY_EXISTS -> new S3Error.InternalError(null);
     };

@@ -174,7 +174,9 @@ public final class MultipartApi {
     io.moraine.metadata.api.Bucket b = access.requireOwned(bucket, r.accountId());
     List<CompletedPart> parts = S3XmlRequests.parseCompleteMultipartUpload(Bodies.readSmall(r, MAX_COMPLETE_BODY_BYTES))
         .stream().map(p -> new CompletedPart(p.partNumber(), unquote(p.etag()))).toList();
-    CompleteResult result = metadata.completeMultipartUpload(bucket, key, uploadId, parts, minPartSizeBytes);
+    io.moraine.metadata.api.WriteCondition condition = ObjectApi.writeCondition(r);
+    ObjectApi.checkWriteCondition(metadata, bucket, key, condition);
+    CompleteResult result = metadata.completeMultipartUpload(bucket, key, uploadId, parts, minPartSizeBytes, condition);
     result.replaced().ifPresent(v -> collector.collect(v.layout()));
     result.unusedParts().forEach(p -> collector.collect(p.layout()));
     String host = r.header("host").orElse("localhost");

@@ -20,6 +20,7 @@ import io.moraine.metadata.api.MetadataClient;
 import io.moraine.metadata.api.MetadataException;
 import io.moraine.metadata.api.ObjectVersion;
 import io.moraine.metadata.api.PutResult;
+import io.moraine.metadata.api.WriteCondition;
 import io.moraine.gateway.error.S3Errors;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -74,12 +75,14 @@ public final class ObjectApi {
     if (size > MAX_PUT_BYTES) {
       throw new S3Exception(new S3Error.EntityTooLarge(null));
     }
+    WriteCondition condition = writeCondition(r);
+    checkWriteCondition(metadata, bucket, key, condition); // early, to spare the upload; the commit re-checks
     VerifiedBody body = Bodies.open(r, size);
     ObjectData.Stored stored = data.store(body, size, ErasureProfile.forStorageClass(storageClass), true);
     headers = withChecksum(headers, stored);
     ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, size, stored.digests().md5Hex(), 0,
         storageClass, headers, 0, stored.layout());
-    PutResult result = commit(bucket, key, version, stored);
+    PutResult result = commit(bucket, key, version, stored, condition);
     VersionIds.header(out, b, result.committed().versionId());
     out.header("ETag", quote(stored.digests().md5Hex()));
     if (stored.digests().checksumAlgorithm().isPresent() && stored.digests().checksumBase64().isPresent()) {
@@ -141,6 +144,39 @@ public final class ObjectApi {
   }
 
   /**
+   * Conditional writes (current S3): {@code If-None-Match: *} (only "*" exists for writes) and
+   * {@code If-Match: "etag"}; checked atomically by the metadata commit.
+   */
+  public static WriteCondition writeCondition(S3Request r) {
+    Optional<String> noneMatch = r.header("if-none-match").map(String::strip);
+    if (noneMatch.isPresent() && !noneMatch.get().equals("*")) {
+      throw new S3Exception(new S3Error.NotImplemented("If-None-Match on writes supports only '*'"));
+    }
+    String match = r.header("if-match").map(String::strip).map(m -> m.startsWith("\"") && m.endsWith("\"") && m.length() >= 2
+        ? m.substring(1, m.length() - 1) : m).orElse(null);
+    return new WriteCondition(match, noneMatch.isPresent());
+  }
+
+  /** The write condition against the current version now: fails early with 412 / 404. */
+  public static void checkWriteCondition(MetadataClient metadata, String bucket, String key, WriteCondition c) {
+    if (c.isNone()) {
+      return;
+    }
+    Optional<ObjectVersion> current = metadata.getObject(bucket, key);
+    if (c.ifNoneMatch() && current.isPresent()) {
+      throw new S3Exception(new S3Error.PreconditionFailed(null));
+    }
+    if (c.ifMatchEtag() != null) {
+      if (current.isEmpty()) {
+        throw new S3Exception(new S3Error.NoSuchKey(null));
+      }
+      if (!current.get().etag().equals(c.ifMatchEtag())) {
+        throw new S3Exception(new S3Error.PreconditionFailed(null));
+      }
+    }
+  }
+
+  /**
    * The verified additional checksum of a single PUT is stored with the object's headers (under
    * its x-amz-checksum-* name) and returned by GET/HEAD in checksum mode and GetObjectAttributes.
    */
@@ -192,9 +228,14 @@ public final class ObjectApi {
   }
 
   private PutResult commit(String bucket, String key, ObjectVersion version, ObjectData.Stored stored) {
+    return commit(bucket, key, version, stored, WriteCondition.NONE);
+  }
+
+  private PutResult commit(String bucket, String key, ObjectVersion version, ObjectData.Stored stored,
+      WriteCondition condition) {
     PutResult result;
     try {
-      result = metadata.putObject(bucket, version);
+      result = metadata.putObject(bucket, version, condition);
     } catch (MetadataException e) {
       collector.collect(stored.layout());
       throw e;

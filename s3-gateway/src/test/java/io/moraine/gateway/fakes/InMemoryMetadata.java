@@ -16,6 +16,7 @@ import io.moraine.metadata.api.PutResult;
 import io.moraine.metadata.api.VersionListPage;
 import io.moraine.metadata.api.VersionListRequest;
 import io.moraine.metadata.api.VersioningStatus;
+import io.moraine.metadata.api.WriteCondition;
 import io.moraine.metadata.client.RaftMetadataClient;
 import io.moraine.metadata.core.MetadataCore;
 import io.moraine.metadata.store.MemoryStateStore;
@@ -82,6 +83,17 @@ public final class InMemoryMetadata implements MetadataClient {
   @Override
   public PutResult putObject(String bucketName, ObjectVersion version) {
     return core.putObject(bucketName, version);
+  }
+
+  @Override
+  public PutResult putObject(String bucketName, ObjectVersion version, WriteCondition condition) {
+    return core.putObject(bucketName, version, condition);
+  }
+
+  @Override
+  public CompleteResult completeMultipartUpload(String bucketName, String key, String uploadId,
+      List<CompletedPart> parts, long minPartSizeBytes, WriteCondition condition) {
+    return core.completeMultipartUpload(bucketName, key, uploadId, parts, minPartSizeBytes, condition);
   }
 
   @Override
