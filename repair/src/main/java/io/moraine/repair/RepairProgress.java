@@ -161,6 +161,7 @@ public record RepairProgress(
         "repair leader " + (leader.isEmpty() ? "none" : leader) + " passes " + passes + " rebuilt " + shardsRebuilt
             + " shards " + bytesRebuilt + " bytes moved " + shardsMoved + " missing " + shardsMissing
             + " misplaced " + shardsMisplaced + " unrecoverable " + shardsUnrecoverable
+            + " last-pass-ms " + (lastPassEndMillis - lastPassStartMillis) + " last-pass-rebuild-ms " + lastPassRebuildMillis
             + " down-nodes " + (downSinceMillis.isEmpty() ? "-" : String.join(",", downSinceMillis.keySet())),
         "scrub passes " + scrubPasses + " verified " + scrubShardsVerified + " corrupt " + scrubCorruptFound
             + " missing " + scrubMissingFound + " requests-handled " + scrubRequestsHandled);

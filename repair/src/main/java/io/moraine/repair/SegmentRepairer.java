@@ -377,27 +377,33 @@ final class SegmentRepairer {
 
   // ---- misplaced shards ---------------------------------------------------------------------
 
+  /**
+   * Moves every shard that is not on its home under the current map — misplaced ones (written or
+   * rebuilt onto a fallback) and, after a join, drain or weight change, ones the new map homes
+   * elsewhere (rebalance) — when the home is live and holds nothing else of the blob.
+   */
   private void moveMisplacedHome(String bucket, ObjectVersion version, Segment s, Placement p, PassStats stats)
       throws InterruptedException {
-    List<NodeInfo> slots = null;
+    List<NodeInfo> slots = slots(s);
+    if (slots.isEmpty()) {
+      return;
+    }
     for (int i = 0; i < p.nodes.size(); i++) {
-      if (!p.misplaced.get(i)) {
-        continue;
-      }
-      if (slots == null) {
-        slots = slots(s);
-      }
       String from = p.nodes.get(i);
       NodeInfo home = homeOf(s, slots, i);
-      if (home == null || !health.isLive(from) || !health.isLive(home.nodeId())
-          || p.nodes.contains(home.nodeId())) {
-        stats.shardsMisplaced++;
+      if (home == null) {
         continue;
       }
       if (home.nodeId().equals(from)) {
-        // Already home (the map moved to it): only the flag is stale.
-        meta.relocateShard(bucket, version.key(), version.versionId(), s.dataId(), i, from, from, false);
-        p.misplaced.set(i, false);
+        if (p.misplaced.get(i)) {
+          // Home already (the map moved to it): only the flag is stale.
+          meta.relocateShard(bucket, version.key(), version.versionId(), s.dataId(), i, from, from, false);
+          p.misplaced.set(i, false);
+        }
+        continue;
+      }
+      if (!health.isLive(from) || !health.isLive(home.nodeId()) || !homeCanTake(s, slots, p, home.nodeId())) {
+        stats.shardsMisplaced++;
         continue;
       }
       if (move(bucket, version, s, p, i, from, home.nodeId())) {
@@ -406,6 +412,25 @@ final class SegmentRepairer {
         stats.shardsMisplaced++;
       }
     }
+  }
+
+  /**
+   * The home may take the shard when it holds nothing of the blob, or — to break swaps (shard i's
+   * home holds shard j whose home is elsewhere) — fewer than m shards, all of them about to move
+   * away; the write rule allows up to m shards of a stripe on one node.
+   */
+  private boolean homeCanTake(Segment s, List<NodeInfo> slots, Placement p, String home) {
+    int held = 0;
+    for (int j = 0; j < p.nodes.size(); j++) {
+      if (p.nodes.get(j).equals(home)) {
+        NodeInfo homeOfJ = homeOf(s, slots, j);
+        if (homeOfJ == null || homeOfJ.nodeId().equals(home)) {
+          return false;
+        }
+        held++;
+      }
+    }
+    return held < s.parityShards();
   }
 
   private boolean move(String bucket, ObjectVersion version, Segment s, Placement p, int i, String from, String to)

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class FakeView implements PlacementView {
   final List<NodeInfo> nodes = new ArrayList<>();
   final Set<String> down = ConcurrentHashMap.newKeySet();
-  final PlacementMap map;
+  volatile PlacementMap map;
 
   FakeView() {
     for (int az = 1; az <= 3; az++) {
@@ -25,6 +25,16 @@ final class FakeView implements PlacementView {
       }
     }
     map = PlacementCalculator.compute(Optional.empty(), nodes, PlacementConfig.defaults());
+  }
+
+  /** Membership changed (join, drain): the placement leader publishes the next epoch. */
+  void recompute() {
+    map = PlacementCalculator.compute(Optional.of(map), nodes, PlacementConfig.defaults());
+  }
+
+  void setState(String nodeId, NodeInfo.NodeState state) {
+    NodeInfo n = node(nodeId).orElseThrow();
+    nodes.set(nodes.indexOf(n), new NodeInfo(n.nodeId(), n.az(), n.host(), n.grpcPort(), n.capacityBytes(), state));
   }
 
   @Override

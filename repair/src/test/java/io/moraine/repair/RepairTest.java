@@ -280,4 +280,47 @@ class RepairTest {
     });
     assertThat(holders).as("the rebuilt copy of the replaced version was deleted again").isEmpty();
   }
+
+  long shardsOn(String node) {
+    return objects.keySet().stream().mapToLong(k -> segment(k).shardNodes().stream().filter(node::equals).count()).sum();
+  }
+
+  @Test
+  void drainingANodeMovesEveryShardOffIt() throws Exception {
+    fill();
+    String drained = "storage-az3-2";
+    assertThat(shardsOn(drained)).isPositive();
+    view.setState(drained, io.moraine.placement.NodeInfo.NodeState.DRAINING);
+    view.recompute();
+    long moved = 0;
+    for (int i = 0; i < 3; i++) {
+      moved += pass(false).shardsMoved; // a shard whose home holds another of the blob's waits one pass
+    }
+    assertThat(shardsOn(drained)).isZero();
+    assertThat(moved).isPositive();
+    assertThat(shards.on(drained)).as("copies deleted after the move").isEmpty();
+    assertThat(pass(false).shardsMoved).as("stable once done").isZero();
+    kill(drained);
+    kill("storage-az1-1");
+    kill("storage-az2-1");
+    assertEveryObjectReads();
+  }
+
+  @Test
+  void aJoiningNodeReceivesItsShareAndNothingIsLost() throws Exception {
+    fill();
+    long total = objects.size() * (long) (K + M);
+    view.nodes.add(new io.moraine.placement.NodeInfo("storage-az2-4", "az2", "127.0.0.1", 1, 100L << 30,
+        io.moraine.placement.NodeInfo.NodeState.UP));
+    view.recompute();
+    long moved = 0;
+    for (int i = 0; i < 3; i++) {
+      moved += pass(false).shardsMoved;
+    }
+    assertThat(shardsOn("storage-az2-4")).isPositive();
+    // Placement README: a node joining a 3x3 cluster takes ~10 % of the shards (plus column shifts in its AZ).
+    assertThat((double) moved / total).isLessThan(0.3);
+    assertThat(pass(false).shardsMoved).isZero();
+    assertEveryObjectReads();
+  }
 }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
  * found through ZooKeeper (DESIGN.md, Contracts; the default reaches both `dev` and `cluster`).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operate a running cluster.",
-    subcommands = {AdminCommand.Status.class, AdminCommand.User.class, AdminCommand.Scrub.class})
+    subcommands = {AdminCommand.Status.class, AdminCommand.User.class, AdminCommand.Scrub.class,
+        AdminCommand.Drain.class})
 public final class AdminCommand implements Runnable {
 
   @Option(names = "--zk", defaultValue = "127.0.0.1:2181", description = "ZooKeeper to reach the cluster through (default ${DEFAULT-VALUE})")
@@ -74,6 +75,29 @@ public final class AdminCommand implements Runnable {
         long request = io.moraine.repair.RepairService.requestScrub(client);
         System.out.println("scrub requested (request " + request + ")");
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "drain", mixinStandardHelpOptions = true,
+      description = "Mark a storage node draining: it takes no new shards and repair moves its shards to their new homes. "
+          + "`admin status` prints `drain NODE_ID shards-left N`; remove the node once N is 0.")
+  static final class Drain implements Callable<Integer> {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Parameters(index = "0", description = "the storage node, e.g. storage-az1-3")
+    String nodeId;
+
+    @Option(names = "--undo", description = "clear the draining flag instead")
+    boolean undo;
+
+    @Override
+    public Integer call() throws Exception {
+      try (CuratorFramework client = admin.connect()) {
+        new io.moraine.placement.zk.StorageMembership(client).setDraining(nodeId, !undo);
+      }
+      System.out.println("node " + nodeId + (undo ? " no longer draining" : " draining"));
       return 0;
     }
   }

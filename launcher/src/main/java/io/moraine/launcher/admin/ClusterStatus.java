@@ -53,6 +53,7 @@ final class ClusterStatus {
     List<String> lines = new ArrayList<>();
     lines.add(MetadataAdmin.status(peers, MetadataServerConfig.DEFAULT_GROUP_NAME, 3_000).line());
     Set<String> down = new TreeSet<>();
+    Set<String> draining = new TreeSet<>();
     try (ZkPlacementView view = new ZkPlacementView(zk)) {
       view.start();
       view.awaitMap(Duration.ofSeconds(10));
@@ -69,11 +70,21 @@ final class ClusterStatus {
         } else {
           down.add(node.nodeId());
         }
+        if (node.state() == NodeInfo.NodeState.DRAINING) {
+          draining.add(node.nodeId());
+        }
         lines.add("node " + node.nodeId() + " az " + node.az() + " state " + state + " used " + used + " total " + total);
       }
     }
-    long missing = down.isEmpty() ? 0 : countShardsOn(down);
+    Set<String> watched = new TreeSet<>(down);
+    watched.addAll(draining);
+    java.util.Map<String, Long> shardsOn = watched.isEmpty() ? java.util.Map.of() : countShardsOn(watched);
+    long missing = down.stream().mapToLong(n -> shardsOn.getOrDefault(n, 0L)).sum();
     lines.add(missing == 0 ? "redundancy: full" : "redundancy: degraded (" + missing + " shards missing)");
+    for (String node : draining) {
+      // Drain progress: the node may be removed once this reaches 0.
+      lines.add("drain " + node + " shards-left " + shardsOn.getOrDefault(node, 0L));
+    }
     RepairProgress repair = RepairService.readProgress(zk).orElse(RepairProgress.empty());
     lines.addAll(repair.statusLines());
     return lines;
@@ -91,8 +102,8 @@ final class ClusterStatus {
     }
   }
 
-  private long countShardsOn(Set<String> nodes) {
-    long count = 0;
+  private java.util.Map<String, Long> countShardsOn(Set<String> nodes) {
+    java.util.Map<String, Long> count = new java.util.TreeMap<>();
     for (Bucket bucket : meta.listAllBuckets()) {
       String after = "";
       while (true) {
@@ -101,7 +112,7 @@ final class ClusterStatus {
           ObjectVersion v = meta.getObject(bucket.name(), summary.key()).orElse(null);
           if (v != null && v.layout() instanceof DataLayout.Segments segments) {
             for (Segment segment : segments.segments()) {
-              count += segment.shardNodes().stream().filter(nodes::contains).count();
+              segment.shardNodes().stream().filter(nodes::contains).forEach(n -> count.merge(n, 1L, Long::sum));
             }
           }
         }

@@ -24,7 +24,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -37,6 +41,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * (MORAINE_REPAIR_GRACE_SECONDS, passed to every process of the cluster).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RepairIT {
   private static final String BUCKET = "repair-it";
   private static final long MIB = 1 << 20;
@@ -44,7 +49,22 @@ class RepairIT {
   private Path dir;
   private int gatewayPort;
   private int zkPort;
-  private boolean passed;
+  private final Map<String, String> written = new LinkedHashMap<>();
+  private int testsPassed;
+  private int testsRun;
+  private String drainedAndKilled;
+
+  private void writeObjects(S3Client s3) throws Exception {
+    s3.createBucket(b -> b.bucket(BUCKET));
+    for (int i = 0; i < 24; i++) {
+      long size = i % 3 == 0 ? 2 * MIB + i : 100_000 + 7_919L * i;
+      String key = "obj/" + i;
+      long seed = i;
+      s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromInputStream(payload(seed, size), size));
+      written.put(key, payloadSha256(seed, size));
+    }
+    assertThat(adminStatus()).contains("redundancy: full");
+  }
 
   @BeforeAll
   void start() throws Exception {
@@ -65,7 +85,7 @@ class RepairIT {
   void stop() throws Exception {
     Launcher.Result r = Launcher.run(120, "cluster", "stop", "--dir", dir.toString());
     assertThat(r.exitCode()).isZero();
-    if (passed) {
+    if (testsPassed == testsRun) {
       TestDirs.deleteRecursively(dir);
     } else {
       System.err.println("RepairIT failed; the cluster's logs are kept under " + dir.resolve("logs"));
@@ -127,19 +147,40 @@ class RepairIT {
     }
   }
 
+  /** Long (adds ~1 min): run with -Dmoraine.long=true. */
   @Test
-  void rebuildsALostNodeSoThatTwoMoreCanDieAndRepairsBitrot() throws Exception {
-    Map<String, String> written = new LinkedHashMap<>();
+  @Order(1)
+  @Tag("long")
+  void aDrainedNodeIsEmptiedAndCanBeRemoved() throws Exception {
+    testsRun++;
+    String drained = "storage-az3-3";
     try (S3Client s3 = S3TestClients.rootClient(gatewayPort)) {
-      s3.createBucket(b -> b.bucket(BUCKET));
-      for (int i = 0; i < 24; i++) {
-        long size = i % 3 == 0 ? 2 * MIB + i : 100_000 + 7_919L * i;
-        String key = "obj/" + i;
-        long seed = i;
-        s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromInputStream(payload(seed, size), size));
-        written.put(key, payloadSha256(seed, size));
-      }
+      writeObjects(s3);
+      assertThat(shardFiles().get(drained)).isNotEmpty();
+
+      Launcher.Result drain = Launcher.run(60, "admin", "--zk", "127.0.0.1:" + zkPort, "drain", drained);
+      assertThat(drain.exitCode()).isZero();
+      long started = System.nanoTime();
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
+          .until(() -> adminStatus().contains("drain " + drained + " shards-left 0"));
+      System.out.printf("RepairIT: %s drained in %.1f s%n", drained, (System.nanoTime() - started) / 1e9);
+      await().atMost(Duration.ofSeconds(30)).until(() -> shardFiles().get(drained).isEmpty());
+      kill(drained); // removal of an emptied node loses nothing
+      drainedAndKilled = drained;
+      assertEveryObjectReads(s3, written);
       assertThat(adminStatus()).contains("redundancy: full");
+    }
+    testsPassed++;
+  }
+
+  @Test
+  @Order(2)
+  void rebuildsALostNodeSoThatTwoMoreCanDieAndRepairsBitrot() throws Exception {
+    testsRun++;
+    try (S3Client s3 = S3TestClients.rootClient(gatewayPort)) {
+      if (written.isEmpty()) {
+        writeObjects(s3);
+      }
 
       // Three nodes such that some blob has a shard on each: without repair, losing them all loses it.
       Map<String, Set<String>> nodesOfBlob = new HashMap<>();
@@ -171,7 +212,10 @@ class RepairIT {
       // Let repair restore full redundancy on the six nodes left, then rot one byte of a shard.
       awaitRedundancy("redundancy: degraded (", 30);
       awaitRedundancy("redundancy: full", 180);
-      Set<String> dead = Set.copyOf(chosen);
+      Set<String> dead = new HashSet<>(chosen);
+      if (drainedAndKilled != null) {
+        dead.add(drainedAndKilled);
+      }
       Path victim = shardFiles().entrySet().stream().filter(e -> !dead.contains(e.getKey()))
           .flatMap(e -> e.getValue().stream()).filter(f -> sizeOf(f) > 100_000).findFirst().orElseThrow();
       byte[] original = Files.readAllBytes(victim);
@@ -189,7 +233,7 @@ class RepairIT {
       System.out.println("RepairIT after scrub:\n" + adminStatus());
       assertEveryObjectReads(s3, written);
     }
-    passed = true;
+    testsPassed++;
   }
 
   private static long sizeOf(Path f) {
