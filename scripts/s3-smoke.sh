@@ -7,7 +7,9 @@
 #
 # Credentials: MORAINE_ROOT_ACCESS_KEY / MORAINE_ROOT_SECRET_KEY, else moraineadmin/moraineadmin
 # (DESIGN.md, Contracts). Path-style addressing, region us-east-1. Buckets are named
-# smoke-<client>-<random> and removed at the end, so runs do not collide.
+# smoke-<client>-<random> and removed at the end, so runs do not collide. With a second account
+# (`bin/moraine admin user create NAME`) in SMOKE_ALT_ACCESS_KEY / SMOKE_ALT_SECRET_KEY, boto3 also
+# checks the cross-account answers (BucketAlreadyExists, AccessDenied).
 set -uo pipefail
 
 ENDPOINT="${1:?usage: scripts/s3-smoke.sh ENDPOINT (e.g. http://127.0.0.1:9000)}"
@@ -83,7 +85,8 @@ aws_cli() {
 # ---- boto3 ---------------------------------------------------------------------------------
 boto3_client() {
   echo "== boto3 ($(python3 -c 'import boto3; print(boto3.__version__)' 2>&1))"
-  ENDPOINT="$ENDPOINT" BUCKET="smoke-boto-$RUN_ID" python3 - <<'PY'
+  ENDPOINT="$ENDPOINT" BUCKET="smoke-boto-$RUN_ID" ALT_AK="${SMOKE_ALT_ACCESS_KEY:-}" ALT_SK="${SMOKE_ALT_SECRET_KEY:-}" \
+    python3 - <<'PY'
 import os, sys, hashlib
 import boto3
 from botocore.config import Config
@@ -171,6 +174,17 @@ check("list_object_versions", lambda: [v["VersionId"] for v in vs["Versions"]] =
 error("bucket not empty", "BucketNotEmpty", lambda: s3.delete_bucket(Bucket=B), 409)
 error("no such bucket", "NoSuchBucket", lambda: s3.list_objects_v2(Bucket=B + "-missing"), 404)
 check("create owned bucket again (us-east-1: 200)", lambda: s3.create_bucket(Bucket=B))
+if os.environ.get("ALT_AK"):
+    alt = boto3.client("s3", endpoint_url=os.environ["ENDPOINT"], region_name="us-east-1",
+                       aws_access_key_id=os.environ["ALT_AK"], aws_secret_access_key=os.environ["ALT_SK"],
+                       config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2}))
+    error("other account: create taken name", "BucketAlreadyExists", lambda: alt.create_bucket(Bucket=B), 409)
+    error("other account: get object", "AccessDenied", lambda: alt.get_object(Bucket=B, Key="v"), 403)
+    error("other account: put object", "AccessDenied", lambda: alt.put_object(Bucket=B, Key="x", Body=b"x"), 403)
+    error("other account: list", "AccessDenied", lambda: alt.list_objects_v2(Bucket=B), 403)
+    check("other account: own buckets only", lambda: B not in [b["Name"] for b in alt.list_buckets()["Buckets"]])
+else:
+    print("SKIP boto3 cross-account checks (set SMOKE_ALT_ACCESS_KEY / SMOKE_ALT_SECRET_KEY)")
 
 def empty(bucket):
     for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
