@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
         "Unsafe modes (--unsafe NAME; passed to every node as the config override --unsafe NAME):",
         "  ack-before-commit  the gateway acknowledges a PUT before the metadata commit (must be found invalid)",
         "  follower-read      metadata reads without ReadIndex/lease, from any peer (stale reads)",
-        "  skip-fsync         storage nodes acknowledge shards without fsync"})
+        "  skip-fsync         storage nodes acknowledge shards without fsync",
+        "  client-early-ack   harness only: clients record PUTs as acknowledged when sent (self-test of the checkers)"})
 public final class ChaosCommand implements Callable<Integer> {
 
   @Option(names = "--time", defaultValue = "90s", description = "how long to run the workload under faults, e.g. 90s, 5m (default ${DEFAULT-VALUE})")
@@ -39,7 +40,7 @@ public final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "seed of every random choice (default: derived from the clock, printed)")
   Long seed;
 
-  @Option(names = "--unsafe", description = "switch on an unsafe product mode the checkers must catch: ack-before-commit, follower-read, skip-fsync")
+  @Option(names = "--unsafe", description = "switch on an unsafe mode the checkers must catch: ack-before-commit, follower-read, skip-fsync, client-early-ack")
   String unsafe;
 
   @Option(names = "--exceed-budget", description = "allow faults beyond DESIGN.md's fault budget; the report says so")

@@ -110,7 +110,7 @@ public final class ChaosRun {
     JvmCommand jvm = JvmCommand.discover();
     Path dataRoot = Files.createTempDirectory("moraine-chaos-data-");
     List<String> overrides = new ArrayList<>();
-    options.unsafe().ifPresent(u -> {
+    options.unsafe().filter(UnsafeMode::productSide).ifPresent(u -> {
       overrides.add("--unsafe");
       overrides.add(u.flag());
     });
@@ -150,7 +150,8 @@ public final class ChaosRun {
     History history = new History(nanoTime);
     RandomGenerator rnd = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
     try (S3Workload workload = new S3Workload(options.workload(), history, cluster.gatewayEndpoints(),
-        options.accessKey(), options.secretKey(), seed, keyPrefix)) {
+        options.accessKey(), options.secretKey(), seed, keyPrefix,
+        options.unsafe().filter(u -> u == UnsafeMode.CLIENT_EARLY_ACK).isPresent())) {
       workload.setUp(history.now() + options.startTimeout().toNanos());
       NemesisScheduler scheduler = new NemesisScheduler(Nemeses.parse(nemesis),
           new NemesisContext(cluster, options.recoveryTimeout(), nanoTime),

@@ -14,7 +14,15 @@ public enum UnsafeMode {
   FOLLOWER_READ("follower-read",
       "metadata reads are served by whichever peer the client reaches, without ReadIndex or lease: stale reads"),
   SKIP_FSYNC("skip-fsync",
-      "storage nodes acknowledge shards without fsync: shards can vanish on kill -9 of several nodes");
+      "storage nodes acknowledge shards without fsync: shards can vanish on kill -9 of several nodes"),
+  /**
+   * Harness-side, needs nothing from the product: the clients record a PUT as acknowledged the
+   * moment they send it, which is what a gateway acknowledging before its commit looks like from
+   * outside. A self-test that the checkers catch early acknowledgements in real cluster histories.
+   */
+  CLIENT_EARLY_ACK("client-early-ack",
+      "harness only: clients record each PUT as acknowledged when they send it (emulates ack-before-commit"
+          + " without the product switch; nothing is passed to the nodes)");
 
   private final String flag;
   private final String behaviour;
@@ -26,6 +34,11 @@ public enum UnsafeMode {
 
   public String flag() {
     return flag;
+  }
+
+  /** Whether the nodes must be told (as {@code --unsafe NAME}); harness-side modes stay in the harness. */
+  public boolean productSide() {
+    return this != CLIENT_EARLY_ACK;
   }
 
   public String behaviour() {

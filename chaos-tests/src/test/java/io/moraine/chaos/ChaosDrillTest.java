@@ -60,6 +60,18 @@ class ChaosDrillTest {
     }
   }
 
+  /** The harness-side self-test: clients that acknowledge PUTs when sending them must be caught. */
+  @Test
+  void clientEarlyAckIsCaught() throws Exception {
+    ChaosRun run = new ChaosRun(shortDrill("kill", 12, Duration.ofSeconds(30))
+        .withUnsafe(Optional.of(UnsafeMode.CLIENT_EARLY_ACK)), Shell.system(), Clock.systemUTC(), System::nanoTime);
+
+    RunReport report = run.run();
+
+    assertThat(report.validity()).as(report.text()).isEqualTo(Validity.INVALID);
+    assertThat(report.anomalies().get(0).ops()).hasSizeLessThanOrEqualTo(4);
+  }
+
   /**
    * Needs the product-side switch (config key {@code unsafe}, see docs/chaos.md): without it the
    * nodes refuse the unknown key and the run fails, which fails this test too — deliberately.

@@ -55,14 +55,19 @@ public final class S3Workload implements AutoCloseable {
   private final List<S3Client> slow = new ArrayList<>();
   private final long seed;
   private final String prefix;
+  private final boolean earlyAck;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicInteger nextProcess;
   private final List<Thread> threads = new ArrayList<>();
 
-  /** @param keyPrefix prefix of every key ({@code kill} → {@code kill/reg/0}); distinct per history */
+  /**
+   * @param keyPrefix prefix of every key ({@code kill} → {@code kill/reg/0}); distinct per history
+   * @param earlyAck the {@code client-early-ack} self-test: PUTs are recorded as acknowledged when sent
+   */
   public S3Workload(WorkloadConfig config, History history, List<String> endpoints, String accessKey, String secretKey,
-      long seed, String keyPrefix) {
+      long seed, String keyPrefix, boolean earlyAck) {
     this.config = config.validate();
+    this.earlyAck = earlyAck;
     this.prefix = keyPrefix + "/";
     this.history = history;
     this.endpoints = List.copyOf(endpoints);
@@ -204,6 +209,16 @@ public final class S3Workload implements AutoCloseable {
 
   public Outcome write(int process, int gw, String key, String value) {
     long inv = history.now();
+    if (earlyAck) {
+      // The deliberate lie of the self-test: acknowledged before the store has even seen it.
+      record(process, OpType.WRITE, key, value, List.of(), inv, Outcome.OK, "");
+      try {
+        fast.get(gw).putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromString(value, StandardCharsets.UTF_8));
+      } catch (RuntimeException e) {
+        log.debug("early-acknowledged PUT of {} failed: {}", key, Outcomes.describe(e));
+      }
+      return Outcome.OK;
+    }
     try {
       fast.get(gw).putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromString(value, StandardCharsets.UTF_8));
       return record(process, OpType.WRITE, key, value, List.of(), inv, Outcome.OK, "");
