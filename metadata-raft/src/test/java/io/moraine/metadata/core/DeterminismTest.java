@@ -36,6 +36,7 @@ class DeterminismTest {
       List<byte[]> repliesA = run(a, log);
       List<byte[]> repliesB = run(b, log);
       assertThat(dumpOf(a)).isEqualTo(dumpOf(b));
+      checkVersionRows(a);
       assertThat(repliesA).containsExactlyElementsOf(repliesB);
       try (RocksStateStore rocks = RocksStateStore.open(dir.resolve("db"))) {
         List<byte[]> repliesR = run(rocks, log);
@@ -45,6 +46,48 @@ class DeterminismTest {
     } catch (AssertionError e) {
       throw new AssertionError("determinism failed with seed " + seed, e);
     }
+  }
+
+  /**
+   * The versioning invariant: per key, the 'O' row exists exactly when the newest 'V' row is not a
+   * delete marker, and equals it; at most one null version per key.
+   */
+  static void checkVersionRows(StateStore store) {
+    java.util.Map<String, io.moraine.proto.meta.v1.ObjectRecord> newest = new java.util.TreeMap<>();
+    java.util.Map<String, Integer> nulls = new java.util.TreeMap<>();
+    java.util.Map<String, io.moraine.proto.meta.v1.ObjectRecord> current = new java.util.TreeMap<>();
+    try (StateStore.Cursor c = store.cursor()) {
+      for (c.seek(new byte[] {Keys.OBJECT}); c.valid() && c.key()[0] == Keys.OBJECT; c.next()) {
+        var o = Records.decode(c.value(), io.moraine.proto.meta.v1.ObjectRecord.parser());
+        String bucket = new String(c.key(), 1, indexOfZero(c.key()) - 1, java.nio.charset.StandardCharsets.UTF_8);
+        current.put(bucket + "/" + o.getKey(), o);
+      }
+      for (c.seek(new byte[] {Keys.VERSION}); c.valid() && c.key()[0] == Keys.VERSION; c.next()) {
+        var o = Records.decode(c.value(), io.moraine.proto.meta.v1.ObjectRecord.parser());
+        String bucket = new String(c.key(), 1, indexOfZero(c.key()) - 1, java.nio.charset.StandardCharsets.UTF_8);
+        newest.putIfAbsent(bucket + "/" + o.getKey(), o);
+        if (o.getVersionId().equals("null")) {
+          nulls.merge(bucket + "/" + o.getKey(), 1, Integer::sum);
+        }
+      }
+    }
+    assertThat(nulls.values()).allMatch(n -> n == 1);
+    java.util.Map<String, io.moraine.proto.meta.v1.ObjectRecord> expected = new java.util.TreeMap<>();
+    newest.forEach((k, v) -> {
+      if (!v.getDeleteMarker()) {
+        expected.put(k, v);
+      }
+    });
+    assertThat(current).isEqualTo(expected);
+  }
+
+  private static int indexOfZero(byte[] key) {
+    for (int i = 1; i < key.length; i++) {
+      if (key[i] == 0) {
+        return i;
+      }
+    }
+    throw new AssertionError("no bucket terminator");
   }
 
   static List<byte[]> run(StateStore store, List<Command> log) {
@@ -75,7 +118,7 @@ class DeterminismTest {
       String bucket = buckets[r.nextInt(buckets.length)];
       String key = "k" + r.nextInt(40) + (r.nextBoolean() ? "/x" + r.nextInt(5) : "");
       String upload = "u" + r.nextInt(4);
-      MetaRequest.Builder req = switch (r.nextInt(10)) {
+      MetaRequest.Builder req = switch (r.nextInt(13)) {
         case 0 -> createBucket("owner" + r.nextInt(2), bucket);
         case 1 -> deleteBucket(bucket);
         case 2, 3, 4 -> {
@@ -89,6 +132,11 @@ class DeterminismTest {
         case 6 -> createUpload(bucket, key, upload);
         case 7 -> putPart(bucket, key, upload, 1 + r.nextInt(3), 5 + r.nextInt(3), "0123456789abcdef0123456789abcde" + r.nextInt(10), segments("p" + i));
         case 8 -> complete(bucket, key, upload, 6, 1, "0123456789abcdef0123456789abcde" + r.nextInt(10), 2, "0123456789abcdef0123456789abcde" + r.nextInt(10));
+        case 10 -> MetaRequest.newBuilder().setPutBucketVersioning(io.moraine.proto.meta.v1.PutBucketVersioning.newBuilder()
+            .setBucket(bucket).setStatus(1 + r.nextInt(2)));
+        case 11, 12 -> MetaRequest.newBuilder().setDeleteObject(io.moraine.proto.meta.v1.DeleteObject.newBuilder()
+            .setBucket(bucket).setKey(key).setVersionId(r.nextInt(3) == 0 ? "null"
+                : Versions.versionId(Versions.seq(1 + r.nextInt(i + 1), r.nextInt(3)))));
         default -> MetaRequest.newBuilder().setAbortMultipartUpload(io.moraine.proto.meta.v1.AbortMultipartUpload.newBuilder()
             .setBucket(bucket).setKey(key).setUploadId(upload));
       };
