@@ -26,6 +26,7 @@ import java.util.TreeMap;
  * @param lastPassStartMillis wall time the last complete pass started (0 never)
  * @param lastPassEndMillis wall time it ended
  * @param lastPassRebuildMillis time spent rebuilding during the last pass
+ * @param rebuildMillis time spent rebuilding, over all passes (with bytesRebuilt: the rebuild rate)
  * @param cursorBucket the walk resumes after (cursorBucket, cursorKey); "" = from the start
  * @param scrubPasses completed scrub passes
  * @param scrubShardsVerified shards read end to end and found intact, over all scrub passes
@@ -34,6 +35,8 @@ import java.util.TreeMap;
  * @param scrubRequestsHandled the scrub-request counter value the last scrub pass started for
  * @param lastScrubEndMillis wall time the last scrub pass ended
  * @param downSinceMillis for every node currently seen down: since when (wall time)
+ * @param savedAtMillis when the record was written; a new leader that finds it stale (nobody was
+ *     watching, e.g. the whole cluster was stopped) does not count the unobserved gap as down time
  */
 public record RepairProgress(
     String leader,
@@ -47,6 +50,7 @@ public record RepairProgress(
     long lastPassStartMillis,
     long lastPassEndMillis,
     long lastPassRebuildMillis,
+    long rebuildMillis,
     String cursorBucket,
     String cursorKey,
     long scrubPasses,
@@ -55,7 +59,8 @@ public record RepairProgress(
     long scrubMissingFound,
     long scrubRequestsHandled,
     long lastScrubEndMillis,
-    SortedMap<String, Long> downSinceMillis) {
+    SortedMap<String, Long> downSinceMillis,
+    long savedAtMillis) {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -64,7 +69,7 @@ public record RepairProgress(
   }
 
   public static RepairProgress empty() {
-    return new RepairProgress("", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", "", 0, 0, 0, 0, 0, 0, new TreeMap<>());
+    return new RepairProgress("", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", "", 0, 0, 0, 0, 0, 0, new TreeMap<>(), 0);
   }
 
   public byte[] encode() {
@@ -81,6 +86,7 @@ public record RepairProgress(
     m.put("last.pass.start.millis", Long.toString(lastPassStartMillis));
     m.put("last.pass.end.millis", Long.toString(lastPassEndMillis));
     m.put("last.pass.rebuild.millis", Long.toString(lastPassRebuildMillis));
+    m.put("rebuild.millis", Long.toString(rebuildMillis));
     m.put("cursor.bucket", cursorBucket);
     m.put("cursor.key", cursorKey);
     m.put("scrub.passes", Long.toString(scrubPasses));
@@ -89,6 +95,7 @@ public record RepairProgress(
     m.put("scrub.missing", Long.toString(scrubMissingFound));
     m.put("scrub.requests.handled", Long.toString(scrubRequestsHandled));
     m.put("last.scrub.end.millis", Long.toString(lastScrubEndMillis));
+    m.put("saved.at.millis", Long.toString(savedAtMillis));
     downSinceMillis.forEach((node, since) -> m.put("down." + node, Long.toString(since)));
     StringBuilder s = new StringBuilder();
     m.forEach((k, v) -> s.append(escape(k)).append('=').append(escape(v)).append('\n'));
@@ -119,9 +126,9 @@ public record RepairProgress(
     return new RepairProgress(m.getOrDefault("leader", ""), num(m, "passes"), num(m, "shards.rebuilt"),
         num(m, "bytes.rebuilt"), num(m, "shards.moved"), num(m, "shards.missing"), num(m, "shards.misplaced"),
         num(m, "shards.unrecoverable"), num(m, "last.pass.start.millis"), num(m, "last.pass.end.millis"),
-        num(m, "last.pass.rebuild.millis"), m.getOrDefault("cursor.bucket", ""), m.getOrDefault("cursor.key", ""),
+        num(m, "last.pass.rebuild.millis"), num(m, "rebuild.millis"), m.getOrDefault("cursor.bucket", ""), m.getOrDefault("cursor.key", ""),
         num(m, "scrub.passes"), num(m, "scrub.verified"), num(m, "scrub.corrupt"), num(m, "scrub.missing"),
-        num(m, "scrub.requests.handled"), num(m, "last.scrub.end.millis"), down);
+        num(m, "scrub.requests.handled"), num(m, "last.scrub.end.millis"), down, num(m, "saved.at.millis"));
   }
 
   private static long num(Map<String, String> m, String key) {
@@ -155,6 +162,21 @@ public record RepairProgress(
     return out.toString(StandardCharsets.UTF_8);
   }
 
+  /**
+   * The down-since times a new leader should use at {@code nowMillis}: when this record is older
+   * than {@code staleAfterMillis} nobody watched the nodes in between, so that gap is not counted
+   * towards their grace period (a whole-cluster restart must not look like nodes long dead).
+   */
+  public SortedMap<String, Long> downSinceFor(long nowMillis, long staleAfterMillis) {
+    long gap = nowMillis - savedAtMillis;
+    if (savedAtMillis == 0 || gap <= staleAfterMillis) {
+      return downSinceMillis;
+    }
+    SortedMap<String, Long> shifted = new TreeMap<>();
+    downSinceMillis.forEach((node, since) -> shifted.put(node, since + gap));
+    return shifted;
+  }
+
   /** Human-readable lines for `admin status` (after the contract lines). */
   public java.util.List<String> statusLines() {
     return java.util.List.of(
@@ -162,6 +184,7 @@ public record RepairProgress(
             + " shards " + bytesRebuilt + " bytes moved " + shardsMoved + " missing " + shardsMissing
             + " misplaced " + shardsMisplaced + " unrecoverable " + shardsUnrecoverable
             + " last-pass-ms " + (lastPassEndMillis - lastPassStartMillis) + " last-pass-rebuild-ms " + lastPassRebuildMillis
+            + " rebuild-ms " + rebuildMillis
             + " down-nodes " + (downSinceMillis.isEmpty() ? "-" : String.join(",", downSinceMillis.keySet())),
         "scrub passes " + scrubPasses + " verified " + scrubShardsVerified + " corrupt " + scrubCorruptFound
             + " missing " + scrubMissingFound + " requests-handled " + scrubRequestsHandled);

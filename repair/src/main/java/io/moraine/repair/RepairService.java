@@ -21,7 +21,10 @@ import io.moraine.placement.NodeInfo;
 import io.moraine.placement.PlacementView;
 import io.moraine.storage.api.ShardClients;
 import java.nio.charset.StandardCharsets;
+import io.moraine.placement.zk.ZkPlacementView;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.concurrent.TimeoutException;
 import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
@@ -147,6 +150,9 @@ public final class RepairService implements AutoCloseable {
           Thread.sleep(500);
           continue;
         }
+        if (!viewReady()) {
+          continue;
+        }
         boolean scrubbed = cycle();
         if (!scrubbed) {
           pause();
@@ -166,6 +172,21 @@ public final class RepairService implements AutoCloseable {
     }
   }
 
+  /**
+   * Liveness answers mean nothing until membership has loaded once (every node would look down),
+   * and destinations need a map: wait for both before judging any node.
+   */
+  private boolean viewReady() throws InterruptedException {
+    if (view instanceof ZkPlacementView zkView) {
+      try {
+        zkView.awaitMap(Duration.ofSeconds(1));
+      } catch (TimeoutException notYet) {
+        return false;
+      }
+    }
+    return view.current().isPresent();
+  }
+
   /** Sleeps for the pass interval, waking early for a scrub request. */
   private void pause() throws Exception {
     long until = clock.millis() + config.passIntervalMillis();
@@ -180,7 +201,8 @@ public final class RepairService implements AutoCloseable {
   /** One repair or scrub pass as leader; returns true when it was a scrub pass. */
   private boolean cycle() throws Exception {
     RepairProgress base = readProgress(zk).orElse(RepairProgress.empty());
-    NodeHealth health = new NodeHealth(view, clock, config.graceMillis(), base.downSinceMillis());
+    NodeHealth health = new NodeHealth(view, clock, config.graceMillis(),
+        base.downSinceFor(clock.millis(), Math.max(10_000, 3 * config.passIntervalMillis())));
     for (NodeInfo n : view.current().map(m -> m.nodes()).orElse(java.util.List.of())) {
       health.isLive(n.nodeId());
     }
@@ -245,6 +267,7 @@ public final class RepairService implements AutoCloseable {
         passDone ? start : b.lastPassStartMillis(),
         passDone ? now : b.lastPassEndMillis(),
         passDone ? s.rebuildNanos / 1_000_000 : b.lastPassRebuildMillis(),
+        b.rebuildMillis() + s.rebuildNanos / 1_000_000,
         cursorBucket, cursorKey,
         b.scrubPasses() + (scrub && passDone ? 1 : 0),
         b.scrubShardsVerified() + s.scrubVerified,
@@ -252,7 +275,7 @@ public final class RepairService implements AutoCloseable {
         b.scrubMissingFound() + s.scrubMissing,
         scrub && passDone ? requests : b.scrubRequestsHandled(),
         scrub && passDone ? now : (b.lastScrubEndMillis() == 0 ? now : b.lastScrubEndMillis()),
-        health.snapshot());
+        health.snapshot(), now);
   }
 
   @Override

@@ -24,11 +24,20 @@ class RepairServiceTest {
   void progressRecordRoundTripsAndRejectsUnknownFormats() {
     TreeMap<String, Long> down = new TreeMap<>();
     down.put("storage-az1-1", 5L);
-    RepairProgress p = new RepairProgress("meta-1", 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, "bucket=a\nb", "key %x=y", 13,
-        14, 15, 16, 17, 18, down);
+    RepairProgress p = new RepairProgress("meta-1", 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 99, "bucket=a\nb", "key %x=y", 13,
+        14, 15, 16, 17, 18, down, 19);
     assertThat(RepairProgress.decode(p.encode())).isEqualTo(p);
     assertThatThrownBy(() -> RepairProgress.decode("format=2\n".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aStaleRecordDoesNotCountTheUnwatchedGapAsDownTime() {
+    TreeMap<String, Long> down = new TreeMap<>();
+    down.put("storage-az1-1", 1_000L);
+    RepairProgress p = new RepairProgress("meta-1", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", "", 0, 0, 0, 0, 0, 0, down, 5_000);
+    assertThat(p.downSinceFor(9_000, 10_000)).containsEntry("storage-az1-1", 1_000L); // leader failover
+    assertThat(p.downSinceFor(105_000, 10_000)).containsEntry("storage-az1-1", 101_000L); // cluster was stopped
   }
 
   @Test
