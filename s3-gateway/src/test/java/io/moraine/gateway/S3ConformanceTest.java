@@ -375,6 +375,52 @@ class S3ConformanceTest {
     s3Error(() -> s3.putObject(b -> b.bucket("limits").key("k".repeat(1025)), RequestBody.fromString("x")), 400, "KeyTooLongError");
   }
 
+  @Test
+  void getAndHeadByPartNumber() {
+    String bkt = "by-part";
+    s3.createBucket(b -> b.bucket(bkt));
+    byte[] p1 = S3GatewaySdkTest.random(5 * 1024 * 1024, 1);
+    byte[] p2 = S3GatewaySdkTest.random(1234, 2);
+    String upload = s3.createMultipartUpload(b -> b.bucket(bkt).key("mp")).uploadId();
+    String e1 = s3.uploadPart(b -> b.bucket(bkt).key("mp").uploadId(upload).partNumber(1), RequestBody.fromBytes(p1)).eTag();
+    String e2 = s3.uploadPart(b -> b.bucket(bkt).key("mp").uploadId(upload).partNumber(2), RequestBody.fromBytes(p2)).eTag();
+    String etag = s3.completeMultipartUpload(b -> b.bucket(bkt).key("mp").uploadId(upload).multipartUpload(m -> m.parts(
+        CompletedPart.builder().partNumber(1).eTag(e1).build(), CompletedPart.builder().partNumber(2).eTag(e2).build()))).eTag();
+    var head = s3.headObject(b -> b.bucket(bkt).key("mp").partNumber(2));
+    assertThat(head.contentLength()).isEqualTo(1234L);
+    assertThat(head.partsCount()).isEqualTo(2);
+    assertThat(head.eTag()).isEqualTo(etag);
+    var get = s3.getObjectAsBytes(b -> b.bucket(bkt).key("mp").partNumber(2));
+    assertThat(get.asByteArray()).isEqualTo(p2);
+    assertThat(get.response().partsCount()).isEqualTo(2);
+    assertThat(s3.getObjectAsBytes(b -> b.bucket(bkt).key("mp").partNumber(1)).asByteArray()).isEqualTo(p1);
+    s3Error(() -> s3.getObject(b -> b.bucket(bkt).key("mp").partNumber(3)), 400, "InvalidPart");
+    s3.putObject(b -> b.bucket(bkt).key("single"), RequestBody.fromString("body"));
+    assertThat(s3.getObjectAsBytes(b -> b.bucket(bkt).key("single").partNumber(1)).asUtf8String()).isEqualTo("body");
+    s3Error(() -> s3.getObject(b -> b.bucket(bkt).key("single").partNumber(2)), 400, "InvalidPart");
+  }
+
+  @Test
+  void listMultipartUploadsWithDelimiterAndMarkers() {
+    String bkt = "mpu-list";
+    s3.createBucket(b -> b.bucket(bkt));
+    for (String k : List.of("a/1", "a/2", "b", "c")) {
+      s3.createMultipartUpload(b -> b.bucket(bkt).key(k));
+    }
+    var rolled = s3.listMultipartUploads(b -> b.bucket(bkt).delimiter("/"));
+    assertThat(rolled.commonPrefixes()).extracting(p -> p.prefix()).containsExactly("a/");
+    assertThat(rolled.uploads()).extracting(u -> u.key()).containsExactly("b", "c");
+    var first = s3.listMultipartUploads(b -> b.bucket(bkt).delimiter("/").maxUploads(2));
+    assertThat(first.isTruncated()).isTrue();
+    assertThat(first.nextKeyMarker()).isEqualTo("b");
+    var rest = s3.listMultipartUploads(b -> b.bucket(bkt).delimiter("/").keyMarker(first.nextKeyMarker())
+        .uploadIdMarker(first.nextUploadIdMarker()));
+    assertThat(rest.uploads()).extracting(u -> u.key()).containsExactly("c");
+    var afterPrefix = s3.listMultipartUploads(b -> b.bucket(bkt).delimiter("/").keyMarker("a/"));
+    assertThat(afterPrefix.commonPrefixes()).isEmpty();
+    assertThat(afterPrefix.uploads()).extracting(u -> u.key()).containsExactly("b", "c");
+  }
+
   // ---- buckets ------------------------------------------------------------------------------
 
   @Test

@@ -14,6 +14,8 @@ import java.util.SortedMap;
  *     (names lower-cased)
  * @param partCount 0 for single PUTs, N for multipart objects
  * @param deleteMarker a delete marker (no data): only returned by version-aware reads
+ * @param partSizes multipart objects: each part's size in order (empty for single PUTs, and for
+ *     objects completed before sizes were recorded)
  */
 public record ObjectVersion(
     String key,
@@ -25,13 +27,19 @@ public record ObjectVersion(
     SortedMap<String, String> headers,
     int partCount,
     DataLayout layout,
-    boolean deleteMarker) {
+    boolean deleteMarker,
+    java.util.List<Long> partSizes) {
+
+  public ObjectVersion {
+    partSizes = java.util.List.copyOf(partSizes);
+  }
 
   public static final String NULL_VERSION = "null";
 
   /** An object version that is not a delete marker. */
   public ObjectVersion(String key, String versionId, long size, String etag, long lastModifiedMillis,
       String storageClass, SortedMap<String, String> headers, int partCount, DataLayout layout) {
-    this(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout, false);
+    this(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout, false,
+        java.util.List.of());
   }
 }

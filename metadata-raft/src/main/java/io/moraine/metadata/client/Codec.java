@@ -112,7 +112,8 @@ public final class Codec {
 
   public static ObjectVersion object(ObjectRecord r) {
     return new ObjectVersion(r.getKey(), r.getVersionId(), r.getSize(), r.getEtag(), r.getLastModifiedMillis(),
-        r.getStorageClass(), headers(r.getHeadersList()), r.getPartCount(), layout(r.getLayout()), r.getDeleteMarker());
+        r.getStorageClass(), headers(r.getHeadersList()), r.getPartCount(), layout(r.getLayout()), r.getDeleteMarker(),
+        r.getPartSizesList());
   }
 
   public static ObjectSummary summary(ObjectRecord r) {

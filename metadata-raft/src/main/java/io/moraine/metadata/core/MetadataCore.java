@@ -596,6 +596,7 @@ public final class MetadataCore {
         .setStorageClass(upload.getStorageClass())
         .addAllHeaders(upload.getHeadersList())
         .setPartCount(used.size())
+        .addAllPartSizes(used.stream().map(PartRecord::getSize).toList())
         .setLayout(LayoutRecord.newBuilder().setSegments(segments))
         .setCommitIndex(logIndex)
         .setOwnerAccountId(bucket.getOwnerAccountId());

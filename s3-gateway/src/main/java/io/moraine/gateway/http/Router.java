@@ -92,11 +92,9 @@ public final class Router {
         if (r.hasQuery("attributes")) {
           yield new S3Operation.GetObjectAttributes(bucket, key);
         }
-        yield r.hasQuery("partNumber") ? new S3Operation.Unsupported("GetObject partNumber")
-            : new S3Operation.GetObject(bucket, key);
+        yield new S3Operation.GetObject(bucket, key);
       }
-      case "HEAD" -> r.hasQuery("partNumber") ? new S3Operation.Unsupported("HeadObject partNumber")
-          : new S3Operation.HeadObject(bucket, key);
+      case "HEAD" -> new S3Operation.HeadObject(bucket, key);
       case "DELETE" -> uploadId != null ? new S3Operation.AbortMultipartUpload(bucket, key, uploadId)
           : new S3Operation.DeleteObject(bucket, key);
       case "POST" -> {

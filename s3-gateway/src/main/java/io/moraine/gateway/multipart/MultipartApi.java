@@ -220,16 +220,56 @@ public final class MultipartApi {
         .filter(u -> keyMarker.isEmpty() || u.key().compareTo(keyMarker) > 0
             || (u.key().equals(keyMarker) && !uploadIdMarker.isEmpty() && u.uploadId().compareTo(uploadIdMarker) > 0))
         .toList();
-    List<MultipartUpload> page = after.subList(0, Math.min(maxUploads, after.size()));
-    boolean truncated = after.size() > page.size();
-    MultipartUpload last = page.isEmpty() ? null : page.get(page.size() - 1);
+    String delimiter = r.query("delimiter").orElse("");
+    Optional<String> encoding = r.query("encoding-type");
+    if (encoding.isPresent() && !encoding.get().equals("url")) {
+      throw new S3Exception(new S3Error.InvalidArgument("Invalid Encoding Method specified in Request"));
+    }
+    java.util.function.UnaryOperator<String> enc = encoding.isPresent() ? k -> k == null ? null : AwsUris.encode(k, false) : k -> k;
+    // Uploads roll up into common prefixes as keys do in ListObjects; a page holds up to
+    // max-uploads entries, uploads and prefixes together. A key marker that is a common prefix
+    // skips everything under it.
+    List<MultipartUpload> page = new java.util.ArrayList<>();
+    List<String> prefixes = new java.util.ArrayList<>();
+    boolean truncated = false;
+    String nextKey = null;
+    String nextUploadId = null;
+    for (MultipartUpload u : after) {
+      String cp = commonPrefix(u.key(), prefix, delimiter);
+      if (cp != null && (cp.equals(keyMarker) || (!prefixes.isEmpty() && prefixes.get(prefixes.size() - 1).equals(cp)))) {
+        continue;
+      }
+      if (page.size() + prefixes.size() == maxUploads) {
+        truncated = true;
+        break;
+      }
+      if (cp != null) {
+        prefixes.add(cp);
+        nextKey = cp;
+        nextUploadId = null;
+      } else {
+        page.add(u);
+        nextKey = u.key();
+        nextUploadId = u.uploadId();
+      }
+    }
     List<S3Xml.Upload> uploads = page.stream().map(u -> {
       S3Xml.Owner o = new S3Xml.Owner(u.ownerAccountId(), displayName(r, u.ownerAccountId()));
-      return new S3Xml.Upload(u.key(), u.uploadId(), o, o, u.storageClass(), u.initiatedMillis());
+      return new S3Xml.Upload(enc.apply(u.key()), u.uploadId(), o, o, u.storageClass(), u.initiatedMillis());
     }).toList();
-    out.xml(200, S3Xml.render(new S3Xml.ListMultipartUploadsResult(bucket, keyMarker, uploadIdMarker,
-        truncated && last != null ? last.key() : null, truncated && last != null ? last.uploadId() : null,
-        prefix, null, maxUploads, truncated, uploads, List.of(), null)));
+    out.xml(200, S3Xml.render(new S3Xml.ListMultipartUploadsResult(bucket, enc.apply(keyMarker), uploadIdMarker,
+        truncated ? enc.apply(nextKey) : null, truncated ? nextUploadId : null,
+        enc.apply(prefix), delimiter.isEmpty() ? null : enc.apply(delimiter), maxUploads, truncated, uploads,
+        prefixes.stream().map(enc).toList(), encoding.orElse(null))));
+  }
+
+  /** prefix + the key up to and including the first delimiter after it, or null. */
+  private static String commonPrefix(String key, String prefix, String delimiter) {
+    if (delimiter.isEmpty() || !key.startsWith(prefix)) {
+      return null;
+    }
+    int i = key.indexOf(delimiter, prefix.length());
+    return i < 0 ? null : key.substring(0, i + delimiter.length());
   }
 
   private MultipartUpload find(String bucket, String key, String uploadId) {

@@ -272,8 +272,17 @@ public final class ObjectApi {
       out.empty(304);
       return;
     }
-    out.headerOnError("Content-Range", "bytes */" + v.size());
-    Optional<ByteRange> range = ByteRange.parse(r.header("range"), v.size());
+    Optional<Integer> partNumber = partNumber(r);
+    Optional<ByteRange> range;
+    if (partNumber.isPresent()) {
+      range = partRange(v, partNumber.get());
+      if (v.partCount() > 0) {
+        out.header("x-amz-mp-parts-count", Integer.toString(v.partCount()));
+      }
+    } else {
+      out.headerOnError("Content-Range", "bytes */" + v.size());
+      range = ByteRange.parse(r.header("range"), v.size());
+    }
     boolean checksumMode = r.header("x-amz-checksum-mode").map(m -> m.strip().equalsIgnoreCase("ENABLED")).orElse(false)
         && r.header("range").isEmpty(); // a full-object checksum does not describe a range
     for (Map.Entry<String, String> h : v.headers().entrySet()) {
@@ -355,6 +364,47 @@ public final class ObjectApi {
   private static String checksumElement(String header) {
     String algo = header.substring(CHECKSUM_PREFIX.length()).toUpperCase(java.util.Locale.ROOT);
     return "Checksum" + (algo.equals("CRC64NVME") ? "CRC64NVME" : algo);
+  }
+
+  /** GET/HEAD ?partNumber=N: 1..10000, never together with a Range header. */
+  private static Optional<Integer> partNumber(S3Request r) {
+    if (!r.hasQuery("partNumber")) {
+      return Optional.empty();
+    }
+    int n = r.intQuery("partNumber").orElse(0);
+    if (n < 1 || n > 10000) {
+      throw new S3Exception(new S3Error.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive"));
+    }
+    if (r.header("range").isPresent()) {
+      throw new S3Exception(new S3Error.InvalidRequest("Cannot specify both Range header and partNumber query parameter"));
+    }
+    return Optional.of(n);
+  }
+
+  /**
+   * The bytes of part {@code n}: the whole object for part 1 of a single PUT (S3's answer),
+   * InvalidPart past the last part.
+   */
+  private static Optional<ByteRange> partRange(ObjectVersion v, int n) {
+    if (v.partCount() == 0) {
+      if (n != 1) {
+        throw new S3Exception(new S3Error.InvalidPart("The requested partnumber is not satisfiable"));
+      }
+      return Optional.empty();
+    }
+    if (n > v.partCount()) {
+      throw new S3Exception(new S3Error.InvalidPart("The requested partnumber is not satisfiable"));
+    }
+    if (v.partSizes().size() != v.partCount()) {
+      throw new S3Exception(new S3Error.NotImplemented("This object was completed before part sizes were recorded"));
+    }
+    long first = 0;
+    for (int i = 0; i < n - 1; i++) {
+      first += v.partSizes().get(i);
+    }
+    long size = v.partSizes().get(n - 1);
+    // A zero-byte last part has no byte range; answer it as the empty tail of the object.
+    return size == 0 ? Optional.empty() : Optional.of(new ByteRange(first, first + size - 1));
   }
 
   public void delete(S3Request r, S3Response out, String bucket, String key) throws IOException {
