@@ -44,11 +44,13 @@ public final class RoleConfig {
     public static final String REPAIR_GRACE_SECONDS = "repair.grace.seconds";
     public static final String REPAIR_SCRUB_INTERVAL_SECONDS = "repair.scrub.interval.seconds";
     public static final String REPAIR_SCRUB_BYTES_PER_SECOND = "repair.scrub.bytes.per.second";
+    /** A deliberately unsafe behaviour for chaos drills that must be caught (docs/chaos.md); never in production. */
+    public static final String UNSAFE = "unsafe";
 
     static final List<String> ALL = List.of(NODE_ID, AZ, HOST, ADMIN_PORT, DATA_DIR, ZK_CONNECT,
         ZK_CLIENT_PORT, ZK_SERVERS, META_PORT, META_PEERS, STORAGE_PORT, STORAGE_DISKS,
         STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, REGION, PLACEMENT_GROUPS, REPAIR_GRACE_SECONDS,
-        REPAIR_SCRUB_INTERVAL_SECONDS, REPAIR_SCRUB_BYTES_PER_SECOND);
+        REPAIR_SCRUB_INTERVAL_SECONDS, REPAIR_SCRUB_BYTES_PER_SECOND, UNSAFE);
 
     private Keys() {}
   }

@@ -6,6 +6,7 @@ import io.moraine.launcher.config.Credentials;
 import io.moraine.launcher.config.RoleConfig;
 import io.moraine.launcher.config.RoleConfig.Keys;
 import io.moraine.launcher.ops.AdminHttpServer;
+import io.moraine.metadata.api.MetadataClient;
 import io.moraine.metadata.client.RaftMetadataClient;
 import io.moraine.metadata.client.RaftMetadataClientConfig;
 import io.moraine.metadata.server.MetaPeer;
@@ -27,6 +28,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.curator.framework.CuratorFramework;
@@ -57,6 +60,7 @@ public final class Roles {
   }
 
   public static Started startZk(RoleConfig cfg) throws Exception {
+    UnsafeModes.check(cfg.get(Keys.UNSAFE));
     String nodeId = cfg.require(Keys.NODE_ID);
     ZkRole zk = new ZkRole(nodeId, cfg.get(Keys.HOST, DEFAULT_HOST), cfg.getInt(Keys.ZK_CLIENT_PORT, 2181),
         Path.of(cfg.require(Keys.DATA_DIR)), cfg.getList(Keys.ZK_SERVERS));
@@ -78,6 +82,7 @@ public final class Roles {
   }
 
   public static Started startMeta(RoleConfig cfg) throws Exception {
+    UnsafeModes.check(cfg.get(Keys.UNSAFE));
     String nodeId = cfg.require(Keys.NODE_ID);
     List<MetaPeer> peers = parsePeers(cfg.getList(Keys.META_PEERS));
     MetaPeer self = peers.stream().filter(p -> p.nodeId().equals(nodeId)).findFirst()
@@ -114,6 +119,7 @@ public final class Roles {
   }
 
   public static Started startStorage(RoleConfig cfg) throws Exception {
+    UnsafeModes.check(cfg.get(Keys.UNSAFE));
     String nodeId = cfg.require(Keys.NODE_ID);
     List<Path> disks = cfg.getList(Keys.STORAGE_DISKS).stream().map(Path::of).toList();
     if (disks.isEmpty()) {
@@ -129,6 +135,7 @@ public final class Roles {
   }
 
   public static Started startGateway(RoleConfig cfg) throws Exception {
+    UnsafeModes.check(cfg.get(Keys.UNSAFE));
     String nodeId = cfg.require(Keys.NODE_ID);
     Credentials creds = Credentials.fromEnvironment(System.getenv());
     CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), Zk.SESSION_TIMEOUT_MILLIS);
@@ -145,9 +152,14 @@ public final class Roles {
         domains.isEmpty() ? d.virtualHostDomains() : domains, d.rootAccessKey(), d.rootSecretKey(),
         d.maxChunkSizeBytes(), d.inlineThresholdBytes(), d.shardReadTimeoutMillis(), d.shardWriteTimeoutMillis(),
         d.credentialCacheMillis(), d.minPartSizeBytes()).validate();
-    S3Gateway gateway = new S3Gateway(gatewayConfig, meta, shards, view, InstantSource.system(), new SecureRandom());
+    MetadataClient gatewayMeta = meta;
+    ScheduledExecutorService unsafeCommits = Executors.newSingleThreadScheduledExecutor();
+    if (cfg.get(Keys.UNSAFE).isPresent()) {
+      gatewayMeta = UnsafeModes.ackBeforeCommit(meta, unsafeCommits, new SecureRandom(), InstantSource.system());
+    }
+    S3Gateway gateway = new S3Gateway(gatewayConfig, gatewayMeta, shards, view, InstantSource.system(), new SecureRandom());
     gateway.start();
-    AutoCloseable all = () -> closeAll(gateway, shards, view, meta, zk);
+    AutoCloseable all = () -> closeAll(gateway, unsafeCommits::shutdownNow, shards, view, meta, zk);
     return new Started(all, new AdminHttpServer.Component(nodeId, "gateway", () -> view.current().isPresent()),
         gateway.port());
   }
