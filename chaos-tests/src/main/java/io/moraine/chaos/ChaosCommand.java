@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
         "Nemeses: kill, pause, partition, latency, loss, bitrot, mixed (all of them, randomly scheduled).",
         "Unsafe modes (--unsafe NAME; passed to every node as the config override --unsafe NAME):",
         "  ack-before-commit  the gateway acknowledges a PUT before the metadata commit (must be found invalid)",
-        "  follower-read      metadata reads without ReadIndex/lease, from any peer (stale reads)",
-        "  skip-fsync         storage nodes acknowledge shards without fsync",
+        "  follower-read      (not built yet; the nodes refuse it) metadata reads without ReadIndex/lease",
+        "  skip-fsync         (not built yet; the nodes refuse it) shards acknowledged without fsync",
         "  client-early-ack   harness only: clients record PUTs as acknowledged when sent (self-test of the checkers)"})
 public final class ChaosCommand implements Callable<Integer> {
 

@@ -12,9 +12,9 @@ public enum UnsafeMode {
       "gateway answers 200 to a PUT once its shards are durable, then commits the metadata in the background"
           + " (after a short delay, never retried): acknowledged writes can be invisible or lost"),
   FOLLOWER_READ("follower-read",
-      "metadata reads are served by whichever peer the client reaches, without ReadIndex or lease: stale reads"),
+      "(not built yet: the nodes refuse it) metadata reads served by any peer without ReadIndex or lease: stale reads"),
   SKIP_FSYNC("skip-fsync",
-      "storage nodes acknowledge shards without fsync: shards can vanish on kill -9 of several nodes"),
+      "(not built yet: the nodes refuse it) storage nodes acknowledge shards without fsync"),
   /**
    * Harness-side, needs nothing from the product: the clients record a PUT as acknowledged the
    * moment they send it, which is what a gateway acknowledging before its commit looks like from
