@@ -366,6 +366,30 @@ class S3ConformanceTest {
   }
 
   @Test
+  void multipartCompositeChecksum() throws Exception {
+    s3.createBucket(b -> b.bucket("mp-sums"));
+    var sha = software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.SHA256;
+    String upload = s3.createMultipartUpload(b -> b.bucket("mp-sums").key("k").checksumAlgorithm(sha)).uploadId();
+    byte[] p1 = S3GatewaySdkTest.random(5 * 1024 * 1024, 3);
+    byte[] p2 = S3GatewaySdkTest.random(100, 4);
+    var r1 = s3.uploadPart(b -> b.bucket("mp-sums").key("k").uploadId(upload).partNumber(1).checksumAlgorithm(sha),
+        RequestBody.fromBytes(p1));
+    var r2 = s3.uploadPart(b -> b.bucket("mp-sums").key("k").uploadId(upload).partNumber(2).checksumAlgorithm(sha),
+        RequestBody.fromBytes(p2));
+    assertThat(r1.checksumSHA256()).isNotNull();
+    var done = s3.completeMultipartUpload(b -> b.bucket("mp-sums").key("k").uploadId(upload).multipartUpload(m -> m.parts(
+        CompletedPart.builder().partNumber(1).eTag(r1.eTag()).checksumSHA256(r1.checksumSHA256()).build(),
+        CompletedPart.builder().partNumber(2).eTag(r2.eTag()).checksumSHA256(r2.checksumSHA256()).build())));
+    java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+    d.update(java.util.Base64.getDecoder().decode(r1.checksumSHA256()));
+    d.update(java.util.Base64.getDecoder().decode(r2.checksumSHA256()));
+    String expected = java.util.Base64.getEncoder().encodeToString(d.digest()) + "-2";
+    assertThat(done.checksumSHA256()).isEqualTo(expected);
+    var head = s3.headObject(b -> b.bucket("mp-sums").key("k").checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED));
+    assertThat(head.checksumSHA256()).isEqualTo(expected);
+  }
+
+  @Test
   void metadataAndSizeLimits() {
     s3.createBucket(b -> b.bucket("limits"));
     s3Error(() -> s3.putObject(b -> b.bucket("limits").key("k").metadata(java.util.Map.of("big", "x".repeat(2100))),

@@ -150,7 +150,18 @@ public interface MetadataClient extends AutoCloseable {
   /** {@link #completeMultipartUpload} if {@code condition} holds when the commit applies. */
   default CompleteResult completeMultipartUpload(String bucketName, String key, String uploadId,
       List<CompletedPart> parts, long minPartSizeBytes, WriteCondition condition) {
-    if (condition.isNone()) {
+    return completeMultipartUpload(bucketName, key, uploadId, parts, minPartSizeBytes, condition,
+        new java.util.TreeMap<>());
+  }
+
+  /**
+   * As above, storing {@code extraHeaders} (e.g. the composite checksum the gateway derived from
+   * the parts) with the object besides the upload's headers.
+   */
+  default CompleteResult completeMultipartUpload(String bucketName, String key, String uploadId,
+      List<CompletedPart> parts, long minPartSizeBytes, WriteCondition condition,
+      java.util.SortedMap<String, String> extraHeaders) {
+    if (condition.isNone() && extraHeaders.isEmpty()) {
       return completeMultipartUpload(bucketName, key, uploadId, parts, minPartSizeBytes);
     }
     throw new UnsupportedOperationException("conditional writes not implemented by " + getClass().getName());

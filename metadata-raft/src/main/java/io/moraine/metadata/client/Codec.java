@@ -136,10 +136,11 @@ public final class Codec {
   public static io.moraine.proto.meta.v1.PartRecord part(PartRecord p) {
     return io.moraine.proto.meta.v1.PartRecord.newBuilder()
         .setPartNumber(p.partNumber()).setSize(p.size()).setEtag(p.etag()).setLastModifiedMillis(p.lastModifiedMillis())
-        .setLayout(layout(p.layout())).build();
+        .setLayout(layout(p.layout())).setChecksumHeader(p.checksumHeader()).setChecksum(p.checksum()).build();
   }
 
   public static PartRecord part(io.moraine.proto.meta.v1.PartRecord r) {
-    return new PartRecord(r.getPartNumber(), r.getSize(), r.getEtag(), r.getLastModifiedMillis(), layout(r.getLayout()));
+    return new PartRecord(r.getPartNumber(), r.getSize(), r.getEtag(), r.getLastModifiedMillis(), layout(r.getLayout()),
+        r.getChecksumHeader(), r.getChecksum());
   }
 }

@@ -302,7 +302,15 @@ public final class RaftMetadataClient implements MetadataClient {
   @Override
   public CompleteResult completeMultipartUpload(String bucketName, String key, String uploadId,
       List<CompletedPart> parts, long minPartSizeBytes, WriteCondition condition) {
+    return completeMultipartUpload(bucketName, key, uploadId, parts, minPartSizeBytes, condition, new java.util.TreeMap<>());
+  }
+
+  @Override
+  public CompleteResult completeMultipartUpload(String bucketName, String key, String uploadId,
+      List<CompletedPart> parts, long minPartSizeBytes, WriteCondition condition,
+      java.util.SortedMap<String, String> extraHeaders) {
     CompleteMultipartUpload.Builder c = CompleteMultipartUpload.newBuilder()
+        .addAllExtraHeaders(Codec.headers(extraHeaders))
         .setBucket(bucketName).setKey(key).setUploadId(uploadId).setMinPartSizeBytes(minPartSizeBytes)
         .setIfMatch(condition.ifMatchEtag() == null ? "" : condition.ifMatchEtag())
         .setIfNoneMatch(condition.ifNoneMatch());

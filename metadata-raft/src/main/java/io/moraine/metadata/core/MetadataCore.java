@@ -594,7 +594,7 @@ public final class MetadataCore {
         .setEtag(etag)
         .setLastModifiedMillis(c.leaderTimeMillis())
         .setStorageClass(upload.getStorageClass())
-        .addAllHeaders(upload.getHeadersList())
+        .addAllHeaders(mergedHeaders(upload.getHeadersList(), cmd.getExtraHeadersList()))
         .setPartCount(used.size())
         .addAllPartSizes(used.stream().map(PartRecord::getSize).toList())
         .setLayout(LayoutRecord.newBuilder().setSegments(segments))
@@ -613,6 +613,18 @@ public final class MetadataCore {
       }
     }
     return ok(reply().setComplete(r));
+  }
+
+  /** The upload's headers plus the extra ones, sorted by name (extra ones win on a clash). */
+  private static List<io.moraine.proto.meta.v1.Header> mergedHeaders(List<io.moraine.proto.meta.v1.Header> base,
+      List<io.moraine.proto.meta.v1.Header> extra) {
+    if (extra.isEmpty()) {
+      return base;
+    }
+    TreeMap<String, io.moraine.proto.meta.v1.Header> m = new TreeMap<>();
+    base.forEach(h -> m.put(h.getName(), h));
+    extra.forEach(h -> m.put(h.getName(), h));
+    return new ArrayList<>(m.values());
   }
 
   private ApplyResult abort(AbortMultipartUpload cmd, StoreBatch batch) {

@@ -81,7 +81,9 @@ public final class MultipartApi {
     }
     VerifiedBody body = Bodies.open(r, size);
     ObjectData.Stored stored = data.store(body, size, ErasureProfile.forStorageClass(upload.storageClass()), false);
-    PartRecord part = new PartRecord(partNumber, size, stored.digests().md5Hex(), 0, stored.layout());
+    PartRecord part = new PartRecord(partNumber, size, stored.digests().md5Hex(), 0, stored.layout(),
+        stored.digests().checksumAlgorithm().map(a -> a.headerName()).orElse(""),
+        stored.digests().checksumBase64().orElse(""));
     Optional<PartRecord> replaced;
     try {
       replaced = metadata.putPart(bucket, key, uploadId, part);
@@ -149,6 +151,40 @@ public final class MultipartApi {
   }
 
   /**
+   * S3's composite checksum of a multipart object: the checksum of the concatenated binary part
+   * checksums, "-N". Only when every listed part was uploaded with the same algorithm (and it is
+   * not CRC64NVME, which S3 keeps full-object only); the listed ETags must be the stored ones, so
+   * the checksums describe the very parts Complete will use (the commit re-checks the ETags).
+   */
+  static java.util.SortedMap<String, String> compositeChecksum(List<PartRecord> stored, List<CompletedPart> wanted) {
+    java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+    java.util.Map<Integer, PartRecord> byNumber = new java.util.HashMap<>();
+    stored.forEach(p -> byNumber.put(p.partNumber(), p));
+    String header = null;
+    java.util.List<byte[]> sums = new java.util.ArrayList<>();
+    for (CompletedPart w : wanted) {
+      PartRecord p = byNumber.get(w.partNumber());
+      if (p == null || !p.etag().equalsIgnoreCase(w.etag()) || p.checksumHeader().isEmpty()
+          || (header != null && !header.equals(p.checksumHeader()))) {
+        return out;
+      }
+      header = p.checksumHeader();
+      sums.add(java.util.Base64.getDecoder().decode(p.checksum()));
+    }
+    Optional<io.moraine.gateway.auth.ChecksumAlgorithm> algorithm =
+        header == null ? Optional.empty() : io.moraine.gateway.auth.ChecksumAlgorithm.byHeader(header);
+    if (algorithm.isEmpty() || algorithm.get() == io.moraine.gateway.auth.ChecksumAlgorithm.CRC64NVME) {
+      return out;
+    }
+    io.moraine.gateway.auth.ChecksumAlgorithm.Hasher h = algorithm.get().newHasher();
+    for (byte[] s : sums) {
+      h.update(s, 0, s.length);
+    }
+    out.put(header, h.base64() + "-" + sums.size());
+    return out;
+  }
+
+  /**
    * x-amz-copy-source-range "bytes=first-last", both inclusive and required: malformed is 400
    * InvalidArgument, past the source's end 416 InvalidRange (as S3 answers).
    */
@@ -176,14 +212,18 @@ public final class MultipartApi {
         .stream().map(p -> new CompletedPart(p.partNumber(), unquote(p.etag()))).toList();
     io.moraine.metadata.api.WriteCondition condition = ObjectApi.writeCondition(r);
     ObjectApi.checkWriteCondition(metadata, bucket, key, condition);
-    CompleteResult result = metadata.completeMultipartUpload(bucket, key, uploadId, parts, minPartSizeBytes, condition);
+    java.util.SortedMap<String, String> composite = compositeChecksum(metadata.listParts(bucket, key, uploadId), parts);
+    CompleteResult result = metadata.completeMultipartUpload(bucket, key, uploadId, parts, minPartSizeBytes, condition,
+        composite);
     result.replaced().ifPresent(v -> collector.collect(v.layout()));
     result.unusedParts().forEach(p -> collector.collect(p.layout()));
     String host = r.header("host").orElse("localhost");
     String location = "http://" + host + "/" + bucket + "/" + AwsUris.encode(key, false);
     io.moraine.gateway.version.VersionIds.header(out, b, result.committed().versionId());
+    String[] checksum = composite.isEmpty() ? null : new String[] {
+        ObjectApi.checksumElement(composite.firstKey()), composite.get(composite.firstKey())};
     out.xml(200, S3Xml.render(new S3Xml.CompleteMultipartUploadResult(location, bucket, key,
-        ObjectApi.quote(result.committed().etag()))));
+        ObjectApi.quote(result.committed().etag()), checksum)));
   }
 
   public void abort(S3Request r, S3Response out, String bucket, String key, String uploadId) throws IOException {

@@ -289,7 +289,7 @@ public final class ObjectApi {
       if (h.getKey().startsWith(CHECKSUM_PREFIX)) {
         if (checksumMode) {
           out.header(h.getKey(), h.getValue());
-          out.header("x-amz-checksum-type", "FULL_OBJECT");
+          out.header("x-amz-checksum-type", checksumType(h.getValue()));
         }
         continue;
       }
@@ -360,8 +360,13 @@ public final class ObjectApi {
         wanted.contains("ObjectSize") ? v.size() : null)));
   }
 
+  /** A multipart object's composite checksum ends in "-N" (base64 never contains '-'). */
+  public static String checksumType(String value) {
+    return value.indexOf('-') >= 0 ? "COMPOSITE" : "FULL_OBJECT";
+  }
+
   /** x-amz-checksum-crc32c → ChecksumCRC32C, as GetObjectAttributes names it. */
-  private static String checksumElement(String header) {
+  public static String checksumElement(String header) {
     String algo = header.substring(CHECKSUM_PREFIX.length()).toUpperCase(java.util.Locale.ROOT);
     return "Checksum" + (algo.equals("CRC64NVME") ? "CRC64NVME" : algo);
   }

@@ -48,7 +48,12 @@ public final class S3Xml {
 
   public record InitiateMultipartUploadResult(String bucket, String key, String uploadId) {}
 
-  public record CompleteMultipartUploadResult(String location, String bucket, String key, String etag) {}
+  /** {@code checksum}: {element name, value} of the composite checksum, or null. */
+  public record CompleteMultipartUploadResult(String location, String bucket, String key, String etag, String[] checksum) {
+    public CompleteMultipartUploadResult(String location, String bucket, String key, String etag) {
+      this(location, bucket, key, etag, null);
+    }
+  }
 
   public record Part(int partNumber, long lastModifiedMillis, String etag, long size) {}
 
@@ -150,6 +155,9 @@ public final class S3Xml {
   public static byte[] render(CompleteMultipartUploadResult r) {
     XmlWriter w = new XmlWriter().startRoot("CompleteMultipartUploadResult");
     w.element("Location", r.location()).element("Bucket", r.bucket()).element("Key", r.key()).element("ETag", r.etag());
+    if (r.checksum() != null) {
+      w.element(r.checksum()[0], r.checksum()[1]).element("ChecksumType", "COMPOSITE");
+    }
     return w.end("CompleteMultipartUploadResult").toBytes();
   }
 
@@ -223,7 +231,8 @@ public final class S3Xml {
     XmlWriter w = new XmlWriter().startRoot("GetObjectAttributesResponse");
     w.element("ETag", a.etag());
     if (a.checksum() != null) {
-      w.start("Checksum").element(a.checksum()[0], a.checksum()[1]).element("ChecksumType", "FULL_OBJECT").end("Checksum");
+      w.start("Checksum").element(a.checksum()[0], a.checksum()[1])
+          .element("ChecksumType", a.checksum()[1].indexOf('-') >= 0 ? "COMPOSITE" : "FULL_OBJECT").end("Checksum");
     }
     if (a.totalParts() != null) {
       w.start("ObjectParts").element("TotalPartsCount", a.totalParts()).end("ObjectParts");

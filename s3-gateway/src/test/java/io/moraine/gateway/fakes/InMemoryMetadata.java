@@ -97,6 +97,13 @@ public final class InMemoryMetadata implements MetadataClient {
   }
 
   @Override
+  public CompleteResult completeMultipartUpload(String bucketName, String key, String uploadId,
+      List<CompletedPart> parts, long minPartSizeBytes, WriteCondition condition,
+      java.util.SortedMap<String, String> extraHeaders) {
+    return core.completeMultipartUpload(bucketName, key, uploadId, parts, minPartSizeBytes, condition, extraHeaders);
+  }
+
+  @Override
   public Optional<ObjectVersion> getObject(String bucketName, String key) {
     return core.getObject(bucketName, key);
   }
