@@ -126,6 +126,11 @@ public final class ObjectApi {
     }
     String storageClass = ObjectHeaders.storageClass(r);
     SortedMap<String, String> headers = directive.equals("REPLACE") ? ObjectHeaders.fromRequest(r) : src.headers();
+    if (src.partCount() > 0) {
+      // A composite checksum describes the source's parts, not the single-part copy.
+      headers = new java.util.TreeMap<>(headers);
+      headers.keySet().removeIf(h -> h.startsWith(CHECKSUM_PREFIX));
+    }
     ObjectData.Stored stored;
     try (ObjectPipe pipe = new ObjectPipe(data, src.layout(), src.size(), threads)) {
       VerifiedBody body = new VerifiedBody(pipe, new io.moraine.gateway.auth.PayloadMode.Unsigned(),
