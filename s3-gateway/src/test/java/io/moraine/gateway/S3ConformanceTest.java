@@ -419,6 +419,15 @@ class S3ConformanceTest {
     assertThat(get.response().partsCount()).isEqualTo(2);
     assertThat(s3.getObjectAsBytes(b -> b.bucket(bkt).key("mp").partNumber(1)).asByteArray()).isEqualTo(p1);
     s3Error(() -> s3.getObject(b -> b.bucket(bkt).key("mp").partNumber(3)), 400, "InvalidPart");
+    var attrs = s3.getObjectAttributes(b -> b.bucket(bkt).key("mp").maxParts(1).objectAttributes(
+        software.amazon.awssdk.services.s3.model.ObjectAttributes.OBJECT_PARTS));
+    assertThat(attrs.objectParts().totalPartsCount()).isEqualTo(2);
+    assertThat(attrs.objectParts().isTruncated()).isTrue();
+    assertThat(attrs.objectParts().parts()).extracting(p -> p.size()).containsExactly((long) p1.length);
+    var rest = s3.getObjectAttributes(b -> b.bucket(bkt).key("mp").partNumberMarker(attrs.objectParts().nextPartNumberMarker())
+        .objectAttributes(software.amazon.awssdk.services.s3.model.ObjectAttributes.OBJECT_PARTS));
+    assertThat(rest.objectParts().parts()).extracting(p -> p.partNumber()).containsExactly(2);
+    assertThat(rest.objectParts().isTruncated()).isFalse();
     s3.putObject(b -> b.bucket(bkt).key("single"), RequestBody.fromString("body"));
     assertThat(s3.getObjectAsBytes(b -> b.bucket(bkt).key("single").partNumber(1)).asUtf8String()).isEqualTo("body");
     s3Error(() -> s3.getObject(b -> b.bucket(bkt).key("single").partNumber(2)), 400, "InvalidPart");

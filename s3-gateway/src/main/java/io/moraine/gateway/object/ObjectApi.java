@@ -362,7 +362,39 @@ public final class ObjectApi {
             ? new String[] {checksumElement(checksum.getKey()), checksum.getValue()} : null,
         wanted.contains("ObjectParts") && v.partCount() > 0 ? v.partCount() : null,
         wanted.contains("StorageClass") ? v.storageClass() : null,
-        wanted.contains("ObjectSize") ? v.size() : null)));
+        wanted.contains("ObjectSize") ? v.size() : null,
+        wanted.contains("ObjectParts") ? partsPage(r, v) : null)));
+  }
+
+  /** The part list of a multipart object (sizes recorded at Complete), paged by the x-amz-* headers. */
+  private static S3Xml.PartsPage partsPage(S3Request r, ObjectVersion v) {
+    if (v.partCount() == 0 || v.partSizes().size() != v.partCount()) {
+      return null;
+    }
+    int maxParts = intHeader(r, "x-amz-max-parts", 1000);
+    int marker = intHeader(r, "x-amz-part-number-marker", 0);
+    List<long[]> parts = new ArrayList<>();
+    for (int n = marker + 1; n <= v.partCount() && parts.size() < maxParts; n++) {
+      parts.add(new long[] {n, v.partSizes().get(n - 1)});
+    }
+    int last = parts.isEmpty() ? marker : (int) parts.get(parts.size() - 1)[0];
+    return new S3Xml.PartsPage(marker, last, maxParts, last < v.partCount(), parts);
+  }
+
+  private static int intHeader(S3Request r, String name, int absent) {
+    Optional<String> h = r.header(name);
+    if (h.isEmpty()) {
+      return absent;
+    }
+    try {
+      int n = Integer.parseInt(h.get().strip());
+      if (n < 0) {
+        throw new NumberFormatException(name);
+      }
+      return Math.min(n, 1000);
+    } catch (NumberFormatException e) {
+      throw new S3Exception(new S3Error.InvalidArgument("Invalid " + name + ": " + h.get()));
+    }
   }
 
   /** A multipart object's composite checksum ends in "-N" (base64 never contains '-'). */

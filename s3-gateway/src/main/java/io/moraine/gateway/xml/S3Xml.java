@@ -225,7 +225,12 @@ public final class S3Xml {
   }
 
   /** GetObjectAttributes; null members are left out. {@code checksum}: {element name, base64 value}. */
-  public record ObjectAttributes(String etag, String[] checksum, Integer totalParts, String storageClass, Long size) {}
+  public record ObjectAttributes(String etag, String[] checksum, Integer totalParts, String storageClass, Long size,
+      PartsPage parts) {}
+
+  /** GetObjectAttributes' ObjectParts page: part numbers and sizes from {@code first} on. */
+  public record PartsPage(int partNumberMarker, int nextPartNumberMarker, int maxParts, boolean truncated,
+      List<long[]> parts) {}
 
   public static byte[] render(ObjectAttributes a) {
     XmlWriter w = new XmlWriter().startRoot("GetObjectAttributesResponse");
@@ -235,7 +240,19 @@ public final class S3Xml {
           .element("ChecksumType", a.checksum()[1].indexOf('-') >= 0 ? "COMPOSITE" : "FULL_OBJECT").end("Checksum");
     }
     if (a.totalParts() != null) {
-      w.start("ObjectParts").element("TotalPartsCount", a.totalParts()).end("ObjectParts");
+      w.start("ObjectParts").element("PartsCount", a.totalParts()); // TotalPartsCount on the wire is PartsCount
+      if (a.parts() != null) {
+        PartsPage p = a.parts();
+        w.element("PartNumberMarker", p.partNumberMarker());
+        if (p.truncated()) {
+          w.element("NextPartNumberMarker", p.nextPartNumberMarker());
+        }
+        w.element("MaxParts", p.maxParts()).element("IsTruncated", p.truncated());
+        for (long[] part : p.parts()) {
+          w.start("Part").element("PartNumber", part[0]).element("Size", part[1]).end("Part");
+        }
+      }
+      w.end("ObjectParts");
     }
     w.element("StorageClass", a.storageClass());
     if (a.size() != null) {
