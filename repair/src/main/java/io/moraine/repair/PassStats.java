@@ -1,6 +1,6 @@
 package io.moraine.repair;
 
-/** Counters of one repair or scrub pass (one thread writes them; published through RepairProgress). */
+/** Counters of one repair or scrub pass; each object's repair fills its own, merged in walk order. */
 final class PassStats {
   long shardsRebuilt;
   long bytesRebuilt;
@@ -12,4 +12,17 @@ final class PassStats {
   long scrubVerified;
   long scrubCorrupt;
   long scrubMissing;
+
+  void add(PassStats o) {
+    shardsRebuilt += o.shardsRebuilt;
+    bytesRebuilt += o.bytesRebuilt;
+    shardsMoved += o.shardsMoved;
+    shardsMissing += o.shardsMissing;
+    shardsMisplaced += o.shardsMisplaced;
+    shardsUnrecoverable += o.shardsUnrecoverable;
+    rebuildNanos += o.rebuildNanos;
+    scrubVerified += o.scrubVerified;
+    scrubCorrupt += o.scrubCorrupt;
+    scrubMissing += o.scrubMissing;
+  }
 }

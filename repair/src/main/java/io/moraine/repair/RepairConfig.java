@@ -16,6 +16,8 @@ package io.moraine.repair;
  * @param scrubBytesPerSecond read rate of a scrub pass, so it cannot starve client reads.
  * @param progressSaveIntervalMillis how often the walk's cursor is saved; a new leader resumes
  *     from the last saved cursor, so this bounds the work repeated after a takeover.
+ * @param parallelObjects objects repaired at once; more is faster until the network, the disks or
+ *     the meta process's CPU saturate (each rebuild holds (k+m) chunks in memory).
  */
 public record RepairConfig(
     long graceMillis,
@@ -24,27 +26,28 @@ public record RepairConfig(
     long shardWriteAckTimeoutMillis,
     long scrubIntervalMillis,
     long scrubBytesPerSecond,
-    long progressSaveIntervalMillis) {
+    long progressSaveIntervalMillis,
+    int parallelObjects) {
 
   public static final long DEFAULT_GRACE_MILLIS = 30_000;
 
   public static RepairConfig defaults() {
-    return new RepairConfig(DEFAULT_GRACE_MILLIS, 5_000, 5_000, 60_000, 24L * 3600 * 1000, 32L << 20, 2_000).validate();
+    return new RepairConfig(DEFAULT_GRACE_MILLIS, 5_000, 5_000, 60_000, 24L * 3600 * 1000, 32L << 20, 2_000, 4).validate();
   }
 
   public RepairConfig withGraceMillis(long millis) {
     return new RepairConfig(millis, passIntervalMillis, shardReadTimeoutMillis, shardWriteAckTimeoutMillis,
-        scrubIntervalMillis, scrubBytesPerSecond, progressSaveIntervalMillis).validate();
+        scrubIntervalMillis, scrubBytesPerSecond, progressSaveIntervalMillis, parallelObjects).validate();
   }
 
   public RepairConfig withPassIntervalMillis(long millis) {
     return new RepairConfig(graceMillis, millis, shardReadTimeoutMillis, shardWriteAckTimeoutMillis,
-        scrubIntervalMillis, scrubBytesPerSecond, progressSaveIntervalMillis).validate();
+        scrubIntervalMillis, scrubBytesPerSecond, progressSaveIntervalMillis, parallelObjects).validate();
   }
 
   public RepairConfig validate() {
     if (graceMillis < 0 || passIntervalMillis < 1 || shardReadTimeoutMillis < 1 || shardWriteAckTimeoutMillis < 1
-        || scrubIntervalMillis < 0 || scrubBytesPerSecond < 1 || progressSaveIntervalMillis < 1) {
+        || scrubIntervalMillis < 0 || scrubBytesPerSecond < 1 || progressSaveIntervalMillis < 1 || parallelObjects < 1) {
       throw new IllegalArgumentException("invalid repair config " + this);
     }
     return this;

@@ -25,8 +25,8 @@ import java.util.TreeMap;
  * @param shardsUnrecoverable at the end of the last pass: shards that could not be rebuilt now (fewer than k sources)
  * @param lastPassStartMillis wall time the last complete pass started (0 never)
  * @param lastPassEndMillis wall time it ended
- * @param lastPassRebuildMillis time spent rebuilding during the last pass
- * @param rebuildMillis time spent rebuilding, over all passes (with bytesRebuilt: the rebuild rate)
+ * @param lastPassRebuildMillis wall time of the last pass if it rebuilt anything, else 0
+ * @param rebuildMillis wall time of every pass that rebuilt something (with bytesRebuilt: the rebuild rate)
  * @param cursorBucket the walk resumes after (cursorBucket, cursorKey); "" = from the start
  * @param scrubPasses completed scrub passes
  * @param scrubShardsVerified shards read end to end and found intact, over all scrub passes

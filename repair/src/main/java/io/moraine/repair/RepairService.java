@@ -219,7 +219,7 @@ public final class RepairService implements AutoCloseable {
       LOG.info("scrub pass starting (request {}, {} bytes/s)", requests, config.scrubBytesPerSecond());
     }
     long[] lastSave = {clock.millis()};
-    boolean complete = new RepairPass(meta, repairer).run(fromBucket, fromKey,
+    boolean complete = new RepairPass(meta, repairer, config.parallelObjects()).run(fromBucket, fromKey,
         scrub ? new ScrubPacer(clock, config.scrubBytesPerSecond()) : null, stats,
         () -> !closed && latch.hasLeadership(),
         (bucket, key) -> {
@@ -266,8 +266,10 @@ public final class RepairService implements AutoCloseable {
         updateGauges ? s.shardsUnrecoverable : b.shardsUnrecoverable(),
         passDone ? start : b.lastPassStartMillis(),
         passDone ? now : b.lastPassEndMillis(),
-        passDone ? s.rebuildNanos / 1_000_000 : b.lastPassRebuildMillis(),
-        b.rebuildMillis() + s.rebuildNanos / 1_000_000,
+        // Wall time of passes that rebuilt something (rebuilds run in parallel, so summing their
+        // durations would understate the rate).
+        passDone ? (s.shardsRebuilt > 0 ? now - start : 0) : b.lastPassRebuildMillis(),
+        b.rebuildMillis() + (passDone && s.shardsRebuilt > 0 ? now - start : 0),
         cursorBucket, cursorKey,
         b.scrubPasses() + (scrub && passDone ? 1 : 0),
         b.scrubShardsVerified() + s.scrubVerified,

@@ -18,7 +18,8 @@ final class ScrubPacer {
     this.startMillis = clock.millis();
   }
 
-  void consumed(long n) throws InterruptedException {
+  /** Synchronized: the rate is for the whole pass, across the objects scrubbed in parallel. */
+  synchronized void consumed(long n) throws InterruptedException {
     bytes += n;
     long dueMillis = startMillis + bytes * 1000 / bytesPerSecond;
     long wait = dueMillis - clock.millis();

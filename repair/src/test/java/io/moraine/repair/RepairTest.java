@@ -134,7 +134,7 @@ class RepairTest {
   PassStats pass(boolean scrub) throws InterruptedException {
     PassStats stats = new PassStats();
     SegmentRepairer repairer = new SegmentRepairer(config, meta, shards, view, health);
-    boolean done = new RepairPass(meta, repairer).run("", "", scrub ? new ScrubPacer(clock, 1L << 40) : null, stats,
+    boolean done = new RepairPass(meta, repairer, config.parallelObjects()).run("", "", scrub ? new ScrubPacer(clock, 1L << 40) : null, stats,
         () -> true, (b, k) -> { });
     assertThat(done).isTrue();
     return stats;

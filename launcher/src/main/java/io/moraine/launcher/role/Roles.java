@@ -115,7 +115,8 @@ public final class Roles {
         Long.parseLong(env.getOrDefault("MORAINE_REPAIR_GRACE_SECONDS", Long.toString(d.graceMillis() / 1000))));
     return new RepairConfig(graceSeconds * 1000, d.passIntervalMillis(), d.shardReadTimeoutMillis(),
         d.shardWriteAckTimeoutMillis(), cfg.getLong(Keys.REPAIR_SCRUB_INTERVAL_SECONDS, d.scrubIntervalMillis() / 1000) * 1000,
-        cfg.getLong(Keys.REPAIR_SCRUB_BYTES_PER_SECOND, d.scrubBytesPerSecond()), d.progressSaveIntervalMillis()).validate();
+        cfg.getLong(Keys.REPAIR_SCRUB_BYTES_PER_SECOND, d.scrubBytesPerSecond()), d.progressSaveIntervalMillis(),
+        d.parallelObjects()).validate();
   }
 
   public static Started startStorage(RoleConfig cfg) throws Exception {
