@@ -153,6 +153,20 @@ error("complete out of order", "InvalidPartOrder", lambda: s3.complete_multipart
 check("complete_multipart_upload", lambda: s3.complete_multipart_upload(Bucket=B, Key="mp.bin", UploadId=mp,
       MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": e1}, {"PartNumber": 2, "ETag": e2}]})["ETag"].endswith('-2"'))
 check("multipart bytes", lambda: s3.get_object(Bucket=B, Key="mp.bin")["Body"].read() == p1 + p2)
+check("get by partNumber", lambda: s3.get_object(Bucket=B, Key="mp.bin", PartNumber=2)["Body"].read() == p2)
+check("head partsCount", lambda: s3.head_object(Bucket=B, Key="mp.bin", PartNumber=1)["PartsCount"] == 2)
+check("get_object_attributes", lambda: s3.get_object_attributes(Bucket=B, Key="mp.bin",
+      ObjectAttributes=["ETag", "ObjectParts", "ObjectSize"])["ObjectSize"] == len(p1) + len(p2))
+mp2 = s3.create_multipart_upload(Bucket=B, Key="pc.bin")["UploadId"]
+pc = s3.upload_part_copy(Bucket=B, Key="pc.bin", UploadId=mp2, PartNumber=1, CopySource={"Bucket": B, "Key": "mp.bin"},
+                         CopySourceRange="bytes=0-99")
+check("upload_part_copy range", lambda: s3.complete_multipart_upload(Bucket=B, Key="pc.bin", UploadId=mp2,
+      MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": pc["CopyPartResult"]["ETag"]}]}) and
+      s3.get_object(Bucket=B, Key="pc.bin")["Body"].read() == p1[:100])
+error("put If-None-Match * on existing", "PreconditionFailed", lambda: s3.put_object(Bucket=B, Key="mp.bin", Body=b"x", IfNoneMatch="*"), 412)
+check("put If-None-Match * on new key", lambda: s3.put_object(Bucket=B, Key="fresh", Body=b"x", IfNoneMatch="*"))
+sums = s3.put_object(Bucket=B, Key="sum", Body=b"sum me", ChecksumAlgorithm="SHA256")
+check("checksum mode", lambda: s3.head_object(Bucket=B, Key="sum", ChecksumMode="ENABLED")["ChecksumSHA256"] == sums["ChecksumSHA256"])
 error("upload to completed", "NoSuchUpload", lambda: s3.upload_part(Bucket=B, Key="mp.bin", UploadId=mp, PartNumber=3, Body=b"x"))
 
 check("put_bucket_versioning", lambda: s3.put_bucket_versioning(Bucket=B, VersioningConfiguration={"Status": "Enabled"}))
