@@ -105,9 +105,15 @@ final class SegmentRepairer {
   void repair(String bucket, ObjectVersion version, Segment segment, ScrubPacer scrub, PassStats stats)
       throws InterruptedException {
     int width = segment.dataShards() + segment.parityShards();
-    if (segment.shardNodes().size() != width || segment.size() <= 0) {
-      throw new IllegalStateException("malformed segment " + segment.dataId() + " of " + bucket + "/" + version.key()
-          + ": " + segment.shardNodes().size() + " nodes for " + width + " shards, size " + segment.size());
+    if (segment.size() <= 0) {
+      return; // empty shards: nothing a node could lose
+    }
+    if (segment.shardNodes().size() != width) {
+      // A malformed manifest must not stop the repair of every other object: report and skip it.
+      LOG.error("malformed segment {} of {}/{}: {} nodes for {} shards; not repaired", segment.dataId(), bucket,
+          version.key(), segment.shardNodes().size(), width);
+      stats.shardsUnrecoverable += width;
+      return;
     }
     Placement p = new Placement(segment);
     Set<Integer> lost = new TreeSet<>();
