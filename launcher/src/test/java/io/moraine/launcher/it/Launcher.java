@@ -33,7 +33,15 @@ public final class Launcher {
 
   /** Runs to completion (bounded by {@code timeoutSeconds}); stderr goes to the test's log. */
   public static Result run(long timeoutSeconds, String... args) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command(args)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return run(java.util.Map.of(), timeoutSeconds, args);
+  }
+
+  /** As {@link #run(long, String...)}, with extra environment variables (inherited by the nodes `cluster start` launches). */
+  public static Result run(java.util.Map<String, String> env, long timeoutSeconds, String... args)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command(args)).redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly();
