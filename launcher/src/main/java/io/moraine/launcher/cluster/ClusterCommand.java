@@ -2,6 +2,7 @@ package io.moraine.launcher.cluster;
 
 import io.moraine.launcher.cluster.ClusterLayout.Node;
 import io.moraine.launcher.config.Credentials;
+import io.moraine.launcher.infra.Deadline;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -147,9 +148,9 @@ public final class ClusterCommand implements Callable<Integer> {
           });
         }
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      Deadline deadline = Deadline.after(Duration.ofSeconds(20));
       for (ProcessHandle h : stopping) {
-        while (h.isAlive() && System.nanoTime() < deadline) {
+        while (h.isAlive() && !deadline.expired()) {
           Thread.sleep(100);
         }
         if (h.isAlive()) {
@@ -202,8 +203,8 @@ public final class ClusterCommand implements Callable<Integer> {
   }
 
   private static void awaitPort(ClusterLayout layout, Node node, int port, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
+    Deadline deadline = Deadline.after(timeout);
+    while (!deadline.expired()) {
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(ClusterLayout.HOST, port), 500);
         return;
@@ -219,8 +220,8 @@ public final class ClusterCommand implements Callable<Integer> {
   private static void awaitHealthy(ClusterLayout layout, Node node, Duration timeout) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     URI uri = URI.create("http://" + ClusterLayout.HOST + ":" + layout.adminPort(node.nodeId()) + "/health");
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
+    Deadline deadline = Deadline.after(timeout);
+    while (!deadline.expired()) {
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
             HttpResponse.BodyHandlers.ofString());

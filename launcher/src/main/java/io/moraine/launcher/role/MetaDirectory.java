@@ -1,5 +1,6 @@
 package io.moraine.launcher.role;
 
+import io.moraine.launcher.infra.Deadline;
 import io.moraine.metadata.server.MetaPeer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,10 +53,10 @@ public final class MetaDirectory {
 
   /** Waits until {@code expected} peers are published (a gateway started before its metadata tier). */
   public static List<MetaPeer> await(CuratorFramework zk, int expected, java.time.Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    Deadline deadline = Deadline.after(timeout);
     while (true) {
       List<MetaPeer> peers = read(zk);
-      if (peers.size() >= expected || System.nanoTime() > deadline) {
+      if (peers.size() >= expected || deadline.expired()) {
         if (peers.isEmpty()) {
           throw new IllegalStateException("no metadata peers published in ZooKeeper under " + PEERS_PATH);
         }
