@@ -454,6 +454,41 @@ class S3ConformanceTest {
     assertThat(afterPrefix.uploads()).extracting(u -> u.key()).containsExactly("b", "c");
   }
 
+  @Test
+  void listMultipartUploadsPagesTwoAtATimeWithMarkers() {
+    String bkt = "mpu-pages";
+    s3.createBucket(b -> b.bucket(bkt));
+    List<String> expected = new java.util.ArrayList<>();
+    for (String k : List.of("k1", "k1", "k1", "k2", "k3", "k3", "k4")) {
+      expected.add(k + "#" + s3.createMultipartUpload(b -> b.bucket(bkt).key(k)).uploadId());
+    }
+    java.util.Collections.sort(expected);
+    List<String> seen = new java.util.ArrayList<>();
+    String keyMarker = null;
+    String idMarker = null;
+    int pages = 0;
+    while (true) {
+      String km = keyMarker;
+      String im = idMarker;
+      var page = s3.listMultipartUploads(b -> b.bucket(bkt).maxUploads(2).keyMarker(km).uploadIdMarker(im));
+      pages++;
+      assertThat(page.uploads()).hasSizeLessThanOrEqualTo(2);
+      page.uploads().forEach(u -> seen.add(u.key() + "#" + u.uploadId()));
+      if (!page.isTruncated()) {
+        break;
+      }
+      assertThat(page.nextKeyMarker()).isEqualTo(page.uploads().get(1).key());
+      assertThat(page.nextUploadIdMarker()).isEqualTo(page.uploads().get(1).uploadId());
+      keyMarker = page.nextKeyMarker();
+      idMarker = page.nextUploadIdMarker();
+    }
+    assertThat(pages).isEqualTo(4);
+    assertThat(seen).containsExactlyElementsOf(expected);
+    // A key marker without an upload id marker skips every upload of that key.
+    assertThat(s3.listMultipartUploads(b -> b.bucket(bkt).keyMarker("k1")).uploads())
+        .extracting(u -> u.key()).containsExactly("k2", "k3", "k3", "k4");
+  }
+
   // ---- buckets ------------------------------------------------------------------------------
 
   @Test

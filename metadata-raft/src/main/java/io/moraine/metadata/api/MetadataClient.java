@@ -173,6 +173,17 @@ public interface MetadataClient extends AutoCloseable {
   /** In-progress uploads of a bucket, sorted by key then upload id. */
   List<MultipartUpload> listMultipartUploads(String bucketName, String prefix, int maxUploads);
 
+  /**
+   * One page of in-progress uploads, as S3's ListMultipartUploads: after {@code keyMarker} /
+   * {@code uploadIdMarker} (a key marker alone skips every upload of that key; empty strings mean
+   * none), rolled up by {@code delimiter} (empty for none), at most {@code maxUploads} (1..1000)
+   * uploads and common prefixes together. Fails with NO_SUCH_BUCKET.
+   */
+  default UploadListPage listMultipartUploads(String bucketName, String prefix, String delimiter, String keyMarker,
+      String uploadIdMarker, int maxUploads) {
+    throw new UnsupportedOperationException("paged upload listing not implemented by " + getClass().getName());
+  }
+
   @Override
   void close();
 }

@@ -16,6 +16,7 @@ import io.moraine.metadata.api.MultipartUpload;
 import io.moraine.metadata.api.ObjectVersion;
 import io.moraine.metadata.api.PartRecord;
 import io.moraine.metadata.api.PutResult;
+import io.moraine.metadata.api.UploadListPage;
 import io.moraine.metadata.api.VersionListPage;
 import io.moraine.metadata.api.VersionListRequest;
 import io.moraine.metadata.api.VersioningStatus;
@@ -335,6 +336,21 @@ public final class RaftMetadataClient implements MetadataClient {
     return read(MetaRequest.newBuilder().setListMultipartUploads(ListMultipartUploads.newBuilder()
         .setBucket(bucketName).setPrefix(prefix).setMaxUploads(maxUploads)))
         .getUploads().getUploadsList().stream().map(Codec::upload).toList();
+  }
+
+  @Override
+  public UploadListPage listMultipartUploads(String bucketName, String prefix, String delimiter, String keyMarker,
+      String uploadIdMarker, int maxUploads) {
+    if (maxUploads < 1 || maxUploads > 1000) {
+      throw new IllegalArgumentException("maxUploads must be 1..1000, not " + maxUploads);
+    }
+    var list = read(MetaRequest.newBuilder().setListMultipartUploads(ListMultipartUploads.newBuilder()
+        .setBucket(bucketName).setPrefix(prefix).setDelimiter(delimiter).setKeyMarker(keyMarker)
+        .setUploadIdMarker(uploadIdMarker).setMaxUploads(maxUploads)))
+        .getUploads();
+    return new UploadListPage(list.getUploadsList().stream().map(Codec::upload).toList(), list.getCommonPrefixesList(),
+        list.getTruncated(), list.getTruncated() ? list.getNextKeyMarker() : null,
+        list.getTruncated() && !list.getNextUploadIdMarker().isEmpty() ? list.getNextUploadIdMarker() : null);
   }
 
   // ---- transport ----------------------------------------------------------------------------

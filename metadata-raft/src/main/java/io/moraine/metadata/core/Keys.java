@@ -97,6 +97,11 @@ public final class Keys {
     return Builder.of(UPLOAD).terminated(bucket).escaped(key).raw(uploadId).build();
   }
 
+  /** Prefix of the uploads of exactly {@code key}. */
+  static byte[] uploadsOf(String bucket, String key) {
+    return Builder.of(UPLOAD).terminated(bucket).escaped(key).build();
+  }
+
   static byte[] partPrefix(String bucket, String key, String uploadId) {
     return Builder.of(PART).terminated(bucket).escaped(key).escaped(uploadId).build();
   }

@@ -58,6 +58,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
@@ -643,19 +644,71 @@ public final class MetadataCore {
     return ok(reply().setParts(PartList.newBuilder().addAllParts(parts)));
   }
 
+  /**
+   * A page of uploads in (key, upload id) order, which is the 'U' rows' order: the key is
+   * escaped (order preserving) and the upload id follows raw. The markers become one seek, and a
+   * common prefix costs one seek past every upload under it, so any number of uploads pages.
+   */
   private ApplyResult listUploads(ListMultipartUploads q) {
     if (store.get(Keys.bucket(q.getBucket())) == null) {
       return new ApplyResult.Failed(NO_SUCH_BUCKET, q.getBucket());
     }
     int max = q.getMaxUploads() <= 0 || q.getMaxUploads() > MAX_KEYS_LIMIT ? MAX_KEYS_LIMIT : q.getMaxUploads();
-    byte[] prefix = Keys.uploadKeyPrefix(q.getBucket(), q.getPrefix());
+    String prefix = q.getPrefix();
+    String delimiter = q.getDelimiter();
+    byte[] scanPrefix = Keys.uploadKeyPrefix(q.getBucket(), prefix);
+    byte[] from = scanPrefix;
+    String keyMarker = q.getKeyMarker();
+    if (!keyMarker.isEmpty()) {
+      byte[] past;
+      if (keyMarker.equals(uploadCommonPrefix(keyMarker, prefix, delimiter))) {
+        past = Keys.successor(Keys.uploadKeyPrefix(q.getBucket(), keyMarker)); // skip the whole common prefix
+      } else if (q.getUploadIdMarker().isEmpty()) {
+        past = Keys.successor(Keys.uploadsOf(q.getBucket(), keyMarker)); // skip every upload of the key
+      } else {
+        past = Keys.concat(Keys.upload(q.getBucket(), keyMarker, q.getUploadIdMarker()), new byte[] {0});
+      }
+      if (Arrays.compareUnsigned(past, from) > 0) {
+        from = past;
+      }
+    }
     UploadList.Builder list = UploadList.newBuilder();
+    int entries = 0;
+    String lastKey = null;
+    String lastUploadId = "";
     try (StateStore.Cursor cur = store.cursor()) {
-      for (cur.seek(prefix); cur.valid() && Keys.startsWith(cur.key(), prefix) && list.getUploadsCount() < max; cur.next()) {
-        list.addUploads(Records.decode(cur.value(), UploadRecord.parser()));
+      cur.seek(from);
+      while (cur.valid() && Keys.startsWith(cur.key(), scanPrefix)) {
+        if (entries == max) {
+          list.setTruncated(true).setNextKeyMarker(lastKey).setNextUploadIdMarker(lastUploadId);
+          break;
+        }
+        UploadRecord u = Records.decode(cur.value(), UploadRecord.parser());
+        String common = uploadCommonPrefix(u.getKey(), prefix, delimiter);
+        if (common != null) {
+          list.addCommonPrefixes(common);
+          lastKey = common;
+          lastUploadId = "";
+          cur.seek(Keys.successor(Keys.uploadKeyPrefix(q.getBucket(), common)));
+        } else {
+          list.addUploads(u);
+          lastKey = u.getKey();
+          lastUploadId = u.getUploadId();
+          cur.next();
+        }
+        entries++;
       }
     }
     return ok(reply().setUploads(list));
+  }
+
+  /** prefix + the key up to and including the first delimiter after it, or null. */
+  private static String uploadCommonPrefix(String key, String prefix, String delimiter) {
+    if (delimiter.isEmpty() || !key.startsWith(prefix)) {
+      return null;
+    }
+    int i = key.indexOf(delimiter, prefix.length());
+    return i < 0 ? null : key.substring(0, i + delimiter.length());
   }
 
   // ---- helpers ------------------------------------------------------------------------------

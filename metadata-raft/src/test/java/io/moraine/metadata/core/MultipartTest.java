@@ -146,6 +146,61 @@ class MultipartTest {
         .setBucket("bk").setKey("big").setUploadId("u1")))).isEqualTo(NO_SUCH_UPLOAD);
   }
 
+  @Test
+  void uploadListingPagesPastAThousandWithMarkers() {
+    h.ok(createBucket("o", "many"));
+    java.util.List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < 1003; i++) {
+      String key = String.format("p/k%04d", i / 2);
+      String id = "u" + (i % 2);
+      h.ok(createUpload("many", key, id));
+      expected.add(key + "#" + id);
+    }
+    h.ok(createUpload("many", "p/d/x", "u0"));
+    h.ok(createUpload("many", "p/d/y", "u0"));
+    h.ok(createUpload("many", "q", "u0"));
+    expected.add(0, "p/d/");
+    // Everything under p/, 7 at a time with markers: each upload and the common prefix once, in order.
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    String keyMarker = "";
+    String idMarker = "";
+    while (true) {
+      var page = h.query(MetaRequest.newBuilder().setListMultipartUploads(ListMultipartUploads.newBuilder()
+          .setBucket("many").setPrefix("p/").setDelimiter("/").setKeyMarker(keyMarker).setUploadIdMarker(idMarker)
+          .setMaxUploads(7))).getUploads();
+      assertThat(page.getUploadsCount() + page.getCommonPrefixesCount()).isLessThanOrEqualTo(7);
+      seen.addAll(page.getCommonPrefixesList());
+      page.getUploadsList().forEach(u -> seen.add(u.getKey() + "#" + u.getUploadId()));
+      if (!page.getTruncated()) {
+        break;
+      }
+      keyMarker = page.getNextKeyMarker();
+      idMarker = page.getNextUploadIdMarker();
+    }
+    assertThat(seen).containsExactlyElementsOf(expected);
+    // A page of 1000 then the rest.
+    var first = h.query(MetaRequest.newBuilder().setListMultipartUploads(ListMultipartUploads.newBuilder()
+        .setBucket("many").setPrefix("p/k"))).getUploads();
+    assertThat(first.getUploadsCount()).isEqualTo(1000);
+    assertThat(first.getTruncated()).isTrue();
+    assertThat(first.getNextKeyMarker()).isEqualTo("p/k0499");
+    assertThat(first.getNextUploadIdMarker()).isEqualTo("u1");
+    var rest = h.query(MetaRequest.newBuilder().setListMultipartUploads(ListMultipartUploads.newBuilder()
+        .setBucket("many").setPrefix("p/k").setKeyMarker(first.getNextKeyMarker())
+        .setUploadIdMarker(first.getNextUploadIdMarker()))).getUploads();
+    assertThat(rest.getUploadsList()).extracting(u -> u.getKey() + "#" + u.getUploadId())
+        .containsExactly("p/k0500#u0", "p/k0500#u1", "p/k0501#u0");
+    assertThat(rest.getTruncated()).isFalse();
+    // A key marker alone skips every upload of that key; a common prefix as marker skips all under it.
+    var afterKey = h.query(MetaRequest.newBuilder().setListMultipartUploads(ListMultipartUploads.newBuilder()
+        .setBucket("many").setPrefix("p/k").setKeyMarker("p/k0500"))).getUploads();
+    assertThat(afterKey.getUploadsList()).extracting(u -> u.getKey() + "#" + u.getUploadId()).containsExactly("p/k0501#u0");
+    var afterPrefix = h.query(MetaRequest.newBuilder().setListMultipartUploads(ListMultipartUploads.newBuilder()
+        .setBucket("many").setDelimiter("/").setKeyMarker("p/"))).getUploads();
+    assertThat(afterPrefix.getCommonPrefixesList()).isEmpty();
+    assertThat(afterPrefix.getUploadsList()).extracting(UploadRecord::getKey).containsExactly("q");
+  }
+
   private static MetaRequest.Builder listParts() {
     return MetaRequest.newBuilder().setListParts(ListParts.newBuilder().setBucket("bk").setKey("big").setUploadId("u1"));
   }

@@ -22,6 +22,7 @@ import io.moraine.metadata.api.MetadataClient;
 import io.moraine.metadata.api.MetadataException;
 import io.moraine.metadata.api.MultipartUpload;
 import io.moraine.metadata.api.PartRecord;
+import io.moraine.metadata.api.UploadListPage;
 import io.moraine.gateway.data.ObjectPipe;
 import io.moraine.gateway.version.VersionIds;
 import io.moraine.metadata.api.Bucket;
@@ -255,44 +256,22 @@ public final class MultipartApi {
     String keyMarker = r.query("key-marker").orElse("");
     String uploadIdMarker = r.query("upload-id-marker").orElse("");
     int maxUploads = Math.min(Math.max(r.intQuery("max-uploads").orElse(MAX_UPLOADS), 0), MAX_UPLOADS);
-    // The metadata call has no markers yet: filter past them here (issue 6 adds them below).
-    List<MultipartUpload> after = metadata.listMultipartUploads(bucket, prefix, MAX_UPLOADS).stream()
-        .filter(u -> keyMarker.isEmpty() || u.key().compareTo(keyMarker) > 0
-            || (u.key().equals(keyMarker) && !uploadIdMarker.isEmpty() && u.uploadId().compareTo(uploadIdMarker) > 0))
-        .toList();
     String delimiter = r.query("delimiter").orElse("");
     Optional<String> encoding = r.query("encoding-type");
     if (encoding.isPresent() && !encoding.get().equals("url")) {
       throw new S3Exception(new S3Error.InvalidArgument("Invalid Encoding Method specified in Request"));
     }
     java.util.function.UnaryOperator<String> enc = encoding.isPresent() ? k -> k == null ? null : AwsUris.encode(k, false) : k -> k;
-    // Uploads roll up into common prefixes as keys do in ListObjects; a page holds up to
-    // max-uploads entries, uploads and prefixes together. A key marker that is a common prefix
-    // skips everything under it.
-    List<MultipartUpload> page = new java.util.ArrayList<>();
-    List<String> prefixes = new java.util.ArrayList<>();
-    boolean truncated = false;
-    String nextKey = null;
-    String nextUploadId = null;
-    for (MultipartUpload u : after) {
-      String cp = commonPrefix(u.key(), prefix, delimiter);
-      if (cp != null && (cp.equals(keyMarker) || (!prefixes.isEmpty() && prefixes.get(prefixes.size() - 1).equals(cp)))) {
-        continue;
-      }
-      if (page.size() + prefixes.size() == maxUploads) {
-        truncated = true;
-        break;
-      }
-      if (cp != null) {
-        prefixes.add(cp);
-        nextKey = cp;
-        nextUploadId = null;
-      } else {
-        page.add(u);
-        nextKey = u.key();
-        nextUploadId = u.uploadId();
-      }
-    }
+    // The metadata core pages in (key, upload id) order from the markers, rolling uploads up into
+    // common prefixes; a page holds up to max-uploads entries, uploads and prefixes together.
+    // max-uploads=0 asks for one entry only to tell whether anything follows.
+    UploadListPage result = metadata.listMultipartUploads(bucket, prefix, delimiter, keyMarker, uploadIdMarker,
+        Math.max(maxUploads, 1));
+    List<MultipartUpload> page = maxUploads == 0 ? List.of() : result.uploads();
+    List<String> prefixes = maxUploads == 0 ? List.of() : result.commonPrefixes();
+    boolean truncated = maxUploads == 0 ? !result.uploads().isEmpty() || !result.commonPrefixes().isEmpty() : result.truncated();
+    String nextKey = maxUploads == 0 ? null : result.nextKeyMarker();
+    String nextUploadId = maxUploads == 0 ? null : result.nextUploadIdMarker();
     List<S3Xml.Upload> uploads = page.stream().map(u -> {
       S3Xml.Owner o = new S3Xml.Owner(u.ownerAccountId(), displayName(r, u.ownerAccountId()));
       return new S3Xml.Upload(enc.apply(u.key()), u.uploadId(), o, o, u.storageClass(), u.initiatedMillis());
@@ -301,15 +280,6 @@ public final class MultipartApi {
         truncated ? enc.apply(nextKey) : null, truncated ? nextUploadId : null,
         enc.apply(prefix), delimiter.isEmpty() ? null : enc.apply(delimiter), maxUploads, truncated, uploads,
         prefixes.stream().map(enc).toList(), encoding.orElse(null))));
-  }
-
-  /** prefix + the key up to and including the first delimiter after it, or null. */
-  private static String commonPrefix(String key, String prefix, String delimiter) {
-    if (delimiter.isEmpty() || !key.startsWith(prefix)) {
-      return null;
-    }
-    int i = key.indexOf(delimiter, prefix.length());
-    return i < 0 ? null : key.substring(0, i + delimiter.length());
   }
 
   private MultipartUpload find(String bucket, String key, String uploadId) {

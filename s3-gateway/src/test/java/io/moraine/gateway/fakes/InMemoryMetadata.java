@@ -176,6 +176,12 @@ public final class InMemoryMetadata implements MetadataClient {
   }
 
   @Override
+  public io.moraine.metadata.api.UploadListPage listMultipartUploads(String bucketName, String prefix, String delimiter,
+      String keyMarker, String uploadIdMarker, int maxUploads) {
+    return core.listMultipartUploads(bucketName, prefix, delimiter, keyMarker, uploadIdMarker, maxUploads);
+  }
+
+  @Override
   public void close() {
     core.close();
   }
