@@ -390,6 +390,34 @@ class S3ConformanceTest {
   }
 
   @Test
+  void completeComparesThePartChecksumsOfItsBody() {
+    s3.createBucket(b -> b.bucket("mp-part-sums"));
+    var crc = software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.CRC32_C;
+    String upload = s3.createMultipartUpload(b -> b.bucket("mp-part-sums").key("k").checksumAlgorithm(crc)).uploadId();
+    byte[] p1 = S3GatewaySdkTest.random(5 * 1024 * 1024, 5);
+    byte[] p2 = S3GatewaySdkTest.random(300, 6);
+    var r1 = s3.uploadPart(b -> b.bucket("mp-part-sums").key("k").uploadId(upload).partNumber(1).checksumAlgorithm(crc),
+        RequestBody.fromBytes(p1));
+    var r2 = s3.uploadPart(b -> b.bucket("mp-part-sums").key("k").uploadId(upload).partNumber(2).checksumAlgorithm(crc),
+        RequestBody.fromBytes(p2));
+    assertThat(r2.checksumCRC32C()).isNotNull();
+    // A wrong value, and a value of another algorithm than the part was uploaded with: InvalidPart.
+    s3Error(() -> s3.completeMultipartUpload(b -> b.bucket("mp-part-sums").key("k").uploadId(upload).multipartUpload(m -> m.parts(
+        CompletedPart.builder().partNumber(1).eTag(r1.eTag()).checksumCRC32C(r1.checksumCRC32C()).build(),
+        CompletedPart.builder().partNumber(2).eTag(r2.eTag()).checksumCRC32C(r1.checksumCRC32C()).build()))), 400, "InvalidPart");
+    s3Error(() -> s3.completeMultipartUpload(b -> b.bucket("mp-part-sums").key("k").uploadId(upload).multipartUpload(m -> m.parts(
+        CompletedPart.builder().partNumber(1).eTag(r1.eTag()).checksumSHA256("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=").build(),
+        CompletedPart.builder().partNumber(2).eTag(r2.eTag()).build()))), 400, "InvalidPart");
+    // The upload is untouched by the refusals: the right checksums complete it.
+    var done = s3.completeMultipartUpload(b -> b.bucket("mp-part-sums").key("k").uploadId(upload).multipartUpload(m -> m.parts(
+        CompletedPart.builder().partNumber(1).eTag(r1.eTag()).checksumCRC32C(r1.checksumCRC32C()).build(),
+        CompletedPart.builder().partNumber(2).eTag(r2.eTag()).checksumCRC32C(r2.checksumCRC32C()).build())));
+    assertThat(done.sdkHttpResponse().statusCode()).isEqualTo(200);
+    assertThat(done.checksumCRC32C()).endsWith("-2");
+    assertThat(s3.getObjectAsBytes(b -> b.bucket("mp-part-sums").key("k")).asByteArray()).hasSize(p1.length + p2.length);
+  }
+
+  @Test
   void metadataAndSizeLimits() {
     s3.createBucket(b -> b.bucket("limits"));
     s3Error(() -> s3.putObject(b -> b.bucket("limits").key("k").metadata(java.util.Map.of("big", "x".repeat(2100))),

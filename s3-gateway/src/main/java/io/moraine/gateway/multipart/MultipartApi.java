@@ -186,6 +186,29 @@ public final class MultipartApi {
   }
 
   /**
+   * The part checksums sent in the Complete body must be the ones stored for those parts (same
+   * algorithm, same value), else 400 InvalidPart as S3 answers. A part the body names without a
+   * checksum, or a part not stored at all, is left to the commit (which checks numbers and ETags).
+   * The commit re-checks the ETags, so a part replaced after this check cannot slip through with
+   * another part's checksum unless its ETag also matches the listed one.
+   */
+  static void checkPartChecksums(List<PartRecord> stored, List<S3XmlRequests.CompletePart> listed) {
+    java.util.Map<Integer, PartRecord> byNumber = new java.util.HashMap<>();
+    stored.forEach(p -> byNumber.put(p.partNumber(), p));
+    for (S3XmlRequests.CompletePart l : listed) {
+      PartRecord p = byNumber.get(l.partNumber());
+      if (p == null || l.checksums().isEmpty()) {
+        continue;
+      }
+      for (var e : l.checksums().entrySet()) {
+        if (!e.getKey().equals(p.checksumHeader()) || !e.getValue().equals(p.checksum())) {
+          throw new S3Exception(new S3Error.InvalidPart(null)); // S3's one message for every InvalidPart
+        }
+      }
+    }
+  }
+
+  /**
    * x-amz-copy-source-range "bytes=first-last", both inclusive and required: malformed is 400
    * InvalidArgument, past the source's end 416 InvalidRange (as S3 answers).
    */
@@ -209,11 +232,14 @@ public final class MultipartApi {
 
   public void complete(S3Request r, S3Response out, String bucket, String key, String uploadId) throws IOException {
     io.moraine.metadata.api.Bucket b = access.requireOwned(bucket, r.accountId());
-    List<CompletedPart> parts = S3XmlRequests.parseCompleteMultipartUpload(Bodies.readSmall(r, MAX_COMPLETE_BODY_BYTES))
-        .stream().map(p -> new CompletedPart(p.partNumber(), unquote(p.etag()))).toList();
+    List<S3XmlRequests.CompletePart> listed =
+        S3XmlRequests.parseCompleteMultipartUpload(Bodies.readSmall(r, MAX_COMPLETE_BODY_BYTES));
+    List<CompletedPart> parts = listed.stream().map(p -> new CompletedPart(p.partNumber(), unquote(p.etag()))).toList();
     io.moraine.metadata.api.WriteCondition condition = ObjectApi.writeCondition(r);
     ObjectApi.checkWriteCondition(metadata, bucket, key, condition);
-    java.util.SortedMap<String, String> composite = compositeChecksum(metadata.listParts(bucket, key, uploadId), parts);
+    List<PartRecord> stored = metadata.listParts(bucket, key, uploadId);
+    checkPartChecksums(stored, listed);
+    java.util.SortedMap<String, String> composite = compositeChecksum(stored, parts);
     CompleteResult result = metadata.completeMultipartUpload(bucket, key, uploadId, parts, minPartSizeBytes, condition,
         composite);
     result.replaced().ifPresent(v -> collector.collect(v.layout()));

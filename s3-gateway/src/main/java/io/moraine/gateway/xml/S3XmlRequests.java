@@ -29,7 +29,15 @@ public final class S3XmlRequests {
 
   public record DeleteRequest(boolean quiet, List<ObjectIdentifier> objects) {}
 
-  public record CompletePart(int partNumber, String etag) {}
+  /**
+   * A Part of CompleteMultipartUpload; {@code checksums} maps the checksum header name
+   * (x-amz-checksum-crc32, ...) to the base64 value the client sent for it, empty when none.
+   */
+  public record CompletePart(int partNumber, String etag, java.util.SortedMap<String, String> checksums) {
+    public CompletePart(int partNumber, String etag) {
+      this(partNumber, etag, new java.util.TreeMap<>());
+    }
+  }
 
   /** CreateBucketConfiguration: the LocationConstraint, empty when the body or element is absent. */
   public static Optional<String> parseCreateBucketConfiguration(byte[] body) {
@@ -113,6 +121,7 @@ public final class S3XmlRequests {
       }
       Integer number = null;
       String etag = null;
+      java.util.SortedMap<String, String> checksums = new java.util.TreeMap<>();
       for (Element f : children(child)) {
         switch (localName(f)) {
           case "PartNumber" -> {
@@ -123,13 +132,16 @@ public final class S3XmlRequests {
             }
           }
           case "ETag" -> etag = f.getTextContent().trim();
-          default -> { /* Checksum* elements: verified by the metadata tier later (issue 6) */ }
+          case "ChecksumCRC32", "ChecksumCRC32C", "ChecksumSHA1", "ChecksumSHA256", "ChecksumCRC64NVME" ->
+              checksums.put("x-amz-checksum-" + localName(f).substring("Checksum".length()).toLowerCase(java.util.Locale.ROOT),
+                  f.getTextContent().trim());
+          default -> { /* other elements (none in S3's model today) are ignored, as S3 does */ }
         }
       }
       if (number == null || etag == null) {
         throw malformed("Part needs PartNumber and ETag");
       }
-      parts.add(new CompletePart(number, etag));
+      parts.add(new CompletePart(number, etag, checksums));
     }
     if (parts.isEmpty()) {
       throw malformed("no parts");

@@ -97,6 +97,11 @@ class S3XmlGoldenTest {
     assertThat(S3XmlRequests.parseCompleteMultipartUpload(("<CompleteMultipartUpload><Part><ETag>\"x\"</ETag>"
         + "<PartNumber>1</PartNumber></Part></CompleteMultipartUpload>").getBytes(StandardCharsets.UTF_8)))
         .containsExactly(new S3XmlRequests.CompletePart(1, "\"x\""));
+    assertThat(S3XmlRequests.parseCompleteMultipartUpload(("<CompleteMultipartUpload><Part><ETag>e</ETag>"
+        + "<ChecksumCRC32C>AAAAAA==</ChecksumCRC32C><ChecksumCRC64NVME>BBBBBBBBBBB=</ChecksumCRC64NVME>"
+        + "<PartNumber>2</PartNumber></Part></CompleteMultipartUpload>").getBytes(StandardCharsets.UTF_8)).get(0).checksums())
+        .containsExactly(java.util.Map.entry("x-amz-checksum-crc32c", "AAAAAA=="),
+            java.util.Map.entry("x-amz-checksum-crc64nvme", "BBBBBBBBBBB="));
     assertThat(S3XmlRequests.parseCreateBucketConfiguration(("<CreateBucketConfiguration><LocationConstraint>"
         + "us-east-1</LocationConstraint></CreateBucketConfiguration>").getBytes(StandardCharsets.UTF_8))).contains("us-east-1");
     for (String bad : List.of("<Delete>", "<Other/>", "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><Delete>&e;</Delete>",
