@@ -308,11 +308,27 @@ public final class MultipartApi {
         prefixes.stream().map(enc).toList(), encoding.orElse(null))));
   }
 
+  /** The in-progress upload {@code uploadId} of {@code key}, paging past any number of uploads of the key. */
   private MultipartUpload find(String bucket, String key, String uploadId) {
-    return metadata.listMultipartUploads(bucket, key, MAX_UPLOADS).stream()
-        .filter(u -> u.key().equals(key) && u.uploadId().equals(uploadId))
-        .findFirst()
-        .orElseThrow(() -> new S3Exception(new S3Error.NoSuchUpload(null)));
+    String keyMarker = "";
+    String uploadIdMarker = "";
+    while (true) {
+      UploadListPage page = metadata.listMultipartUploads(bucket, key, "", keyMarker, uploadIdMarker, MAX_UPLOADS);
+      for (MultipartUpload u : page.uploads()) {
+        if (u.key().equals(key) && u.uploadId().equals(uploadId)) {
+          return u;
+        }
+        if (u.key().compareTo(key) > 0) {
+          // Uploads come in (key, upload id) order: past this key, it has no such upload.
+          throw new S3Exception(new S3Error.NoSuchUpload(null));
+        }
+      }
+      if (!page.truncated()) {
+        throw new S3Exception(new S3Error.NoSuchUpload(null));
+      }
+      keyMarker = page.nextKeyMarker();
+      uploadIdMarker = page.nextUploadIdMarker();
+    }
   }
 
   private static String displayName(S3Request r, String accountId) {
