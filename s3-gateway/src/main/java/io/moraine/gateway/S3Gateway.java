@@ -88,6 +88,7 @@ public final class S3Gateway implements AutoCloseable {
     connector.setPort(config.port());
     server.addConnector(connector);
     server.setHandler(handler);
+    server.setErrorHandler(new io.moraine.gateway.http.S3ProtocolErrorHandler(ids));
   }
 
   /** Ensures the root account exists, then binds and serves. */

@@ -578,4 +578,21 @@ class S3ConformanceTest {
     assertThat(v1.contents()).extracting(o -> o.key()).containsExactly("c d", "c+e");
     s3Error(() -> s3.listObjectsV2(b -> b.bucket("lists").encodingType("bogus")), 400, "InvalidArgument");
   }
+
+  /** A header section over the limit is refused by Jetty itself; it must still answer S3's XML (S3: 400 RequestHeaderSectionTooLarge). */
+  @org.junit.jupiter.api.Test
+  void anOversizedHeaderSectionGetsS3sErrorXml() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(10_000);
+      String request = "GET /some-bucket/key HTTP/1.1\r\nHost: 127.0.0.1\r\nx-amz-meta-big: " + "a".repeat(20 * 1024)
+          + "\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      org.assertj.core.api.Assertions.assertThat(answer).startsWith("HTTP/1.1 400 ");
+      org.assertj.core.api.Assertions.assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("x-amz-request-id: ");
+      org.assertj.core.api.Assertions.assertThat(answer).contains("<Code>RequestHeaderSectionTooLarge</Code>")
+          .contains("<RequestId>").doesNotContain("<html");
+    }
+  }
 }
