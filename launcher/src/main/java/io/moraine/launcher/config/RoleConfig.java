@@ -41,6 +41,7 @@ public final class RoleConfig {
     public static final String GATEWAY_DOMAINS = "gateway.domains";
     public static final String REGION = "region";
     public static final String PLACEMENT_GROUPS = "placement.groups";
+    public static final String MAX_BUCKETS_PER_ACCOUNT = "meta.max.buckets.per.account";
     public static final String REPAIR_GRACE_SECONDS = "repair.grace.seconds";
     public static final String REPAIR_SCRUB_INTERVAL_SECONDS = "repair.scrub.interval.seconds";
     public static final String REPAIR_SCRUB_BYTES_PER_SECOND = "repair.scrub.bytes.per.second";
@@ -49,7 +50,7 @@ public final class RoleConfig {
 
     static final List<String> ALL = List.of(NODE_ID, AZ, HOST, ADMIN_PORT, DATA_DIR, ZK_CONNECT,
         ZK_CLIENT_PORT, ZK_SERVERS, META_PORT, META_PEERS, STORAGE_PORT, STORAGE_DISKS,
-        STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, REGION, PLACEMENT_GROUPS, REPAIR_GRACE_SECONDS,
+        STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, REGION, PLACEMENT_GROUPS, MAX_BUCKETS_PER_ACCOUNT, REPAIR_GRACE_SECONDS,
         REPAIR_SCRUB_INTERVAL_SECONDS, REPAIR_SCRUB_BYTES_PER_SECOND, UNSAFE);
 
     private Keys() {}

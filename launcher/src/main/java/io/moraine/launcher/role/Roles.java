@@ -88,8 +88,12 @@ public final class Roles {
     MetaPeer self = peers.stream().filter(p -> p.nodeId().equals(nodeId)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("node.id " + nodeId + " is not among meta.peers " + peers));
     CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), Zk.SESSION_TIMEOUT_MILLIS);
-    MetadataServer server = new MetadataServer(MetadataServerConfig.of(nodeId, self.host(), self.port(),
-        Path.of(cfg.require(Keys.DATA_DIR)).resolve("meta"), peers), InstantSource.system());
+    MetadataServerConfig d = MetadataServerConfig.of(nodeId, self.host(), self.port(),
+        Path.of(cfg.require(Keys.DATA_DIR)).resolve("meta"), peers);
+    MetadataServer server = new MetadataServer(new MetadataServerConfig(d.nodeId(), d.host(), d.raftPort(), d.dataDir(),
+        d.peers(), d.groupName(), cfg.getInt(Keys.MAX_BUCKETS_PER_ACCOUNT, d.maxBucketsPerAccount()),
+        d.electionTimeoutMinMillis(), d.electionTimeoutMaxMillis(), d.snapshotThresholdEntries(),
+        d.logSegmentSizeMaxBytes()).validate(), InstantSource.system());
     server.start();
     MetaDirectory.publish(zk, self);
     PlacementCoordinator coordinator = new PlacementCoordinator(zk, nodeId,
