@@ -60,12 +60,7 @@ public interface MetadataClient extends AutoCloseable {
    * {@link #putObject(String, ObjectVersion)} if {@code condition} holds when the commit applies;
    * fails with PRECONDITION_FAILED or NO_SUCH_KEY (If-Match without a current version).
    */
-  default PutResult putObject(String bucketName, ObjectVersion version, WriteCondition condition) {
-    if (condition.isNone()) {
-      return putObject(bucketName, version);
-    }
-    throw new UnsupportedOperationException("conditional writes not implemented by " + getClass().getName());
-  }
+  PutResult putObject(String bucketName, ObjectVersion version, WriteCondition condition);
 
   /** The current version of a key, or empty (no such key). Fails with NO_SUCH_BUCKET. */
   Optional<ObjectVersion> getObject(String bucketName, String key);
@@ -84,30 +79,23 @@ public interface MetadataClient extends AutoCloseable {
    * concurrent overwrite or delete wins and the caller deletes the copy it made. Fails with
    * NO_SUCH_BUCKET.
    */
-  default boolean relocateShard(String bucketName, String key, String versionId, String dataId, int shardIndex,
-      String expectedNode, String newNode, boolean misplaced) {
-    throw new UnsupportedOperationException("relocateShard is not supported by " + getClass().getName());
-  }
+  boolean relocateShard(String bucketName, String key, String versionId, String dataId, int shardIndex,
+      String expectedNode, String newNode, boolean misplaced);
 
   /** One page of ListObjects, served from sorted iteration. Fails with NO_SUCH_BUCKET. */
   ListPage listObjects(String bucketName, ListRequest request);
 
   // ---- versioning ---------------------------------------------------------------------------
-  // Defaults throw so that test doubles written before versioning keep compiling.
 
   /** Sets Enabled or Suspended (never UNVERSIONED: IllegalArgumentException). Fails with NO_SUCH_BUCKET. */
-  default Bucket setBucketVersioning(String bucketName, VersioningStatus status) {
-    throw new UnsupportedOperationException("versioning not implemented by " + getClass().getName());
-  }
+  Bucket setBucketVersioning(String bucketName, VersioningStatus status);
 
   /**
    * One version of a key: {@code versionId} null means the latest one, which may be a delete
    * marker (unlike {@link #getObject}); "null" is the null version. Empty when there is no such
    * key or version. Fails with NO_SUCH_BUCKET.
    */
-  default Optional<ObjectVersion> getObjectVersion(String bucketName, String key, String versionId) {
-    throw new UnsupportedOperationException("versioning not implemented by " + getClass().getName());
-  }
+  Optional<ObjectVersion> getObjectVersion(String bucketName, String key, String versionId);
 
   /**
    * DeleteObject as S3 defines it: without {@code versionId} (null) it removes the null version
@@ -115,14 +103,10 @@ public interface MetadataClient extends AutoCloseable {
    * version when suspended); with one it removes that version for good, and the next newest
    * becomes current. Fails with NO_SUCH_BUCKET.
    */
-  default DeleteResult deleteObject(String bucketName, String key, String versionId) {
-    throw new UnsupportedOperationException("versioning not implemented by " + getClass().getName());
-  }
+  DeleteResult deleteObject(String bucketName, String key, String versionId);
 
   /** One page of ListObjectVersions. Fails with NO_SUCH_BUCKET. */
-  default VersionListPage listObjectVersions(String bucketName, VersionListRequest request) {
-    throw new UnsupportedOperationException("versioning not implemented by " + getClass().getName());
-  }
+  VersionListPage listObjectVersions(String bucketName, VersionListRequest request);
 
   // ---- multipart ----------------------------------------------------------------------------
 
@@ -158,14 +142,9 @@ public interface MetadataClient extends AutoCloseable {
    * As above, storing {@code extraHeaders} (e.g. the composite checksum the gateway derived from
    * the parts) with the object besides the upload's headers.
    */
-  default CompleteResult completeMultipartUpload(String bucketName, String key, String uploadId,
+  CompleteResult completeMultipartUpload(String bucketName, String key, String uploadId,
       List<CompletedPart> parts, long minPartSizeBytes, WriteCondition condition,
-      java.util.SortedMap<String, String> extraHeaders) {
-    if (condition.isNone() && extraHeaders.isEmpty()) {
-      return completeMultipartUpload(bucketName, key, uploadId, parts, minPartSizeBytes);
-    }
-    throw new UnsupportedOperationException("conditional writes not implemented by " + getClass().getName());
-  }
+      java.util.SortedMap<String, String> extraHeaders);
 
   /** Removes an upload and returns its parts for collection. Fails with NO_SUCH_UPLOAD. */
   List<PartRecord> abortMultipartUpload(String bucketName, String key, String uploadId);
@@ -179,10 +158,8 @@ public interface MetadataClient extends AutoCloseable {
    * none), rolled up by {@code delimiter} (empty for none), at most {@code maxUploads} (1..1000)
    * uploads and common prefixes together. Fails with NO_SUCH_BUCKET.
    */
-  default UploadListPage listMultipartUploads(String bucketName, String prefix, String delimiter, String keyMarker,
-      String uploadIdMarker, int maxUploads) {
-    throw new UnsupportedOperationException("paged upload listing not implemented by " + getClass().getName());
-  }
+  UploadListPage listMultipartUploads(String bucketName, String prefix, String delimiter, String keyMarker,
+      String uploadIdMarker, int maxUploads);
 
   @Override
   void close();
