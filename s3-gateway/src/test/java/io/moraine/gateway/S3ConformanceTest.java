@@ -3,24 +3,16 @@ package io.moraine.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.moraine.gateway.fakes.FixedPlacement;
 import io.moraine.gateway.fakes.InMemoryMetadata;
-import io.moraine.gateway.fakes.InMemoryShards;
 import java.net.URI;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
@@ -39,9 +31,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * edge cases and exact error codes.
  */
 class S3ConformanceTest {
-  static final String AK = "moraineadmin";
-  static final String SK = "moraineadmin-secret";
+  static final String AK = GatewayFixture.AK;
+  static final String SK = GatewayFixture.SK;
 
+  static GatewayFixture fixture;
   static InMemoryMetadata metadata;
   static S3Gateway gateway;
   static S3Client s3;
@@ -49,29 +42,21 @@ class S3ConformanceTest {
 
   @BeforeAll
   static void start() throws Exception {
-    InstantSource clock = InstantSource.system(); // the SDK signs with the wall clock
-    metadata = new InMemoryMetadata(clock, 20);
-    GatewayConfig config = new GatewayConfig("gateway-1", "127.0.0.1", 0, "us-east-1", List.of("localhost", "s3.localhost"),
-        AK, SK, 64 * 1024, 4096, 1000, 10_000, 10_000, 5L * 1024 * 1024);
-    gateway = new S3Gateway(config, metadata, new InMemoryShards(), new FixedPlacement(), clock, new SplittableRandom(11));
-    gateway.start();
-    endpoint = URI.create("http://127.0.0.1:" + gateway.port());
+    fixture = GatewayFixture.start(20, 11);
+    metadata = fixture.metadata;
+    gateway = fixture.gateway;
+    endpoint = fixture.endpoint;
     s3 = client(AK, SK);
   }
 
   static S3Client client(String ak, String sk) {
-    return S3Client.builder()
-        .endpointOverride(endpoint)
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ak, sk)))
-        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-        .build();
+    return fixture.client(ak, sk);
   }
 
   @AfterAll
   static void stop() throws Exception {
     s3.close();
-    gateway.close();
+    fixture.close();
   }
 
   static void s3Error(ThrowingCallable call, int status, String code) {

@@ -12,11 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,9 +41,10 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * signed chunks and a CRC32 trailer), wired to in-memory metadata, shards and placement.
  */
 class S3GatewaySdkTest {
-  static final String AK = "moraineadmin";
-  static final String SK = "moraineadmin-secret";
+  static final String AK = GatewayFixture.AK;
+  static final String SK = GatewayFixture.SK;
 
+  static GatewayFixture fixture;
   static InMemoryMetadata metadata;
   static InMemoryShards shards;
   static FixedPlacement placement;
@@ -55,32 +54,23 @@ class S3GatewaySdkTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // Real time here: the SDK signs with the wall clock.
-    InstantSource clock = InstantSource.system();
-    metadata = new InMemoryMetadata(clock);
-    shards = new InMemoryShards();
-    placement = new FixedPlacement();
-    GatewayConfig config = new GatewayConfig("gateway-1", "127.0.0.1", 0, "us-east-1", List.of("localhost", "s3.localhost"),
-        AK, SK, 64 * 1024, 4096, 1000, 10_000, 10_000, 5L * 1024 * 1024);
-    gateway = new S3Gateway(config, metadata, shards, placement, clock, new SplittableRandom(7));
-    gateway.start();
-    endpoint = URI.create("http://127.0.0.1:" + gateway.port());
+    fixture = GatewayFixture.start(InMemoryMetadata.DEFAULT_MAX_BUCKETS, 7);
+    metadata = fixture.metadata;
+    shards = fixture.shards;
+    placement = fixture.placement;
+    gateway = fixture.gateway;
+    endpoint = fixture.endpoint;
     s3 = client(AK, SK);
   }
 
   static S3Client client(String ak, String sk) {
-    return S3Client.builder()
-        .endpointOverride(endpoint)
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ak, sk)))
-        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-        .build();
+    return fixture.client(ak, sk);
   }
 
   @AfterAll
   static void stop() throws Exception {
     s3.close();
-    gateway.close();
+    fixture.close();
   }
 
   static byte[] random(int n, long seed) {

@@ -30,10 +30,13 @@ import java.util.Optional;
  * as the cluster. Every call is serialized, as the Raft log would.
  */
 public final class InMemoryMetadata implements MetadataClient {
+  /** The per-account bucket limit the cluster defaults to. */
+  public static final int DEFAULT_MAX_BUCKETS = 100;
+
   private final MetadataClient core;
 
   public InMemoryMetadata(InstantSource clock) {
-    this(clock, 100);
+    this(clock, DEFAULT_MAX_BUCKETS);
   }
 
   public InMemoryMetadata(InstantSource clock, int maxBucketsPerAccount) {
