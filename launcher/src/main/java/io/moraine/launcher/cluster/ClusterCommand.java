@@ -2,6 +2,10 @@ package io.moraine.launcher.cluster;
 
 import io.moraine.launcher.cluster.ClusterLayout.Node;
 import io.moraine.launcher.config.Credentials;
+import io.moraine.launcher.config.RoleConfig.Keys;
+import io.moraine.launcher.role.Zk;
+import io.moraine.placement.zk.StorageMembership;
+import org.apache.curator.framework.CuratorFramework;
 import io.moraine.launcher.infra.Deadline;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -24,18 +28,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code bin/moraine cluster start|stop|status}: a local cluster of separate JVMs, one per node,
- * laid out by {@link ClusterLayout}. Each child runs {@code moraine ROLE --config conf/NODE.properties}
+ * {@code bin/moraine cluster start|stop|status|add-storage|remove-storage}: a local cluster of
+ * separate JVMs, one per node, laid out by {@link ClusterLayout}, plus storage nodes added later
+ * ({@link AddedStorage}; rebalance and drain drills). Each child runs {@code moraine ROLE --config conf/NODE.properties}
  * in its own session (setsid), so it outlives this command and a Ctrl-C in the starting terminal.
  * A node is "ours" only when its pid file names a live process whose command line carries its
  * config file: stop never signals a process it did not start.
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-    description = "Start, stop or show a local multi-process cluster (ZooKeeper, 3 meta, storage nodes in 3 AZs, 2 gateways).")
+    description = {"Start, stop or show a local multi-process cluster (ZooKeeper, 3 meta, storage nodes in 3 AZs, 2 gateways).",
+        "add-storage --az AZ [--disk PATH]...: start one more storage node in a running cluster (recorded, so status and "
+            + "stop include it); the placement map gives it its share and repair moves that data onto it.",
+        "remove-storage NODE: stop an added node and remove it from the membership; drain it first "
+            + "(`admin drain NODE`, then wait for `drain NODE shards-left 0` in `admin status`)."})
 public final class ClusterCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", description = "start, stop or status")
+  @Parameters(index = "0", description = "start, stop, status, add-storage or remove-storage")
   String action;
+
+  @Parameters(index = "1", arity = "0..1", description = "remove-storage: the node id")
+  String nodeArg;
+
+  @Option(names = "--az", description = "add-storage: the AZ of the new node (az1, az2 or az3)")
+  String az;
+
+  @Option(names = "--disk", description = "add-storage: a disk directory of the new node (repeatable; default DIR/data/NODE/disk1)")
+  List<Path> disks = new ArrayList<>();
 
   @Option(names = "--dir", defaultValue = "./moraine-cluster", description = "cluster directory (default ${DEFAULT-VALUE})")
   Path dir;
@@ -59,8 +77,11 @@ public final class ClusterCommand implements Callable<Integer> {
       case "start" -> start();
       case "stop" -> stop();
       case "status" -> status();
+      case "add-storage" -> addStorage();
+      case "remove-storage" -> removeStorage();
       default -> {
-        System.err.println("moraine cluster: unknown action '" + action + "' (start, stop, status)");
+        System.err.println("moraine cluster: unknown action '" + action
+            + "' (start, stop, status, add-storage, remove-storage)");
         yield 2;
       }
     };
@@ -71,7 +92,7 @@ public final class ClusterCommand implements Callable<Integer> {
     Files.createDirectories(dir.resolve("conf"));
     Files.createDirectories(dir.resolve("pids"));
     Files.createDirectories(dir.resolve("logs"));
-    List<Node> nodes = layout.nodes();
+    List<Node> nodes = allNodes(layout);
     for (Node node : nodes) {
       Files.writeString(layout.configFile(node.nodeId()),
           "# written by `moraine cluster start`; see docs/configuration.md\n" + node.config().toPropertiesText());
@@ -98,6 +119,68 @@ public final class ClusterCommand implements Callable<Integer> {
     System.out.println("moraine cluster ready endpoints=http://127.0.0.1:" + layout.gatewayPort(1)
         + ",http://127.0.0.1:" + layout.gatewayPort(2) + " access_key=" + creds.accessKey()
         + " secret_key=" + creds.secretKey() + " region=us-east-1 zk=" + layout.zkConnect() + " dir=" + dir);
+    return 0;
+  }
+
+  /** The fixed layout's nodes, then the storage nodes added since (start order). */
+  private List<Node> allNodes(ClusterLayout layout) throws IOException {
+    List<Node> nodes = new ArrayList<>(layout.nodes());
+    nodes.addAll(AddedStorage.load(dir).nodes(layout));
+    return nodes;
+  }
+
+  private int addStorage() throws Exception {
+    if (!Files.exists(dir.resolve("cluster.properties"))) {
+      System.err.println("moraine cluster: no cluster under " + dir + " (run `cluster start` first)");
+      return 1;
+    }
+    if (az == null) {
+      System.err.println("moraine cluster add-storage: --az is required (az1, az2 or az3)");
+      return 2;
+    }
+    ClusterLayout layout = ClusterLayout.loadOrCreate(dir, storagePerAz, zkServers, gatewayPort, zkPort);
+    AddedStorage added = AddedStorage.load(dir);
+    String id = added.add(layout, az, disks);
+    Node node = added.nodes(layout).stream().filter(n -> n.nodeId().equals(id)).findFirst().orElseThrow();
+    Files.writeString(layout.configFile(id),
+        "# written by `moraine cluster add-storage`; see docs/configuration.md\n" + node.config().toPropertiesText());
+    launch(layout, node);
+    awaitHealthy(layout, node, Duration.ofSeconds(120));
+    System.out.println("storage node " + id + " added in " + az + " (port " + node.config().require(Keys.STORAGE_PORT)
+        + "); the placement map gives it its share and repair moves that data onto it");
+    return 0;
+  }
+
+  private int removeStorage() throws Exception {
+    if (nodeArg == null) {
+      System.err.println("moraine cluster remove-storage: give the node id");
+      return 2;
+    }
+    ClusterLayout layout = ClusterLayout.loadOrCreate(dir, storagePerAz, zkServers, gatewayPort, zkPort);
+    AddedStorage added = AddedStorage.load(dir);
+    if (!added.contains(nodeArg)) {
+      System.err.println("moraine cluster remove-storage: " + nodeArg + " was not added with `cluster add-storage`");
+      return 2;
+    }
+    Node node = added.nodes(layout).stream().filter(n -> n.nodeId().equals(nodeArg)).findFirst().orElseThrow();
+    Optional<ProcessHandle> handle = livePid(layout, node).flatMap(ProcessHandle::of);
+    if (handle.isPresent()) {
+      handle.get().destroy();
+      Deadline deadline = Deadline.after(Duration.ofSeconds(20));
+      while (handle.get().isAlive() && !deadline.expired()) {
+        Thread.sleep(100);
+      }
+      if (handle.get().isAlive()) {
+        handle.get().destroyForcibly();
+      }
+    }
+    // The member record goes last: a node still in the membership keeps its slots in the map.
+    try (CuratorFramework zk = Zk.connectBlocking(layout.zkConnect(), Zk.SESSION_TIMEOUT_MILLIS)) {
+      new StorageMembership(zk).removeMember(nodeArg);
+    }
+    added.remove(nodeArg);
+    Files.deleteIfExists(layout.pidFile(nodeArg));
+    System.out.println("storage node " + nodeArg + " stopped and removed from the membership");
     return 0;
   }
 
@@ -135,7 +218,7 @@ public final class ClusterCommand implements Callable<Integer> {
       return 0;
     }
     ClusterLayout layout = ClusterLayout.loadOrCreate(dir, storagePerAz, zkServers, gatewayPort, zkPort);
-    List<Node> nodes = new ArrayList<>(layout.nodes());
+    List<Node> nodes = new ArrayList<>(allNodes(layout));
     java.util.Collections.reverse(nodes);
     // Gateways first, ZooKeeper last: the reverse of the start order.
     for (String role : List.of("gateway", "storage", "meta", "zk")) {
@@ -170,7 +253,7 @@ public final class ClusterCommand implements Callable<Integer> {
       return 1;
     }
     ClusterLayout layout = ClusterLayout.loadOrCreate(dir, storagePerAz, zkServers, gatewayPort, zkPort);
-    for (Node node : layout.nodes()) {
+    for (Node node : allNodes(layout)) {
       Optional<Long> pid = livePid(layout, node);
       String recorded = pid.map(String::valueOf).orElseGet(() -> recordedPid(layout, node).map(String::valueOf).orElse("-"));
       System.out.println(node.nodeId() + " " + node.role() + " " + node.az() + " " + recorded + " "
@@ -219,7 +302,7 @@ public final class ClusterCommand implements Callable<Integer> {
 
   private static void awaitHealthy(ClusterLayout layout, Node node, Duration timeout) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    URI uri = URI.create("http://" + ClusterLayout.HOST + ":" + layout.adminPort(node.nodeId()) + "/health");
+    URI uri = URI.create("http://" + ClusterLayout.HOST + ":" + node.config().require(Keys.ADMIN_PORT) + "/health");
     Deadline deadline = Deadline.after(timeout);
     while (!deadline.expired()) {
       try {

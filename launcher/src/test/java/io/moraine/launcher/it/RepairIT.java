@@ -2,12 +2,10 @@ package io.moraine.launcher.it;
 
 import static io.moraine.launcher.it.S3TestClients.payload;
 import static io.moraine.launcher.it.S3TestClients.payloadSha256;
-import static io.moraine.launcher.it.S3TestClients.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,9 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,9 +41,7 @@ class RepairIT {
   private static final String BUCKET = "repair-it";
   private static final long MIB = 1 << 20;
 
-  private Path dir;
-  private int gatewayPort;
-  private int zkPort;
+  private ClusterFixture cluster;
   private final Map<String, String> written = new LinkedHashMap<>();
   private int testsPassed;
   private int testsRun;
@@ -68,83 +61,35 @@ class RepairIT {
 
   @BeforeAll
   void start() throws Exception {
-    dir = Files.createTempDirectory("moraine-repair-it");
-    gatewayPort = S3TestClients.freePort();
-    zkPort = S3TestClients.freePort();
-    ProcessBuilder pb = new ProcessBuilder(Launcher.command("cluster", "start", "--dir", dir.toString(),
-        "--storage-per-az", "3", "--gateway-port", Integer.toString(gatewayPort), "--zk-port", Integer.toString(zkPort)))
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
-    pb.environment().put("MORAINE_REPAIR_GRACE_SECONDS", "5");
-    Process p = pb.start();
-    p.getInputStream().transferTo(System.out);
-    assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("cluster start; logs under %s", dir.resolve("logs")).isZero();
+    cluster = ClusterFixture.start("moraine-repair-it", 3, Map.of("MORAINE_REPAIR_GRACE_SECONDS", "5"));
   }
 
   @AfterAll
   void stop() throws Exception {
-    Launcher.Result r = Launcher.run(120, "cluster", "stop", "--dir", dir.toString());
-    assertThat(r.exitCode()).isZero();
-    if (testsPassed == testsRun) {
-      TestDirs.deleteRecursively(dir);
-    } else {
-      System.err.println("RepairIT failed; the cluster's logs are kept under " + dir.resolve("logs"));
+    if (cluster != null) {
+      cluster.keepLogs = testsPassed != testsRun;
+      cluster.close();
     }
-  }
-
-  private Map<String, String> pids() throws Exception {
-    Map<String, String> pids = new TreeMap<>();
-    for (String line : Launcher.run(60, "cluster", "status", "--dir", dir.toString()).stdout().strip().split("\n")) {
-      String[] row = line.split(" ");
-      pids.put(row[0], row[3]);
-    }
-    return pids;
   }
 
   private String adminStatus() throws Exception {
-    Launcher.Result r = Launcher.run(60, "admin", "--zk", "127.0.0.1:" + zkPort, "status");
-    assertThat(r.exitCode()).isZero();
-    return r.stdout();
+    return cluster.adminStatus();
   }
 
   private void kill(String nodeId) throws Exception {
-    String pid = pids().get(nodeId);
-    new ProcessBuilder("kill", "-9", pid).start().waitFor();
+    cluster.kill(nodeId);
   }
 
-  /** Published shard files per storage node (DISK/moraine-shards/v1/HH/DATAID.INDEX.shard). */
   private Map<String, List<Path>> shardFiles() throws IOException {
-    Map<String, List<Path>> files = new TreeMap<>();
-    try (Stream<Path> nodes = Files.list(dir.resolve("data"))) {
-      for (Path node : nodes.filter(n -> n.getFileName().toString().startsWith("storage-")).toList()) {
-        Path root = node.resolve("disk1").resolve("moraine-shards").resolve("v1");
-        List<Path> list = new ArrayList<>();
-        if (Files.isDirectory(root)) {
-          try (Stream<Path> walk = Files.walk(root)) {
-            walk.filter(f -> f.toString().endsWith(".shard")).forEach(list::add);
-          }
-        }
-        files.put(node.getFileName().toString(), list);
-      }
-    }
-    return files;
-  }
-
-  private static String dataIdOf(Path shardFile) {
-    String name = shardFile.getFileName().toString();
-    String withoutSuffix = name.substring(0, name.length() - ".shard".length());
-    return withoutSuffix.substring(0, withoutSuffix.lastIndexOf('.'));
+    return cluster.shardFiles();
   }
 
   private void awaitRedundancy(String expected, int seconds) {
-    await().atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofSeconds(2))
-        .until(() -> adminStatus().contains(expected));
+    cluster.awaitStatus(expected, seconds);
   }
 
   private void assertEveryObjectReads(S3Client s3, Map<String, String> written) throws IOException {
-    for (Map.Entry<String, String> e : written.entrySet()) {
-      assertThat(sha256(s3.getObject(b -> b.bucket(BUCKET).key(e.getKey())))).as(e.getKey()).isEqualTo(e.getValue());
-    }
+    ClusterFixture.assertEveryObjectReads(s3, BUCKET, written);
   }
 
   /** Long (adds ~1 min): run with -Dmoraine.long=true. */
@@ -154,12 +99,11 @@ class RepairIT {
   void aDrainedNodeIsEmptiedAndCanBeRemoved() throws Exception {
     testsRun++;
     String drained = "storage-az3-3";
-    try (S3Client s3 = S3TestClients.rootClient(gatewayPort)) {
+    try (S3Client s3 = cluster.s3()) {
       writeObjects(s3);
       assertThat(shardFiles().get(drained)).isNotEmpty();
 
-      Launcher.Result drain = Launcher.run(60, "admin", "--zk", "127.0.0.1:" + zkPort, "drain", drained);
-      assertThat(drain.exitCode()).isZero();
+      cluster.admin("drain", drained);
       long started = System.nanoTime();
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
           .until(() -> adminStatus().contains("drain " + drained + " shards-left 0"));
@@ -177,14 +121,14 @@ class RepairIT {
   @Order(2)
   void rebuildsALostNodeSoThatTwoMoreCanDieAndRepairsBitrot() throws Exception {
     testsRun++;
-    try (S3Client s3 = S3TestClients.rootClient(gatewayPort)) {
+    try (S3Client s3 = cluster.s3()) {
       if (written.isEmpty()) {
         writeObjects(s3);
       }
 
       // Three nodes such that some blob has a shard on each: without repair, losing them all loses it.
       Map<String, Set<String>> nodesOfBlob = new HashMap<>();
-      shardFiles().forEach((node, files) -> files.forEach(f -> nodesOfBlob.computeIfAbsent(dataIdOf(f), d -> new HashSet<>()).add(node)));
+      shardFiles().forEach((node, files) -> files.forEach(f -> nodesOfBlob.computeIfAbsent(ClusterFixture.dataIdOf(f), d -> new HashSet<>()).add(node)));
       List<String> triple = null;
       for (Set<String> nodes : nodesOfBlob.values()) {
         if (nodes.size() >= 3) {
@@ -224,8 +168,7 @@ class RepairIT {
       Files.write(victim, rotten);
       assertEveryObjectReads(s3, written);
 
-      Launcher.Result scrub = Launcher.run(60, "admin", "--zk", "127.0.0.1:" + zkPort, "scrub", "--now");
-      assertThat(scrub.exitCode()).isZero();
+      cluster.admin("scrub", "--now");
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
           .until(() -> adminStatus().lines().anyMatch(l -> l.startsWith("scrub passes ") && !l.contains(" corrupt 0 ")));
       await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(victim)
