@@ -9,11 +9,16 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.moraine.proto.storage.v1.DeleteShardRequest;
 import io.moraine.proto.storage.v1.HealthRequest;
 import io.moraine.proto.storage.v1.HealthResponse;
+import io.moraine.proto.storage.v1.ListShardsRequest;
+import io.moraine.proto.storage.v1.ShardInfo;
 import io.moraine.proto.storage.v1.ShardServiceGrpc;
+import io.moraine.proto.storage.v1.VerifyShardsRequest;
+import io.moraine.proto.storage.v1.VerifyShardsResponse;
 import io.moraine.placement.PlacementView;
 import io.moraine.storage.api.CorruptShardException;
 import io.moraine.storage.api.ShardClients;
 import io.moraine.storage.api.ShardId;
+import io.moraine.storage.api.ShardMaintenance;
 import io.moraine.storage.api.ShardNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * deadline. Nothing is buffered without bound: writes block on the transport's readiness, reads
  * request one message at a time beyond a small prefetch.
  */
-public final class GrpcShardClients implements ShardClients {
+public final class GrpcShardClients implements ShardClients, ShardMaintenance {
   private static final Logger log = LoggerFactory.getLogger(GrpcShardClients.class);
 
   private final Function<String, Optional<InetSocketAddress>> resolver;
@@ -145,6 +150,45 @@ public final class GrpcShardClients implements ShardClients {
     } catch (StatusRuntimeException e) {
       throw toIOException(nodeId, "delete " + shard, e);
     }
+  }
+
+  @Override
+  public VerifyResult verify(String nodeId, List<ShardId> shards, long bytesPerSecond, Duration timeout)
+      throws IOException {
+    VerifyShardsRequest.Builder request = VerifyShardsRequest.newBuilder().setBytesPerSecond(Math.max(0, bytesPerSecond));
+    shards.forEach(s -> request.addShards(toWire(s)));
+    try {
+      VerifyShardsResponse r = ShardServiceGrpc.newBlockingStub(channel(nodeId))
+          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .verifyShards(request.build());
+      return new VerifyResult(fromWire(r.getIntactList()), fromWire(r.getCorruptList()), fromWire(r.getMissingList()),
+          r.getVerifiedBytes());
+    } catch (StatusRuntimeException e) {
+      throw toIOException(nodeId, "verify " + shards.size() + " shards", e);
+    }
+  }
+
+  @Override
+  public List<ListedShard> list(String nodeId, Duration timeout) throws IOException {
+    List<ListedShard> out = new ArrayList<>();
+    try {
+      var it = ShardServiceGrpc.newBlockingStub(channel(nodeId))
+          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .listShards(ListShardsRequest.getDefaultInstance());
+      while (it.hasNext()) {
+        for (ShardInfo info : it.next().getShardsList()) {
+          out.add(new ListedShard(new ShardId(info.getShard().getDataId(), info.getShard().getShardIndex()),
+              info.getPlacementGroup(), info.getLength(), info.getPublishedMillis()));
+        }
+      }
+      return out;
+    } catch (StatusRuntimeException e) {
+      throw toIOException(nodeId, "list shards", e);
+    }
+  }
+
+  private static List<ShardId> fromWire(List<io.moraine.proto.storage.v1.ShardId> ids) {
+    return ids.stream().map(w -> new ShardId(w.getDataId(), w.getShardIndex())).toList();
   }
 
   /** The node's health and disk usage (admin status, tests). */

@@ -17,6 +17,8 @@ import io.moraine.proto.storage.v1.ReadShardRequest;
 import io.moraine.proto.storage.v1.ReadShardResponse;
 import io.moraine.proto.storage.v1.ShardInfo;
 import io.moraine.proto.storage.v1.ShardServiceGrpc;
+import io.moraine.proto.storage.v1.VerifyShardsRequest;
+import io.moraine.proto.storage.v1.VerifyShardsResponse;
 import io.moraine.proto.storage.v1.WriteHeader;
 import io.moraine.proto.storage.v1.WriteShardRequest;
 import io.moraine.proto.storage.v1.WriteShardResponse;
@@ -30,6 +32,7 @@ import io.moraine.storage.store.ShardStore;
 import io.moraine.storage.store.StoredShard;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
@@ -56,11 +59,18 @@ public final class ShardServiceImpl extends ShardServiceGrpc.ShardServiceImplBas
   private final String az;
   private final ShardStore store;
   private final int readChunkBytes;
+  private final InstantSource clock;
+  private final Object verifyPace = new Object();
+  private long verifyDueMillis;
+
+  /** Verify rate when a VerifyShards request names none (0). */
+  public static final long DEFAULT_VERIFY_BYTES_PER_SECOND = 32L << 20;
 
   /**
    * @param readChunkBytes payload bytes per ReadShardResponse; at most 1 MiB (the wire rule).
+   * @param clock paces VerifyShards (node-side scrub rate).
    */
-  public ShardServiceImpl(String nodeId, String az, ShardStore store, int readChunkBytes) {
+  public ShardServiceImpl(String nodeId, String az, ShardStore store, int readChunkBytes, InstantSource clock) {
     if (readChunkBytes <= 0 || readChunkBytes > 1024 * 1024) {
       throw new IllegalArgumentException("readChunkBytes must be in (0, 1 MiB], got " + readChunkBytes);
     }
@@ -68,6 +78,7 @@ public final class ShardServiceImpl extends ShardServiceGrpc.ShardServiceImplBas
     this.az = az;
     this.store = store;
     this.readChunkBytes = readChunkBytes;
+    this.clock = clock;
   }
 
   @Override
@@ -315,7 +326,8 @@ public final class ShardServiceImpl extends ShardServiceGrpc.ShardServiceImplBas
             .setShard(io.moraine.proto.storage.v1.ShardId.newBuilder()
                 .setDataId(s.shard().dataId()).setShardIndex(s.shard().index()))
             .setPlacementGroup(s.placementGroupDir())
-            .setLength(Math.max(0, s.payloadLengthBytes())));
+            .setLength(Math.max(0, s.payloadLengthBytes()))
+            .setPublishedMillis(store.publishedMillis(s)));
         if (batch.getShardsCount() == LIST_BATCH) {
           responseObserver.onNext(batch.build());
           batch = ListShardsResponse.newBuilder();
@@ -327,6 +339,60 @@ public final class ShardServiceImpl extends ShardServiceGrpc.ShardServiceImplBas
       responseObserver.onCompleted();
     } catch (RuntimeException e) {
       responseObserver.onError(statusOf(e).asRuntimeException());
+    }
+  }
+
+  /**
+   * Verifies the named shards on this node's disks, one after another, without sending their
+   * bytes. Paced node-wide (all concurrent calls share one schedule) at the request's rate or
+   * {@link #DEFAULT_VERIFY_BYTES_PER_SECOND}: after each shard the call sleeps until its bytes are
+   * due, so scrubbing never runs the disks at full speed against client reads.
+   */
+  @Override
+  public void verifyShards(VerifyShardsRequest request, StreamObserver<VerifyShardsResponse> responseObserver) {
+    long rate = request.getBytesPerSecond() > 0 ? request.getBytesPerSecond() : DEFAULT_VERIFY_BYTES_PER_SECOND;
+    VerifyShardsResponse.Builder out = VerifyShardsResponse.newBuilder();
+    long verified = 0;
+    try {
+      for (io.moraine.proto.storage.v1.ShardId wire : request.getShardsList()) {
+        ShardId id = new ShardId(wire.getDataId(), wire.getShardIndex());
+        long length = 0;
+        try (ShardStore.ShardReader reader = store.openRead(id)) {
+          length = reader.payloadLengthBytes();
+          reader.verifyAll();
+          out.addIntact(wire);
+        } catch (ShardNotFoundException e) {
+          out.addMissing(wire);
+        } catch (CorruptShardException e) {
+          log.warn("verify: {}", e.getMessage());
+          out.addCorrupt(wire);
+        } catch (IOException e) {
+          // A short or malformed file fails here too: the shard cannot be served, so it is bad.
+          log.warn("verify: shard {} unreadable: {}", id, e.toString());
+          out.addCorrupt(wire);
+        }
+        verified += length;
+        pace(length, rate);
+      }
+      responseObserver.onNext(out.setVerifiedBytes(verified).build());
+      responseObserver.onCompleted();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      responseObserver.onError(Status.CANCELLED.withDescription("verify interrupted").asRuntimeException());
+    } catch (RuntimeException e) {
+      responseObserver.onError(statusOf(e).asRuntimeException());
+    }
+  }
+
+  private void pace(long bytes, long bytesPerSecond) throws InterruptedException {
+    long wait;
+    synchronized (verifyPace) {
+      long now = clock.millis();
+      verifyDueMillis = Math.max(verifyDueMillis, now) + bytes * 1000 / bytesPerSecond;
+      wait = verifyDueMillis - now;
+    }
+    if (wait > 0) {
+      Thread.sleep(wait);
     }
   }
 

@@ -78,7 +78,7 @@ public final class StorageNode implements AutoCloseable {
     callExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.nodeId() + "-call-", 0).factory());
     server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
         .executor(callExecutor)
-        .addService(new ShardServiceImpl(config.nodeId(), config.az(), store, config.readChunkBytes()))
+        .addService(new ShardServiceImpl(config.nodeId(), config.az(), store, config.readChunkBytes(), clock))
         .maxInboundMessageSize(2 * 1024 * 1024)
         .permitKeepAliveTime(PERMIT_KEEPALIVE_MILLIS, TimeUnit.MILLISECONDS)
         .permitKeepAliveWithoutCalls(true)

@@ -288,6 +288,18 @@ public final class ShardStore implements Closeable {
         .toList();
   }
 
+  /**
+   * When the shard was published (its file's modification time; the file is never written after
+   * the atomic rename), or 0 when the file is gone (deleted concurrently). GC's age check.
+   */
+  public long publishedMillis(StoredShard s) {
+    try {
+      return Files.getLastModifiedTime(pathOf(s)).toMillis();
+    } catch (IOException gone) {
+      return 0;
+    }
+  }
+
   public int shardCount() {
     return index.size();
   }

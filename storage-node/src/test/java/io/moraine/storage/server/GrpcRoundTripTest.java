@@ -10,6 +10,7 @@ import io.moraine.storage.api.CorruptShardException;
 import io.moraine.storage.api.ShardClients;
 import io.moraine.storage.api.ShardClients.ShardAck;
 import io.moraine.storage.api.ShardId;
+import io.moraine.storage.api.ShardMaintenance;
 import io.moraine.storage.api.ShardNotFoundException;
 import io.moraine.storage.client.GrpcShardClients;
 import io.moraine.storage.client.GrpcShardClientsConfig;
@@ -191,6 +192,37 @@ class GrpcRoundTripTest {
         .hasMessageContaining("DATA_LOSS");
     // The first block is intact and still readable.
     assertThat(read(id, 0, 1000)).isEqualTo(java.util.Arrays.copyOf(data, 1000));
+  }
+
+  @Test
+  void verifyShardsChecksOnTheNodeAndListReportsPublishTimes() throws Exception {
+    byte[] data = randomBytes(300_000, 4);
+    ShardId good = new ShardId("good", 0);
+    ShardId rotten = new ShardId("rotten", 2);
+    ShardId absent = new ShardId("absent", 1);
+    write("storage-az1-1", good, data, 50_000);
+    write("storage-az1-1", rotten, data, 50_000);
+    StoredShard stored = node.store().find(rotten).orElseThrow();
+    Path file = ShardLayout.shardPath(dir.resolve("disk1").toAbsolutePath(), stored.placementGroupDir(), rotten);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {0x5a}), BlockFrame.HEADER_BYTES + 200_000);
+    }
+    ShardMaintenance.VerifyResult r = clients.verify("storage-az1-1", List.of(good, rotten, absent), 0, READ_TIMEOUT);
+    assertThat(r.intact()).containsExactly(good);
+    assertThat(r.corrupt()).containsExactly(rotten);
+    assertThat(r.missing()).containsExactly(absent);
+    assertThat(r.verifiedBytes()).isEqualTo(2L * data.length);
+
+    // Paced on the node: 600 000 bytes at 1 MB/s take at least ~0.5 s.
+    long t0 = System.nanoTime();
+    clients.verify("storage-az1-1", List.of(good, good), 1_000_000, READ_TIMEOUT);
+    assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(400);
+
+    List<ShardMaintenance.ListedShard> listed = clients.list("storage-az1-1", READ_TIMEOUT);
+    assertThat(listed).extracting(ShardMaintenance.ListedShard::shard).containsExactlyInAnyOrder(good, rotten);
+    assertThat(listed).allSatisfy(l -> assertThat(l.publishedMillis()).isGreaterThan(System.currentTimeMillis() - 60_000));
+    assertThatThrownBy(() -> clients.verify("storage-az9-9", List.of(good), 0, READ_TIMEOUT))
+        .isInstanceOf(IOException.class);
   }
 
   @Test
