@@ -210,7 +210,7 @@ public final class RepairService implements AutoCloseable {
     long lastScrubEnd = base.lastScrubEndMillis() == 0 ? clock.millis() : base.lastScrubEndMillis();
     boolean scrub = requests > base.scrubRequestsHandled()
         || (config.scrubIntervalMillis() > 0 && clock.millis() - lastScrubEnd >= config.scrubIntervalMillis());
-    SegmentRepairer repairer = new SegmentRepairer(config, meta, shards, view, health);
+    SegmentRepairer repairer = new SegmentRepairer(config, meta, shards, view, health, clock);
     PassStats stats = new PassStats();
     long start = clock.millis();
     String fromBucket = scrub ? "" : base.cursorBucket();

@@ -34,10 +34,13 @@ import io.moraine.storage.api.CorruptShardException;
 import io.moraine.storage.api.ShardClients;
 import io.moraine.storage.api.ShardClients.ShardWriter;
 import io.moraine.storage.api.ShardId;
+import io.moraine.storage.api.ShardMaintenance;
 import io.moraine.storage.api.ShardNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,14 +65,17 @@ final class SegmentRepairer {
   private final ShardClients shards;
   private final PlacementView view;
   private final NodeHealth health;
+  private final InstantSource clock;
   private final Map<Long, ReedSolomon> codecs = new ConcurrentHashMap<>();
 
-  SegmentRepairer(RepairConfig config, MetadataClient meta, ShardClients shards, PlacementView view, NodeHealth health) {
+  SegmentRepairer(RepairConfig config, MetadataClient meta, ShardClients shards, PlacementView view, NodeHealth health,
+      InstantSource clock) {
     this.config = config;
     this.meta = meta;
     this.shards = shards;
     this.view = view;
     this.health = health;
+    this.clock = clock;
   }
 
   /** Outcome of verifying one shard end to end. */
@@ -188,7 +194,7 @@ final class SegmentRepairer {
       if (dests.isEmpty()) {
         return;
       }
-      long started = System.nanoTime();
+      Instant started = clock.instant();
       try {
         stream(s, p, sources, dests);
       } catch (SourceFailed f) {
@@ -207,7 +213,7 @@ final class SegmentRepairer {
         stats.shardsMissing += lost.size();
         return;
       } finally {
-        stats.rebuildNanos += System.nanoTime() - started;
+        stats.rebuildNanos += Duration.between(started, clock.instant()).toNanos();
       }
       long shardLength = shardLength(s);
       for (Map.Entry<Integer, Destination> e : dests.entrySet()) {
@@ -481,8 +487,32 @@ final class SegmentRepairer {
 
   // ---- scrub --------------------------------------------------------------------------------
 
-  /** Reads a whole shard through the node, which verifies every block's CRC32C on the way. */
+  /**
+   * Has the node verify every block's CRC32C itself (VerifyShards: no bytes cross the network, the
+   * node paces itself at the scrub rate) when the clients offer it; else reads the whole shard
+   * through the node, which verifies on the way, paced here.
+   */
   Verdict verify(String node, ShardId id, long length, ScrubPacer pacer) throws InterruptedException {
+    if (shards instanceof ShardMaintenance maintenance) {
+      // The node verifies at scrubBytesPerSecond: allow that long, plus the usual idle timeout.
+      Duration timeout = Duration.ofMillis(config.shardReadTimeoutMillis()
+          + Math.multiplyExact(length, 1000L) / config.scrubBytesPerSecond());
+      try {
+        ShardMaintenance.VerifyResult r = maintenance.verify(node, List.of(id), config.scrubBytesPerSecond(), timeout);
+        if (!r.corrupt().isEmpty()) {
+          LOG.warn("scrub: {} on {} is corrupt (verified on the node)", id, node);
+          return Verdict.CORRUPT;
+        }
+        if (!r.missing().isEmpty()) {
+          LOG.warn("scrub: {} on {} is missing", id, node);
+          return Verdict.MISSING;
+        }
+        return Verdict.INTACT;
+      } catch (IOException e) {
+        LOG.info("scrub: {} on {} not verifiable now: {}", id, node, e.toString());
+        return Verdict.UNREACHABLE;
+      }
+    }
     try (InputStream in = shards.read(node, id, 0, length, Duration.ofMillis(config.shardReadTimeoutMillis()))) {
       byte[] buffer = new byte[COPY_BUFFER_BYTES];
       long total = 0;

@@ -3,6 +3,9 @@ package io.moraine.repair;
 import io.moraine.storage.api.CorruptShardException;
 import io.moraine.storage.api.ShardClients;
 import io.moraine.storage.api.ShardId;
+import io.moraine.storage.api.ShardMaintenance;
+import java.util.ArrayList;
+import java.util.List;
 import io.moraine.storage.api.ShardNotFoundException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,9 +18,16 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Storage nodes in memory: dead nodes refuse everything; corrupt shards fail their reads like a bad CRC. */
-final class FakeShards implements ShardClients {
+/**
+ * Storage nodes in memory: dead nodes refuse everything; corrupt shards fail their reads like a bad
+ * CRC. Shards written through {@link #openWrite} are stamped with {@link #clock}'s time (GC's age);
+ * ones put directly have publish time 0 (old).
+ */
+final class FakeShards implements ShardClients, ShardMaintenance {
   final Map<String, Map<ShardId, byte[]>> nodes = new ConcurrentHashMap<>();
+  final Map<String, Long> publishedAt = new ConcurrentHashMap<>(); // "node/dataId#i"
+  final java.util.concurrent.atomic.AtomicInteger verifyCalls = new java.util.concurrent.atomic.AtomicInteger();
+  volatile java.util.function.LongSupplier clock = () -> 0;
   final Set<String> dead = ConcurrentHashMap.newKeySet();
   final Set<String> corrupt = ConcurrentHashMap.newKeySet(); // "node/dataId#i"
 
@@ -49,6 +59,7 @@ final class FakeShards implements ShardClients {
           return CompletableFuture.failedFuture(new IOException("write of " + shard + " to " + nodeId + " failed"));
         }
         on(nodeId).put(shard, out.toByteArray());
+        publishedAt.put(nodeId + "/" + shard, clock.getAsLong());
         corrupt.remove(nodeId + "/" + shard);
         return CompletableFuture.completedFuture(new ShardAck(nodeId, lengthBytes, 0));
       }
@@ -77,6 +88,34 @@ final class FakeShards implements ShardClients {
   public boolean delete(String nodeId, ShardId shard) throws IOException {
     checkUp(nodeId);
     return on(nodeId).remove(shard) != null;
+  }
+
+  @Override
+  public VerifyResult verify(String nodeId, List<ShardId> ids, long bytesPerSecond, Duration timeout) throws IOException {
+    checkUp(nodeId);
+    verifyCalls.incrementAndGet();
+    List<ShardId> intact = new ArrayList<>();
+    List<ShardId> bad = new ArrayList<>();
+    List<ShardId> missing = new ArrayList<>();
+    long bytes = 0;
+    for (ShardId id : ids) {
+      byte[] b = on(nodeId).get(id);
+      if (b == null) {
+        missing.add(id);
+      } else {
+        bytes += b.length;
+        (corrupt.contains(nodeId + "/" + id) ? bad : intact).add(id);
+      }
+    }
+    return new VerifyResult(intact, bad, missing, bytes);
+  }
+
+  @Override
+  public List<ListedShard> list(String nodeId, Duration timeout) throws IOException {
+    checkUp(nodeId);
+    List<ListedShard> out = new ArrayList<>();
+    on(nodeId).forEach((id, b) -> out.add(new ListedShard(id, 0, b.length, publishedAt.getOrDefault(nodeId + "/" + id, 0L))));
+    return out;
   }
 
   @Override

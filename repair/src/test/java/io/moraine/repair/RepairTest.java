@@ -133,7 +133,7 @@ class RepairTest {
 
   PassStats pass(boolean scrub) throws InterruptedException {
     PassStats stats = new PassStats();
-    SegmentRepairer repairer = new SegmentRepairer(config, meta, shards, view, health);
+    SegmentRepairer repairer = new SegmentRepairer(config, meta, shards, view, health, clock);
     boolean done = new RepairPass(meta, repairer, config.parallelObjects()).run("", "", scrub ? new ScrubPacer(clock, 1L << 40) : null, stats,
         () -> true, (b, k) -> { });
     assertThat(done).isTrue();
@@ -230,6 +230,8 @@ class RepairTest {
     assertThat(stats.scrubMissing).isEqualTo(1);
     assertThat(stats.shardsRebuilt).isEqualTo(2);
     assertThat(stats.scrubVerified).isEqualTo(objects.size() * (K + M) - 2L);
+    assertThat(shards.verifyCalls.get()).as("verified on the nodes (VerifyShards), not pulled over the network")
+        .isEqualTo(objects.size() * (K + M));
     assertThat(segment("k7").shardNodes()).isEqualTo(a.shardNodes());
     assertThat(shards.corrupt).isEmpty();
     PassStats again = pass(true);
@@ -269,7 +271,7 @@ class RepairTest {
     var version = meta.getObject("b", "x").orElseThrow();
     put("x", 20_000, 2);
     PassStats stats = new PassStats();
-    new SegmentRepairer(config, meta, shards, view, health).repair("b", version, old, null, stats);
+    new SegmentRepairer(config, meta, shards, view, health, clock).repair("b", version, old, null, stats);
     assertThat(stats.shardsRebuilt).as("rebuilt, but not committed").isEqualTo(1);
     assertThat(segment("x").size()).isEqualTo(20_000);
     Set<String> holders = new HashSet<>();
