@@ -82,6 +82,14 @@ public interface MetadataClient extends AutoCloseable {
   boolean relocateShard(String bucketName, String key, String versionId, String dataId, int shardIndex,
       String expectedNode, String newNode, boolean misplaced);
 
+  /**
+   * As {@link #relocateShard}, for a shard of part {@code partNumber} of the upload in progress
+   * {@code uploadId} of {@code key}: applied only while that part record exists and still names
+   * {@code expectedNode} for the shard (a completed, aborted or re-uploaded part wins).
+   */
+  boolean relocatePartShard(String bucketName, String key, String uploadId, int partNumber, String dataId,
+      int shardIndex, String expectedNode, String newNode, boolean misplaced);
+
   /** One page of ListObjects, served from sorted iteration. Fails with NO_SUCH_BUCKET. */
   ListPage listObjects(String bucketName, ListRequest request);
 

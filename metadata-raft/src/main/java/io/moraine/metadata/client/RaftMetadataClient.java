@@ -264,6 +264,15 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public boolean relocatePartShard(String bucketName, String key, String uploadId, int partNumber, String dataId,
+      int shardIndex, String expectedNode, String newNode, boolean misplaced) {
+    return write(MetaRequest.newBuilder().setRelocateShard(io.moraine.proto.meta.v1.RelocateShard.newBuilder()
+        .setBucket(bucketName).setKey(key).setUploadId(uploadId).setPartNumber(partNumber).setDataId(dataId)
+        .setShardIndex(shardIndex).setExpectedNode(expectedNode).setNewNode(newNode).setMisplaced(misplaced)))
+        .getRelocateShard().getApplied();
+  }
+
+  @Override
   public ListPage listObjects(String bucketName, ListRequest request) {
     ListObjectsReply r = read(MetaRequest.newBuilder().setListObjects(ListObjects.newBuilder()
         .setBucket(bucketName).setPrefix(request.prefix()).setDelimiter(request.delimiter())

@@ -401,9 +401,10 @@ public final class MetadataCore {
   }
 
   /**
-   * Repair's commit: one shard of one segment of the current version moves to another node. A
-   * no-op (applied = false) unless the manifest still names the expected node, so an overwrite,
-   * delete or concurrent relocation always wins over a repair that started before it.
+   * Repair's commit: one shard of one segment of an object version (current or not) or of a part
+   * of an upload in progress moves to another node. A no-op (applied = false) unless the record
+   * still exists and names the expected node, so an overwrite, delete, abort/complete or a
+   * concurrent relocation always wins over a repair that started before it.
    */
   private ApplyResult relocateShard(RelocateShard cmd, StoreBatch batch) {
     if (cmd.getNewNode().isEmpty() || cmd.getExpectedNode().isEmpty() || cmd.getDataId().isEmpty()) {
@@ -412,14 +413,43 @@ public final class MetadataCore {
     if (store.get(Keys.bucket(cmd.getBucket())) == null) {
       return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
     }
+    MetaReply.Builder notApplied = reply().setRelocateShard(RelocateShardReply.newBuilder().setApplied(false));
+    if (!cmd.getUploadId().isEmpty()) {
+      byte[] partKey = Keys.part(cmd.getBucket(), cmd.getKey(), cmd.getUploadId(), cmd.getPartNumber());
+      PartRecord part = read(partKey, PartRecord.parser());
+      LayoutRecord moved = part == null ? null : relocated(part.getLayout(), cmd);
+      if (moved == null) {
+        return ok(notApplied);
+      }
+      batch.put(partKey, Records.encode(part.toBuilder().setLayout(moved).build()));
+      return ok(reply().setRelocateShard(RelocateShardReply.newBuilder().setApplied(true)));
+    }
     byte[] key = Keys.object(cmd.getBucket(), cmd.getKey());
     ObjectRecord current = read(key, ObjectRecord.parser());
-    MetaReply.Builder notApplied = reply().setRelocateShard(RelocateShardReply.newBuilder().setApplied(false));
-    if (current == null || !current.getLayout().hasSegments()
-        || (!cmd.getVersionId().isEmpty() && !cmd.getVersionId().equals(current.getVersionId()))) {
+    boolean isCurrent = current != null
+        && (cmd.getVersionId().isEmpty() || cmd.getVersionId().equals(current.getVersionId()));
+    ObjectRecord target = isCurrent ? current
+        : cmd.getVersionId().isEmpty() ? null : Versions.find(store, cmd.getBucket(), cmd.getKey(), cmd.getVersionId());
+    LayoutRecord moved = target == null ? null : relocated(target.getLayout(), cmd);
+    if (moved == null) {
       return ok(notApplied);
     }
-    Segments.Builder segments = current.getLayout().getSegments().toBuilder();
+    ObjectRecord updated = target.toBuilder().setLayout(moved).build();
+    if (isCurrent) {
+      batch.put(key, Records.encode(updated));
+    }
+    if (updated.getVersionSeq() > 0) {
+      batch.put(Keys.version(cmd.getBucket(), updated.getKey(), updated.getVersionSeq()), Records.encode(updated));
+    }
+    return ok(reply().setRelocateShard(RelocateShardReply.newBuilder().setApplied(true)));
+  }
+
+  /** The layout with the shard moved, or null when it does not name the expected node there. */
+  private static LayoutRecord relocated(LayoutRecord layout, RelocateShard cmd) {
+    if (!layout.hasSegments()) {
+      return null;
+    }
+    Segments.Builder segments = layout.getSegments().toBuilder();
     for (int s = 0; s < segments.getSegmentsCount(); s++) {
       var seg = segments.getSegments(s);
       if (!seg.getDataId().equals(cmd.getDataId())) {
@@ -427,22 +457,16 @@ public final class MetadataCore {
       }
       int i = cmd.getShardIndex();
       if (i >= seg.getShardNodesCount() || !seg.getShardNodes(i).equals(cmd.getExpectedNode())) {
-        return ok(notApplied);
+        return null;
       }
       var moved = seg.toBuilder().setShardNodes(i, cmd.getNewNode());
       if (i < moved.getMisplacedCount()) {
         moved.setMisplaced(i, cmd.getMisplaced());
       }
       segments.setSegments(s, moved);
-      ObjectRecord updated = current.toBuilder()
-          .setLayout(current.getLayout().toBuilder().setSegments(segments)).build();
-      batch.put(key, Records.encode(updated));
-      if (updated.getVersionSeq() > 0) {
-        batch.put(Keys.version(cmd.getBucket(), updated.getKey(), updated.getVersionSeq()), Records.encode(updated));
-      }
-      return ok(reply().setRelocateShard(RelocateShardReply.newBuilder().setApplied(true)));
+      return layout.toBuilder().setSegments(segments).build();
     }
-    return ok(notApplied);
+    return null;
   }
 
   private ApplyResult getObject(io.moraine.proto.meta.v1.GetObject q) {

@@ -123,6 +123,13 @@ public final class InMemoryMetadata implements MetadataClient {
   }
 
   @Override
+  public boolean relocatePartShard(String bucketName, String key, String uploadId, int partNumber, String dataId,
+      int shardIndex, String expectedNode, String newNode, boolean misplaced) {
+    return core.relocatePartShard(bucketName, key, uploadId, partNumber, dataId, shardIndex, expectedNode, newNode,
+        misplaced);
+  }
+
+  @Override
   public ListPage listObjects(String bucketName, ListRequest request) {
     return core.listObjects(bucketName, request);
   }
