@@ -1,5 +1,6 @@
 /*
- * SegmentRepairer: brings one segment (blob) of one object version back to full redundancy.
+ * SegmentRepairer: brings one segment (blob) of one object version, or of one part of an upload in
+ * progress, back to full redundancy.
  *
  * Three actions, each committed through MetadataClient.relocateShard, which applies only if the
  * manifest still names the node the shard was on — so an overwrite or delete that raced with the
@@ -78,6 +79,33 @@ final class SegmentRepairer {
     this.clock = clock;
   }
 
+  /**
+   * Where a segment's manifest lives: a version of an object (current or not), or a part of an
+   * upload in progress ({@code uploadId} non-null). Commits go through the matching conditional
+   * relocation, so a concurrent overwrite, delete, complete or abort wins.
+   */
+  record Manifest(String bucket, String key, String versionId, String uploadId, int partNumber) {
+    static Manifest version(String bucket, ObjectVersion v) {
+      return new Manifest(bucket, v.key(), v.versionId(), null, 0);
+    }
+
+    static Manifest part(String bucket, String key, String uploadId, int partNumber) {
+      return new Manifest(bucket, key, null, uploadId, partNumber);
+    }
+
+    boolean relocate(MetadataClient meta, String dataId, int shardIndex, String from, String to, boolean misplaced) {
+      return uploadId == null
+          ? meta.relocateShard(bucket, key, versionId, dataId, shardIndex, from, to, misplaced)
+          : meta.relocatePartShard(bucket, key, uploadId, partNumber, dataId, shardIndex, from, to, misplaced);
+    }
+
+    @Override
+    public String toString() {
+      return uploadId == null ? bucket + "/" + key + "@" + versionId
+          : bucket + "/" + key + " upload " + uploadId + " part " + partNumber;
+    }
+  }
+
   /** Outcome of verifying one shard end to end. */
   enum Verdict { INTACT, CORRUPT, MISSING, UNREACHABLE }
 
@@ -108,7 +136,7 @@ final class SegmentRepairer {
     }
   }
 
-  void repair(String bucket, ObjectVersion version, Segment segment, ScrubPacer scrub, PassStats stats)
+  void repair(Manifest owner, Segment segment, ScrubPacer scrub, PassStats stats)
       throws InterruptedException {
     int width = segment.dataShards() + segment.parityShards();
     if (segment.size() <= 0) {
@@ -116,8 +144,8 @@ final class SegmentRepairer {
     }
     if (segment.shardNodes().size() != width) {
       // A malformed manifest must not stop the repair of every other object: report and skip it.
-      LOG.error("malformed segment {} of {}/{}: {} nodes for {} shards; not repaired", segment.dataId(), bucket,
-          version.key(), segment.shardNodes().size(), width);
+      LOG.error("malformed segment {} of {}: {} nodes for {} shards; not repaired", segment.dataId(), owner,
+          segment.shardNodes().size(), width);
       stats.shardsUnrecoverable += width;
       return;
     }
@@ -149,14 +177,14 @@ final class SegmentRepairer {
     }
     stats.shardsMissing += downNotLost;
     if (!lost.isEmpty() || !inPlace.isEmpty()) {
-      rebuild(bucket, version, segment, p, lost, inPlace, stats);
+      rebuild(owner, segment, p, lost, inPlace, stats);
     }
-    moveMisplacedHome(bucket, version, segment, p, stats);
+    moveMisplacedHome(owner, segment, p, stats);
   }
 
   // ---- rebuilding ---------------------------------------------------------------------------
 
-  private void rebuild(String bucket, ObjectVersion version, Segment s, Placement p, Set<Integer> lost,
+  private void rebuild(Manifest owner, Segment s, Placement p, Set<Integer> lost,
       Set<Integer> inPlace, PassStats stats) throws InterruptedException {
     int k = s.dataShards();
     int width = k + s.parityShards();
@@ -171,8 +199,8 @@ final class SegmentRepairer {
         }
       }
       if (sources.size() < k) {
-        LOG.warn("cannot rebuild {} shard(s) {} of {} ({}/{}): only {} of {} sources readable; retrying next pass",
-            todo.size(), todo, s.dataId(), bucket, version.key(), sources.size(), k);
+        LOG.warn("cannot rebuild {} shard(s) {} of {} ({}): only {} of {} sources readable; retrying next pass",
+            todo.size(), todo, s.dataId(), owner, sources.size(), k);
         stats.shardsUnrecoverable += todo.size();
         stats.shardsMissing += lost.size();
         return;
@@ -182,7 +210,7 @@ final class SegmentRepairer {
         Destination d = inPlace.contains(i) ? new Destination(p.nodes.get(i), p.misplaced.get(i))
             : chooseDestination(s, p, i, todo, dests);
         if (d == null) {
-          LOG.warn("no live node can take shard {} of {} ({}/{}) now", i, s.dataId(), bucket, version.key());
+          LOG.warn("no live node can take shard {} of {} ({}) now", i, s.dataId(), owner);
           stats.shardsUnrecoverable++;
           if (lost.contains(i)) {
             stats.shardsMissing++;
@@ -199,7 +227,7 @@ final class SegmentRepairer {
         stream(s, p, sources, dests);
       } catch (SourceFailed f) {
         IOException cause = (IOException) f.getCause();
-        LOG.warn("rebuild of {} ({}/{}): source shard {} on {} failed: {}", s.dataId(), bucket, version.key(),
+        LOG.warn("rebuild of {} ({}): source shard {} on {} failed: {}", s.dataId(), owner,
             f.index, p.nodes.get(f.index), cause.toString());
         if (cause instanceof CorruptShardException || cause instanceof ShardNotFoundException) {
           inPlace.add(f.index); // rebuild it too, in place
@@ -208,8 +236,7 @@ final class SegmentRepairer {
         }
         continue;
       } catch (IOException e) {
-        LOG.warn("rebuild of {} ({}/{}) failed writing {}: {}; retrying next pass", s.dataId(), bucket,
-            version.key(), dests, e.toString());
+        LOG.warn("rebuild of {} ({}) failed writing {}: {}; retrying next pass", s.dataId(), owner, dests, e.toString());
         stats.shardsMissing += lost.size();
         return;
       } finally {
@@ -217,13 +244,13 @@ final class SegmentRepairer {
       }
       long shardLength = shardLength(s);
       for (Map.Entry<Integer, Destination> e : dests.entrySet()) {
-        commit(bucket, version, s, p, e.getKey(), e.getValue(), stats);
+        commit(owner, s, p, e.getKey(), e.getValue(), stats);
         stats.shardsRebuilt++;
         stats.bytesRebuilt += shardLength;
       }
       return;
     }
-    LOG.warn("gave up rebuilding {} ({}/{}) after {} attempts; retrying next pass", s.dataId(), bucket, version.key(), width);
+    LOG.warn("gave up rebuilding {} ({}) after {} attempts; retrying next pass", s.dataId(), owner, width);
     stats.shardsMissing += lost.size();
   }
 
@@ -306,23 +333,22 @@ final class SegmentRepairer {
   }
 
   /** Records a rebuilt shard's new home in metadata; a lost race deletes our copy. */
-  private void commit(String bucket, ObjectVersion version, Segment s, Placement p, int i, Destination d,
+  private void commit(Manifest owner, Segment s, Placement p, int i, Destination d,
       PassStats stats) {
     String old = p.nodes.get(i);
     if (old.equals(d.nodeId())) {
-      LOG.info("rebuilt {}#{} in place on {} ({}/{})", s.dataId(), i, old, bucket, version.key());
+      LOG.info("rebuilt {}#{} in place on {} ({})", s.dataId(), i, old, owner);
       return;
     }
-    boolean applied = meta.relocateShard(bucket, version.key(), version.versionId(), s.dataId(), i, old,
+    boolean applied = owner.relocate(meta, s.dataId(), i, old,
         d.nodeId(), d.misplaced());
     if (applied) {
-      LOG.info("rebuilt {}#{} of {}/{}: {} -> {}{}", s.dataId(), i, bucket, version.key(), old, d.nodeId(),
+      LOG.info("rebuilt {}#{} of {}: {} -> {}{}", s.dataId(), i, owner, old, d.nodeId(),
           d.misplaced() ? " (misplaced)" : "");
       p.nodes.set(i, d.nodeId());
       p.misplaced.set(i, d.misplaced());
     } else {
-      LOG.info("{}#{} of {}/{} changed while rebuilding; dropping the copy on {}", s.dataId(), i, bucket,
-          version.key(), d.nodeId());
+      LOG.info("{}#{} of {} changed while rebuilding; dropping the copy on {}", s.dataId(), i, owner, d.nodeId());
       deleteGarbage(d.nodeId(), new ShardId(s.dataId(), i));
     }
   }
@@ -394,7 +420,7 @@ final class SegmentRepairer {
    * rebuilt onto a fallback) and, after a join, drain or weight change, ones the new map homes
    * elsewhere (rebalance) — when the home is live and holds nothing else of the blob.
    */
-  private void moveMisplacedHome(String bucket, ObjectVersion version, Segment s, Placement p, PassStats stats)
+  private void moveMisplacedHome(Manifest owner, Segment s, Placement p, PassStats stats)
       throws InterruptedException {
     List<NodeInfo> slots = slots(s);
     if (slots.isEmpty()) {
@@ -409,7 +435,7 @@ final class SegmentRepairer {
       if (home.nodeId().equals(from)) {
         if (p.misplaced.get(i)) {
           // Home already (the map moved to it): only the flag is stale.
-          meta.relocateShard(bucket, version.key(), version.versionId(), s.dataId(), i, from, from, false);
+          owner.relocate(meta, s.dataId(), i, from, from, false);
           p.misplaced.set(i, false);
         }
         continue;
@@ -418,7 +444,7 @@ final class SegmentRepairer {
         stats.shardsMisplaced++;
         continue;
       }
-      if (move(bucket, version, s, p, i, from, home.nodeId())) {
+      if (move(owner, s, p, i, from, home.nodeId())) {
         stats.shardsMoved++;
       } else {
         stats.shardsMisplaced++;
@@ -445,7 +471,7 @@ final class SegmentRepairer {
     return held < s.parityShards();
   }
 
-  private boolean move(String bucket, ObjectVersion version, Segment s, Placement p, int i, String from, String to)
+  private boolean move(Manifest owner, Segment s, Placement p, int i, String from, String to)
       throws InterruptedException {
     ShardId id = new ShardId(s.dataId(), i);
     long length = shardLength(s);
@@ -466,7 +492,7 @@ final class SegmentRepairer {
       awaitAll(List.of(writer.finish()));
       done = true;
     } catch (IOException e) {
-      LOG.warn("moving {} of {}/{} home {} -> {} failed: {}; retrying next pass", id, bucket, version.key(), from, to,
+      LOG.warn("moving {} of {} home {} -> {} failed: {}; retrying next pass", id, owner, from, to,
           e.toString());
       return false;
     } finally {
@@ -474,8 +500,8 @@ final class SegmentRepairer {
         writer.abort();
       }
     }
-    if (meta.relocateShard(bucket, version.key(), version.versionId(), s.dataId(), i, from, to, false)) {
-      LOG.info("moved {} of {}/{} home: {} -> {}", id, bucket, version.key(), from, to);
+    if (owner.relocate(meta, s.dataId(), i, from, to, false)) {
+      LOG.info("moved {} of {} home: {} -> {}", id, owner, from, to);
       p.nodes.set(i, to);
       p.misplaced.set(i, false);
       deleteGarbage(from, id);

@@ -61,7 +61,15 @@ class RepairTest {
   void put(String key, int size, long seed) {
     byte[] bytes = new byte[size];
     new SplittableRandom(seed).nextBytes(bytes);
-    String dataId = "d-" + key + "-" + seed;
+    Segment segment = blob("d-" + key + "-" + seed, bytes);
+    meta.putObject("b", new ObjectVersion(key, "null", size, "e", 0, "STANDARD", new TreeMap<>(), 0,
+        new DataLayout.Segments(List.of(segment))));
+    objects.put(key, bytes);
+  }
+
+  /** Erasure-codes {@code bytes} onto the nodes the map names and returns the segment describing them. */
+  Segment blob(String dataId, byte[] bytes) {
+    int size = bytes.length;
     int chunk = StripeLayout.chooseChunkSizeBytes(size, K, 4096);
     StripeLayout layout = new StripeLayout(K, M, chunk, size);
     int pg = view.map.placementGroupOf(dataId);
@@ -84,11 +92,8 @@ class RepairTest {
     for (int i = 0; i < K + M; i++) {
       shards.on(targets.get(i).nodeId()).put(new ShardId(dataId, i), shardBytes[i]);
     }
-    Segment segment = new Segment(dataId, size, K, M, chunk, pg, view.map.epoch(),
+    return new Segment(dataId, size, K, M, chunk, pg, view.map.epoch(),
         targets.stream().map(ShardTarget::nodeId).toList(), targets.stream().map(ShardTarget::misplaced).toList());
-    meta.putObject("b", new ObjectVersion(key, "null", size, "e", 0, "STANDARD", new TreeMap<>(), 0,
-        new DataLayout.Segments(List.of(segment))));
-    objects.put(key, bytes);
   }
 
   Segment segment(String key) {
@@ -271,7 +276,7 @@ class RepairTest {
     var version = meta.getObject("b", "x").orElseThrow();
     put("x", 20_000, 2);
     PassStats stats = new PassStats();
-    new SegmentRepairer(config, meta, shards, view, health, clock).repair("b", version, old, null, stats);
+    new SegmentRepairer(config, meta, shards, view, health, clock).repair(SegmentRepairer.Manifest.version("b", version), old, null, stats);
     assertThat(stats.shardsRebuilt).as("rebuilt, but not committed").isEqualTo(1);
     assertThat(segment("x").size()).isEqualTo(20_000);
     Set<String> holders = new HashSet<>();
@@ -281,6 +286,45 @@ class RepairTest {
       }
     });
     assertThat(holders).as("the rebuilt copy of the replaced version was deleted again").isEmpty();
+  }
+
+  @Test
+  void noncurrentVersionsAndPartsOfOpenUploadsAreRebuiltToo() throws Exception {
+    meta.setBucketVersioning("b", io.moraine.metadata.api.VersioningStatus.ENABLED);
+    byte[] old = new byte[40_000];
+    new SplittableRandom(7).nextBytes(old);
+    Segment oldSegment = blob("d-old", old);
+    String oldVersion = meta.putObject("b", new ObjectVersion("v", "null", old.length, "e", 0, "STANDARD",
+        new TreeMap<>(), 0, new DataLayout.Segments(List.of(oldSegment)))).committed().versionId();
+    put("v", 30_000, 8); // the current version; the first is noncurrent now
+    String owner = meta.listAllBuckets().get(0).ownerAccountId();
+    meta.createMultipartUpload("b", new io.moraine.metadata.api.MultipartUpload("mp", "u1", 0, "STANDARD",
+        new TreeMap<>(), owner));
+    byte[] part = new byte[25_000];
+    new SplittableRandom(9).nextBytes(part);
+    Segment partSegment = blob("d-part", part);
+    meta.putPart("b", "mp", "u1", new io.moraine.metadata.api.PartRecord(1, part.length, "0123456789abcdef0123456789abcdef", 0,
+        new DataLayout.Segments(List.of(partSegment))));
+
+    // A node holding a shard of both the noncurrent version and the part.
+    String victim = oldSegment.shardNodes().stream().filter(partSegment.shardNodes()::contains).findFirst()
+        .orElseThrow(); // 6 of 9 nodes each: they share at least 3
+    kill(victim);
+    now.addAndGet(GRACE_MILLIS);
+    PassStats stats = pass(false);
+    assertThat(stats.shardsMissing).isZero();
+    Segment oldAfter = ((DataLayout.Segments) meta.getObjectVersion("b", "v", oldVersion).orElseThrow().layout())
+        .segments().get(0);
+    Segment partAfter = ((DataLayout.Segments) meta.listParts("b", "mp", "u1").get(0).layout()).segments().get(0);
+    assertThat(oldAfter.shardNodes()).doesNotContain(victim).hasSize(K + M);
+    assertThat(partAfter.shardNodes()).doesNotContain(victim);
+    assertThat(stats.shardsRebuilt).isEqualTo(2);
+    // The rebuilt shards are where the manifests now say.
+    int i = oldSegment.shardNodes().indexOf(victim);
+    assertThat(shards.on(oldAfter.shardNodes().get(i))).containsKey(new ShardId("d-old", i));
+    int j = partSegment.shardNodes().indexOf(victim);
+    assertThat(shards.on(partAfter.shardNodes().get(j))).containsKey(new ShardId("d-part", j));
+    assertThat(pass(false).shardsRebuilt).as("stable once done").isZero();
   }
 
   long shardsOn(String node) {
