@@ -107,6 +107,7 @@ public record ClusterShape(int zkServers, int storagePerAz, int gateways, Path d
           c.put("zk.connect", String.join(",", zkConnect));
           c.put("meta.port", Integer.toString(port));
           c.put("meta.peers", String.join(",", peers));
+          c.put("meta.groups", "2");
         }
         case "storage" -> {
           port = STORAGE_PORT;

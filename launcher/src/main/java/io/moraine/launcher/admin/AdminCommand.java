@@ -2,6 +2,8 @@ package io.moraine.launcher.admin;
 
 import io.moraine.launcher.role.MetaDirectory;
 import io.moraine.launcher.role.Zk;
+import io.moraine.metadata.client.GroupStatus;
+import io.moraine.metadata.client.MetadataAdmin;
 import io.moraine.metadata.client.RaftMetadataClient;
 import io.moraine.metadata.client.RaftMetadataClientConfig;
 import io.moraine.metadata.server.MetaPeer;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operate a running cluster.",
     subcommands = {AdminCommand.Status.class, AdminCommand.User.class, AdminCommand.Scrub.class,
-        AdminCommand.Drain.class})
+        AdminCommand.Drain.class, AdminCommand.Meta.class})
 public final class AdminCommand implements Runnable {
 
   @Option(names = "--zk", defaultValue = "127.0.0.1:2181", description = "ZooKeeper to reach the cluster through (default ${DEFAULT-VALUE})")
@@ -40,7 +42,7 @@ public final class AdminCommand implements Runnable {
     if (peers.isEmpty()) {
       throw new IllegalStateException("no metadata peers registered in ZooKeeper at " + zk);
     }
-    return RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults());
+    return RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults(MetaDirectory.readGroups(client)));
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true,
@@ -52,7 +54,7 @@ public final class AdminCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       try (CuratorFramework client = admin.connect(); RaftMetadataClient meta = admin.metadata(client)) {
-        for (String line : new ClusterStatus(client, meta, MetaDirectory.read(client)).lines()) {
+        for (String line : new ClusterStatus(client, meta, MetaDirectory.read(client), MetaDirectory.readGroups(client)).lines()) {
           System.out.println(line);
         }
       }
@@ -98,6 +100,78 @@ public final class AdminCommand implements Runnable {
         new io.moraine.placement.zk.StorageMembership(client).setDraining(nodeId, !undo);
       }
       System.out.println("node " + nodeId + (undo ? " no longer draining" : " draining"));
+      return 0;
+    }
+  }
+
+  @Command(name = "meta", mixinStandardHelpOptions = true, description = "Change the metadata peers online.",
+      subcommands = {MetaAdd.class, MetaRemove.class})
+  static final class Meta implements Runnable {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Override
+    public void run() {
+      new picocli.CommandLine(this).usage(System.out);
+    }
+  }
+
+  @Command(name = "add", mixinStandardHelpOptions = true,
+      description = "Add a metadata peer started with `bin/moraine meta --config FILE --join` to every group "
+          + "(each group's leader commits the new membership once the peer caught up), then publish it for clients.")
+  static final class MetaAdd implements Callable<Integer> {
+    @ParentCommand
+    Meta meta;
+
+    @Parameters(index = "0", description = "the new peer's node id, e.g. meta-4")
+    String nodeId;
+
+    @Parameters(index = "1", description = "its Raft address HOST:PORT (its meta.port)")
+    String address;
+
+    @Override
+    public Integer call() throws Exception {
+      int colon = address.lastIndexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException("address must be HOST:PORT, not " + address);
+      }
+      MetaPeer peer = new MetaPeer(nodeId, address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+      try (CuratorFramework client = meta.admin.connect()) {
+        List<MetaPeer> known = MetaDirectory.read(client);
+        int groups = MetaDirectory.readGroups(client);
+        MetadataAdmin.addPeer(known, groups, peer);
+        MetaDirectory.publish(client, peer);
+        List<MetaPeer> all = new java.util.ArrayList<>(MetaDirectory.read(client));
+        for (GroupStatus s : MetadataAdmin.status(all, groups, 3_000)) {
+          System.out.println(s.line());
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "remove", mixinStandardHelpOptions = true,
+      description = "Remove a metadata peer from every group (each group's leader commits the membership without it), "
+          + "then unpublish it. Stop its process afterwards; it can only come back with --join and `admin meta add`.")
+  static final class MetaRemove implements Callable<Integer> {
+    @ParentCommand
+    Meta meta;
+
+    @Parameters(index = "0", description = "the peer's node id, e.g. meta-1")
+    String nodeId;
+
+    @Override
+    public Integer call() throws Exception {
+      try (CuratorFramework client = meta.admin.connect()) {
+        List<MetaPeer> known = MetaDirectory.read(client);
+        int groups = MetaDirectory.readGroups(client);
+        MetadataAdmin.removePeer(known, groups, nodeId);
+        MetaDirectory.unpublish(client, nodeId);
+        List<MetaPeer> rest = MetaDirectory.read(client);
+        for (GroupStatus s : MetadataAdmin.status(rest, groups, 3_000)) {
+          System.out.println(s.line());
+        }
+      }
       return 0;
     }
   }

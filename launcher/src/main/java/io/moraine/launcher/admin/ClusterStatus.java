@@ -12,7 +12,7 @@ import io.moraine.metadata.api.Segment;
 import io.moraine.metadata.client.MetadataAdmin;
 import io.moraine.metadata.client.RaftMetadataClient;
 import io.moraine.metadata.server.MetaPeer;
-import io.moraine.metadata.server.MetadataServerConfig;
+import io.moraine.metadata.client.GroupStatus;
 import io.moraine.placement.NodeInfo;
 import io.moraine.placement.zk.ZkPlacementView;
 import io.moraine.proto.storage.v1.DiskInfo;
@@ -42,16 +42,20 @@ final class ClusterStatus {
   private final CuratorFramework zk;
   private final RaftMetadataClient meta;
   private final List<MetaPeer> peers;
+  private final int groups;
 
-  ClusterStatus(CuratorFramework zk, RaftMetadataClient meta, List<MetaPeer> peers) {
+  ClusterStatus(CuratorFramework zk, RaftMetadataClient meta, List<MetaPeer> peers, int groups) {
     this.zk = zk;
     this.meta = meta;
     this.peers = peers;
+    this.groups = groups;
   }
 
   List<String> lines() throws Exception {
     List<String> lines = new ArrayList<>();
-    lines.add(MetadataAdmin.status(peers, MetadataServerConfig.DEFAULT_GROUP_NAME, 3_000).line());
+    for (GroupStatus group : MetadataAdmin.status(peers, groups, 3_000)) {
+      lines.add(group.line());
+    }
     Set<String> down = new TreeSet<>();
     Set<String> draining = new TreeSet<>();
     try (ZkPlacementView view = new ZkPlacementView(zk)) {

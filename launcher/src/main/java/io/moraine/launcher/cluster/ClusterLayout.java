@@ -175,6 +175,7 @@ public final class ClusterLayout {
       Map<String, String> c = common(id, "az" + n);
       c.put(Keys.META_PORT, Integer.toString(port(id)));
       c.put(Keys.META_PEERS, String.join(",", peers));
+      c.put(Keys.META_GROUPS, "2");
       nodes.add(new Node(id, "meta", "az" + n, RoleConfig.of(c)));
     }
     for (int az = 1; az <= 3; az++) {

@@ -34,6 +34,10 @@ public final class RoleConfig {
     public static final String ZK_SERVERS = "zk.servers";
     public static final String META_PORT = "meta.port";
     public static final String META_PEERS = "meta.peers";
+    /** Metadata Raft groups g1..gN on every meta peer (default 2); fixed for the life of the cluster. */
+    public static final String META_GROUPS = "meta.groups";
+    /** true: the meta peer starts with no group, to be added online (`bin/moraine meta --join`). */
+    public static final String META_JOIN = "meta.join";
     public static final String STORAGE_PORT = "storage.port";
     public static final String STORAGE_DISKS = "storage.disks";
     public static final String STORAGE_CAPACITY_BYTES = "storage.capacity.bytes";
@@ -49,7 +53,7 @@ public final class RoleConfig {
     public static final String UNSAFE = "unsafe";
 
     static final List<String> ALL = List.of(NODE_ID, AZ, HOST, ADMIN_PORT, DATA_DIR, ZK_CONNECT,
-        ZK_CLIENT_PORT, ZK_SERVERS, META_PORT, META_PEERS, STORAGE_PORT, STORAGE_DISKS,
+        ZK_CLIENT_PORT, ZK_SERVERS, META_PORT, META_PEERS, META_GROUPS, META_JOIN, STORAGE_PORT, STORAGE_DISKS,
         STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, REGION, PLACEMENT_GROUPS, MAX_BUCKETS_PER_ACCOUNT, REPAIR_GRACE_SECONDS,
         REPAIR_SCRUB_INTERVAL_SECONDS, REPAIR_SCRUB_BYTES_PER_SECOND, UNSAFE);
 

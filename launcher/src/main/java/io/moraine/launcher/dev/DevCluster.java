@@ -129,7 +129,8 @@ public final class DevCluster implements AutoCloseable {
     try {
       List<CompletableFuture<Roles.Started>> metas = new ArrayList<>();
       for (int n = 1; n <= 3; n++) {
-        RoleConfig c = config("meta-" + n, "az" + n, Map.of(Keys.META_PORT, port("meta-" + n), Keys.META_PEERS, peers));
+        RoleConfig c = config("meta-" + n, "az" + n, Map.of(Keys.META_PORT, port("meta-" + n), Keys.META_PEERS, peers,
+            Keys.META_GROUPS, Integer.toString(io.moraine.metadata.server.MetadataServerConfig.DEFAULT_GROUPS)));
         metas.add(CompletableFuture.supplyAsync(() -> unchecked(() -> Roles.startMeta(c)), pool));
       }
       for (int n = 1; n <= 3; n++) {

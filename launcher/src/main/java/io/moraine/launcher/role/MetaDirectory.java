@@ -11,12 +11,16 @@ import org.apache.zookeeper.KeeperException;
 
 /**
  * Where clients find the metadata peers: {@code /moraine/meta/peers/<nodeId>} holds
- * {@code v1 host:port} (persistent; a peer's address survives its restarts). Gateways and admin
- * read it; each meta process writes its own entry at start.
+ * {@code v1 host:port} (persistent; a peer's address survives its restarts), and
+ * {@code /moraine/meta/groups} holds {@code v1 N}, the number of metadata groups. Gateways and
+ * admin read them; each meta process writes its own entry (unless it starts with --join: then
+ * `admin meta add` does, once it is a member) and the group count at start; `admin meta remove`
+ * deletes an entry.
  */
 public final class MetaDirectory {
 
   public static final String PEERS_PATH = "/moraine/meta/peers";
+  public static final String GROUPS_PATH = "/moraine/meta/groups";
   private static final String FORMAT = "v1";
 
   private MetaDirectory() {}
@@ -29,6 +33,37 @@ public final class MetaDirectory {
     } catch (KeeperException.NodeExistsException e) {
       zk.setData().forPath(path, data);
     }
+  }
+
+  public static void unpublish(CuratorFramework zk, String nodeId) throws Exception {
+    try {
+      zk.delete().forPath(PEERS_PATH + "/" + nodeId);
+    } catch (KeeperException.NoNodeException alreadyGone) {
+      // Unpublishing is idempotent: a rerun of `admin meta remove` finds it gone.
+      return;
+    }
+  }
+
+  public static void publishGroups(CuratorFramework zk, int groups) throws Exception {
+    byte[] data = (FORMAT + " " + groups).getBytes(StandardCharsets.UTF_8);
+    try {
+      zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(GROUPS_PATH, data);
+    } catch (KeeperException.NodeExistsException e) {
+      zk.setData().forPath(GROUPS_PATH, data);
+    }
+  }
+
+  /** The published group count; the default when no meta peer published one yet. */
+  public static int readGroups(CuratorFramework zk) throws Exception {
+    if (zk.checkExists().forPath(GROUPS_PATH) == null) {
+      return io.moraine.metadata.server.MetadataServerConfig.DEFAULT_GROUPS;
+    }
+    String text = new String(zk.getData().forPath(GROUPS_PATH), StandardCharsets.UTF_8);
+    String[] parts = text.split(" ", 2);
+    if (parts.length != 2 || !parts[0].equals(FORMAT)) {
+      throw new IllegalStateException("unknown format of " + GROUPS_PATH + ": '" + text + "'");
+    }
+    return Integer.parseInt(parts[1].trim());
   }
 
   /** The published peers sorted by node id; empty when none published yet. */

@@ -89,6 +89,10 @@ public final class RoleCommands {
 
   @Command(name = "meta", mixinStandardHelpOptions = true, description = "Run a metadata (Raft) peer.")
   public static final class Meta extends RoleCommand {
+    @Option(names = "--join", description = "start hosting no group; then add it online with "
+        + "`bin/moraine admin meta add NODE_ID HOST:PORT` (same as meta.join=true)")
+    boolean join;
+
     @Override
     String portKey() {
       return Keys.META_PORT;
@@ -96,7 +100,7 @@ public final class RoleCommands {
 
     @Override
     Roles.Started start(RoleConfig cfg) throws Exception {
-      return Roles.startMeta(cfg);
+      return Roles.startMeta(cfg, join);
     }
   }
 

@@ -82,6 +82,11 @@ public final class Roles {
   }
 
   public static Started startMeta(RoleConfig cfg) throws Exception {
+    return startMeta(cfg, false);
+  }
+
+  /** {@code join}: start with no group, to be added to each group online (also meta.join=true). */
+  public static Started startMeta(RoleConfig cfg, boolean join) throws Exception {
     UnsafeModes.check(cfg.get(Keys.UNSAFE));
     String nodeId = cfg.require(Keys.NODE_ID);
     List<MetaPeer> peers = parsePeers(cfg.getList(Keys.META_PEERS));
@@ -90,18 +95,22 @@ public final class Roles {
     CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), Zk.SESSION_TIMEOUT_MILLIS);
     MetadataServerConfig d = MetadataServerConfig.of(nodeId, self.host(), self.port(),
         Path.of(cfg.require(Keys.DATA_DIR)).resolve("meta"), peers);
-    MetadataServer server = new MetadataServer(new MetadataServerConfig(d.nodeId(), d.host(), d.raftPort(), d.dataDir(),
-        d.peers(), d.groupName(), cfg.getInt(Keys.MAX_BUCKETS_PER_ACCOUNT, d.maxBucketsPerAccount()),
-        d.electionTimeoutMinMillis(), d.electionTimeoutMaxMillis(), d.snapshotThresholdEntries(),
-        d.logSegmentSizeMaxBytes()).validate(), InstantSource.system());
+    int groups = cfg.getInt(Keys.META_GROUPS, MetadataServerConfig.DEFAULT_GROUPS);
+    boolean joining = join || Boolean.parseBoolean(cfg.get(Keys.META_JOIN, "false"));
+    MetadataServer server = new MetadataServer(d.withGroups(groups).withJoin(joining)
+        .withMaxBucketsPerAccount(cfg.getInt(Keys.MAX_BUCKETS_PER_ACCOUNT, d.maxBucketsPerAccount())), InstantSource.system());
     server.start();
-    MetaDirectory.publish(zk, self);
+    MetaDirectory.publishGroups(zk, groups);
+    if (!joining) {
+      // A joining peer is published by `admin meta add`, once it is a member of every group.
+      MetaDirectory.publish(zk, self);
+    }
     PlacementCoordinator coordinator = new PlacementCoordinator(zk, nodeId,
         new PlacementConfig(cfg.getInt(Keys.PLACEMENT_GROUPS, PlacementConfig.DEFAULT_PLACEMENT_GROUP_COUNT),
             PlacementConfig.DEFAULT_MAX_SLOTS_PER_GROUP, PlacementConfig.DEFAULT_WEIGHT_UNIT_BYTES).validate());
     coordinator.start();
     // Every meta process runs a repair service; one of them (LeaderLatch) is active.
-    RaftMetadataClient repairMeta = RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults());
+    RaftMetadataClient repairMeta = RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults(groups));
     ZkPlacementView view = new ZkPlacementView(zk);
     view.start();
     GrpcShardClients shards = new GrpcShardClients(GrpcShardClients.liveNodesOf(view), GrpcShardClientsConfig.defaults());
@@ -145,7 +154,7 @@ public final class Roles {
     Credentials creds = Credentials.fromEnvironment(System.getenv());
     CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), Zk.SESSION_TIMEOUT_MILLIS);
     List<MetaPeer> peers = MetaDirectory.await(zk, 3, Duration.ofSeconds(60));
-    RaftMetadataClient meta = RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults());
+    RaftMetadataClient meta = RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults(MetaDirectory.readGroups(zk)));
     ZkPlacementView view = new ZkPlacementView(zk);
     view.start();
     view.awaitMap(Duration.ofSeconds(120));

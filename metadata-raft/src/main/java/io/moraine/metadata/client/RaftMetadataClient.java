@@ -26,6 +26,11 @@ import io.moraine.metadata.core.Command;
 import io.moraine.metadata.server.MetaGroup;
 import io.moraine.metadata.server.MetaPeer;
 import io.moraine.proto.meta.v1.AbortMultipartUpload;
+import io.moraine.proto.meta.v1.BucketDirRecord;
+import io.moraine.proto.meta.v1.BucketDirReply;
+import io.moraine.proto.meta.v1.LookupBucketName;
+import io.moraine.proto.meta.v1.ReleaseBucketName;
+import io.moraine.proto.meta.v1.ReserveBucketName;
 import io.moraine.proto.meta.v1.CompleteMultipartUpload;
 import io.moraine.proto.meta.v1.CompleteReply;
 import io.moraine.proto.meta.v1.CreateAccount;
@@ -73,8 +78,15 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 
 /**
- * {@link MetadataClient} over a Ratis group. Thread-safe: one instance serves every gateway
- * thread (a RaftClient multiplexes concurrent calls).
+ * {@link MetadataClient} over the metadata groups {@code g1..gN}. Thread-safe: one instance serves
+ * every gateway thread (a RaftClient per group multiplexes concurrent calls).
+ *
+ * <p>Routing: accounts, credentials and the bucket-name directory live in g1; everything about a
+ * bucket lives in the group the directory assigned it. A bucket's group is found with one g1 read
+ * and cached; a NO_SUCH_BUCKET from a cached group (the bucket was deleted and maybe recreated in
+ * another group by another client) drops the entry and re-resolves once. Invariant kept by the
+ * two-step create/delete below: a bucket row exists in group g only while the directory maps its
+ * name to g (create reserves first, delete releases last).
  *
  * <p>Mutations go through the Raft log ({@code io().send}); Ratis retries them across leader
  * changes with the same call id, and the servers' retry cache answers a retried call from the
@@ -83,31 +95,49 @@ import org.apache.ratis.util.TimeDuration;
  * majority a call throws {@link UncheckedIOException} — the outcome of a mutation is then unknown.
  */
 public final class RaftMetadataClient implements MetadataClient {
-  private final RaftClient client;
-  private final CommitBatcher batcher; // null: every mutation is its own log entry
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RaftMetadataClient.class);
+
+  /** One group's transport: its Ratis client and its own group-commit queue. */
+  private static final class Group {
+    final int number;
+    final RaftClient client;
+    final CommitBatcher batcher; // null: every mutation is its own log entry
+
+    Group(int number, RaftClient client, RaftMetadataClientConfig cfg) {
+      this.number = number;
+      this.client = client;
+      this.batcher = cfg.commitSenders() == 0 ? null
+          : new CommitBatcher(this::sendWrite, cfg.commitSenders(), cfg.maxBatchCommands(), cfg.maxBatchBytes(),
+              "meta-client-" + MetaGroup.name(number) + "-" + client.getId());
+    }
+
+    MetaReply sendWrite(MetaRequest r) throws IOException {
+      return decodeReply(client.io().send(Message.valueOf(ByteString.copyFrom(r.toByteArray()))));
+    }
+  }
+
+  private final List<Group> groups; // index 0 is g1, the directory; empty in process
   private final InProcessCore local; // non-null: no Ratis, commands go to a core in this process
+  private final java.util.concurrent.ConcurrentMap<String, Integer> bucketGroups = new java.util.concurrent.ConcurrentHashMap<>();
 
   private RaftMetadataClient(InProcessCore local) {
-    this.client = null;
-    this.batcher = null;
+    this.groups = List.of();
     this.local = local;
   }
 
   /**
    * This client over a core in this process, without Raft (tests and single-process fakes):
    * the same API-to-command mapping and the same core semantics, times from {@code clock}.
+   * One group, which is its own directory (CreateBucket checks name and limit in one command).
    */
   public static RaftMetadataClient inProcess(io.moraine.metadata.core.MetadataCore core,
       java.time.InstantSource clock, int maxBucketsPerAccount) {
     return new RaftMetadataClient(new InProcessCore(core, clock, maxBucketsPerAccount));
   }
 
-  private RaftMetadataClient(RaftClient client, RaftMetadataClientConfig cfg) {
+  private RaftMetadataClient(List<Group> groups) {
     this.local = null;
-    this.client = client;
-    this.batcher = cfg.commitSenders() == 0 ? null
-        : new CommitBatcher(this::sendWrite, cfg.commitSenders(), cfg.maxBatchCommands(), cfg.maxBatchBytes(),
-            "meta-client-" + client.getId());
+    this.groups = List.copyOf(groups);
   }
 
   /** Connects with a client id drawn from a fresh SecureRandom (the real randomness source). */
@@ -115,39 +145,47 @@ public final class RaftMetadataClient implements MetadataClient {
     return connect(peers, cfg, new SecureRandom());
   }
 
-  /** Connects with a client id drawn from {@code random}; ids must differ between live clients. */
+  /**
+   * Connects with client ids drawn from {@code random} (one per group); ids must differ between
+   * live clients. {@code peers} need only contain some current members: Ratis clients learn the
+   * rest from NotLeader replies after membership changes.
+   */
   public static RaftMetadataClient connect(List<MetaPeer> peers, RaftMetadataClientConfig cfg, RandomGenerator random) {
     cfg.validate();
     RaftProperties p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(cfg.requestTimeoutMillis(), TimeUnit.MILLISECONDS));
-    RaftClient client = RaftClient.newBuilder()
-        .setClientId(ClientId.valueOf(new UUID(random.nextLong(), random.nextLong())))
-        .setRaftGroup(MetaGroup.group(cfg.groupName(), peers))
-        .setProperties(p)
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-            cfg.maxAttempts(), TimeDuration.valueOf(cfg.retrySleepMillis(), TimeUnit.MILLISECONDS)))
-        .build();
-    return new RaftMetadataClient(client, cfg);
+    List<Group> groups = new java.util.ArrayList<>();
+    for (int n = 1; n <= cfg.groups(); n++) {
+      RaftClient client = RaftClient.newBuilder()
+          .setClientId(ClientId.valueOf(new UUID(random.nextLong(), random.nextLong())))
+          .setRaftGroup(MetaGroup.group(MetaGroup.name(n), peers))
+          .setProperties(p)
+          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+              cfg.maxAttempts(), TimeDuration.valueOf(cfg.retrySleepMillis(), TimeUnit.MILLISECONDS)))
+          .build();
+      groups.add(new Group(n, client, cfg));
+    }
+    return new RaftMetadataClient(groups);
   }
 
   // ---- accounts -----------------------------------------------------------------------------
 
   @Override
   public Account ensureRootAccount(String accessKeyId, String secretKey) {
-    return Codec.account(write(MetaRequest.newBuilder().setEnsureRootAccount(
+    return Codec.account(write(directory(), MetaRequest.newBuilder().setEnsureRootAccount(
         EnsureRootAccount.newBuilder().setAccessKeyId(accessKeyId).setSecretKey(secretKey))).getAccount());
   }
 
   @Override
   public Account createAccount(String userName, String accessKeyId, String secretKey) {
-    return Codec.account(write(MetaRequest.newBuilder().setCreateAccount(
+    return Codec.account(write(directory(), MetaRequest.newBuilder().setCreateAccount(
         CreateAccount.newBuilder().setUserName(userName).setAccessKeyId(accessKeyId).setSecretKey(secretKey))).getAccount());
   }
 
   @Override
   public Optional<Credential> findCredential(String accessKeyId) {
-    CredentialReply c = read(MetaRequest.newBuilder().setFindCredential(
+    CredentialReply c = read(directory(), MetaRequest.newBuilder().setFindCredential(
         FindCredential.newBuilder().setAccessKeyId(accessKeyId))).getCredential();
     return c.getFound()
         ? Optional.of(new Credential(c.getAccessKeyId(), c.getSecretKey(), c.getAccountId(), c.getUserName()))
@@ -156,16 +194,33 @@ public final class RaftMetadataClient implements MetadataClient {
 
   // ---- buckets ------------------------------------------------------------------------------
 
+  /**
+   * Two steps when there is more than one group: reserve the name in the directory (g1 decides
+   * uniqueness, the per-account limit and the group, atomically), then create the bucket in its
+   * group. Crash between the steps: the name stays reserved for its owner only; the owner's
+   * retried CreateBucket gets its reservation back ({@code created = false}) and creates the
+   * bucket in that group, completing it (or gets BUCKET_ALREADY_OWNED_BY_YOU from the group when
+   * the first attempt had finished). Another owner gets BUCKET_ALREADY_EXISTS meanwhile, as it
+   * would for a finished bucket.
+   */
   @Override
   public Bucket createBucket(String ownerAccountId, String bucketName, String region) {
-    return Codec.bucket(write(MetaRequest.newBuilder().setCreateBucket(
-        CreateBucket.newBuilder().setOwnerAccountId(ownerAccountId).setBucket(bucketName).setRegion(region))).getBucket());
+    CreateBucket.Builder create = CreateBucket.newBuilder().setOwnerAccountId(ownerAccountId).setBucket(bucketName).setRegion(region);
+    if (local != null || groups.size() == 1) {
+      return Codec.bucket(write(directory(), MetaRequest.newBuilder().setCreateBucket(create)).getBucket());
+    }
+    BucketDirRecord row = write(directory(), MetaRequest.newBuilder().setReserveBucketName(ReserveBucketName.newBuilder()
+        .setOwnerAccountId(ownerAccountId).setBucket(bucketName))).getBucketDir().getRecord();
+    Group g = group(row.getGroup());
+    Bucket b = Codec.bucket(write(g, MetaRequest.newBuilder().setCreateBucket(create.setReserved(true))).getBucket());
+    bucketGroups.put(bucketName, g.number);
+    return b;
   }
 
   @Override
   public Optional<Bucket> getBucket(String bucketName) {
     try {
-      return Optional.of(Codec.bucket(read(MetaRequest.newBuilder().setGetBucket(
+      return Optional.of(Codec.bucket(routedRead(bucketName, MetaRequest.newBuilder().setGetBucket(
           GetBucket.newBuilder().setBucket(bucketName))).getBucket()));
     } catch (MetadataException e) {
       if (e.error() == MetadataError.NO_SUCH_BUCKET) {
@@ -175,21 +230,65 @@ public final class RaftMetadataClient implements MetadataClient {
     }
   }
 
+  /** Fan-out: each group lists its own buckets of the account; merged by name. */
   @Override
   public List<Bucket> listBuckets(String ownerAccountId) {
-    return read(MetaRequest.newBuilder().setListBuckets(ListBuckets.newBuilder().setOwnerAccountId(ownerAccountId)))
-        .getBuckets().getBucketsList().stream().map(Codec::bucket).toList();
+    return fanOutBuckets(MetaRequest.newBuilder().setListBuckets(ListBuckets.newBuilder().setOwnerAccountId(ownerAccountId)));
   }
 
   @Override
   public List<Bucket> listAllBuckets() {
-    return read(MetaRequest.newBuilder().setListBuckets(ListBuckets.newBuilder().setAllAccounts(true)))
-        .getBuckets().getBucketsList().stream().map(Codec::bucket).toList();
+    return fanOutBuckets(MetaRequest.newBuilder().setListBuckets(ListBuckets.newBuilder().setAllAccounts(true)));
   }
 
+  /**
+   * Listing the groups rather than the directory shows only buckets that exist (not names
+   * reserved by a CreateBucket that crashed half-way) and carries each bucket's full record.
+   */
+  private List<Bucket> fanOutBuckets(MetaRequest.Builder request) {
+    if (local != null) {
+      return read((Group) null, request).getBuckets().getBucketsList().stream().map(Codec::bucket).toList();
+    }
+    List<Bucket> all = new java.util.ArrayList<>();
+    for (Group g : groups) {
+      read(g, request.clone()).getBuckets().getBucketsList().stream().map(Codec::bucket).forEach(all::add);
+    }
+    all.sort(java.util.Comparator.comparing(Bucket::name, RaftMetadataClient::compareUtf8));
+    return all;
+  }
+
+  private static int compareUtf8(String a, String b) {
+    return java.util.Arrays.compareUnsigned(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Delete in the bucket's group (emptiness is checked there, atomically with the delete), then
+   * release the name in the directory. Crash between the steps: the directory keeps the name for
+   * its owner, pointing at a group without the bucket; reads see NO_SUCH_BUCKET, and the owner's
+   * next CreateBucket reuses the reservation (see {@link #createBucket}), so the name is never
+   * lost to its owner. The release names the group, so it can not drop a newer reservation.
+   */
   @Override
   public void deleteBucket(String bucketName) {
-    write(MetaRequest.newBuilder().setDeleteBucket(DeleteBucket.newBuilder().setBucket(bucketName)));
+    if (local != null || groups.size() == 1) {
+      write(directory(), MetaRequest.newBuilder().setDeleteBucket(DeleteBucket.newBuilder().setBucket(bucketName)));
+      return;
+    }
+    int g = routed(bucketName, MetaRequest.newBuilder().setDeleteBucket(DeleteBucket.newBuilder().setBucket(bucketName)), true).group();
+    bucketGroups.remove(bucketName);
+    write(directory(), MetaRequest.newBuilder().setReleaseBucketName(ReleaseBucketName.newBuilder()
+        .setBucket(bucketName).setGroup(g)));
+  }
+
+  /** The group number holding {@code bucketName} per the directory (tests, operators); empty when unknown. */
+  public java.util.OptionalInt groupOf(String bucketName) {
+    if (local != null || groups.size() == 1) {
+      return java.util.OptionalInt.of(1);
+    }
+    BucketDirReply r = read(directory(), MetaRequest.newBuilder().setLookupBucketName(
+        LookupBucketName.newBuilder().setBucket(bucketName))).getBucketDir();
+    return r.hasRecord() ? java.util.OptionalInt.of(r.getRecord().getGroup()) : java.util.OptionalInt.empty();
   }
 
   // ---- objects ------------------------------------------------------------------------------
@@ -201,7 +300,7 @@ public final class RaftMetadataClient implements MetadataClient {
 
   @Override
   public PutResult putObject(String bucketName, ObjectVersion version, WriteCondition condition) {
-    PutObjectReply r = write(MetaRequest.newBuilder().setPutObject(
+    PutObjectReply r = routedWrite(bucketName, MetaRequest.newBuilder().setPutObject(
         PutObject.newBuilder().setBucket(bucketName).setVersion(Codec.object(version))
             .setIfMatch(condition.ifMatchEtag() == null ? "" : condition.ifMatchEtag())
             .setIfNoneMatch(condition.ifNoneMatch()))).getPutObject();
@@ -211,7 +310,7 @@ public final class RaftMetadataClient implements MetadataClient {
 
   @Override
   public Optional<ObjectVersion> getObject(String bucketName, String key) {
-    var r = read(MetaRequest.newBuilder().setGetObject(GetObject.newBuilder().setBucket(bucketName).setKey(key))).getObject();
+    var r = routedRead(bucketName, MetaRequest.newBuilder().setGetObject(GetObject.newBuilder().setBucket(bucketName).setKey(key))).getObject();
     return r.hasObject() ? Optional.of(Codec.object(r.getObject())) : Optional.empty();
   }
 
@@ -222,7 +321,7 @@ public final class RaftMetadataClient implements MetadataClient {
 
   @Override
   public DeleteResult deleteObject(String bucketName, String key, String versionId) {
-    DeleteObjectReply r = write(MetaRequest.newBuilder().setDeleteObject(DeleteObject.newBuilder()
+    DeleteObjectReply r = routedWrite(bucketName, MetaRequest.newBuilder().setDeleteObject(DeleteObject.newBuilder()
         .setBucket(bucketName).setKey(key).setVersionId(versionId == null ? "" : versionId))).getDeleteObject();
     return new DeleteResult(r.hasRemoved() ? Optional.of(Codec.object(r.getRemoved())) : Optional.empty(),
         r.getDeleteMarker(), r.getVersionId().isEmpty() ? null : r.getVersionId());
@@ -233,20 +332,20 @@ public final class RaftMetadataClient implements MetadataClient {
     if (status == VersioningStatus.UNVERSIONED) {
       throw new IllegalArgumentException("a bucket never returns to unversioned: " + bucketName);
     }
-    return Codec.bucket(write(MetaRequest.newBuilder().setPutBucketVersioning(PutBucketVersioning.newBuilder()
+    return Codec.bucket(routedWrite(bucketName, MetaRequest.newBuilder().setPutBucketVersioning(PutBucketVersioning.newBuilder()
         .setBucket(bucketName).setStatus(Codec.versioning(status)))).getBucket());
   }
 
   @Override
   public Optional<ObjectVersion> getObjectVersion(String bucketName, String key, String versionId) {
-    var r = read(MetaRequest.newBuilder().setGetObject(GetObject.newBuilder().setBucket(bucketName).setKey(key)
+    var r = routedRead(bucketName, MetaRequest.newBuilder().setGetObject(GetObject.newBuilder().setBucket(bucketName).setKey(key)
         .setVersionId(versionId == null ? "" : versionId).setIncludeDeleteMarkers(true))).getObject();
     return r.hasObject() ? Optional.of(Codec.object(r.getObject())) : Optional.empty();
   }
 
   @Override
   public VersionListPage listObjectVersions(String bucketName, VersionListRequest q) {
-    ListVersionsReply r = read(MetaRequest.newBuilder().setListObjectVersions(ListObjectVersions.newBuilder()
+    ListVersionsReply r = routedRead(bucketName, MetaRequest.newBuilder().setListObjectVersions(ListObjectVersions.newBuilder()
         .setBucket(bucketName).setPrefix(q.prefix()).setDelimiter(q.delimiter()).setKeyMarker(q.keyMarker())
         .setVersionIdMarker(q.versionIdMarker()).setMaxKeys(q.maxKeys()))).getListVersions();
     return new VersionListPage(r.getVersionsList().stream().map(Codec::versionEntry).toList(), r.getCommonPrefixesList(),
@@ -257,7 +356,7 @@ public final class RaftMetadataClient implements MetadataClient {
   @Override
   public boolean relocateShard(String bucketName, String key, String versionId, String dataId, int shardIndex,
       String expectedNode, String newNode, boolean misplaced) {
-    return write(MetaRequest.newBuilder().setRelocateShard(io.moraine.proto.meta.v1.RelocateShard.newBuilder()
+    return routedWrite(bucketName, MetaRequest.newBuilder().setRelocateShard(io.moraine.proto.meta.v1.RelocateShard.newBuilder()
         .setBucket(bucketName).setKey(key).setVersionId(versionId == null ? "" : versionId).setDataId(dataId)
         .setShardIndex(shardIndex).setExpectedNode(expectedNode).setNewNode(newNode).setMisplaced(misplaced)))
         .getRelocateShard().getApplied();
@@ -266,7 +365,7 @@ public final class RaftMetadataClient implements MetadataClient {
   @Override
   public boolean relocatePartShard(String bucketName, String key, String uploadId, int partNumber, String dataId,
       int shardIndex, String expectedNode, String newNode, boolean misplaced) {
-    return write(MetaRequest.newBuilder().setRelocateShard(io.moraine.proto.meta.v1.RelocateShard.newBuilder()
+    return routedWrite(bucketName, MetaRequest.newBuilder().setRelocateShard(io.moraine.proto.meta.v1.RelocateShard.newBuilder()
         .setBucket(bucketName).setKey(key).setUploadId(uploadId).setPartNumber(partNumber).setDataId(dataId)
         .setShardIndex(shardIndex).setExpectedNode(expectedNode).setNewNode(newNode).setMisplaced(misplaced)))
         .getRelocateShard().getApplied();
@@ -274,7 +373,7 @@ public final class RaftMetadataClient implements MetadataClient {
 
   @Override
   public ListPage listObjects(String bucketName, ListRequest request) {
-    ListObjectsReply r = read(MetaRequest.newBuilder().setListObjects(ListObjects.newBuilder()
+    ListObjectsReply r = routedRead(bucketName, MetaRequest.newBuilder().setListObjects(ListObjects.newBuilder()
         .setBucket(bucketName).setPrefix(request.prefix()).setDelimiter(request.delimiter())
         .setStartAfter(request.startAfter()).setMaxKeys(request.maxKeys()))).getListObjects();
     return new ListPage(r.getContentsList().stream().map(Codec::summary).toList(), r.getCommonPrefixesList(),
@@ -285,20 +384,20 @@ public final class RaftMetadataClient implements MetadataClient {
 
   @Override
   public MultipartUpload createMultipartUpload(String bucketName, MultipartUpload upload) {
-    return Codec.upload(write(MetaRequest.newBuilder().setCreateMultipartUpload(
+    return Codec.upload(routedWrite(bucketName, MetaRequest.newBuilder().setCreateMultipartUpload(
         CreateMultipartUpload.newBuilder().setBucket(bucketName).setUpload(Codec.upload(upload)))).getUpload());
   }
 
   @Override
   public Optional<PartRecord> putPart(String bucketName, String key, String uploadId, PartRecord part) {
-    var r = write(MetaRequest.newBuilder().setPutPart(PutPart.newBuilder()
+    var r = routedWrite(bucketName, MetaRequest.newBuilder().setPutPart(PutPart.newBuilder()
         .setBucket(bucketName).setKey(key).setUploadId(uploadId).setPart(Codec.part(part)))).getPart();
     return r.hasReplaced() ? Optional.of(Codec.part(r.getReplaced())) : Optional.empty();
   }
 
   @Override
   public List<PartRecord> listParts(String bucketName, String key, String uploadId) {
-    return read(MetaRequest.newBuilder().setListParts(ListParts.newBuilder()
+    return routedRead(bucketName, MetaRequest.newBuilder().setListParts(ListParts.newBuilder()
         .setBucket(bucketName).setKey(key).setUploadId(uploadId)))
         .getParts().getPartsList().stream().map(Codec::part).toList();
   }
@@ -327,7 +426,7 @@ public final class RaftMetadataClient implements MetadataClient {
     for (CompletedPart p : parts) {
       c.addParts(io.moraine.proto.meta.v1.CompletedPart.newBuilder().setPartNumber(p.partNumber()).setEtag(p.etag()));
     }
-    CompleteReply r = write(MetaRequest.newBuilder().setCompleteMultipartUpload(c)).getComplete();
+    CompleteReply r = routedWrite(bucketName, MetaRequest.newBuilder().setCompleteMultipartUpload(c)).getComplete();
     return new CompleteResult(Codec.object(r.getCommitted()),
         r.hasReplaced() ? Optional.of(Codec.object(r.getReplaced())) : Optional.empty(),
         r.getUnusedPartsList().stream().map(Codec::part).toList());
@@ -335,14 +434,14 @@ public final class RaftMetadataClient implements MetadataClient {
 
   @Override
   public List<PartRecord> abortMultipartUpload(String bucketName, String key, String uploadId) {
-    return write(MetaRequest.newBuilder().setAbortMultipartUpload(AbortMultipartUpload.newBuilder()
+    return routedWrite(bucketName, MetaRequest.newBuilder().setAbortMultipartUpload(AbortMultipartUpload.newBuilder()
         .setBucket(bucketName).setKey(key).setUploadId(uploadId)))
         .getParts().getPartsList().stream().map(Codec::part).toList();
   }
 
   @Override
   public List<MultipartUpload> listMultipartUploads(String bucketName, String prefix, int maxUploads) {
-    return read(MetaRequest.newBuilder().setListMultipartUploads(ListMultipartUploads.newBuilder()
+    return routedRead(bucketName, MetaRequest.newBuilder().setListMultipartUploads(ListMultipartUploads.newBuilder()
         .setBucket(bucketName).setPrefix(prefix).setMaxUploads(maxUploads)))
         .getUploads().getUploadsList().stream().map(Codec::upload).toList();
   }
@@ -353,7 +452,7 @@ public final class RaftMetadataClient implements MetadataClient {
     if (maxUploads < 1 || maxUploads > 1000) {
       throw new IllegalArgumentException("maxUploads must be 1..1000, not " + maxUploads);
     }
-    var list = read(MetaRequest.newBuilder().setListMultipartUploads(ListMultipartUploads.newBuilder()
+    var list = routedRead(bucketName, MetaRequest.newBuilder().setListMultipartUploads(ListMultipartUploads.newBuilder()
         .setBucket(bucketName).setPrefix(prefix).setDelimiter(delimiter).setKeyMarker(keyMarker)
         .setUploadIdMarker(uploadIdMarker).setMaxUploads(maxUploads)))
         .getUploads();
@@ -362,13 +461,86 @@ public final class RaftMetadataClient implements MetadataClient {
         list.getTruncated() && !list.getNextUploadIdMarker().isEmpty() ? list.getNextUploadIdMarker() : null);
   }
 
+  // ---- routing ------------------------------------------------------------------------------
+
+  private Group directory() {
+    return local != null ? null : groups.get(0);
+  }
+
+  private Group group(int number) {
+    if (number < 1 || number > groups.size()) {
+      throw new IllegalStateException("the directory names group " + number + " but this client knows "
+          + groups.size() + " groups: meta.groups differs between client and servers");
+    }
+    return groups.get(number - 1);
+  }
+
+  private record Routed(MetaReply reply, int group) {}
+
+  private MetaReply routedWrite(String bucketName, MetaRequest.Builder request) {
+    return routed(bucketName, request, true).reply();
+  }
+
+  private MetaReply routedRead(String bucketName, MetaRequest.Builder request) {
+    return routed(bucketName, request, false).reply();
+  }
+
+  /**
+   * Sends a bucket's request to its group. The group comes from the cache, else from one
+   * directory read. A NO_SUCH_BUCKET answer from a cached group may be stale (the bucket was
+   * deleted, maybe recreated in another group by another client): the entry is dropped and the
+   * name resolved again once; a write that failed with NO_SUCH_BUCKET changed nothing, so
+   * resending it elsewhere is safe.
+   */
+  private Routed routed(String bucketName, MetaRequest.Builder request, boolean mutation) {
+    if (local != null || groups.size() == 1) {
+      Group only = directory();
+      return new Routed(mutation ? write(only, request) : read(only, request), 1);
+    }
+    Integer cached = bucketGroups.get(bucketName);
+    int number = cached != null ? cached : resolve(bucketName);
+    try {
+      Group g = group(number);
+      return new Routed(mutation ? write(g, request) : read(g, request), number);
+    } catch (MetadataException e) {
+      if (e.error() != MetadataError.NO_SUCH_BUCKET || cached == null) {
+        throw e;
+      }
+      bucketGroups.remove(bucketName, cached);
+      int again = resolve(bucketName);
+      if (again == number) {
+        throw e;
+      }
+      LOG.debug("bucket {} moved from group {} to {}: stale cache entry", bucketName, number, again);
+      Group g = group(again);
+      return new Routed(mutation ? write(g, request) : read(g, request), again);
+    }
+  }
+
+  /** One directory read; caches the answer. NO_SUCH_BUCKET when the name is not in the directory. */
+  private int resolve(String bucketName) {
+    BucketDirReply r = read(directory(), MetaRequest.newBuilder().setLookupBucketName(
+        LookupBucketName.newBuilder().setBucket(bucketName))).getBucketDir();
+    if (!r.hasRecord()) {
+      throw new MetadataException(MetadataError.NO_SUCH_BUCKET, bucketName);
+    }
+    int number = r.getRecord().getGroup();
+    group(number); // fails loudly on a group count mismatch
+    bucketGroups.put(bucketName, number);
+    return number;
+  }
+
   // ---- transport ----------------------------------------------------------------------------
 
-  private MetaReply write(MetaRequest.Builder request) {
+  private MetaReply write(Group g, MetaRequest.Builder request) {
     MetaRequest r = request.setFormatVersion(Command.FORMAT_VERSION).build();
     MetaReply reply;
     try {
-      reply = batcher == null ? sendWrite(r) : batcher.commit(r);
+      if (local != null) {
+        reply = local.write(r);
+      } else {
+        reply = g.batcher == null ? g.sendWrite(r) : g.batcher.commit(r);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("metadata commit failed, outcome unknown: " + r.getBodyCase(), e);
     } catch (RuntimeException e) {
@@ -379,21 +551,13 @@ public final class RaftMetadataClient implements MetadataClient {
     return checked(reply);
   }
 
-  /** One Ratis write call; the reply may carry an error (checked by the caller). */
-  private MetaReply sendWrite(MetaRequest r) throws IOException {
-    if (local != null) {
-      return local.write(r);
-    }
-    return decodeReply(client.io().send(Message.valueOf(ByteString.copyFrom(r.toByteArray()))));
-  }
-
-  private MetaReply read(MetaRequest.Builder request) {
+  private MetaReply read(Group g, MetaRequest.Builder request) {
     if (local != null) {
       return checked(local.read(request.setFormatVersion(Command.FORMAT_VERSION).build()));
     }
     Message m = message(request);
     try {
-      return decode(client.io().sendReadOnly(m));
+      return decode(g.client.io().sendReadOnly(m));
     } catch (IOException e) {
       throw new UncheckedIOException("metadata read failed: " + request.getBodyCase(), e);
     }
@@ -447,22 +611,35 @@ public final class RaftMetadataClient implements MetadataClient {
     return new MetadataException(code, e.getMessage());
   }
 
-  /** The underlying Ratis client (for admin and tests). */
+  /** The Ratis client of group {@code number} (1-based; for admin and tests). */
+  public RaftClient raftClient(int number) {
+    return group(number).client;
+  }
+
+  /** The Ratis client of g1 (for admin and tests). */
   public RaftClient raftClient() {
-    return client;
+    return raftClient(1);
   }
 
   @Override
   public void close() {
-    if (batcher != null) {
-      batcher.close();
-    }
-    try {
-      if (client != null) {
-        client.close();
+    UncheckedIOException failure = null;
+    for (Group g : groups) {
+      if (g.batcher != null) {
+        g.batcher.close();
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("closing metadata client", e);
+      try {
+        g.client.close();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = new UncheckedIOException("closing metadata client", e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 }

@@ -5,7 +5,7 @@ import io.moraine.metadata.server.MetadataServerConfig;
 /**
  * Client settings.
  *
- * @param groupName the metadata group to talk to; must equal the servers' groupName
+ * @param groups number of metadata groups ({@code g1..gN}); must equal the servers' {@code groups}
  * @param requestTimeoutMillis one attempt's timeout: too low and slow commits under load are
  *     retried needlessly (harmless, the retry cache dedups, but it adds load)
  * @param retrySleepMillis pause between attempts (leader changes take ~1 s)
@@ -19,7 +19,7 @@ import io.moraine.metadata.server.MetadataServerConfig;
  *     must stay well under the Raft log's entry limits)
  */
 public record RaftMetadataClientConfig(
-    String groupName,
+    int groups,
     long requestTimeoutMillis,
     long retrySleepMillis,
     long retryTotalMillis,
@@ -32,18 +32,23 @@ public record RaftMetadataClientConfig(
   public static final int DEFAULT_MAX_BATCH_BYTES = 1 << 20;
 
   /** Group commit with the default limits. */
-  public RaftMetadataClientConfig(String groupName, long requestTimeoutMillis, long retrySleepMillis, long retryTotalMillis) {
-    this(groupName, requestTimeoutMillis, retrySleepMillis, retryTotalMillis,
+  public RaftMetadataClientConfig(int groups, long requestTimeoutMillis, long retrySleepMillis, long retryTotalMillis) {
+    this(groups, requestTimeoutMillis, retrySleepMillis, retryTotalMillis,
         DEFAULT_COMMIT_SENDERS, DEFAULT_MAX_BATCH_COMMANDS, DEFAULT_MAX_BATCH_BYTES);
   }
 
   public static RaftMetadataClientConfig defaults() {
-    return new RaftMetadataClientConfig(MetadataServerConfig.DEFAULT_GROUP_NAME, 3_000, 100, 30_000);
+    return new RaftMetadataClientConfig(MetadataServerConfig.DEFAULT_GROUPS, 3_000, 100, 30_000);
+  }
+
+  /** The defaults for a tier of {@code groups} groups. */
+  public static RaftMetadataClientConfig defaults(int groups) {
+    return new RaftMetadataClientConfig(groups, 3_000, 100, 30_000);
   }
 
   public RaftMetadataClientConfig validate() {
-    if (groupName == null || groupName.isEmpty()) {
-      throw new IllegalArgumentException("groupName is empty");
+    if (groups < 1 || groups > MetadataServerConfig.MAX_GROUPS) {
+      throw new IllegalArgumentException("groups " + groups + " not in 1.." + MetadataServerConfig.MAX_GROUPS);
     }
     if (requestTimeoutMillis < 100 || retrySleepMillis < 1 || retryTotalMillis < retrySleepMillis) {
       throw new IllegalArgumentException("bad timeouts: request " + requestTimeoutMillis + " ms, sleep "

@@ -6,16 +6,28 @@ import io.moraine.proto.meta.v1.MetaRequest;
 
 /**
  * One log entry as the core applies it: the client's command plus the inputs the leader resolved
- * (its wall time, the bucket limit from its config).
+ * (its wall time, the bucket limit and the number of metadata groups from its config).
  */
-public record Command(long leaderTimeMillis, int maxBucketsPerAccount, MetaRequest request) {
+public record Command(long leaderTimeMillis, int maxBucketsPerAccount, int metaGroups, MetaRequest request) {
   public static final int FORMAT_VERSION = 1;
+
+  public Command {
+    if (metaGroups < 1) {
+      throw new IllegalArgumentException("metaGroups " + metaGroups + " < 1");
+    }
+  }
+
+  /** A single-group entry (the only group is also the directory). */
+  public Command(long leaderTimeMillis, int maxBucketsPerAccount, MetaRequest request) {
+    this(leaderTimeMillis, maxBucketsPerAccount, 1, request);
+  }
 
   public byte[] encode() {
     return MetaLogEntry.newBuilder()
         .setFormatVersion(FORMAT_VERSION)
         .setLeaderTimeMillis(leaderTimeMillis)
         .setMaxBucketsPerAccount(maxBucketsPerAccount)
+        .setMetaGroups(metaGroups)
         .setRequest(request)
         .build()
         .toByteArray();
@@ -32,6 +44,8 @@ public record Command(long leaderTimeMillis, int maxBucketsPerAccount, MetaReque
     if (entry.getFormatVersion() != FORMAT_VERSION) {
       throw new IllegalStateException("unknown metadata log entry format version " + entry.getFormatVersion());
     }
-    return new Command(entry.getLeaderTimeMillis(), entry.getMaxBucketsPerAccount(), entry.getRequest());
+    // Entries logged before multi-raft carry no group count: they ran with one group.
+    return new Command(entry.getLeaderTimeMillis(), entry.getMaxBucketsPerAccount(),
+        Math.max(1, entry.getMetaGroups()), entry.getRequest());
   }
 }

@@ -16,6 +16,9 @@ import java.util.Arrays;
  *   'K' accessKeyId                        → AccessKeyRecord
  *   'B' bucket                             → BucketRecord
  *   'C' ownerAccountId 0x00 bucket         → empty (per-account bucket index, sorted by name)
+ *   'D' bucket                             → BucketDirRecord (directory, group g1 only: name → owner, group)
+ *   'E' ownerAccountId 0x00 bucket         → empty (directory: names per account, for the limit)
+ *   'G' group (4 bytes, big-endian) bucket → empty (directory: names per group, to balance groups)
  *   'O' bucket 0x00 key                    → ObjectRecord: the current version of key
  *   'U' bucket 0x00 esc(key) uploadId      → UploadRecord
  *   'P' bucket 0x00 esc(key) esc(uploadId) partNumber(4 bytes, big-endian) → PartRecord
@@ -36,6 +39,9 @@ public final class Keys {
   public static final byte ACCESS_KEY = 'K';
   public static final byte BUCKET = 'B';
   public static final byte OWNER_BUCKET = 'C';
+  public static final byte BUCKET_DIR = 'D';
+  public static final byte OWNER_DIR = 'E';
+  public static final byte GROUP_DIR = 'G';
   public static final byte OBJECT = 'O';
   public static final byte UPLOAD = 'U';
   public static final byte PART = 'P';
@@ -74,6 +80,26 @@ public final class Keys {
 
   static byte[] ownerBucket(String ownerAccountId, String bucket) {
     return Builder.of(OWNER_BUCKET).terminated(ownerAccountId).raw(bucket).build();
+  }
+
+  static byte[] bucketDir(String bucket) {
+    return Builder.of(BUCKET_DIR).raw(bucket).build();
+  }
+
+  static byte[] ownerDirPrefix(String ownerAccountId) {
+    return Builder.of(OWNER_DIR).terminated(ownerAccountId).build();
+  }
+
+  static byte[] ownerDir(String ownerAccountId, String bucket) {
+    return Builder.of(OWNER_DIR).terminated(ownerAccountId).raw(bucket).build();
+  }
+
+  static byte[] groupDirPrefix(int group) {
+    return Builder.of(GROUP_DIR).int32(group).build();
+  }
+
+  static byte[] groupDir(int group, String bucket) {
+    return Builder.of(GROUP_DIR).int32(group).raw(bucket).build();
   }
 
   static byte[] objectPrefix(String bucket) {

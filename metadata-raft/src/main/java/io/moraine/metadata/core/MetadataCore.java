@@ -21,7 +21,11 @@ import io.moraine.proto.meta.v1.AbortMultipartUpload;
 import io.moraine.proto.meta.v1.AccessKeyRecord;
 import io.moraine.proto.meta.v1.AccountRecord;
 import io.moraine.proto.meta.v1.BatchReply;
+import io.moraine.proto.meta.v1.BucketDirRecord;
+import io.moraine.proto.meta.v1.BucketDirReply;
 import io.moraine.proto.meta.v1.BucketList;
+import io.moraine.proto.meta.v1.ReleaseBucketName;
+import io.moraine.proto.meta.v1.ReserveBucketName;
 import io.moraine.proto.meta.v1.BucketRecord;
 import io.moraine.proto.meta.v1.CompleteMultipartUpload;
 import io.moraine.proto.meta.v1.CompleteReply;
@@ -148,7 +152,7 @@ public final class MetadataCore {
         r = new ApplyResult.Invalid("more than " + Versions.MAX_SLOTS + " commands in one batch");
       } else {
         StoreBatch writes = new StoreBatch();
-        r = inner.dispatch(position.index(), slot, new Command(command.leaderTimeMillis(), command.maxBucketsPerAccount(), sub), writes);
+        r = inner.dispatch(position.index(), slot, new Command(command.leaderTimeMillis(), command.maxBucketsPerAccount(), command.metaGroups(), sub), writes);
         if (r instanceof ApplyResult.Ok) {
           overlay.commit(writes, position);
         }
@@ -176,6 +180,8 @@ public final class MetadataCore {
       case COMPLETE_MULTIPART_UPLOAD -> complete(logIndex, slot, c, r.getCompleteMultipartUpload(), batch);
       case ABORT_MULTIPART_UPLOAD -> abort(r.getAbortMultipartUpload(), batch);
       case RELOCATE_SHARD -> relocateShard(r.getRelocateShard(), batch);
+      case RESERVE_BUCKET_NAME -> reserveBucketName(c, r.getReserveBucketName(), batch);
+      case RELEASE_BUCKET_NAME -> releaseBucketName(r.getReleaseBucketName(), batch);
       default -> new ApplyResult.Invalid("not a command: " + r.getBodyCase());
     };
   }
@@ -200,6 +206,14 @@ public final class MetadataCore {
       case LIST_OBJECTS -> Listing.listObjects(this, r.getListObjects());
       case LIST_PARTS -> listParts(r.getListParts().getBucket(), r.getListParts().getKey(), r.getListParts().getUploadId());
       case LIST_MULTIPART_UPLOADS -> listUploads(r.getListMultipartUploads());
+      case LOOKUP_BUCKET_NAME -> {
+        BucketDirRecord d = read(Keys.bucketDir(r.getLookupBucketName().getBucket()), BucketDirRecord.parser());
+        BucketDirReply.Builder b = BucketDirReply.newBuilder();
+        if (d != null) {
+          b.setRecord(d);
+        }
+        yield ok(reply().setBucketDir(b));
+      }
       default -> new ApplyResult.Invalid("not a query: " + r.getBodyCase());
     };
   }
@@ -276,7 +290,9 @@ public final class MetadataCore {
           ? new ApplyResult.Failed(BUCKET_ALREADY_OWNED_BY_YOU, cmd.getBucket())
           : new ApplyResult.Failed(BUCKET_ALREADY_EXISTS, cmd.getBucket());
     }
-    int owned = countPrefix(Keys.ownerBucketPrefix(cmd.getOwnerAccountId()), c.maxBucketsPerAccount());
+    // A reserved name had its uniqueness and the owner's limit decided by the directory (g1),
+    // whose count spans every group; this group's own 'C' rows would undercount.
+    int owned = cmd.getReserved() ? 0 : countPrefix(Keys.ownerBucketPrefix(cmd.getOwnerAccountId()), c.maxBucketsPerAccount());
     if (owned >= c.maxBucketsPerAccount()) {
       return new ApplyResult.Failed(TOO_MANY_BUCKETS,
           cmd.getOwnerAccountId() + " already owns " + owned + " buckets (limit " + c.maxBucketsPerAccount() + ")");
@@ -287,6 +303,68 @@ public final class MetadataCore {
     batch.put(Keys.bucket(cmd.getBucket()), Records.encode(bucket));
     batch.put(Keys.ownerBucket(cmd.getOwnerAccountId(), cmd.getBucket()), Records.encode(EmptyReply.getDefaultInstance()));
     return ok(reply().setBucket(bucket));
+  }
+
+  // ---- bucket directory (multi-raft; applied in group g1 only) ---------------------------------
+
+  /**
+   * Reserves a bucket name in the directory: uniqueness (BUCKET_ALREADY_EXISTS for another owner)
+   * and the per-account limit are decided here, atomically, across every group. The owner
+   * already holding the name gets its row back with {@code created = false} rather than an
+   * error: the client then (re)creates the bucket in that group, which completes a CreateBucket
+   * that crashed between its two steps, or answers BUCKET_ALREADY_OWNED_BY_YOU from the group
+   * when the bucket is really there. The group is chosen here, deterministically from the
+   * replicated state and the group count the leader logged: the one with the fewest names
+   * (lowest number on ties), so buckets spread evenly and every peer picks the same.
+   */
+  private ApplyResult reserveBucketName(Command c, ReserveBucketName cmd, StoreBatch batch) {
+    if (!validName(cmd.getBucket()) || !validName(cmd.getOwnerAccountId())) {
+      return new ApplyResult.Invalid("bucket and owner must be non-empty, without NUL");
+    }
+    BucketDirRecord existing = read(Keys.bucketDir(cmd.getBucket()), BucketDirRecord.parser());
+    if (existing != null) {
+      if (!existing.getOwnerAccountId().equals(cmd.getOwnerAccountId())) {
+        return new ApplyResult.Failed(BUCKET_ALREADY_EXISTS, cmd.getBucket());
+      }
+      return ok(reply().setBucketDir(BucketDirReply.newBuilder().setRecord(existing).setCreated(false)));
+    }
+    int owned = countPrefix(Keys.ownerDirPrefix(cmd.getOwnerAccountId()), c.maxBucketsPerAccount());
+    if (owned >= c.maxBucketsPerAccount()) {
+      return new ApplyResult.Failed(TOO_MANY_BUCKETS,
+          cmd.getOwnerAccountId() + " already owns " + owned + " buckets (limit " + c.maxBucketsPerAccount() + ")");
+    }
+    int chosen = 1;
+    long fewest = Long.MAX_VALUE;
+    for (int g = 1; g <= c.metaGroups(); g++) {
+      long n = groupCount(g);
+      if (n < fewest) {
+        fewest = n;
+        chosen = g;
+      }
+    }
+    BucketDirRecord row = BucketDirRecord.newBuilder().setBucket(cmd.getBucket())
+        .setOwnerAccountId(cmd.getOwnerAccountId()).setGroup(chosen).setReservedMillis(c.leaderTimeMillis()).build();
+    batch.put(Keys.bucketDir(cmd.getBucket()), Records.encode(row));
+    batch.put(Keys.ownerDir(cmd.getOwnerAccountId(), cmd.getBucket()), Records.encode(EmptyReply.getDefaultInstance()));
+    batch.put(Keys.groupDir(chosen, cmd.getBucket()), Records.encode(EmptyReply.getDefaultInstance()));
+    return ok(reply().setBucketDir(BucketDirReply.newBuilder().setRecord(row).setCreated(true)));
+  }
+
+  /** Forgets a name once its bucket is gone from {@code group}; a no-op if it maps elsewhere now. */
+  private ApplyResult releaseBucketName(ReleaseBucketName cmd, StoreBatch batch) {
+    BucketDirRecord existing = read(Keys.bucketDir(cmd.getBucket()), BucketDirRecord.parser());
+    if (existing == null || existing.getGroup() != cmd.getGroup()) {
+      return ok(reply().setBucketDir(BucketDirReply.newBuilder()));
+    }
+    batch.delete(Keys.bucketDir(cmd.getBucket()));
+    batch.delete(Keys.ownerDir(existing.getOwnerAccountId(), cmd.getBucket()));
+    batch.delete(Keys.groupDir(existing.getGroup(), cmd.getBucket()));
+    return ok(reply().setBucketDir(BucketDirReply.newBuilder().setRecord(existing)));
+  }
+
+  /** Names the directory maps to {@code group}: a scan of its index rows (CreateBucket is rare). */
+  private long groupCount(int group) {
+    return countPrefix(Keys.groupDirPrefix(group), Integer.MAX_VALUE);
   }
 
   private ApplyResult deleteBucket(DeleteBucket cmd, StoreBatch batch) {

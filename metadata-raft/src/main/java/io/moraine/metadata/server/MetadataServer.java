@@ -5,12 +5,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
@@ -22,19 +28,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One metadata peer: a Ratis server (gRPC) running {@link MetadataStateMachine} for the group
- * derived from {@link MetadataServerConfig#groupName()}.
+ * One metadata peer: a Ratis server (gRPC, one port) hosting every metadata group {@code g1..gN},
+ * each a {@link MetadataStateMachine} made by a {@code StateMachine.Registry}, each with its own
+ * log, RocksDB and snapshots under {@code dataDir/ratis/<group-uuid>/}.
  *
- * <p>Fault model: all state is under {@code dataDir} ({@code ratis/} holds the Raft log and the
- * state machine dir with RocksDB and snapshots). Starting again on the same dir recovers: the
- * Ratis storage is opened with RECOVER when it exists, FORMAT only when it does not. Reads are
- * linearizable (ReadIndex, {@code raft.server.read.option=LINEARIZABLE}).
+ * <p>Fault model: all state is under {@code dataDir}. On start Ratis loads every group directory
+ * it finds (RECOVER), with the membership recorded in that group's log, not the configured peers.
+ * A group with no directory here is created from the configured peers (first start, or a peer
+ * whose disk was wiped: it then catches up from the leader, by snapshot install when the log was
+ * purged) — unless the peer starts with {@code join}, when it waits for an operator to add it
+ * to each group online. Reads are linearizable (ReadIndex, {@code raft.server.read.option=LINEARIZABLE}).
  */
 public final class MetadataServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetadataServer.class);
 
   private final MetadataServerConfig config;
   private final InstantSource clock;
+  private final AtomicLong callIds = new AtomicLong();
   private RaftServer server;
 
   public MetadataServer(MetadataServerConfig config, InstantSource clock) {
@@ -46,32 +56,67 @@ public final class MetadataServer implements AutoCloseable {
     return config;
   }
 
-  /** Starts the peer; returns once its RPC server is listening (the group elects a leader soon after). */
+  /** Starts the peer; returns once its RPC server is listening (the groups elect leaders soon after). */
   public synchronized MetadataServer start() {
     if (server != null) {
       throw new IllegalStateException(config.nodeId() + " already started");
     }
-    RaftGroup group = MetaGroup.group(config.groupName(), config.peers());
     Path ratisDir = config.dataDir().resolve("ratis");
-    Path groupDir = ratisDir.resolve(group.getGroupId().getUuid().toString());
-    RaftStorage.StartupOption startup = Files.isDirectory(groupDir)
-        ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT;
+    List<String> created = new ArrayList<>();
     try {
       Files.createDirectories(ratisDir);
+      // No group in the builder: Ratis loads every group dir it finds (membership from its log);
+      // missing groups are added below through the group management API.
       server = RaftServer.newBuilder()
           .setServerId(RaftPeerId.valueOf(config.nodeId()))
-          .setGroup(group)
           .setProperties(properties(ratisDir))
-          .setStateMachine(new MetadataStateMachine(clock, config.maxBucketsPerAccount()))
-          .setOption(startup)
+          .setStateMachineRegistry(groupId -> new MetadataStateMachine(clock, config.maxBucketsPerAccount(), config.groups()))
+          .setOption(RaftStorage.StartupOption.RECOVER)
           .build();
       server.start();
+      boolean holdsAny = false;
+      for (String name : MetaGroup.names(config.groups())) {
+        holdsAny |= Files.isDirectory(groupDir(ratisDir, name));
+      }
+      // A joining peer, or one that already holds groups (it was joined, or started before),
+      // never creates groups from config: that could form a second group with a stale membership.
+      if (!config.join() && !holdsAny) {
+        for (String name : MetaGroup.names(config.groups())) {
+          addGroup(MetaGroup.group(name, config.peers()));
+          created.add(name);
+        }
+      }
     } catch (IOException e) {
+      closeQuietlyAfter(e);
       throw new UncheckedIOException(config.nodeId() + ": cannot start metadata peer in " + config.dataDir(), e);
     }
-    LOG.info("{}: metadata peer started on {}:{} ({} storage, group {} = {})", config.nodeId(), config.host(),
-        config.raftPort(), startup, config.groupName(), group.getGroupId());
+    LOG.info("{}: metadata peer started on {}:{} with {} groups (created from config: {}; join {})", config.nodeId(),
+        config.host(), config.raftPort(), config.groups(), created, config.join());
     return this;
+  }
+
+  private static Path groupDir(Path ratisDir, String name) {
+    return ratisDir.resolve(MetaGroup.groupId(name).getUuid().toString());
+  }
+
+  private void addGroup(RaftGroup group) throws IOException {
+    RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(ClientId.emptyClientId(),
+        server.getId(), callIds.incrementAndGet(), group));
+    if (!reply.isSuccess()) {
+      throw reply.getException() != null ? reply.getException() : new IOException("adding group " + group + " failed: " + reply);
+    }
+  }
+
+  private void closeQuietlyAfter(IOException cause) {
+    if (server != null) {
+      try {
+        server.close();
+      } catch (IOException e) {
+        cause.addSuppressed(e);
+      } finally {
+        server = null;
+      }
+    }
   }
 
   private RaftProperties properties(Path ratisDir) {
@@ -103,6 +148,13 @@ public final class MetadataServer implements AutoCloseable {
       throw new IllegalStateException(config.nodeId() + " not started");
     }
     return server;
+  }
+
+  /** The groups this peer currently hosts. */
+  public synchronized List<RaftGroupId> groupIds() {
+    List<RaftGroupId> ids = new ArrayList<>();
+    raftServer().getGroupIds().forEach(ids::add);
+    return ids;
   }
 
   @Override

@@ -11,9 +11,13 @@ import java.util.List;
  * @param raftPort port of the Raft gRPC server (clients and peers); must match this peer's entry
  * @param dataDir the peer's durable state (Ratis log, RocksDB, snapshots); reused across restarts.
  *     Two peers sharing one dir corrupt each other.
- * @param peers every member of the group, this one included (3 or 5; the same list on every peer,
- *     or they form different groups)
- * @param groupName name the Raft group id is derived from; every peer and client must agree
+ * @param peers the initial members of every group, this one included (3 or 5; the same list on
+ *     every peer). Used only when a group is first created on this peer: after that, membership
+ *     comes from the group's log (online changes through the admin commands)
+ * @param groups number of Raft groups ({@code g1..gN}) every peer hosts on its one server and
+ *     port; g1 is also the bucket directory. Every peer and client must agree; it can not shrink
+ * @param join start with no group: an operator adds this peer to every group online
+ *     ({@code bin/moraine admin meta add}). Ignored once the peer holds groups on disk
  * @param maxBucketsPerAccount bucket limit the leader writes into each CreateBucket entry
  * @param electionTimeoutMinMillis lower bound of the randomized election timeout: too low and a
  *     GC pause on a busy box triggers needless elections; too high and failover is slow
@@ -29,24 +33,47 @@ public record MetadataServerConfig(
     int raftPort,
     Path dataDir,
     List<MetaPeer> peers,
-    String groupName,
+    int groups,
+    boolean join,
     int maxBucketsPerAccount,
     long electionTimeoutMinMillis,
     long electionTimeoutMaxMillis,
     long snapshotThresholdEntries,
     long logSegmentSizeMaxBytes) {
 
-  public static final String DEFAULT_GROUP_NAME = "meta-1";
+  public static final int DEFAULT_GROUPS = 2;
+  /** More groups would each add a log, a RocksDB and election traffic per peer. */
+  public static final int MAX_GROUPS = 64;
   public static final int DEFAULT_MAX_BUCKETS_PER_ACCOUNT = 100;
 
   public MetadataServerConfig {
     peers = List.copyOf(peers);
   }
 
-  /** The usual settings: group {@value #DEFAULT_GROUP_NAME}, 100 buckets, 1–2 s elections. */
+  /** The usual settings: {@value #DEFAULT_GROUPS} groups, 100 buckets, 1–2 s elections. */
   public static MetadataServerConfig of(String nodeId, String host, int raftPort, Path dataDir, List<MetaPeer> peers) {
-    return new MetadataServerConfig(nodeId, host, raftPort, dataDir, peers, DEFAULT_GROUP_NAME,
+    return new MetadataServerConfig(nodeId, host, raftPort, dataDir, peers, DEFAULT_GROUPS, false,
         DEFAULT_MAX_BUCKETS_PER_ACCOUNT, 1000, 2000, 100_000, 8L << 20).validate();
+  }
+
+  public MetadataServerConfig withGroups(int newGroups) {
+    return new MetadataServerConfig(nodeId, host, raftPort, dataDir, peers, newGroups, join, maxBucketsPerAccount,
+        electionTimeoutMinMillis, electionTimeoutMaxMillis, snapshotThresholdEntries, logSegmentSizeMaxBytes).validate();
+  }
+
+  public MetadataServerConfig withJoin(boolean newJoin) {
+    return new MetadataServerConfig(nodeId, host, raftPort, dataDir, peers, groups, newJoin, maxBucketsPerAccount,
+        electionTimeoutMinMillis, electionTimeoutMaxMillis, snapshotThresholdEntries, logSegmentSizeMaxBytes).validate();
+  }
+
+  public MetadataServerConfig withMaxBucketsPerAccount(int max) {
+    return new MetadataServerConfig(nodeId, host, raftPort, dataDir, peers, groups, join, max,
+        electionTimeoutMinMillis, electionTimeoutMaxMillis, snapshotThresholdEntries, logSegmentSizeMaxBytes).validate();
+  }
+
+  public MetadataServerConfig withSnapshotThresholdEntries(long entries) {
+    return new MetadataServerConfig(nodeId, host, raftPort, dataDir, peers, groups, join, maxBucketsPerAccount,
+        electionTimeoutMinMillis, electionTimeoutMaxMillis, entries, logSegmentSizeMaxBytes).validate();
   }
 
   public MetadataServerConfig validate() {
@@ -64,8 +91,8 @@ public record MetadataServerConfig(
     if (dataDir == null) {
       throw new IllegalArgumentException("dataDir is null");
     }
-    if (groupName == null || groupName.isEmpty()) {
-      throw new IllegalArgumentException("groupName is empty");
+    if (groups < 1 || groups > MAX_GROUPS) {
+      throw new IllegalArgumentException("groups " + groups + " not in 1.." + MAX_GROUPS);
     }
     if (maxBucketsPerAccount < 1) {
       throw new IllegalArgumentException("maxBucketsPerAccount " + maxBucketsPerAccount + " < 1");

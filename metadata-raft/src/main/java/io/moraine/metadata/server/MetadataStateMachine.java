@@ -31,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ratis adapter around {@link MetadataCore}. The leader resolves nondeterministic inputs in
+ * Ratis adapter around {@link MetadataCore}, one instance per Raft group on a peer (each with
+ * its own RocksDB and snapshots under the group's Ratis storage dir). The leader resolves nondeterministic inputs in
  * {@link #startTransaction} (its wall time from the injected {@link InstantSource}, the bucket
  * limit from its config) into the logged {@link Command}; {@link #applyTransaction} is the core's
  * pure apply, which commits the state and the applied (term, index) in one RocksDB batch.
@@ -51,14 +52,21 @@ public final class MetadataStateMachine extends BaseStateMachine {
 
   private final InstantSource clock;
   private final int maxBucketsPerAccount;
+  private final int metaGroups;
   private final SnapshotStore snapshots = new SnapshotStore();
   private final ReentrantReadWriteLock storeLock = new ReentrantReadWriteLock();
   private volatile RocksStateStore store;
   private volatile MetadataCore core;
 
   public MetadataStateMachine(InstantSource clock, int maxBucketsPerAccount) {
+    this(clock, maxBucketsPerAccount, 1);
+  }
+
+  /** {@code metaGroups}: the group count the leader logs with each entry (ReserveBucketName chooses among them). */
+  public MetadataStateMachine(InstantSource clock, int maxBucketsPerAccount, int metaGroups) {
     this.clock = clock;
     this.maxBucketsPerAccount = maxBucketsPerAccount;
+    this.metaGroups = metaGroups;
   }
 
   @Override
@@ -157,7 +165,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
     if (parsed.getFormatVersion() != Command.FORMAT_VERSION) {
       throw new IOException("unsupported metadata request format version " + parsed.getFormatVersion());
     }
-    Command command = new Command(clock.millis(), maxBucketsPerAccount, parsed);
+    Command command = new Command(clock.millis(), maxBucketsPerAccount, metaGroups, parsed);
     return TransactionContext.newBuilder()
         .setStateMachine(this)
         .setClientRequest(request)

@@ -11,10 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** A 3-peer metadata group on loopback for tests: free ports, one data dir per peer. */
+/**
+ * 3 metadata peers hosting {@link #groups} groups on loopback for tests: free ports, one data
+ * dir per peer; plus optional spare peers that start with {@code join} (for membership tests).
+ */
 final class MetaCluster implements AutoCloseable {
+  /** The initial members of every group. */
   final List<MetaPeer> peers = new ArrayList<>();
+  /** The members, then the spares. */
+  final List<MetaPeer> all = new ArrayList<>();
   final MetadataServer[] servers;
+  final int groups = 2;
   private final Path root;
   private final List<RaftMetadataClient> clients = new ArrayList<>();
   private final SplittableRandom random = new SplittableRandom(42);
@@ -22,24 +29,38 @@ final class MetaCluster implements AutoCloseable {
   long segmentBytes = 8L << 20;
 
   MetaCluster(Path root, int size) {
+    this(root, size, 0);
+  }
+
+  MetaCluster(Path root, int size, int spares) {
     this.root = root;
-    this.servers = new MetadataServer[size];
-    for (int i = 1; i <= size; i++) {
-      peers.add(new MetaPeer("meta-" + i, "127.0.0.1", freePort()));
+    this.servers = new MetadataServer[size + spares];
+    for (int i = 1; i <= size + spares; i++) {
+      MetaPeer p = new MetaPeer("meta-" + i, "127.0.0.1", freePort());
+      all.add(p);
+      if (i <= size) {
+        peers.add(p);
+      }
     }
   }
 
+  /** Starts the members (not the spares). */
   MetaCluster startAll() {
-    for (int i = 0; i < servers.length; i++) {
+    for (int i = 0; i < peers.size(); i++) {
       start(i);
     }
     return this;
   }
 
   MetadataServer start(int i) {
-    MetaPeer p = peers.get(i);
+    MetaPeer p = all.get(i);
+    boolean spare = i >= peers.size();
+    List<MetaPeer> configured = new ArrayList<>(peers);
+    if (spare) {
+      configured.add(p);
+    }
     MetadataServerConfig cfg = new MetadataServerConfig(p.nodeId(), p.host(), p.port(), root.resolve(p.nodeId()),
-        peers, MetadataServerConfig.DEFAULT_GROUP_NAME, 100, 300, 600, snapshotThreshold, segmentBytes).validate();
+        configured, groups, spare, 100, 300, 600, snapshotThreshold, segmentBytes).validate();
     servers[i] = new MetadataServer(cfg, InstantSource.system()).start();
     return servers[i];
   }
@@ -52,21 +73,26 @@ final class MetaCluster implements AutoCloseable {
   }
 
   RaftMetadataClient client() {
-    return client(new RaftMetadataClientConfig(MetadataServerConfig.DEFAULT_GROUP_NAME, 2_000, 100, 30_000));
+    return client(new RaftMetadataClientConfig(groups, 2_000, 100, 30_000));
   }
 
   RaftMetadataClient client(RaftMetadataClientConfig cfg) {
-    RaftMetadataClient c = RaftMetadataClient.connect(peers, cfg, random.split());
+    RaftMetadataClient c = RaftMetadataClient.connect(all, cfg, random.split());
     clients.add(c);
     return c;
   }
 
-  /** Index of the current leader, or -1. */
+  /** Index of the current leader of g1, or -1. */
   int leaderIndex() {
+    return leaderIndex(1);
+  }
+
+  /** Index of the current leader of group {@code group} (1-based), or -1. */
+  int leaderIndex(int group) {
     for (int i = 0; i < servers.length; i++) {
-      if (servers[i] != null) {
+      if (servers[i] != null && hosts(i, group)) {
         try {
-          var division = servers[i].raftServer().getDivision(MetaGroup.groupId(MetadataServerConfig.DEFAULT_GROUP_NAME));
+          var division = servers[i].raftServer().getDivision(MetaGroup.groupId(MetaGroup.name(group)));
           if (division.getInfo().isLeader() && division.getInfo().isLeaderReady()) {
             return i;
           }
@@ -76,6 +102,16 @@ final class MetaCluster implements AutoCloseable {
       }
     }
     return -1;
+  }
+
+  boolean hosts(int i, int group) {
+    return servers[i] != null && servers[i].groupIds().contains(MetaGroup.groupId(MetaGroup.name(group)));
+  }
+
+  /** The state machine dir of group {@code group} on peer {@code i}. */
+  Path dbDir(int i, int group) {
+    return root.resolve(all.get(i).nodeId()).resolve("ratis")
+        .resolve(MetaGroup.groupId(MetaGroup.name(group)).getUuid().toString()).resolve("sm").resolve("db");
   }
 
   static int freePort() {

@@ -125,8 +125,10 @@ class MetadataClusterTest {
       assertThat(client.listBuckets(alice.accountId())).isEmpty();
       assertThatThrownBy(() -> client.createBucket("", "x", "r")).isInstanceOf(IllegalArgumentException.class);
 
-      GroupStatus status = MetadataAdmin.status(c.peers, "meta-1", 2_000);
-      assertThat(status.line()).matches("group meta-1 leader meta-[123] peers meta-1,meta-2,meta-3");
+      List<GroupStatus> status = MetadataAdmin.status(c.peers, c.groups, 2_000);
+      assertThat(status).hasSize(2);
+      assertThat(status.get(0).line()).matches("group g1 leader meta-[123] peers meta-1,meta-2,meta-3");
+      assertThat(status.get(1).line()).matches("group g2 leader meta-[123] peers meta-1,meta-2,meta-3");
     }
   }
 
@@ -167,8 +169,12 @@ class MetadataClusterTest {
   }
 
   static int awaitLeader(MetaCluster c) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> c.leaderIndex() >= 0);
-    return c.leaderIndex();
+    return awaitLeader(c, 1);
+  }
+
+  static int awaitLeader(MetaCluster c, int group) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> c.leaderIndex(group) >= 0);
+    return c.leaderIndex(group);
   }
 
   /** Counts PutObject log entries for {@code key} in peer {@code i}'s Raft log. */
@@ -177,9 +183,14 @@ class MetadataClusterTest {
   }
 
   static TreeMap<String, Integer> putEntryCounts(MetaCluster c, int i) {
+    return putEntryCounts(c, i, 1);
+  }
+
+  /** PutObject log entries per key in group {@code group}'s log on peer {@code i}. */
+  static TreeMap<String, Integer> putEntryCounts(MetaCluster c, int i, int group) {
     TreeMap<String, Integer> counts = new TreeMap<>();
     try {
-      var division = c.servers[i].raftServer().getDivision(MetaGroup.groupId("meta-1"));
+      var division = c.servers[i].raftServer().getDivision(MetaGroup.groupId(MetaGroup.name(group)));
       RaftLog log = division.getRaftLog();
       for (long idx = log.getStartIndex(); idx <= log.getLastEntryTermIndex().getIndex(); idx++) {
         var entry = log.get(idx);

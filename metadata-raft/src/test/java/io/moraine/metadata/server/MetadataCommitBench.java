@@ -27,7 +27,7 @@ class MetadataCommitBench {
   @Test
   void commitThroughput() throws Exception {
     try (MetaCluster c = new MetaCluster(dir, 3).startAll()) {
-      RaftMetadataClient client = c.client(new RaftMetadataClientConfig("meta-1", 3_000, 100, 30_000,
+      RaftMetadataClient client = c.client(new RaftMetadataClientConfig(c.groups, 3_000, 100, 30_000,
           Integer.getInteger("bench.senders", RaftMetadataClientConfig.DEFAULT_COMMIT_SENDERS), 256, 1 << 20));
       client.createBucket("o", "b", "us-east-1");
       for (int threads : new int[] {1, 64}) {

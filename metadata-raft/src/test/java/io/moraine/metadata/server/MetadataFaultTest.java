@@ -33,7 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Peers killed, restarted and wiped under a real 3-peer group. Fault schedule is logged. */
+/**
+ * Peers killed, restarted and wiped under 3 real peers hosting 2 groups, with buckets in both
+ * groups. Fault schedule is logged.
+ */
 class MetadataFaultTest {
   private static final Logger LOG = LoggerFactory.getLogger(MetadataFaultTest.class);
 
@@ -44,7 +47,7 @@ class MetadataFaultTest {
     MetaCluster c = new MetaCluster(dir, 3).startAll();
     try (c) {
       RaftMetadataClient setup = c.client();
-      setup.createBucket("o", "b", "us-east-1");
+      createInBothGroups(setup);
       int oldLeader = awaitLeader(c);
       Map<String, ObjectVersion> acked = new ConcurrentHashMap<>();
       AtomicInteger unknown = new AtomicInteger();
@@ -59,7 +62,7 @@ class MetadataFaultTest {
           for (int n = 0; !stop.get(); n++) {
             String key = "w" + id + "/" + n;
             try {
-              acked.put(key, client.putObject("b", inline(key, "v" + n)).committed());
+              acked.put(key, client.putObject(bucketOf(key), inline(key, "v" + n)).committed());
             } catch (RuntimeException e) {
               unknown.incrementAndGet(); // outcome unknown: allowed, but must not be applied twice
             }
@@ -68,7 +71,8 @@ class MetadataFaultTest {
       }
       await().atMost(Duration.ofSeconds(20)).until(() -> acked.size() > 200);
       int before = acked.size();
-      LOG.info("fault: killing leader {} after {} acknowledged writes", c.peers.get(oldLeader).nodeId(), before);
+      LOG.info("fault: killing {}, leader of g1 (g2 led by {}), after {} acknowledged writes",
+          c.peers.get(oldLeader).nodeId(), c.peers.get(awaitLeader(c, 2)).nodeId(), before);
       c.stop(oldLeader);
       await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() > before + 200);
       stop.set(true);
@@ -82,19 +86,44 @@ class MetadataFaultTest {
 
       RaftMetadataClient reader = c.client();
       for (var e : acked.entrySet()) {
-        assertThat(reader.getObject("b", e.getKey())).as(e.getKey()).contains(e.getValue());
+        assertThat(reader.getObject(bucketOf(e.getKey()), e.getKey())).as(e.getKey()).contains(e.getValue());
       }
+      assertThat(acked.keySet()).anyMatch(k -> bucketOf(k).equals("b")).anyMatch(k -> bucketOf(k).equals("b2"));
       // Every key was written by exactly one call: more than one log entry means a retried call
-      // was appended (and applied) twice.
-      assertThat(putEntryCounts(c, newLeader).values()).allMatch(n -> n == 1);
+      // was appended (and applied) twice. Checked in both groups' logs.
+      await().atMost(Duration.ofSeconds(20)).until(() -> appliedIndexes(c, 2).stream().distinct().count() == 1);
+      assertThat(putEntryCounts(c, newLeader, 1).values()).allMatch(n -> n == 1);
+      assertThat(putEntryCounts(c, newLeader, 2).values()).allMatch(n -> n == 1);
 
       LOG.info("fault: restarting {}", c.peers.get(oldLeader).nodeId());
       c.start(oldLeader);
       String last = reader.putObject("b", inline("after-restart", "x")).committed().key();
       assertThat(readFrom(reader, c.peers.get(oldLeader).nodeId(), last)).as("restarted peer caught up").isTrue();
-      await().atMost(Duration.ofSeconds(20)).until(() -> appliedIndexes(c).stream().distinct().count() == 1);
+      reader.putObject("b2", inline("after-restart-2", "x"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> readFrom(reader, 2, "b2", c.peers.get(oldLeader).nodeId(), "after-restart-2"));
+      awaitAllApplied(c);
     }
     assertReplicasIdentical(c, dir);
+  }
+
+  /** Even keys go to bucket b (group 1), odd ones to b2 (group 2). */
+  static String bucketOf(String key) {
+    return (key.hashCode() & 1) == 0 ? "b" : "b2";
+  }
+
+  /** Buckets b and b2: the directory puts them in different groups (fewest buckets first). */
+  static void createInBothGroups(RaftMetadataClient client) {
+    client.createBucket("o", "b", "us-east-1");
+    client.createBucket("o", "b2", "us-east-1");
+    assertThat(client.groupOf("b")).hasValue(1);
+    assertThat(client.groupOf("b2")).hasValue(2);
+  }
+
+  static void awaitAllApplied(MetaCluster c) {
+    for (int g = 1; g <= c.groups; g++) {
+      int group = g;
+      await().atMost(Duration.ofSeconds(20)).until(() -> appliedIndexes(c, group).stream().distinct().count() == 1);
+    }
   }
 
   @Test
@@ -104,9 +133,10 @@ class MetadataFaultTest {
     try (c) {
       RaftMetadataClient client = c.client();
       client.ensureRootAccount("AK", "SK");
-      client.createBucket("o", "b", "us-east-1");
+      createInBothGroups(client);
       for (int i = 0; i < 100; i++) {
         written.add(client.putObject("b", inline("k" + i, "v" + i)).committed());
+        client.putObject("b2", inline("k" + i, "w" + i));
       }
       // A snapshot in the middle: restart then loads the checkpoint and replays the log after it,
       // skipping what RocksDB already holds.
@@ -128,9 +158,12 @@ class MetadataFaultTest {
       }
       assertThat(client.getObject("b", "k0")).isEmpty();
       assertThat(client.listObjects("b", new ListRequest("", "", "", 1000)).contents()).hasSize(149);
+      assertThat(client.listObjects("b2", new ListRequest("", "", "", 1000)).contents()).hasSize(100);
+      assertThat(client.listAllBuckets()).extracting(b -> b.name()).containsExactly("b", "b2");
       var next = client.putObject("b", inline("k-new", "n"));
       assertThat(next.replaced()).isEmpty();
-      await().atMost(Duration.ofSeconds(20)).until(() -> appliedIndexes(again).stream().distinct().count() == 1);
+      client.putObject("b2", inline("k-new", "n"));
+      awaitAllApplied(again);
     }
     assertReplicasIdentical(c, dir);
   }
@@ -140,9 +173,16 @@ class MetadataFaultTest {
    * a leader elected while peers shut down may add an entry some of them saw). Cluster stopped.
    */
   static void assertReplicasIdentical(MetaCluster c, Path dir) {
+    for (int g = 1; g <= c.groups; g++) {
+      assertReplicasIdentical(c, g, 50);
+    }
+  }
+
+  /** Group {@code group} holds the same rows (at least {@code minRows}) on every member. */
+  static void assertReplicasIdentical(MetaCluster c, int group, int minRows) {
     List<List<String>> dumps = new ArrayList<>();
-    for (MetaPeer p : c.peers) {
-      Path db = dir.resolve(p.nodeId()).resolve("ratis").resolve(MetaGroup.groupId("meta-1").getUuid().toString()).resolve("sm").resolve("db");
+    for (int i = 0; i < c.peers.size(); i++) {
+      Path db = c.dbDir(i, group);
       try (var store = io.moraine.metadata.store.RocksStateStore.open(db)) {
         List<String> dump = new ArrayList<>();
         try (var cur = store.cursor()) {
@@ -155,15 +195,23 @@ class MetadataFaultTest {
         dumps.add(dump);
       }
     }
-    assertThat(dumps.get(0)).hasSizeGreaterThan(150);
-    assertThat(dumps.get(1)).isEqualTo(dumps.get(0));
-    assertThat(dumps.get(2)).isEqualTo(dumps.get(0));
+    assertThat(dumps.get(0)).as("rows of group " + group).hasSizeGreaterThan(minRows);
+    for (int i = 1; i < dumps.size(); i++) {
+      assertThat(dumps.get(i)).as("group " + group + " on " + c.peers.get(i).nodeId()).isEqualTo(dumps.get(0));
+    }
   }
 
   static List<Long> appliedIndexes(MetaCluster c) throws java.io.IOException {
+    return appliedIndexes(c, 1);
+  }
+
+  /** Applied index of group {@code group} on every running peer that hosts it. */
+  static List<Long> appliedIndexes(MetaCluster c, int group) throws java.io.IOException {
     List<Long> out = new ArrayList<>();
-    for (MetadataServer s : c.servers) {
-      out.add(s.raftServer().getDivision(MetaGroup.groupId("meta-1")).getInfo().getLastAppliedIndex());
+    for (int i = 0; i < c.servers.length; i++) {
+      if (c.hosts(i, group)) {
+        out.add(c.servers[i].raftServer().getDivision(MetaGroup.groupId(MetaGroup.name(group))).getInfo().getLastAppliedIndex());
+      }
     }
     return out;
   }
@@ -176,7 +224,7 @@ class MetadataFaultTest {
     try (c) {
       c.startAll();
       RaftMetadataClient client = c.client();
-      client.createBucket("o", "b", "us-east-1");
+      createInBothGroups(client);
       int leader = awaitLeader(c);
       int victim = (leader + 1) % 3;
       String victimId = c.peers.get(victim).nodeId();
@@ -186,23 +234,33 @@ class MetadataFaultTest {
       String pad = "x".repeat(300);
       for (int i = 0; i < 300; i++) {
         client.putObject("b", inline("k" + i, pad + i));
+        client.putObject("b2", inline("k" + i, pad + i));
       }
-      var leaderLog = c.servers[leader].raftServer().getDivision(MetaGroup.groupId("meta-1")).getRaftLog();
-      await().atMost(Duration.ofSeconds(20)).until(() -> leaderLog.getStartIndex() > 1);
-      LOG.info("fault: leader log now starts at {}; restarting {} empty", leaderLog.getStartIndex(), victimId);
+      for (int g = 1; g <= c.groups; g++) {
+        var leaderLog = c.servers[awaitLeader(c, g)].raftServer().getDivision(MetaGroup.groupId(MetaGroup.name(g))).getRaftLog();
+        await().atMost(Duration.ofSeconds(20)).until(() -> leaderLog.getStartIndex() > 1);
+        LOG.info("fault: g{} leader log now starts at {}", g, leaderLog.getStartIndex());
+      }
+      LOG.info("fault: restarting {} empty", victimId);
       c.start(victim);
       await().atMost(Duration.ofSeconds(60)).until(() -> readFrom(client, victimId, "k299"));
       assertThat(readFrom(client, victimId, "k0")).isTrue();
-      await().atMost(Duration.ofSeconds(20)).until(() -> appliedIndexes(c).stream().distinct().count() == 1);
+      await().atMost(Duration.ofSeconds(60)).until(() -> readFrom(client, 2, "b2", victimId, "k299"));
+      assertThat(readFrom(client, 2, "b2", victimId, "k0")).isTrue();
+      awaitAllApplied(c);
     }
     assertReplicasIdentical(c, dir);
   }
 
   /** A linearizable read served by one given peer (ReadIndex through the leader, then local apply). */
   static boolean readFrom(RaftMetadataClient client, String nodeId, String key) throws Exception {
+    return readFrom(client, 1, "b", nodeId, key);
+  }
+
+  static boolean readFrom(RaftMetadataClient client, int group, String bucket, String nodeId, String key) throws Exception {
     MetaRequest req = MetaRequest.newBuilder().setFormatVersion(Command.FORMAT_VERSION)
-        .setGetObject(GetObject.newBuilder().setBucket("b").setKey(key)).build();
-    var reply = client.raftClient().io().sendReadOnly(Message.valueOf(ByteString.copyFrom(req.toByteArray())), RaftPeerId.valueOf(nodeId));
+        .setGetObject(GetObject.newBuilder().setBucket(bucket).setKey(key)).build();
+    var reply = client.raftClient(group).io().sendReadOnly(Message.valueOf(ByteString.copyFrom(req.toByteArray())), RaftPeerId.valueOf(nodeId));
     if (!reply.isSuccess()) {
       return false;
     }
