@@ -18,6 +18,10 @@ package io.moraine.repair;
  *     from the last saved cursor, so this bounds the work repeated after a takeover.
  * @param parallelObjects objects repaired at once; more is faster until the network, the disks or
  *     the meta process's CPU saturate (each rebuild holds (k+m) chunks in memory).
+ * @param gcMinAgeMillis garbage collection deletes a shard no manifest names only when it was
+ *     published at least this long ago (and two complete walks in a row found it unreferenced): a
+ *     gateway writes shards before it commits their manifest, so a young unreferenced shard may be
+ *     a write in flight. 0 turns garbage collection off. Default 1 h.
  */
 public record RepairConfig(
     long graceMillis,
@@ -27,27 +31,44 @@ public record RepairConfig(
     long scrubIntervalMillis,
     long scrubBytesPerSecond,
     long progressSaveIntervalMillis,
-    int parallelObjects) {
+    int parallelObjects,
+    long gcMinAgeMillis) {
 
   public static final long DEFAULT_GRACE_MILLIS = 30_000;
+  public static final long DEFAULT_GC_MIN_AGE_MILLIS = 3_600_000;
+
+  /** Without a GC age: the default (1 h). */
+  public RepairConfig(long graceMillis, long passIntervalMillis, long shardReadTimeoutMillis,
+      long shardWriteAckTimeoutMillis, long scrubIntervalMillis, long scrubBytesPerSecond,
+      long progressSaveIntervalMillis, int parallelObjects) {
+    this(graceMillis, passIntervalMillis, shardReadTimeoutMillis, shardWriteAckTimeoutMillis, scrubIntervalMillis,
+        scrubBytesPerSecond, progressSaveIntervalMillis, parallelObjects, DEFAULT_GC_MIN_AGE_MILLIS);
+  }
 
   public static RepairConfig defaults() {
-    return new RepairConfig(DEFAULT_GRACE_MILLIS, 5_000, 5_000, 60_000, 24L * 3600 * 1000, 32L << 20, 2_000, 4).validate();
+    return new RepairConfig(DEFAULT_GRACE_MILLIS, 5_000, 5_000, 60_000, 24L * 3600 * 1000, 32L << 20, 2_000, 4,
+        DEFAULT_GC_MIN_AGE_MILLIS).validate();
+  }
+
+  public RepairConfig withGcMinAgeMillis(long millis) {
+    return new RepairConfig(graceMillis, passIntervalMillis, shardReadTimeoutMillis, shardWriteAckTimeoutMillis,
+        scrubIntervalMillis, scrubBytesPerSecond, progressSaveIntervalMillis, parallelObjects, millis).validate();
   }
 
   public RepairConfig withGraceMillis(long millis) {
     return new RepairConfig(millis, passIntervalMillis, shardReadTimeoutMillis, shardWriteAckTimeoutMillis,
-        scrubIntervalMillis, scrubBytesPerSecond, progressSaveIntervalMillis, parallelObjects).validate();
+        scrubIntervalMillis, scrubBytesPerSecond, progressSaveIntervalMillis, parallelObjects, gcMinAgeMillis).validate();
   }
 
   public RepairConfig withPassIntervalMillis(long millis) {
     return new RepairConfig(graceMillis, millis, shardReadTimeoutMillis, shardWriteAckTimeoutMillis,
-        scrubIntervalMillis, scrubBytesPerSecond, progressSaveIntervalMillis, parallelObjects).validate();
+        scrubIntervalMillis, scrubBytesPerSecond, progressSaveIntervalMillis, parallelObjects, gcMinAgeMillis).validate();
   }
 
   public RepairConfig validate() {
     if (graceMillis < 0 || passIntervalMillis < 1 || shardReadTimeoutMillis < 1 || shardWriteAckTimeoutMillis < 1
-        || scrubIntervalMillis < 0 || scrubBytesPerSecond < 1 || progressSaveIntervalMillis < 1 || parallelObjects < 1) {
+        || scrubIntervalMillis < 0 || scrubBytesPerSecond < 1 || progressSaveIntervalMillis < 1 || parallelObjects < 1
+        || gcMinAgeMillis < 0) {
       throw new IllegalArgumentException("invalid repair config " + this);
     }
     return this;

@@ -20,6 +20,7 @@ import io.moraine.metadata.api.MetadataClient;
 import io.moraine.placement.NodeInfo;
 import io.moraine.placement.PlacementView;
 import io.moraine.storage.api.ShardClients;
+import io.moraine.storage.api.ShardMaintenance;
 import java.nio.charset.StandardCharsets;
 import io.moraine.placement.zk.ZkPlacementView;
 import java.time.Duration;
@@ -49,6 +50,8 @@ public final class RepairService implements AutoCloseable {
   private final PlacementView view;
   private final InstantSource clock;
   private final LeaderLatch latch;
+  private final GarbageCollector gc; // null: off (gcMinAgeMillis 0, or clients without ShardMaintenance)
+  private volatile GarbageCollector.Result lastGc;
   private volatile boolean closed;
   private volatile RepairProgress lastKnown = RepairProgress.empty();
   private Thread worker;
@@ -63,6 +66,17 @@ public final class RepairService implements AutoCloseable {
     this.view = view;
     this.clock = clock;
     this.latch = new LeaderLatch(zk, LEADER_PATH, participantId);
+    this.gc = config.gcMinAgeMillis() > 0 && shards instanceof ShardMaintenance m
+        ? new GarbageCollector(m, shards, view, clock, config.gcMinAgeMillis(),
+            Duration.ofMillis(Math.max(30_000, config.shardReadTimeoutMillis())))
+        : null;
+  }
+
+  /** The last garbage collection round of this instance, if it ran one. */
+  public Optional<String> lastGcSummary() {
+    GarbageCollector.Result r = lastGc;
+    return r == null ? Optional.empty() : Optional.of("gc listed " + r.listed() + " unreferenced " + r.unreferenced()
+        + " deleted " + r.deleted() + " bytes " + r.bytesDeleted() + " nodes-skipped " + r.nodesSkipped());
   }
 
   public RepairService start() throws Exception {
@@ -218,6 +232,11 @@ public final class RepairService implements AutoCloseable {
     if (scrub) {
       LOG.info("scrub pass starting (request {}, {} bytes/s)", requests, config.scrubBytesPerSecond());
     }
+    // Garbage collection needs every manifest: only after a walk from the very start.
+    ShardReferences refs = gc != null && !scrub && fromBucket.isEmpty() && fromKey.isEmpty() ? new ShardReferences() : null;
+    if (refs != null) {
+      repairer.collectReferences(refs);
+    }
     long[] lastSave = {clock.millis()};
     boolean complete = new RepairPass(meta, repairer, config.parallelObjects()).run(fromBucket, fromKey,
         scrub ? new ScrubPacer(clock, config.scrubBytesPerSecond()) : null, stats,
@@ -233,6 +252,9 @@ public final class RepairService implements AutoCloseable {
     }
     RepairProgress done = merge(base, stats, health, true, true, scrub, requests, start, "", "");
     save(done);
+    if (refs != null && latch.hasLeadership()) {
+      lastGc = gc.collect(refs);
+    }
     if (stats.shardsRebuilt > 0 || stats.shardsMoved > 0 || scrub || stats.shardsUnrecoverable > 0) {
       LOG.info("{} pass done in {} ms: rebuilt {} shards ({} bytes, {} ms), moved {}, missing {}, misplaced {}, "
               + "unrecoverable {}{}", scrub ? "scrub" : "repair", clock.millis() - start, stats.shardsRebuilt,

@@ -47,6 +47,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -68,6 +69,7 @@ final class SegmentRepairer {
   private final NodeHealth health;
   private final InstantSource clock;
   private final Map<Long, ReedSolomon> codecs = new ConcurrentHashMap<>();
+  private volatile ShardReferences references;
 
   SegmentRepairer(RepairConfig config, MetadataClient meta, ShardClients shards, PlacementView view, NodeHealth health,
       InstantSource clock) {
@@ -136,7 +138,53 @@ final class SegmentRepairer {
     }
   }
 
+  /** Collects every (node, shard) a manifest names during this walk, for garbage collection. */
+  void collectReferences(ShardReferences sink) {
+    this.references = sink;
+  }
+
   void repair(Manifest owner, Segment segment, ScrubPacer scrub, PassStats stats)
+      throws InterruptedException {
+    ShardReferences sink = references;
+    if (sink != null) {
+      sink.add(segment); // before any early return: even malformed or empty segments keep their shards
+    }
+    long relocatedBefore = stats.shardsRebuilt + stats.shardsMoved;
+    try {
+      repairSegment(owner, segment, scrub, stats);
+    } finally {
+      if (sink != null && stats.shardsRebuilt + stats.shardsMoved != relocatedBefore) {
+        // Where our own commits put shards during this walk (a rebuilt or moved copy).
+        refreshReferences(owner, segment, sink);
+      }
+    }
+  }
+
+  private void refreshReferences(Manifest owner, Segment segment, ShardReferences sink) {
+    try {
+      Optional<Segment> now = currentSegment(owner, segment.dataId());
+      now.ifPresent(sink::add);
+    } catch (RuntimeException e) {
+      // Without the fresh placement this walk cannot vouch for the new copies: no GC after it.
+      LOG.warn("could not re-read {} after repairing it; this walk will not garbage-collect", owner, e);
+      sink.markInconsistent();
+    }
+  }
+
+  private Optional<Segment> currentSegment(Manifest owner, String dataId) {
+    Optional<io.moraine.metadata.api.DataLayout> layout;
+    if (owner.uploadId() == null) {
+      layout = meta.getObjectVersion(owner.bucket(), owner.key(), owner.versionId()).map(ObjectVersion::layout);
+    } else {
+      layout = meta.listParts(owner.bucket(), owner.key(), owner.uploadId()).stream()
+          .filter(p -> p.partNumber() == owner.partNumber()).findFirst().map(io.moraine.metadata.api.PartRecord::layout);
+    }
+    return layout.filter(l -> l instanceof io.moraine.metadata.api.DataLayout.Segments)
+        .flatMap(l -> ((io.moraine.metadata.api.DataLayout.Segments) l).segments().stream()
+            .filter(s -> s.dataId().equals(dataId)).findFirst());
+  }
+
+  private void repairSegment(Manifest owner, Segment segment, ScrubPacer scrub, PassStats stats)
       throws InterruptedException {
     int width = segment.dataShards() + segment.parityShards();
     if (segment.size() <= 0) {

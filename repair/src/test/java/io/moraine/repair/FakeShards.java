@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Storage nodes in memory: dead nodes refuse everything; corrupt shards fail their reads like a bad
  * CRC. Shards written through {@link #openWrite} are stamped with {@link #clock}'s time (GC's age);
- * ones put directly have publish time 0 (old).
+ * ones put directly were published at epoch millisecond 1 (long ago).
  */
 final class FakeShards implements ShardClients, ShardMaintenance {
   final Map<String, Map<ShardId, byte[]>> nodes = new ConcurrentHashMap<>();
@@ -114,7 +114,7 @@ final class FakeShards implements ShardClients, ShardMaintenance {
   public List<ListedShard> list(String nodeId, Duration timeout) throws IOException {
     checkUp(nodeId);
     List<ListedShard> out = new ArrayList<>();
-    on(nodeId).forEach((id, b) -> out.add(new ListedShard(id, 0, b.length, publishedAt.getOrDefault(nodeId + "/" + id, 0L))));
+    on(nodeId).forEach((id, b) -> out.add(new ListedShard(id, 0, b.length, publishedAt.getOrDefault(nodeId + "/" + id, 1L))));
     return out;
   }
 

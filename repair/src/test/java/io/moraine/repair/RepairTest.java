@@ -137,8 +137,15 @@ class RepairTest {
   }
 
   PassStats pass(boolean scrub) throws InterruptedException {
+    return pass(scrub, null);
+  }
+
+  PassStats pass(boolean scrub, ShardReferences refs) throws InterruptedException {
     PassStats stats = new PassStats();
     SegmentRepairer repairer = new SegmentRepairer(config, meta, shards, view, health, clock);
+    if (refs != null) {
+      repairer.collectReferences(refs);
+    }
     boolean done = new RepairPass(meta, repairer, config.parallelObjects()).run("", "", scrub ? new ScrubPacer(clock, 1L << 40) : null, stats,
         () -> true, (b, k) -> { });
     assertThat(done).isTrue();
@@ -325,6 +332,65 @@ class RepairTest {
     int j = partSegment.shardNodes().indexOf(victim);
     assertThat(shards.on(partAfter.shardNodes().get(j))).containsKey(new ShardId("d-part", j));
     assertThat(pass(false).shardsRebuilt).as("stable once done").isZero();
+  }
+
+  /** A repair walk collecting references, then a GC round on them. */
+  GarbageCollector.Result walkAndCollect(GarbageCollector gc) throws InterruptedException {
+    ShardReferences refs = new ShardReferences();
+    pass(false, refs);
+    return gc.collect(refs);
+  }
+
+  @Test
+  void unreferencedShardsAreCollectedOnlyWhenOldAndUnreferencedByTwoWalks() throws Exception {
+    shards.clock = now::get;
+    now.set(10_000_000); // shards put directly count as published at millisecond 1: well past the 1 h age
+    fill();
+    // Objects deleted while their shards' deletes were lost (a gateway died after the commit): garbage.
+    long garbage = 0;
+    for (String key : List.of("k3", "k11", "k17")) {
+      meta.deleteObject("b", key);
+      objects.remove(key);
+      garbage += K + M;
+    }
+    // A node down (unlistable) keeps its garbage until it is back.
+    String down = "storage-az3-3";
+    long garbageOnDown = shards.on(down).keySet().stream().filter(id -> List.of("d-k3-3", "d-k11-11", "d-k17-17")
+        .contains(id.dataId())).count();
+    view.down.add(down);
+    shards.dead.add(down);
+    // A young unreferenced shard (a gateway's write whose manifest is not committed yet).
+    try (var w = shards.openWrite("storage-az2-2", new ShardId("in-flight", 0), 0, 3)) {
+      w.write(new byte[3], 0, 3);
+      w.finish().get();
+    }
+    GarbageCollector gc = new GarbageCollector(shards, shards, view, clock, 3_600_000, Duration.ofSeconds(1));
+
+    GarbageCollector.Result first = walkAndCollect(gc);
+    assertThat(first.unreferenced()).isEqualTo(garbage - garbageOnDown + 1);
+    assertThat(first.nodesSkipped()).isEqualTo(1);
+    assertThat(first.deleted()).as("one walk's word is not enough").isZero();
+
+    ShardReferences broken = new ShardReferences();
+    broken.markInconsistent();
+    assertThat(gc.collect(broken).deleted()).as("an inconsistent walk deletes nothing").isZero();
+
+    GarbageCollector.Result second = walkAndCollect(gc);
+    assertThat(second.deleted()).as("the deleted objects' shards on live nodes").isEqualTo(garbage - garbageOnDown);
+    assertThat(shards.on("storage-az2-2")).as("too young to collect").containsKey(new ShardId("in-flight", 0));
+
+    view.down.remove(down);
+    shards.dead.remove(down);
+    now.addAndGet(3_600_000);
+    assertThat(walkAndCollect(gc).deleted()).as("the young one, now old").isEqualTo(1);
+    assertThat(walkAndCollect(gc).deleted()).as("the returned node's, after two walks").isEqualTo(garbageOnDown);
+    assertThat(walkAndCollect(gc).unreferenced()).isZero();
+    shards.nodes.values().forEach(m -> assertThat(m.keySet()).noneMatch(id -> id.dataId().equals("in-flight")
+        || List.of("d-k3-3", "d-k11-11", "d-k17-17").contains(id.dataId())));
+    // Nothing referenced was touched: every object reads with any two nodes gone.
+    kill("storage-az2-1");
+    kill("storage-az3-1");
+    assertEveryObjectReads();
   }
 
   long shardsOn(String node) {
