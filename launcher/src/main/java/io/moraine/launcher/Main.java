@@ -2,6 +2,7 @@ package io.moraine.launcher;
 
 import io.moraine.chaos.ChaosCommand;
 import io.moraine.launcher.admin.AdminCommand;
+import io.moraine.launcher.bench.BenchCommand;
 import io.moraine.launcher.cluster.ClusterCommand;
 import io.moraine.launcher.dev.DevCommand;
 import io.moraine.launcher.role.RoleCommands;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
       ClusterCommand.class,
       AdminCommand.class,
       ChaosCommand.class,
+      BenchCommand.class,
     })
 public final class Main implements Runnable {
 
