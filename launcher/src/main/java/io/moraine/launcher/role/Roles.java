@@ -129,7 +129,7 @@ public final class Roles {
     return new RepairConfig(graceSeconds * 1000, d.passIntervalMillis(), d.shardReadTimeoutMillis(),
         d.shardWriteAckTimeoutMillis(), cfg.getLong(Keys.REPAIR_SCRUB_INTERVAL_SECONDS, d.scrubIntervalMillis() / 1000) * 1000,
         cfg.getLong(Keys.REPAIR_SCRUB_BYTES_PER_SECOND, d.scrubBytesPerSecond()), d.progressSaveIntervalMillis(),
-        d.parallelObjects()).validate();
+        d.parallelObjects(), cfg.getLong(Keys.REPAIR_GC_MIN_AGE_SECONDS, d.gcMinAgeMillis() / 1000) * 1000).validate();
   }
 
   public static Started startStorage(RoleConfig cfg) throws Exception {
