@@ -5,6 +5,7 @@ import io.moraine.metadata.api.DataLayout;
 import io.moraine.metadata.api.ListPage;
 import io.moraine.metadata.api.ListRequest;
 import io.moraine.metadata.api.MetadataClient;
+import io.moraine.metadata.api.MetadataError;
 import io.moraine.metadata.api.MetadataException;
 import io.moraine.metadata.api.ObjectSummary;
 import io.moraine.metadata.api.ObjectVersion;
@@ -110,8 +111,12 @@ final class RepairPass {
                 || !walkUploads(walk, bucket.name())) {
               return false;
             }
-          } catch (MetadataException gone) {
-            // bucket deleted since listAllBuckets: nothing of it left to repair
+          } catch (MetadataException e) {
+            // A bucket deleted since listAllBuckets has nothing left to repair (it was empty). Any
+            // other failure leaves manifests unseen: GC must not trust this walk.
+            if (e.error() != MetadataError.NO_SUCH_BUCKET || bucketExists(bucket.name())) {
+              repairer.walkIncomplete("bucket " + bucket.name() + ": " + e.getMessage());
+            }
           }
         }
         drain(walk.window, 0, stats, position);
@@ -184,7 +189,10 @@ final class RepairPass {
     Optional<ObjectVersion> version;
     try {
       version = versionId == null ? meta.getObject(bucket, key) : meta.getObjectVersion(bucket, key, versionId);
-    } catch (MetadataException gone) {
+    } catch (MetadataException e) {
+      if (e.error() != MetadataError.NO_SUCH_KEY && e.error() != MetadataError.NO_SUCH_BUCKET) {
+        repairer.walkIncomplete(bucket + "/" + key + ": " + e.getMessage());
+      }
       version = Optional.empty();
     }
     if (version.isPresent() && version.get().layout() instanceof DataLayout.Segments segments) {
@@ -201,8 +209,12 @@ final class RepairPass {
     List<PartRecord> parts;
     try {
       parts = meta.listParts(bucket, upload.key(), upload.uploadId());
-    } catch (MetadataException gone) {
-      return local; // completed or aborted since the listing
+    } catch (MetadataException e) {
+      // Completed or aborted since the listing: the parts are the object's now, or garbage.
+      if (e.error() != MetadataError.NO_SUCH_UPLOAD && e.error() != MetadataError.NO_SUCH_BUCKET) {
+        repairer.walkIncomplete(bucket + "/" + upload.key() + " upload " + upload.uploadId() + ": " + e.getMessage());
+      }
+      return local;
     }
     for (PartRecord part : parts) {
       if (part.layout() instanceof DataLayout.Segments segments) {
@@ -214,6 +226,10 @@ final class RepairPass {
       }
     }
     return local;
+  }
+
+  private boolean bucketExists(String name) {
+    return meta.listAllBuckets().stream().anyMatch(b -> b.name().equals(name));
   }
 
   /** Completes the oldest pending manifests until at most {@code keep} remain. */

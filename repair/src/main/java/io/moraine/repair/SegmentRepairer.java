@@ -143,6 +143,15 @@ final class SegmentRepairer {
     this.references = sink;
   }
 
+  /** The walk skipped manifests it could not read: its references cannot vouch for garbage. */
+  void walkIncomplete(String why) {
+    ShardReferences sink = references;
+    if (sink != null) {
+      LOG.warn("repair walk incomplete ({}); no garbage collection after it", why);
+      sink.markInconsistent();
+    }
+  }
+
   void repair(Manifest owner, Segment segment, ScrubPacer scrub, PassStats stats)
       throws InterruptedException {
     ShardReferences sink = references;
