@@ -43,7 +43,7 @@ final class BenchClients {
     try {
       List<MetaPeer> peers = MetaDirectory.await(zk, 3, Duration.ofSeconds(60));
       // As Roles.startGateway builds it: the same batching defaults a gateway commits with.
-      return new Metadata(zk, RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults()));
+      return new Metadata(zk, RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults(MetaDirectory.readGroups(zk))));
     } catch (Exception | Error e) {
       zk.close();
       throw e;

@@ -20,14 +20,15 @@ import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code bin/moraine bench load|list|commits}: benchmarks through the real system (issue 4, item
+ * {@code bin/moraine bench load|list|commits|snapshot}: benchmarks through the real system (issue 4, item
  * 7). They talk to a running cluster ({@code bin/moraine cluster start}) the way gateways and S3
  * clients do; they print figures and assert nothing about time. This class is where the
  * benchmarks' clock (System.nanoTime) and randomness (SecureRandom) are provided.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks against a running cluster: load a bucket, list it, commit throughput.",
-    subcommands = {BenchCommand.Load.class, BenchCommand.ListPages.class, BenchCommand.Commits.class})
+    description = "Benchmarks against a running cluster: load a bucket, list it, commit throughput, snapshot.",
+    subcommands = {BenchCommand.Load.class, BenchCommand.ListPages.class, BenchCommand.Commits.class,
+      BenchCommand.Snapshot.class})
 public final class BenchCommand implements Runnable {
 
   static final LongSupplier TICKER = System::nanoTime;
@@ -180,6 +181,27 @@ public final class BenchCommand implements Runnable {
           out.printf(Locale.ROOT, "commits: threads=%d / threads=%d = x%.1f%n", threads.get(threads.size() - 1),
               threads.get(0), last / first);
         }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "snapshot", mixinStandardHelpOptions = true,
+      description = "Snapshot the metadata group holding a bucket now; time it and (with --cluster-dir) size it.")
+  static final class Snapshot implements Callable<Integer> {
+    @Option(names = "--zk", required = true, description = "ZooKeeper HOST:PORT")
+    String zk;
+
+    @Option(names = "--bucket", required = true)
+    String bucket;
+
+    @Option(names = "--cluster-dir", description = "the cluster's directory (moraine cluster --dir): size the newest snapshot")
+    java.nio.file.Path clusterDir;
+
+    @Override
+    public Integer call() throws Exception {
+      try (BenchClients.Metadata m = BenchClients.metadata(zk)) {
+        SnapshotBench.run(m.client(), bucket, clusterDir, TICKER, System.out);
       }
       return 0;
     }
