@@ -25,6 +25,10 @@ public final class RepairMetrics {
     gauge(registry, nodeId, "moraine_scrub_shards_verified", "shards verified intact by scrubbing", RepairProgress::scrubShardsVerified, service);
     gauge(registry, nodeId, "moraine_scrub_shards_corrupt", "shards found corrupt by scrubbing", RepairProgress::scrubCorruptFound, service);
     gauge(registry, nodeId, "moraine_scrub_shards_missing", "shards found missing by scrubbing", RepairProgress::scrubMissingFound, service);
+    gauge(registry, nodeId, "moraine_repair_gc_rounds", "garbage collection rounds run", RepairProgress::gcRounds, service);
+    gauge(registry, nodeId, "moraine_repair_gc_unreferenced", "shards no manifest named in the last gc round", RepairProgress::gcUnreferenced, service);
+    gauge(registry, nodeId, "moraine_repair_gc_shards_deleted", "unreferenced shards deleted by gc", RepairProgress::gcShardsDeleted, service);
+    gauge(registry, nodeId, "moraine_repair_gc_bytes_deleted", "payload bytes of shards deleted by gc", RepairProgress::gcBytesDeleted, service);
   }
 
   private static void gauge(PrometheusRegistry registry, String nodeId, String name, String help,

@@ -37,6 +37,11 @@ import java.util.TreeMap;
  * @param downSinceMillis for every node currently seen down: since when (wall time)
  * @param savedAtMillis when the record was written; a new leader that finds it stale (nobody was
  *     watching, e.g. the whole cluster was stopped) does not count the unobserved gap as down time
+ * @param gcRounds garbage collection rounds run (after complete repair walks)
+ * @param gcUnreferenced shards no manifest named in the last round (deleted once old enough and
+ *     unreferenced two rounds in a row)
+ * @param gcShardsDeleted / gcBytesDeleted unreferenced shards deleted so far, and their payload bytes
+ *     (keys absent in records written before garbage collection existed read as 0)
  */
 public record RepairProgress(
     String leader,
@@ -60,7 +65,11 @@ public record RepairProgress(
     long scrubRequestsHandled,
     long lastScrubEndMillis,
     SortedMap<String, Long> downSinceMillis,
-    long savedAtMillis) {
+    long savedAtMillis,
+    long gcRounds,
+    long gcUnreferenced,
+    long gcShardsDeleted,
+    long gcBytesDeleted) {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -68,8 +77,38 @@ public record RepairProgress(
     downSinceMillis = Collections.unmodifiableSortedMap(new TreeMap<>(downSinceMillis));
   }
 
+  /** Without garbage-collection counters (all 0). */
+  public RepairProgress(String leader, long passes, long shardsRebuilt, long bytesRebuilt, long shardsMoved,
+      long shardsMissing, long shardsMisplaced, long shardsUnrecoverable, long lastPassStartMillis,
+      long lastPassEndMillis, long lastPassRebuildMillis, long rebuildMillis, String cursorBucket, String cursorKey,
+      long scrubPasses, long scrubShardsVerified, long scrubCorruptFound, long scrubMissingFound,
+      long scrubRequestsHandled, long lastScrubEndMillis, SortedMap<String, Long> downSinceMillis, long savedAtMillis) {
+    this(leader, passes, shardsRebuilt, bytesRebuilt, shardsMoved, shardsMissing, shardsMisplaced, shardsUnrecoverable,
+        lastPassStartMillis, lastPassEndMillis, lastPassRebuildMillis, rebuildMillis, cursorBucket, cursorKey,
+        scrubPasses, scrubShardsVerified, scrubCorruptFound, scrubMissingFound, scrubRequestsHandled,
+        lastScrubEndMillis, downSinceMillis, savedAtMillis, 0, 0, 0, 0);
+  }
+
   public static RepairProgress empty() {
     return new RepairProgress("", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", "", 0, 0, 0, 0, 0, 0, new TreeMap<>(), 0);
+  }
+
+  /** This record with one more garbage-collection round's figures added. */
+  public RepairProgress withGcRound(long unreferenced, long deleted, long bytesDeleted) {
+    return new RepairProgress(leader, passes, shardsRebuilt, bytesRebuilt, shardsMoved, shardsMissing, shardsMisplaced,
+        shardsUnrecoverable, lastPassStartMillis, lastPassEndMillis, lastPassRebuildMillis, rebuildMillis, cursorBucket,
+        cursorKey, scrubPasses, scrubShardsVerified, scrubCorruptFound, scrubMissingFound, scrubRequestsHandled,
+        lastScrubEndMillis, downSinceMillis, savedAtMillis, gcRounds + 1, unreferenced, gcShardsDeleted + deleted,
+        gcBytesDeleted + bytesDeleted);
+  }
+
+  /** This record with the garbage-collection figures of {@code other} (carried from pass to pass). */
+  RepairProgress withGcOf(RepairProgress other) {
+    return new RepairProgress(leader, passes, shardsRebuilt, bytesRebuilt, shardsMoved, shardsMissing, shardsMisplaced,
+        shardsUnrecoverable, lastPassStartMillis, lastPassEndMillis, lastPassRebuildMillis, rebuildMillis, cursorBucket,
+        cursorKey, scrubPasses, scrubShardsVerified, scrubCorruptFound, scrubMissingFound, scrubRequestsHandled,
+        lastScrubEndMillis, downSinceMillis, savedAtMillis, other.gcRounds, other.gcUnreferenced, other.gcShardsDeleted,
+        other.gcBytesDeleted);
   }
 
   public byte[] encode() {
@@ -96,6 +135,10 @@ public record RepairProgress(
     m.put("scrub.requests.handled", Long.toString(scrubRequestsHandled));
     m.put("last.scrub.end.millis", Long.toString(lastScrubEndMillis));
     m.put("saved.at.millis", Long.toString(savedAtMillis));
+    m.put("gc.rounds", Long.toString(gcRounds));
+    m.put("gc.unreferenced", Long.toString(gcUnreferenced));
+    m.put("gc.shards.deleted", Long.toString(gcShardsDeleted));
+    m.put("gc.bytes.deleted", Long.toString(gcBytesDeleted));
     downSinceMillis.forEach((node, since) -> m.put("down." + node, Long.toString(since)));
     StringBuilder s = new StringBuilder();
     m.forEach((k, v) -> s.append(escape(k)).append('=').append(escape(v)).append('\n'));
@@ -128,7 +171,8 @@ public record RepairProgress(
         num(m, "shards.unrecoverable"), num(m, "last.pass.start.millis"), num(m, "last.pass.end.millis"),
         num(m, "last.pass.rebuild.millis"), num(m, "rebuild.millis"), m.getOrDefault("cursor.bucket", ""), m.getOrDefault("cursor.key", ""),
         num(m, "scrub.passes"), num(m, "scrub.verified"), num(m, "scrub.corrupt"), num(m, "scrub.missing"),
-        num(m, "scrub.requests.handled"), num(m, "last.scrub.end.millis"), down, num(m, "saved.at.millis"));
+        num(m, "scrub.requests.handled"), num(m, "last.scrub.end.millis"), down, num(m, "saved.at.millis"),
+        num(m, "gc.rounds"), num(m, "gc.unreferenced"), num(m, "gc.shards.deleted"), num(m, "gc.bytes.deleted"));
   }
 
   private static long num(Map<String, String> m, String key) {
@@ -187,6 +231,8 @@ public record RepairProgress(
             + " rebuild-ms " + rebuildMillis
             + " down-nodes " + (downSinceMillis.isEmpty() ? "-" : String.join(",", downSinceMillis.keySet())),
         "scrub passes " + scrubPasses + " verified " + scrubShardsVerified + " corrupt " + scrubCorruptFound
-            + " missing " + scrubMissingFound + " requests-handled " + scrubRequestsHandled);
+            + " missing " + scrubMissingFound + " requests-handled " + scrubRequestsHandled,
+        "gc rounds " + gcRounds + " unreferenced " + gcUnreferenced + " deleted " + gcShardsDeleted + " shards "
+            + gcBytesDeleted + " bytes");
   }
 }

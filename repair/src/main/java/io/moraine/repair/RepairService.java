@@ -253,7 +253,9 @@ public final class RepairService implements AutoCloseable {
     RepairProgress done = merge(base, stats, health, true, true, scrub, requests, start, "", "");
     save(done);
     if (refs != null && latch.hasLeadership()) {
-      lastGc = gc.collect(refs);
+      GarbageCollector.Result r = gc.collect(refs);
+      lastGc = r;
+      save(done.withGcRound(r.unreferenced(), r.deleted(), r.bytesDeleted()));
     }
     if (stats.shardsRebuilt > 0 || stats.shardsMoved > 0 || scrub || stats.shardsUnrecoverable > 0) {
       LOG.info("{} pass done in {} ms: rebuilt {} shards ({} bytes, {} ms), moved {}, missing {}, misplaced {}, "
@@ -299,7 +301,7 @@ public final class RepairService implements AutoCloseable {
         b.scrubMissingFound() + s.scrubMissing,
         scrub && passDone ? requests : b.scrubRequestsHandled(),
         scrub && passDone ? now : (b.lastScrubEndMillis() == 0 ? now : b.lastScrubEndMillis()),
-        health.snapshot(), now);
+        health.snapshot(), now).withGcOf(b);
   }
 
   @Override

@@ -27,6 +27,9 @@ class RepairServiceTest {
     RepairProgress p = new RepairProgress("meta-1", 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 99, "bucket=a\nb", "key %x=y", 13,
         14, 15, 16, 17, 18, down, 19);
     assertThat(RepairProgress.decode(p.encode())).isEqualTo(p);
+    RepairProgress gc = p.withGcRound(7, 3, 3000).withGcRound(4, 4, 4000);
+    assertThat(RepairProgress.decode(gc.encode())).isEqualTo(gc);
+    assertThat(gc.statusLines()).contains("gc rounds 2 unreferenced 4 deleted 7 shards 7000 bytes");
     assertThatThrownBy(() -> RepairProgress.decode("format=2\n".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IllegalStateException.class);
   }
