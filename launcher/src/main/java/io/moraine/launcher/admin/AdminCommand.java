@@ -42,7 +42,8 @@ public final class AdminCommand implements Runnable {
     if (peers.isEmpty()) {
       throw new IllegalStateException("no metadata peers registered in ZooKeeper at " + zk);
     }
-    return RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults(MetaDirectory.readGroups(client)));
+    return RaftMetadataClient.connect(MetaDirectory.peerSource(client, peers),
+        RaftMetadataClientConfig.defaults(MetaDirectory.readGroups(client)), new SecureRandom());
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true,

@@ -86,6 +86,21 @@ public final class MetaDirectory {
     return peers;
   }
 
+  /**
+   * The published peers as a metadata client's peer source: read again when a peer turns out
+   * not to host a group any more (removed online); {@code fallback} while none is published.
+   */
+  public static java.util.function.Supplier<List<MetaPeer>> peerSource(CuratorFramework zk, List<MetaPeer> fallback) {
+    return () -> {
+      try {
+        List<MetaPeer> peers = read(zk);
+        return peers.isEmpty() ? fallback : peers;
+      } catch (Exception e) {
+        throw new IllegalStateException("reading metadata peers from ZooKeeper " + PEERS_PATH, e);
+      }
+    };
+  }
+
   /** Waits until {@code expected} peers are published (a gateway started before its metadata tier). */
   public static List<MetaPeer> await(CuratorFramework zk, int expected, java.time.Duration timeout) throws Exception {
     Deadline deadline = Deadline.after(timeout);

@@ -110,7 +110,8 @@ public final class Roles {
             PlacementConfig.DEFAULT_MAX_SLOTS_PER_GROUP, PlacementConfig.DEFAULT_WEIGHT_UNIT_BYTES).validate());
     coordinator.start();
     // Every meta process runs a repair service; one of them (LeaderLatch) is active.
-    RaftMetadataClient repairMeta = RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults(groups));
+    RaftMetadataClient repairMeta = RaftMetadataClient.connect(MetaDirectory.peerSource(zk, peers),
+        RaftMetadataClientConfig.defaults(groups), new SecureRandom());
     ZkPlacementView view = new ZkPlacementView(zk);
     view.start();
     GrpcShardClients shards = new GrpcShardClients(GrpcShardClients.liveNodesOf(view), GrpcShardClientsConfig.defaults());
@@ -154,7 +155,8 @@ public final class Roles {
     Credentials creds = Credentials.fromEnvironment(System.getenv());
     CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), Zk.SESSION_TIMEOUT_MILLIS);
     List<MetaPeer> peers = MetaDirectory.await(zk, 3, Duration.ofSeconds(60));
-    RaftMetadataClient meta = RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults(MetaDirectory.readGroups(zk)));
+    RaftMetadataClient meta = RaftMetadataClient.connect(MetaDirectory.peerSource(zk, peers),
+        RaftMetadataClientConfig.defaults(MetaDirectory.readGroups(zk)), new SecureRandom());
     ZkPlacementView view = new ZkPlacementView(zk);
     view.start();
     view.awaitMap(Duration.ofSeconds(120));

@@ -59,8 +59,9 @@ public final class MetadataAdmin {
         GroupInfoReply info;
         try {
           info = client.getGroupManagementApi(RaftPeerId.valueOf(peer.nodeId())).info(group.getGroupId());
-        } catch (IOException unreachable) {
-          // A down peer (or one that does not host this group) is an expected state here: status reports what is up.
+        } catch (IOException | RuntimeException unreachable) {
+          // A down peer (or one that does not host this group) is an expected state here: status
+          // reports what is up. (Ratis's gRPC transport throws an unchecked UNAVAILABLE for a refused connection.)
           continue;
         }
         if (!info.isSuccess()) {
@@ -147,7 +148,7 @@ public final class MetadataAdmin {
       RaftGroup withOld = RaftGroup.valueOf(MetaGroup.groupId(name), List.of(removed));
       try (RaftClient client = client(withOld, 3_000, RetryPolicies.noRetry())) {
         client.getGroupManagementApi(removed.getId()).remove(withOld.getGroupId(), false, true);
-      } catch (IOException unreachable) {
+      } catch (IOException | RuntimeException unreachable) {
         // The removed peer is down (often why it is removed): the group no longer counts it either way.
         org.slf4j.LoggerFactory.getLogger(MetadataAdmin.class).info("{} not reachable to drop {}: {}", nodeId, name,
             unreachable.toString());
@@ -173,6 +174,9 @@ public final class MetadataAdmin {
           }
         } catch (IOException e) {
           last = e;
+        } catch (RuntimeException unavailable) {
+          // Ratis's gRPC transport reports a refused connection unchecked; try the next peer.
+          last = new IOException(peer.nodeId() + " unreachable", unavailable);
         }
       }
     } catch (IOException e) {

@@ -72,6 +72,7 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
@@ -97,23 +98,124 @@ import org.apache.ratis.util.TimeDuration;
 public final class RaftMetadataClient implements MetadataClient {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RaftMetadataClient.class);
 
-  /** One group's transport: its Ratis client and its own group-commit queue. */
+  /**
+   * One group's transport: its Ratis client and its own group-commit queue. The Ratis client is
+   * rebuilt (same client id, so the servers' retry cache still recognises its calls) when a peer
+   * answers that it does not host the group: a peer removed from the group answers so, and a
+   * Ratis client whose leader guess is that peer would otherwise keep asking it.
+   */
   private static final class Group {
     final int number;
-    final RaftClient client;
+    final ClientId clientId;
+    final RaftMetadataClientConfig cfg;
+    final java.util.function.Supplier<List<MetaPeer>> peerSource;
+    volatile RaftClient client;
     final CommitBatcher batcher; // null: every mutation is its own log entry
 
-    Group(int number, RaftClient client, RaftMetadataClientConfig cfg) {
+    Group(int number, ClientId clientId, RaftMetadataClientConfig cfg, java.util.function.Supplier<List<MetaPeer>> peerSource) {
       this.number = number;
-      this.client = client;
+      this.clientId = clientId;
+      this.cfg = cfg;
+      this.peerSource = peerSource;
+      this.client = build(peerSource.get(), null);
       this.batcher = cfg.commitSenders() == 0 ? null
           : new CommitBatcher(this::sendWrite, cfg.commitSenders(), cfg.maxBatchCommands(), cfg.maxBatchBytes(),
-              "meta-client-" + MetaGroup.name(number) + "-" + client.getId());
+              "meta-client-" + MetaGroup.name(number) + "-" + clientId);
+    }
+
+    RaftClient build(List<MetaPeer> peers, RaftPeerId leader) {
+      RaftProperties p = new RaftProperties();
+      RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+      RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(cfg.requestTimeoutMillis(), TimeUnit.MILLISECONDS));
+      RaftClient.Builder b = RaftClient.newBuilder()
+          .setClientId(clientId)
+          .setRaftGroup(MetaGroup.group(MetaGroup.name(number), peers))
+          .setProperties(p)
+          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+              cfg.maxAttempts(), TimeDuration.valueOf(cfg.retrySleepMillis(), TimeUnit.MILLISECONDS)));
+      if (leader != null) {
+        b.setLeaderId(leader);
+      }
+      return b.build();
+    }
+
+    /**
+     * Rebuilds the Ratis client over the peers that host this group now (asked directly, one
+     * attempt each), starting from the one that says it leads. Called after a GroupMismatch.
+     */
+    synchronized void refresh(RaftClient stale) {
+      if (client != stale) {
+        return; // another thread already did
+      }
+      List<MetaPeer> candidates = peerSource.get();
+      List<MetaPeer> hosting = new java.util.ArrayList<>();
+      RaftPeerId leader = null;
+      try (RaftClient probe = build(candidates, null)) {
+        for (MetaPeer peer : candidates) {
+          try {
+            var info = probe.getGroupManagementApi(RaftPeerId.valueOf(peer.nodeId())).info(MetaGroup.groupId(MetaGroup.name(number)));
+            if (info.isSuccess()) {
+              hosting.add(peer);
+              if (info.getRoleInfoProto().getRole() == org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER) {
+                leader = RaftPeerId.valueOf(peer.nodeId());
+              }
+            }
+          } catch (IOException | RuntimeException unreachable) {
+            // Down or not hosting the group: not a candidate. (gRPC reports refusals unchecked.)
+            LOG.debug("{} not usable for {}: {}", peer.nodeId(), MetaGroup.name(number), unreachable.toString());
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("closing probe client", e);
+      }
+      if (hosting.isEmpty()) {
+        LOG.warn("no peer of {} hosts group {}; keeping the current client", candidates, MetaGroup.name(number));
+        return;
+      }
+      LOG.info("group {}: peers refreshed to {} (leader {})", MetaGroup.name(number),
+          hosting.stream().map(MetaPeer::nodeId).toList(), leader);
+      client = build(hosting, leader);
+      try {
+        stale.close();
+      } catch (IOException e) {
+        LOG.warn("closing the replaced Ratis client of group {}", MetaGroup.name(number), e);
+      }
     }
 
     MetaReply sendWrite(MetaRequest r) throws IOException {
-      return decodeReply(client.io().send(Message.valueOf(ByteString.copyFrom(r.toByteArray()))));
+      RaftClient c = client;
+      try {
+        return decodeReply(c.io().send(Message.valueOf(ByteString.copyFrom(r.toByteArray()))));
+      } catch (IOException e) {
+        if (isGroupMismatch(e)) {
+          refresh(c);
+        }
+        throw e;
+      }
     }
+
+    MetaReply sendRead(Message m) throws IOException {
+      RaftClient c = client;
+      try {
+        return decodeReply(c.io().sendReadOnly(m));
+      } catch (IOException e) {
+        if (!isGroupMismatch(e)) {
+          throw e;
+        }
+        // A read changes nothing: ask again through the refreshed client.
+        refresh(c);
+        return decodeReply(client.io().sendReadOnly(m));
+      }
+    }
+  }
+
+  static boolean isGroupMismatch(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof org.apache.ratis.protocol.exceptions.GroupMismatchException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private final List<Group> groups; // index 0 is g1, the directory; empty in process
@@ -151,20 +253,21 @@ public final class RaftMetadataClient implements MetadataClient {
    * rest from NotLeader replies after membership changes.
    */
   public static RaftMetadataClient connect(List<MetaPeer> peers, RaftMetadataClientConfig cfg, RandomGenerator random) {
+    List<MetaPeer> fixed = List.copyOf(peers);
+    return connect(() -> fixed, cfg, random);
+  }
+
+  /**
+   * As above, with the peers read from {@code peerSource} (e.g. the published directory in
+   * ZooKeeper) at start and again whenever a peer turns out not to host a group any more
+   * (removed online), so clients follow membership changes.
+   */
+  public static RaftMetadataClient connect(java.util.function.Supplier<List<MetaPeer>> peerSource,
+      RaftMetadataClientConfig cfg, RandomGenerator random) {
     cfg.validate();
-    RaftProperties p = new RaftProperties();
-    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
-    RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(cfg.requestTimeoutMillis(), TimeUnit.MILLISECONDS));
     List<Group> groups = new java.util.ArrayList<>();
     for (int n = 1; n <= cfg.groups(); n++) {
-      RaftClient client = RaftClient.newBuilder()
-          .setClientId(ClientId.valueOf(new UUID(random.nextLong(), random.nextLong())))
-          .setRaftGroup(MetaGroup.group(MetaGroup.name(n), peers))
-          .setProperties(p)
-          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-              cfg.maxAttempts(), TimeDuration.valueOf(cfg.retrySleepMillis(), TimeUnit.MILLISECONDS)))
-          .build();
-      groups.add(new Group(n, client, cfg));
+      groups.add(new Group(n, ClientId.valueOf(new UUID(random.nextLong(), random.nextLong())), cfg, peerSource));
     }
     return new RaftMetadataClient(groups);
   }
@@ -557,7 +660,7 @@ public final class RaftMetadataClient implements MetadataClient {
     }
     Message m = message(request);
     try {
-      return decode(g.client.io().sendReadOnly(m));
+      return checked(g.sendRead(m));
     } catch (IOException e) {
       throw new UncheckedIOException("metadata read failed: " + request.getBodyCase(), e);
     }
