@@ -50,13 +50,15 @@ public final class RoleConfig {
     public static final String REPAIR_SCRUB_INTERVAL_SECONDS = "repair.scrub.interval.seconds";
     public static final String REPAIR_SCRUB_BYTES_PER_SECOND = "repair.scrub.bytes.per.second";
     public static final String REPAIR_GC_MIN_AGE_SECONDS = "repair.gc.min.age.seconds";
+    public static final String REPAIR_PASS_INTERVAL_MILLIS = "repair.pass.interval.millis";
     /** A deliberately unsafe behaviour for chaos drills that must be caught (docs/chaos.md); never in production. */
     public static final String UNSAFE = "unsafe";
 
     static final List<String> ALL = List.of(NODE_ID, AZ, HOST, ADMIN_PORT, DATA_DIR, ZK_CONNECT,
         ZK_CLIENT_PORT, ZK_SERVERS, META_PORT, META_PEERS, META_GROUPS, META_JOIN, STORAGE_PORT, STORAGE_DISKS,
         STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, REGION, PLACEMENT_GROUPS, MAX_BUCKETS_PER_ACCOUNT, REPAIR_GRACE_SECONDS,
-        REPAIR_SCRUB_INTERVAL_SECONDS, REPAIR_SCRUB_BYTES_PER_SECOND, REPAIR_GC_MIN_AGE_SECONDS, UNSAFE);
+        REPAIR_SCRUB_INTERVAL_SECONDS, REPAIR_SCRUB_BYTES_PER_SECOND, REPAIR_GC_MIN_AGE_SECONDS,
+        REPAIR_PASS_INTERVAL_MILLIS, UNSAFE);
 
     private Keys() {}
   }

@@ -122,12 +122,17 @@ public final class Roles {
         registry -> RepairMetrics.register(registry, nodeId, repair));
   }
 
-  /** Repair settings from the config; the grace period may also come from MORAINE_REPAIR_GRACE_SECONDS (tests, drills). */
+  /**
+   * Repair settings from the config; the grace period and the pass interval may also come from
+   * MORAINE_REPAIR_GRACE_SECONDS / MORAINE_REPAIR_PASS_INTERVAL_MILLIS (tests, drills).
+   */
   static RepairConfig repairConfig(RoleConfig cfg, java.util.Map<String, String> env) {
     RepairConfig d = RepairConfig.defaults();
     long graceSeconds = cfg.getLong(Keys.REPAIR_GRACE_SECONDS,
         Long.parseLong(env.getOrDefault("MORAINE_REPAIR_GRACE_SECONDS", Long.toString(d.graceMillis() / 1000))));
-    return new RepairConfig(graceSeconds * 1000, d.passIntervalMillis(), d.shardReadTimeoutMillis(),
+    long passIntervalMillis = cfg.getLong(Keys.REPAIR_PASS_INTERVAL_MILLIS, Long.parseLong(
+        env.getOrDefault("MORAINE_REPAIR_PASS_INTERVAL_MILLIS", Long.toString(d.passIntervalMillis()))));
+    return new RepairConfig(graceSeconds * 1000, passIntervalMillis, d.shardReadTimeoutMillis(),
         d.shardWriteAckTimeoutMillis(), cfg.getLong(Keys.REPAIR_SCRUB_INTERVAL_SECONDS, d.scrubIntervalMillis() / 1000) * 1000,
         cfg.getLong(Keys.REPAIR_SCRUB_BYTES_PER_SECOND, d.scrubBytesPerSecond()), d.progressSaveIntervalMillis(),
         d.parallelObjects(), cfg.getLong(Keys.REPAIR_GC_MIN_AGE_SECONDS, d.gcMinAgeMillis() / 1000) * 1000).validate();

@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class RebalanceIT {
   private static final String BUCKET = "rebalance-it";
-  private static final Map<String, String> ENV = Map.of("MORAINE_REPAIR_GRACE_SECONDS", "5");
+  private static final Map<String, String> ENV = Map.of("MORAINE_REPAIR_GRACE_SECONDS", "5",
+      "MORAINE_REPAIR_PASS_INTERVAL_MILLIS", "1000");
   private static final Pattern PROGRESS = Pattern.compile("repair leader \\S+ passes (\\d+) .* moved (\\d+) missing \\d+ misplaced (\\d+)");
 
   @Test

@@ -153,8 +153,15 @@ class RepairIT {
       kill(chosen.get(2));
       assertEveryObjectReads(s3, written);
 
-      // Let repair restore full redundancy on the six nodes left, then rot one byte of a shard.
-      awaitRedundancy("redundancy: degraded (", 30);
+      // Let repair restore full redundancy on the six nodes left, then rot one byte of a shard. The
+      // reads above may take longer than detection + grace + one pass on a loaded box, so wait for
+      // the kills to be seen (state down) rather than for a degraded state that may be over already.
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+        String now = adminStatus();
+        return now.contains("node " + chosen.get(1) + " ") && now.contains("node " + chosen.get(2) + " ")
+            && now.lines().filter(l -> l.startsWith("node " + chosen.get(1) + " ")
+                || l.startsWith("node " + chosen.get(2) + " ")).allMatch(l -> l.contains(" state down "));
+      });
       awaitRedundancy("redundancy: full", 180);
       Set<String> dead = new HashSet<>(chosen);
       if (drainedAndKilled != null) {
