@@ -28,6 +28,7 @@ final class CoreHarness {
   final StateStore store;
   final MetadataCore core;
   int maxBuckets = 100;
+  int metaGroups = 1;
   long index;
 
   CoreHarness() {
@@ -41,7 +42,7 @@ final class CoreHarness {
 
   ApplyResult apply(MetaRequest.Builder r) {
     index++;
-    return core.apply(1, index, new Command(1000 * index, maxBuckets, r.setFormatVersion(1).build()));
+    return core.apply(1, index, new Command(1000 * index, maxBuckets, metaGroups, r.setFormatVersion(1).build()));
   }
 
   MetaReply ok(MetaRequest.Builder r) {

@@ -118,7 +118,7 @@ class DeterminismTest {
       String bucket = buckets[r.nextInt(buckets.length)];
       String key = "k" + r.nextInt(40) + (r.nextBoolean() ? "/x" + r.nextInt(5) : "");
       String upload = "u" + r.nextInt(4);
-      MetaRequest.Builder req = switch (r.nextInt(13)) {
+      MetaRequest.Builder req = switch (r.nextInt(15)) {
         case 0 -> createBucket("owner" + r.nextInt(2), bucket);
         case 1 -> deleteBucket(bucket);
         case 2, 3, 4 -> {
@@ -137,6 +137,11 @@ class DeterminismTest {
         case 11, 12 -> MetaRequest.newBuilder().setDeleteObject(io.moraine.proto.meta.v1.DeleteObject.newBuilder()
             .setBucket(bucket).setKey(key).setVersionId(r.nextInt(3) == 0 ? "null"
                 : Versions.versionId(Versions.seq(1 + r.nextInt(i + 1), r.nextInt(3)))));
+        // The multi-raft directory's commands: the group is chosen in apply from the logged count.
+        case 13 -> MetaRequest.newBuilder().setReserveBucketName(io.moraine.proto.meta.v1.ReserveBucketName.newBuilder()
+            .setOwnerAccountId("owner" + r.nextInt(2)).setBucket("d" + r.nextInt(8)));
+        case 14 -> MetaRequest.newBuilder().setReleaseBucketName(io.moraine.proto.meta.v1.ReleaseBucketName.newBuilder()
+            .setBucket("d" + r.nextInt(8)).setGroup(1 + r.nextInt(3)));
         default -> MetaRequest.newBuilder().setAbortMultipartUpload(io.moraine.proto.meta.v1.AbortMultipartUpload.newBuilder()
             .setBucket(bucket).setKey(key).setUploadId(upload));
       };
@@ -149,7 +154,7 @@ class DeterminismTest {
         }
         req = MetaRequest.newBuilder().setBatch(b);
       }
-      log.add(new Command(1_700_000_000_000L + i, 2, req.setFormatVersion(1).build()));
+      log.add(new Command(1_700_000_000_000L + i, 2, 3, req.setFormatVersion(1).build()));
     }
     return log;
   }

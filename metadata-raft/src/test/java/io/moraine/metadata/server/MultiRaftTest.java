@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Buckets spread over 2 groups, routing and its stale cache, half-done bucket steps, online membership. */
+/** Buckets spread over 2 groups, routing and its stale cache, half-done bucket steps, online membership (real Ratis). */
 class MultiRaftTest {
   private static final Logger LOG = LoggerFactory.getLogger(MultiRaftTest.class);
 
@@ -70,7 +70,7 @@ class MultiRaftTest {
   }
 
   @Test
-  void staleCachedGroupIsReResolvedAndPerAccountLimitSpansGroups() {
+  void staleCachedGroupIsReResolved() {
     try (MetaCluster c = new MetaCluster(dir, 3).startAll()) {
       RaftMetadataClient a = c.client();
       RaftMetadataClient b = c.client();
@@ -166,9 +166,11 @@ class MultiRaftTest {
 
       // Remove g1's leader, and keep its process running: it then answers that it does not host
       // the groups, and clients whose leader guess was that peer must move on.
-      int victim = MetadataClusterTest.awaitLeader(c, 1);
+      // (Unless meta-4 leads g1 now: it must stay, to check its state machines below.)
+      int leader = MetadataClusterTest.awaitLeader(c, 1);
+      int victim = leader < 3 ? leader : 0;
       String victimId = c.all.get(victim).nodeId();
-      LOG.info("membership: removing {} (g1's leader) from every group", victimId);
+      LOG.info("membership: removing {} (g1's leader: {}) from every group", victimId, c.all.get(leader).nodeId());
       MetadataAdmin.removePeer(c.all, c.groups, victimId);
       assertThat(c.servers[victim].groupIds()).isEmpty();
       int sizeAfterRemove = acked.size();
