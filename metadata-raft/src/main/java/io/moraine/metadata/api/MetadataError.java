@@ -14,5 +14,7 @@ public enum MetadataError {
   ENTITY_TOO_SMALL,
   PRECONDITION_FAILED,
   USER_ALREADY_EXISTS,
-  ACCESS_KEY_ALREADY_EXISTS
+  ACCESS_KEY_ALREADY_EXISTS,
+  /** A conflicting operation on the same resource won a race (the client undid its part); retry. */
+  OPERATION_ABORTED
 }

@@ -312,12 +312,46 @@ public final class RaftMetadataClient implements MetadataClient {
     if (local != null || groups.size() == 1) {
       return Codec.bucket(write(directory(), MetaRequest.newBuilder().setCreateBucket(create)).getBucket());
     }
-    BucketDirRecord row = write(directory(), MetaRequest.newBuilder().setReserveBucketName(ReserveBucketName.newBuilder()
-        .setOwnerAccountId(ownerAccountId).setBucket(bucketName))).getBucketDir().getRecord();
+    BucketDirReply reserved = write(directory(), MetaRequest.newBuilder().setReserveBucketName(ReserveBucketName.newBuilder()
+        .setOwnerAccountId(ownerAccountId).setBucket(bucketName))).getBucketDir();
+    BucketDirRecord row = reserved.getRecord();
     Group g = group(row.getGroup());
     Bucket b = Codec.bucket(write(g, MetaRequest.newBuilder().setCreateBucket(create.setReserved(true))).getBucket());
+    if (!reserved.getCreated()) {
+      confirmReservation(bucketName, ownerAccountId, g);
+    }
     bucketGroups.put(bucketName, g.number);
     return b;
+  }
+
+  /**
+   * A reservation we got back (not created) may belong to a bucket the same owner is deleting
+   * right now: its DeleteBucket can delete the old row in g and release the name between our
+   * reserve and our create, leaving our new row in g without a directory entry — a name another
+   * owner could then take in another group. So after such a create, check the directory still
+   * maps the name to g for this owner; if not, undo our row (it is new and empty) and answer
+   * OPERATION_ABORTED (S3: 409 OperationAborted, retry) rather than break the invariant.
+   */
+  private void confirmReservation(String bucketName, String ownerAccountId, Group g) {
+    BucketDirReply now = read(directory(), MetaRequest.newBuilder().setLookupBucketName(
+        LookupBucketName.newBuilder().setBucket(bucketName))).getBucketDir();
+    if (now.hasRecord() && now.getRecord().getGroup() == g.number
+        && now.getRecord().getOwnerAccountId().equals(ownerAccountId)) {
+      return;
+    }
+    try {
+      write(g, MetaRequest.newBuilder().setDeleteBucket(DeleteBucket.newBuilder().setBucket(bucketName)));
+    } catch (MetadataException e) {
+      // Gone already (its owner deleted it again) is the outcome we want; anything else leaves a
+      // row the directory does not name, which the operator must see.
+      if (e.error() != MetadataError.NO_SUCH_BUCKET) {
+        LOG.error("bucket {} in {} lost its directory entry and could not be undone: {}", bucketName,
+            MetaGroup.name(g.number), e.toString());
+      }
+    }
+    bucketGroups.remove(bucketName);
+    throw new MetadataException(MetadataError.OPERATION_ABORTED,
+        "bucket " + bucketName + " was deleted while it was being created; retry");
   }
 
   @Override

@@ -59,5 +59,6 @@ public sealed interface S3Error {
   // ---- server side -------------------------------------------------------------------------
   record ServiceUnavailable(String detail) implements S3Error {}
   record SlowDown(String detail) implements S3Error {}
+  record OperationAborted(String detail) implements S3Error {}
   record InternalError(String detail) implements S3Error {}
 }

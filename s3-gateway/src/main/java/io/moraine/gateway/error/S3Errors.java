@@ -70,6 +70,8 @@ public final class S3Errors {
           "A header you provided implies functionality that is not implemented");
       case S3Error.ServiceUnavailable e -> d("ServiceUnavailable", 503, "Please reduce your request rate.");
       case S3Error.SlowDown e -> d("SlowDown", 503, "Please reduce your request rate.");
+      case S3Error.OperationAborted e -> d("OperationAborted", 409,
+          "A conflicting conditional operation is currently in progress against this resource. Please try again.");
       case S3Error.InternalError e -> d("InternalError", 500, "We encountered an internal error. Please try again.");
     };
     String detail = error.detail();
@@ -90,6 +92,7 @@ public final class S3Errors {
       case INVALID_PART_ORDER -> new S3Error.InvalidPartOrder(null);
       case ENTITY_TOO_SMALL -> new S3Error.EntityTooSmall(null);
       case PRECONDITION_FAILED -> new S3Error.PreconditionFailed(null);
+      case OPERATION_ABORTED -> new S3Error.OperationAborted(detail);
       // Account management is not an S3 operation; reaching it through S3 is a bug.
       case USER_ALREADY_EXISTS, ACCESS_KEY_ALREADY_EXISTS -> new S3Error.InternalError(null);
     };
