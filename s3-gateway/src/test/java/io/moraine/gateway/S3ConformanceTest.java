@@ -562,6 +562,15 @@ class S3ConformanceTest {
     var v1 = s3.listObjects(b -> b.bucket("lists").marker("b").encodingType("url"));
     assertThat(v1.contents()).extracting(o -> o.key()).containsExactly("c d", "c+e");
     s3Error(() -> s3.listObjectsV2(b -> b.bucket("lists").encodingType("bogus")), 400, "InvalidArgument");
+    // The bucket check (run alongside the page read) decides before any argument or page error.
+    s3Error(() -> s3.listObjectsV2(b -> b.bucket("lists-missing").encodingType("bogus")), 404, "NoSuchBucket");
+    s3Error(() -> s3.listObjects(b -> b.bucket("lists-missing")), 404, "NoSuchBucket");
+    metadata.createAccount("carol", "carol-key", "carol-secret");
+    try (S3Client carol = client("carol-key", "carol-secret")) {
+      s3Error(() -> carol.listObjectsV2(b -> b.bucket("lists")), 403, "AccessDenied");
+      s3Error(() -> carol.listObjectsV2(b -> b.bucket("lists").encodingType("bogus")), 403, "AccessDenied");
+      s3Error(() -> carol.listObjects(b -> b.bucket("lists").maxKeys(5)), 403, "AccessDenied");
+    }
   }
 
   /** A header section over the limit is refused by Jetty itself; it must still answer S3's XML (S3: 400 RequestHeaderSectionTooLarge). */
