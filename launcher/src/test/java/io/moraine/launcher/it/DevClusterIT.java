@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * The skeleton end to end, in one JVM as `bin/moraine dev` runs it: real ZooKeeper, Ratis,
  * RocksDB, gRPC and HTTP on loopback, driven by the AWS SDK for Java v2. One cluster is shared by
- * the ordered scenarios: round trips, listing, multipart, one AZ down, a whole-cluster restart.
+ * the ordered scenarios: round trips, listing, multipart, one AZ down (fallback shards go home when it
+ * returns), a whole-cluster restart.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -156,6 +157,19 @@ class DevClusterIT {
       cluster.startStorageNode("storage-az1-1");
       cluster.startStorageNode("storage-az1-2");
     }
+    // Capacity is back: the repair service moves the two fallback shards home to az1 and clears
+    // their misplaced flags (no grace period: nothing was lost, the shards were only elsewhere).
+    try (CuratorFramework zk = Zk.connectBlocking("127.0.0.1:" + zkPort, Zk.SESSION_TIMEOUT_MILLIS);
+        RaftMetadataClient meta = RaftMetadataClient.connect(MetaDirectory.read(zk), RaftMetadataClientConfig.defaults())) {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).pollInterval(java.time.Duration.ofSeconds(1))
+          .untilAsserted(() -> {
+            var segment = ((DataLayout.Segments) meta.getObject(BUCKET, "written-while-az1-down").orElseThrow().layout())
+                .segments().get(0);
+            assertThat(segment.misplaced()).containsOnly(false);
+            assertThat(segment.shardNodes()).filteredOn(n -> n.startsWith("storage-az1-")).hasSize(2);
+          });
+    }
+    assertEveryObjectReads(s3);
   }
 
   @Test
