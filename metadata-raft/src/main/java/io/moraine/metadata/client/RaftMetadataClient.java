@@ -333,8 +333,7 @@ public final class RaftMetadataClient implements MetadataClient {
    * OPERATION_ABORTED (S3: 409 OperationAborted, retry) rather than break the invariant.
    */
   private void confirmReservation(String bucketName, String ownerAccountId, Group g) {
-    BucketDirReply now = read(directory(), MetaRequest.newBuilder().setLookupBucketName(
-        LookupBucketName.newBuilder().setBucket(bucketName))).getBucketDir();
+    BucketDirReply now = lookup(bucketName);
     if (now.hasRecord() && now.getRecord().getGroup() == g.number
         && now.getRecord().getOwnerAccountId().equals(ownerAccountId)) {
       return;
@@ -423,8 +422,7 @@ public final class RaftMetadataClient implements MetadataClient {
     if (local != null || groups.size() == 1) {
       return java.util.OptionalInt.of(1);
     }
-    BucketDirReply r = read(directory(), MetaRequest.newBuilder().setLookupBucketName(
-        LookupBucketName.newBuilder().setBucket(bucketName))).getBucketDir();
+    BucketDirReply r = lookup(bucketName);
     return r.hasRecord() ? java.util.OptionalInt.of(r.getRecord().getGroup()) : java.util.OptionalInt.empty();
   }
 
@@ -631,14 +629,12 @@ public final class RaftMetadataClient implements MetadataClient {
    */
   private Routed routed(String bucketName, MetaRequest.Builder request, boolean mutation) {
     if (local != null || groups.size() == 1) {
-      Group only = directory();
-      return new Routed(mutation ? write(only, request) : read(only, request), 1);
+      return new Routed(send(directory(), request, mutation), 1);
     }
     Integer cached = bucketGroups.get(bucketName);
     int number = cached != null ? cached : resolve(bucketName);
     try {
-      Group g = group(number);
-      return new Routed(mutation ? write(g, request) : read(g, request), number);
+      return new Routed(send(group(number), request, mutation), number);
     } catch (MetadataException e) {
       if (e.error() != MetadataError.NO_SUCH_BUCKET || cached == null) {
         throw e;
@@ -649,15 +645,23 @@ public final class RaftMetadataClient implements MetadataClient {
         throw e;
       }
       LOG.debug("bucket {} moved from group {} to {}: stale cache entry", bucketName, number, again);
-      Group g = group(again);
-      return new Routed(mutation ? write(g, request) : read(g, request), again);
+      return new Routed(send(group(again), request, mutation), again);
     }
+  }
+
+  private MetaReply send(Group g, MetaRequest.Builder request, boolean mutation) {
+    return mutation ? write(g, request) : read(g, request);
+  }
+
+  /** The directory's row for {@code bucketName} (absent when the name is free): one g1 read. */
+  private BucketDirReply lookup(String bucketName) {
+    return read(directory(), MetaRequest.newBuilder().setLookupBucketName(
+        LookupBucketName.newBuilder().setBucket(bucketName))).getBucketDir();
   }
 
   /** One directory read; caches the answer. NO_SUCH_BUCKET when the name is not in the directory. */
   private int resolve(String bucketName) {
-    BucketDirReply r = read(directory(), MetaRequest.newBuilder().setLookupBucketName(
-        LookupBucketName.newBuilder().setBucket(bucketName))).getBucketDir();
+    BucketDirReply r = lookup(bucketName);
     if (!r.hasRecord()) {
       throw new MetadataException(MetadataError.NO_SUCH_BUCKET, bucketName);
     }
