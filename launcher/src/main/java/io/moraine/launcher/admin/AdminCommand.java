@@ -5,7 +5,6 @@ import io.moraine.launcher.role.Zk;
 import io.moraine.metadata.client.GroupStatus;
 import io.moraine.metadata.client.MetadataAdmin;
 import io.moraine.metadata.client.RaftMetadataClient;
-import io.moraine.metadata.client.RaftMetadataClientConfig;
 import io.moraine.metadata.server.MetaPeer;
 import java.security.SecureRandom;
 import java.util.List;
@@ -42,8 +41,14 @@ public final class AdminCommand implements Runnable {
     if (peers.isEmpty()) {
       throw new IllegalStateException("no metadata peers registered in ZooKeeper at " + zk);
     }
-    return RaftMetadataClient.connect(MetaDirectory.peerSource(client, peers),
-        RaftMetadataClientConfig.defaults(MetaDirectory.readGroups(client)), new SecureRandom());
+    return MetaDirectory.connectClient(client, peers);
+  }
+
+  /** After a membership change: each group's line as the now published peers report it. */
+  static void printGroups(CuratorFramework client, int groups) throws Exception {
+    for (GroupStatus s : MetadataAdmin.status(MetaDirectory.read(client), groups, 3_000)) {
+      System.out.println(s.line());
+    }
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true,
@@ -142,10 +147,7 @@ public final class AdminCommand implements Runnable {
         int groups = MetaDirectory.readGroups(client);
         MetadataAdmin.addPeer(known, groups, peer);
         MetaDirectory.publish(client, peer);
-        List<MetaPeer> all = new java.util.ArrayList<>(MetaDirectory.read(client));
-        for (GroupStatus s : MetadataAdmin.status(all, groups, 3_000)) {
-          System.out.println(s.line());
-        }
+        printGroups(client, groups);
       }
       return 0;
     }
@@ -168,10 +170,7 @@ public final class AdminCommand implements Runnable {
         int groups = MetaDirectory.readGroups(client);
         MetadataAdmin.removePeer(known, groups, nodeId);
         MetaDirectory.unpublish(client, nodeId);
-        List<MetaPeer> rest = MetaDirectory.read(client);
-        for (GroupStatus s : MetadataAdmin.status(rest, groups, 3_000)) {
-          System.out.println(s.line());
-        }
+        printGroups(client, groups);
       }
       return 0;
     }

@@ -3,7 +3,6 @@ package io.moraine.launcher.bench;
 import io.moraine.launcher.role.MetaDirectory;
 import io.moraine.launcher.role.Zk;
 import io.moraine.metadata.client.RaftMetadataClient;
-import io.moraine.metadata.client.RaftMetadataClientConfig;
 import io.moraine.metadata.server.MetaPeer;
 import java.net.URI;
 import java.time.Duration;
@@ -43,7 +42,7 @@ final class BenchClients {
     try {
       List<MetaPeer> peers = MetaDirectory.await(zk, 3, Duration.ofSeconds(60));
       // As Roles.startGateway builds it: the same batching defaults a gateway commits with.
-      return new Metadata(zk, RaftMetadataClient.connect(peers, RaftMetadataClientConfig.defaults(MetaDirectory.readGroups(zk))));
+      return new Metadata(zk, MetaDirectory.connectClient(zk, peers));
     } catch (Exception | Error e) {
       zk.close();
       throw e;

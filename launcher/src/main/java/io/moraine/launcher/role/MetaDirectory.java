@@ -1,8 +1,11 @@
 package io.moraine.launcher.role;
 
 import io.moraine.launcher.infra.Deadline;
+import io.moraine.metadata.client.RaftMetadataClient;
+import io.moraine.metadata.client.RaftMetadataClientConfig;
 import io.moraine.metadata.server.MetaPeer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
@@ -99,6 +102,19 @@ public final class MetaDirectory {
         throw new IllegalStateException("reading metadata peers from ZooKeeper " + PEERS_PATH, e);
       }
     };
+  }
+
+  /**
+   * A metadata client as every process builds one: {@code groups} groups, the default batching,
+   * peers re-read from ZooKeeper after membership changes ({@code peers} while none is published).
+   */
+  public static RaftMetadataClient connectClient(CuratorFramework zk, List<MetaPeer> peers, int groups) {
+    return RaftMetadataClient.connect(peerSource(zk, peers), RaftMetadataClientConfig.defaults(groups), new SecureRandom());
+  }
+
+  /** {@link #connectClient(CuratorFramework, List, int)} with the group count published in ZooKeeper. */
+  public static RaftMetadataClient connectClient(CuratorFramework zk, List<MetaPeer> peers) throws Exception {
+    return connectClient(zk, peers, readGroups(zk));
   }
 
   /** Waits until {@code expected} peers are published (a gateway started before its metadata tier). */

@@ -8,7 +8,6 @@ import io.moraine.launcher.config.RoleConfig.Keys;
 import io.moraine.launcher.ops.AdminHttpServer;
 import io.moraine.metadata.api.MetadataClient;
 import io.moraine.metadata.client.RaftMetadataClient;
-import io.moraine.metadata.client.RaftMetadataClientConfig;
 import io.moraine.metadata.server.MetaPeer;
 import io.moraine.metadata.server.MetadataServer;
 import io.moraine.metadata.server.MetadataServerConfig;
@@ -110,8 +109,7 @@ public final class Roles {
             PlacementConfig.DEFAULT_MAX_SLOTS_PER_GROUP, PlacementConfig.DEFAULT_WEIGHT_UNIT_BYTES).validate());
     coordinator.start();
     // Every meta process runs a repair service; one of them (LeaderLatch) is active.
-    RaftMetadataClient repairMeta = RaftMetadataClient.connect(MetaDirectory.peerSource(zk, peers),
-        RaftMetadataClientConfig.defaults(groups), new SecureRandom());
+    RaftMetadataClient repairMeta = MetaDirectory.connectClient(zk, peers, groups);
     ZkPlacementView view = new ZkPlacementView(zk);
     view.start();
     GrpcShardClients shards = new GrpcShardClients(GrpcShardClients.liveNodesOf(view), GrpcShardClientsConfig.defaults());
@@ -160,8 +158,7 @@ public final class Roles {
     Credentials creds = Credentials.fromEnvironment(System.getenv());
     CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), Zk.SESSION_TIMEOUT_MILLIS);
     List<MetaPeer> peers = MetaDirectory.await(zk, 3, Duration.ofSeconds(60));
-    RaftMetadataClient meta = RaftMetadataClient.connect(MetaDirectory.peerSource(zk, peers),
-        RaftMetadataClientConfig.defaults(MetaDirectory.readGroups(zk)), new SecureRandom());
+    RaftMetadataClient meta = MetaDirectory.connectClient(zk, peers);
     ZkPlacementView view = new ZkPlacementView(zk);
     view.start();
     view.awaitMap(Duration.ofSeconds(120));
