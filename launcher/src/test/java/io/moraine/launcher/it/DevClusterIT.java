@@ -9,7 +9,7 @@ import io.moraine.launcher.dev.DevCluster;
 import io.moraine.launcher.role.MetaDirectory;
 import io.moraine.launcher.role.Zk;
 import io.moraine.metadata.api.DataLayout;
-import io.moraine.metadata.api.ObjectVersion;
+import io.moraine.metadata.api.Segment;
 import io.moraine.metadata.client.RaftMetadataClient;
 import io.moraine.metadata.client.RaftMetadataClientConfig;
 import java.nio.file.Path;
@@ -139,37 +139,35 @@ class DevClusterIT {
   @Test
   @Order(4)
   void withOneAzDownEveryObjectReadsAndNewPutsGoToFallbackNodes() throws Exception {
-    cluster.stopStorageNode("storage-az1-1");
-    cluster.stopStorageNode("storage-az1-2");
-    try {
-      assertEveryObjectReads(s3);
-      put("written-while-az1-down", 30, 9 * MIB + 3);
-      assertEveryObjectReads(s3);
-      try (CuratorFramework zk = Zk.connectBlocking("127.0.0.1:" + zkPort, Zk.SESSION_TIMEOUT_MILLIS);
-          RaftMetadataClient meta = RaftMetadataClient.connect(MetaDirectory.read(zk), RaftMetadataClientConfig.defaults())) {
-        ObjectVersion v = meta.getObject(BUCKET, "written-while-az1-down").orElseThrow();
-        DataLayout.Segments segments = (DataLayout.Segments) v.layout();
-        var segment = segments.segments().get(0);
-        assertThat(segment.shardNodes()).noneMatch(n -> n.startsWith("storage-az1-"));
-        assertThat(segment.misplaced()).containsExactlyInAnyOrderElementsOf(List.of(true, true, false, false, false, false));
-      }
-    } finally {
-      cluster.startStorageNode("storage-az1-1");
-      cluster.startStorageNode("storage-az1-2");
-    }
-    // Capacity is back: the repair service moves the two fallback shards home to az1 and clears
-    // their misplaced flags (no grace period: nothing was lost, the shards were only elsewhere).
     try (CuratorFramework zk = Zk.connectBlocking("127.0.0.1:" + zkPort, Zk.SESSION_TIMEOUT_MILLIS);
         RaftMetadataClient meta = RaftMetadataClient.connect(MetaDirectory.read(zk), RaftMetadataClientConfig.defaults())) {
+      cluster.stopStorageNode("storage-az1-1");
+      cluster.stopStorageNode("storage-az1-2");
+      try {
+        assertEveryObjectReads(s3);
+        put("written-while-az1-down", 30, 9 * MIB + 3);
+        assertEveryObjectReads(s3);
+        var segment = firstSegment(meta, "written-while-az1-down");
+        assertThat(segment.shardNodes()).noneMatch(n -> n.startsWith("storage-az1-"));
+        assertThat(segment.misplaced()).containsExactlyInAnyOrderElementsOf(List.of(true, true, false, false, false, false));
+      } finally {
+        cluster.startStorageNode("storage-az1-1");
+        cluster.startStorageNode("storage-az1-2");
+      }
+      // Capacity is back: the repair service moves the two fallback shards home to az1 and clears
+      // their misplaced flags (no grace period: nothing was lost, the shards were only elsewhere).
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).pollInterval(java.time.Duration.ofSeconds(1))
           .untilAsserted(() -> {
-            var segment = ((DataLayout.Segments) meta.getObject(BUCKET, "written-while-az1-down").orElseThrow().layout())
-                .segments().get(0);
+            var segment = firstSegment(meta, "written-while-az1-down");
             assertThat(segment.misplaced()).containsOnly(false);
             assertThat(segment.shardNodes()).filteredOn(n -> n.startsWith("storage-az1-")).hasSize(2);
           });
     }
     assertEveryObjectReads(s3);
+  }
+
+  private static Segment firstSegment(RaftMetadataClient meta, String key) {
+    return ((DataLayout.Segments) meta.getObject(BUCKET, key).orElseThrow().layout()).segments().get(0);
   }
 
   @Test
