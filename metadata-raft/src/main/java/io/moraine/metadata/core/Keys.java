@@ -49,120 +49,120 @@ public final class Keys {
 
   private Keys() {}
 
-  static byte[] utf8(String s) {
+  public static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  static byte[] account(String accountId) {
+  public static byte[] account(String accountId) {
     return Builder.of(ACCOUNT).raw(accountId).build();
   }
 
-  static byte[] userName(String userName) {
+  public static byte[] userName(String userName) {
     return Builder.of(USER_NAME).raw(userName).build();
   }
 
-  static byte[] accessKey(String accessKeyId) {
+  public static byte[] accessKey(String accessKeyId) {
     return Builder.of(ACCESS_KEY).raw(accessKeyId).build();
   }
 
   /** The prefix of every bucket row, in name order. */
-  static byte[] bucketPrefix() {
+  public static byte[] bucketPrefix() {
     return new byte[] {BUCKET};
   }
 
-  static byte[] bucket(String bucket) {
+  public static byte[] bucket(String bucket) {
     return Builder.of(BUCKET).raw(bucket).build();
   }
 
-  static byte[] ownerBucketPrefix(String ownerAccountId) {
+  public static byte[] ownerBucketPrefix(String ownerAccountId) {
     return Builder.of(OWNER_BUCKET).terminated(ownerAccountId).build();
   }
 
-  static byte[] ownerBucket(String ownerAccountId, String bucket) {
+  public static byte[] ownerBucket(String ownerAccountId, String bucket) {
     return Builder.of(OWNER_BUCKET).terminated(ownerAccountId).raw(bucket).build();
   }
 
-  static byte[] bucketDir(String bucket) {
+  public static byte[] bucketDir(String bucket) {
     return Builder.of(BUCKET_DIR).raw(bucket).build();
   }
 
-  static byte[] ownerDirPrefix(String ownerAccountId) {
+  public static byte[] ownerDirPrefix(String ownerAccountId) {
     return Builder.of(OWNER_DIR).terminated(ownerAccountId).build();
   }
 
-  static byte[] ownerDir(String ownerAccountId, String bucket) {
+  public static byte[] ownerDir(String ownerAccountId, String bucket) {
     return Builder.of(OWNER_DIR).terminated(ownerAccountId).raw(bucket).build();
   }
 
-  static byte[] groupDirPrefix(int group) {
+  public static byte[] groupDirPrefix(int group) {
     return Builder.of(GROUP_DIR).int32(group).build();
   }
 
-  static byte[] groupDir(int group, String bucket) {
+  public static byte[] groupDir(int group, String bucket) {
     return Builder.of(GROUP_DIR).int32(group).raw(bucket).build();
   }
 
-  static byte[] objectPrefix(String bucket) {
+  public static byte[] objectPrefix(String bucket) {
     return Builder.of(OBJECT).terminated(bucket).build();
   }
 
-  static byte[] object(String bucket, String key) {
+  public static byte[] object(String bucket, String key) {
     return Builder.of(OBJECT).terminated(bucket).raw(key).build();
   }
 
-  static byte[] uploadBucketPrefix(String bucket) {
+  public static byte[] uploadBucketPrefix(String bucket) {
     return Builder.of(UPLOAD).terminated(bucket).build();
   }
 
   /** Prefix of every upload whose key starts with {@code keyPrefix}. */
-  static byte[] uploadKeyPrefix(String bucket, String keyPrefix) {
+  public static byte[] uploadKeyPrefix(String bucket, String keyPrefix) {
     return Builder.of(UPLOAD).terminated(bucket).escapedPrefix(keyPrefix).build();
   }
 
-  static byte[] upload(String bucket, String key, String uploadId) {
+  public static byte[] upload(String bucket, String key, String uploadId) {
     return Builder.of(UPLOAD).terminated(bucket).escaped(key).raw(uploadId).build();
   }
 
   /** Prefix of the uploads of exactly {@code key}. */
-  static byte[] uploadsOf(String bucket, String key) {
+  public static byte[] uploadsOf(String bucket, String key) {
     return Builder.of(UPLOAD).terminated(bucket).escaped(key).build();
   }
 
-  static byte[] partPrefix(String bucket, String key, String uploadId) {
+  public static byte[] partPrefix(String bucket, String key, String uploadId) {
     return Builder.of(PART).terminated(bucket).escaped(key).escaped(uploadId).build();
   }
 
-  static byte[] part(String bucket, String key, String uploadId, int partNumber) {
+  public static byte[] part(String bucket, String key, String uploadId, int partNumber) {
     return Builder.of(PART).terminated(bucket).escaped(key).escaped(uploadId).int32(partNumber).build();
   }
 
-  static byte[] versionBucketPrefix(String bucket) {
+  public static byte[] versionBucketPrefix(String bucket) {
     return Builder.of(VERSION).terminated(bucket).build();
   }
 
   /** Prefix of the versions of every key starting with {@code keyPrefix}. */
-  static byte[] versionKeyPrefix(String bucket, String keyPrefix) {
+  public static byte[] versionKeyPrefix(String bucket, String keyPrefix) {
     return Builder.of(VERSION).terminated(bucket).escapedPrefix(keyPrefix).build();
   }
 
   /** Prefix of the versions of exactly {@code key}, newest first. */
-  static byte[] versionsOf(String bucket, String key) {
+  public static byte[] versionsOf(String bucket, String key) {
     return Builder.of(VERSION).terminated(bucket).escaped(key).build();
   }
 
-  static byte[] version(String bucket, String key, long versionSeq) {
+  public static byte[] version(String bucket, String key, long versionSeq) {
     if (versionSeq <= 0) {
       throw new IllegalStateException("version seq must be positive, not " + versionSeq);
     }
     return Builder.of(VERSION).terminated(bucket).escaped(key).int64(Long.MAX_VALUE - versionSeq).build();
   }
 
-  static boolean startsWith(byte[] key, byte[] prefix) {
+  public static boolean startsWith(byte[] key, byte[] prefix) {
     return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   /** The smallest key greater than every key that starts with {@code prefix} (prefix non-empty, last byte < 0xFF). */
-  static byte[] successor(byte[] prefix) {
+  public static byte[] successor(byte[] prefix) {
     byte[] s = prefix.clone();
     int last = s.length - 1;
     if ((s[last] & 0xFF) == 0xFF) {
@@ -172,34 +172,34 @@ public final class Keys {
     return s;
   }
 
-  static byte[] concat(byte[] a, byte[] b) {
+  public static byte[] concat(byte[] a, byte[] b) {
     byte[] r = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, r, a.length, b.length);
     return r;
   }
 
   /** Builds keys component by component. */
-  static final class Builder {
+  public static final class Builder {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
 
-    static Builder of(byte table) {
+    public static Builder of(byte table) {
       Builder b = new Builder();
       b.out.write(table);
       return b;
     }
 
-    Builder raw(String s) {
+    public Builder raw(String s) {
       out.writeBytes(utf8(s));
       return this;
     }
 
-    Builder terminated(String s) {
+    public Builder terminated(String s) {
       out.writeBytes(utf8(s));
       out.write(0);
       return this;
     }
 
-    Builder escapedPrefix(String s) {
+    public Builder escapedPrefix(String s) {
       for (byte b : utf8(s)) {
         out.write(b);
         if (b == 0) {
@@ -209,14 +209,14 @@ public final class Keys {
       return this;
     }
 
-    Builder escaped(String s) {
+    public Builder escaped(String s) {
       escapedPrefix(s);
       out.write(0);
       out.write(1);
       return this;
     }
 
-    Builder int32(int v) {
+    public Builder int32(int v) {
       out.write(v >>> 24);
       out.write(v >>> 16);
       out.write(v >>> 8);
@@ -224,12 +224,12 @@ public final class Keys {
       return this;
     }
 
-    Builder int64(long v) {
+    public Builder int64(long v) {
       int32((int) (v >>> 32));
       return int32((int) v);
     }
 
-    byte[] build() {
+    public byte[] build() {
       return out.toByteArray();
     }
   }

@@ -1,5 +1,7 @@
 package io.moraine.metadata.core;
 
+import io.moraine.metadata.core.object.Versions;
+
 import static io.moraine.metadata.core.CoreHarness.complete;
 import static io.moraine.metadata.core.CoreHarness.createBucket;
 import static io.moraine.metadata.core.CoreHarness.createUpload;

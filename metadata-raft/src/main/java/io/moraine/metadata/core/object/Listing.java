@@ -1,4 +1,9 @@
-package io.moraine.metadata.core;
+package io.moraine.metadata.core.object;
+
+import io.moraine.metadata.core.ApplyResult;
+import io.moraine.metadata.core.Keys;
+import io.moraine.metadata.core.Records;
+import io.moraine.metadata.core.Tables;
 
 import static io.moraine.metadata.api.MetadataError.NO_SUCH_BUCKET;
 
@@ -16,18 +21,19 @@ import java.util.Arrays;
  * delimiter bytewise equals matching it by characters, and the last byte of a UTF-8 string is
  * never 0xFF, so incrementing it is always possible.
  */
-final class Listing {
+public final class Listing {
+  public static final int MAX_KEYS_LIMIT = 1000;
+
   private Listing() {}
 
-  static ApplyResult listObjects(MetadataCore core, ListObjects q) {
-    StateStore store = core.store();
+  public static ApplyResult listObjects(StateStore store, ListObjects q) {
     if (store.get(Keys.bucket(q.getBucket())) == null) {
       return new ApplyResult.Failed(NO_SUCH_BUCKET, q.getBucket());
     }
-    int maxKeys = Math.min(q.getMaxKeys(), MetadataCore.MAX_KEYS_LIMIT);
+    int maxKeys = Math.min(q.getMaxKeys(), Listing.MAX_KEYS_LIMIT);
     ListObjectsReply.Builder page = ListObjectsReply.newBuilder();
     if (maxKeys <= 0) {
-      return MetadataCore.ok(MetadataCore.reply().setListObjects(page));
+      return Tables.ok(Tables.reply().setListObjects(page));
     }
     byte[] base = Keys.objectPrefix(q.getBucket());
     byte[] prefix = Keys.utf8(q.getPrefix());
@@ -73,14 +79,14 @@ final class Listing {
         }
       }
     }
-    return MetadataCore.ok(MetadataCore.reply().setListObjects(page));
+    return Tables.ok(Tables.reply().setListObjects(page));
   }
 
   /**
    * The common prefix {@code key} rolls up into (prefix + up to and including the first delimiter
    * after it), or null when there is no delimiter or it does not occur after the prefix.
    */
-  static byte[] commonPrefixOf(byte[] key, byte[] prefix, byte[] delimiter) {
+  public static byte[] commonPrefixOf(byte[] key, byte[] prefix, byte[] delimiter) {
     if (delimiter.length == 0 || key.length < prefix.length
         || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
       return null;

@@ -1,4 +1,8 @@
-package io.moraine.metadata.core;
+package io.moraine.metadata.core.object;
+
+import io.moraine.metadata.core.ApplyResult;
+import io.moraine.metadata.core.Keys;
+import io.moraine.metadata.core.Records;
 
 import io.moraine.metadata.api.MetadataError;
 import io.moraine.metadata.store.StateStore;
@@ -24,30 +28,30 @@ import java.util.HexFormat;
  * (written while unversioned or suspended) is at most one row per key, found by scanning the
  * key's history (short in practice).
  */
-final class Versions {
-  static final int UNVERSIONED = 0;
-  static final int ENABLED = 1;
-  static final int SUSPENDED = 2;
-  static final String NULL = "null";
-  static final int MAX_SLOTS = 1 << 16;
+public final class Versions {
+  public static final int UNVERSIONED = 0;
+  public static final int ENABLED = 1;
+  public static final int SUSPENDED = 2;
+  public static final String NULL = "null";
+  public static final int MAX_SLOTS = 1 << 16;
 
   private static final HexFormat HEX = HexFormat.of();
 
   private Versions() {}
 
-  static long seq(long logIndex, int slot) {
+  public static long seq(long logIndex, int slot) {
     if (slot < 0 || slot >= MAX_SLOTS || logIndex <= 0 || logIndex >= (1L << 47)) {
       throw new IllegalStateException("no version seq for log index " + logIndex + " slot " + slot);
     }
     return (logIndex << 16) | slot;
   }
 
-  static String versionId(long seq) {
+  public static String versionId(long seq) {
     return HEX.toHexDigits(seq);
   }
 
   /** The seq a non-null version id names, or -1 when it is not one of ours. */
-  static long parseVersionId(String id) {
+  public static long parseVersionId(String id) {
     if (id.length() != 16) {
       return -1;
     }
@@ -61,13 +65,13 @@ final class Versions {
     return seq > 0 ? seq : -1;
   }
 
-  record Committed(ObjectRecord committed, ObjectRecord replaced) {}
+  public record Committed(ObjectRecord committed, ObjectRecord replaced) {}
 
   /**
    * A conditional write's check against the current version ({@code current}, null when none or
    * a delete marker is latest): null when it holds, otherwise the failure to return.
    */
-  static ApplyResult conditionFails(ObjectRecord current, String ifMatch, boolean ifNoneMatch, String key) {
+  public static ApplyResult conditionFails(ObjectRecord current, String ifMatch, boolean ifNoneMatch, String key) {
     if (ifNoneMatch && current != null) {
       return new ApplyResult.Failed(MetadataError.PRECONDITION_FAILED, key + " exists");
     }
@@ -86,7 +90,7 @@ final class Versions {
    * Makes {@code v} the latest version of its key: a new version id on an Enabled bucket,
    * otherwise the null version, replacing (and returning) the previous null version.
    */
-  static Committed commit(StateStore store, BucketRecord bucket, ObjectRecord.Builder v, long seq, StoreBatch batch) {
+  public static Committed commit(StateStore store, BucketRecord bucket, ObjectRecord.Builder v, long seq, StoreBatch batch) {
     String name = bucket.getName();
     boolean versioned = bucket.getVersioning() == ENABLED;
     ObjectRecord replaced = versioned ? null : findNull(store, name, v.getKey());
@@ -102,7 +106,7 @@ final class Versions {
   }
 
   /** The null version of a key (a row written before versioning existed counts), or null. */
-  static ObjectRecord findNull(StateStore store, String bucket, String key) {
+  public static ObjectRecord findNull(StateStore store, String bucket, String key) {
     byte[] prefix = Keys.versionsOf(bucket, key);
     try (StateStore.Cursor cur = store.cursor()) {
       for (cur.seek(prefix); cur.valid() && Keys.startsWith(cur.key(), prefix); cur.next()) {
@@ -117,7 +121,7 @@ final class Versions {
   }
 
   /** The latest version of a key, delete markers included, or null. */
-  static ObjectRecord latest(StateStore store, String bucket, String key) {
+  public static ObjectRecord latest(StateStore store, String bucket, String key) {
     ObjectRecord current = read(store, Keys.object(bucket, key));
     if (current != null) {
       return current; // the 'O' row exists only while the latest version is not a marker
@@ -130,7 +134,7 @@ final class Versions {
   }
 
   /** The version {@code versionId} of a key, or null. */
-  static ObjectRecord find(StateStore store, String bucket, String key, String versionId) {
+  public static ObjectRecord find(StateStore store, String bucket, String key, String versionId) {
     if (versionId.equals(NULL)) {
       return findNull(store, bucket, key);
     }
@@ -143,7 +147,7 @@ final class Versions {
   }
 
   /** DeleteObject with or without a version id; see MetadataClient.deleteObject. */
-  static DeleteObjectReply delete(StateStore store, BucketRecord bucket, String key, String versionId, long seq,
+  public static DeleteObjectReply delete(StateStore store, BucketRecord bucket, String key, String versionId, long seq,
       long leaderTimeMillis, StoreBatch batch) {
     String name = bucket.getName();
     DeleteObjectReply.Builder r = DeleteObjectReply.newBuilder();
@@ -210,8 +214,8 @@ final class Versions {
    * ListObjectVersions over the 'V' rows: by key, newest first; a common prefix costs one seek
    * (as in {@link Listing}). Entries count versions, markers and common prefixes.
    */
-  static ListVersionsReply list(StateStore store, ListObjectVersions q) {
-    int maxKeys = Math.min(q.getMaxKeys(), MetadataCore.MAX_KEYS_LIMIT);
+  public static ListVersionsReply list(StateStore store, ListObjectVersions q) {
+    int maxKeys = Math.min(q.getMaxKeys(), Listing.MAX_KEYS_LIMIT);
     ListVersionsReply.Builder page = ListVersionsReply.newBuilder();
     if (maxKeys <= 0) {
       return page.build();
