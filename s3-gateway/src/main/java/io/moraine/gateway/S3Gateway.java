@@ -2,13 +2,14 @@ package io.moraine.gateway;
 
 import io.moraine.gateway.auth.Authenticator;
 import io.moraine.gateway.auth.CachingCredentialStore;
-import io.moraine.gateway.bucket.BucketAccess;
+import io.moraine.gateway.access.Access;
 import io.moraine.gateway.bucket.BucketApi;
 import io.moraine.gateway.data.BlobReader;
 import io.moraine.gateway.data.BlobWriter;
 import io.moraine.gateway.data.DataCollector;
 import io.moraine.gateway.data.ObjectData;
 import io.moraine.gateway.http.S3Handler;
+import io.moraine.gateway.http.SubresourceHandlers;
 import io.moraine.gateway.list.ListApi;
 import io.moraine.gateway.multipart.MultipartApi;
 import io.moraine.gateway.object.ObjectApi;
@@ -61,13 +62,14 @@ public final class S3Gateway implements AutoCloseable {
         config.shardWriteTimeoutMillis());
     BlobReader reader = new BlobReader(shardClients, placement, threads, config.shardReadTimeoutMillis());
     ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes());
-    BucketAccess access = new BucketAccess(metadata);
+    Access access = new Access(metadata);
+    SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock);
     S3Handler handler = new S3Handler(ids, authenticator, config.virtualHostDomains(),
         new BucketApi(metadata, access, config.region()),
         new ObjectApi(metadata, access, data, collector, threads),
         new ListApi(metadata, access),
         new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes(), threads, clock),
-        new io.moraine.gateway.version.VersioningApi(metadata, access));
+        new io.moraine.gateway.version.VersioningApi(metadata, access), subresources);
 
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName(config.nodeId() + "-http");

@@ -116,6 +116,35 @@ public interface MetadataClient extends AutoCloseable {
   /** One page of ListObjectVersions. Fails with NO_SUCH_BUCKET. */
   VersionListPage listObjectVersions(String bucketName, VersionListRequest request);
 
+  /**
+   * As {@link #setBucketVersioning(String, VersioningStatus)}, also setting MFA delete when
+   * {@code mfaDelete} is non-null, and applied only while the bucket's generation is
+   * {@code expectedGeneration} (0: unconditionally). Fails with NO_SUCH_BUCKET, OPERATION_ABORTED.
+   */
+  Bucket setBucketVersioning(String bucketName, VersioningStatus status, Boolean mfaDelete, long expectedGeneration);
+
+  // ---- sub-resources --------------------------------------------------------------------------
+
+  /** The bucket and all its sub-resources, in one linearizable read. Fails with NO_SUCH_BUCKET. */
+  BucketConfigs getBucketConfigs(String bucketName);
+
+  /**
+   * Stores one sub-resource of a bucket (replacing the previous body of that kind); applied only
+   * while the bucket's generation is {@code expectedGeneration} (0: unconditionally). Returns the
+   * bucket with its new generation. Fails with NO_SUCH_BUCKET or OPERATION_ABORTED.
+   */
+  Bucket putBucketConfig(String bucketName, String kind, byte[] body, long expectedGeneration);
+
+  /** Removes one sub-resource of a bucket (no-op when absent), conditional like {@link #putBucketConfig}. */
+  Bucket deleteBucketConfig(String bucketName, String kind, long expectedGeneration);
+
+  /**
+   * Sets (or with a null body removes) one sub-resource of an object version: the current one
+   * when {@code versionId} is null. Returns the updated version. Fails with NO_SUCH_BUCKET,
+   * NO_SUCH_KEY, NO_SUCH_VERSION, or METHOD_NOT_ALLOWED for a delete marker.
+   */
+  ObjectVersion setObjectSubresource(String bucketName, String key, String versionId, String kind, byte[] body);
+
   // ---- multipart ----------------------------------------------------------------------------
 
   /** Starts an upload whose id the caller chose. Fails with NO_SUCH_BUCKET. */

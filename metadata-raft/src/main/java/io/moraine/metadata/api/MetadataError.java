@@ -8,6 +8,9 @@ public enum MetadataError {
   BUCKET_NOT_EMPTY,
   TOO_MANY_BUCKETS,
   NO_SUCH_KEY,
+  NO_SUCH_VERSION,
+  /** The operation does not apply to this resource (e.g. a sub-resource of a delete marker). */
+  METHOD_NOT_ALLOWED,
   NO_SUCH_UPLOAD,
   INVALID_PART,
   INVALID_PART_ORDER,

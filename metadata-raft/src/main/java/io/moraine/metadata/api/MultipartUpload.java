@@ -4,7 +4,7 @@ import java.util.SortedMap;
 
 /**
  * An in-progress multipart upload. {@code initiatedMillis} is assigned by the Raft leader; the
- * headers and storage class become the object's on Complete.
+ * headers, storage class, owner and sub-resources become the object's on Complete.
  */
 public record MultipartUpload(
     String key,
@@ -12,4 +12,15 @@ public record MultipartUpload(
     long initiatedMillis,
     String storageClass,
     SortedMap<String, String> headers,
-    String ownerAccountId) {}
+    String ownerAccountId,
+    Subresources subresources) {
+
+  public MultipartUpload {
+    subresources = subresources == null ? Subresources.NONE : subresources;
+  }
+
+  public MultipartUpload(String key, String uploadId, long initiatedMillis, String storageClass,
+      SortedMap<String, String> headers, String ownerAccountId) {
+    this(key, uploadId, initiatedMillis, storageClass, headers, ownerAccountId, Subresources.NONE);
+  }
+}

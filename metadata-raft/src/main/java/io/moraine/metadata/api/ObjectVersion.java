@@ -16,6 +16,9 @@ import java.util.SortedMap;
  * @param deleteMarker a delete marker (no data): only returned by version-aware reads
  * @param partSizes multipart objects: each part's size in order (empty for single PUTs, and for
  *     objects completed before sizes were recorded)
+ * @param ownerAccountId the account that owns this version (S3: the writer, unless the bucket's
+ *     object ownership says otherwise); empty on a put means the bucket owner
+ * @param subresources the version's sub-resources (ACL, tags, ...), stored with it
  */
 public record ObjectVersion(
     String key,
@@ -28,10 +31,31 @@ public record ObjectVersion(
     int partCount,
     DataLayout layout,
     boolean deleteMarker,
-    java.util.List<Long> partSizes) {
+    java.util.List<Long> partSizes,
+    String ownerAccountId,
+    Subresources subresources) {
 
   public ObjectVersion {
     partSizes = java.util.List.copyOf(partSizes);
+    ownerAccountId = ownerAccountId == null ? "" : ownerAccountId;
+    subresources = subresources == null ? Subresources.NONE : subresources;
+  }
+
+  public ObjectVersion(String key, String versionId, long size, String etag, long lastModifiedMillis,
+      String storageClass, SortedMap<String, String> headers, int partCount, DataLayout layout, boolean deleteMarker,
+      java.util.List<Long> partSizes) {
+    this(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout, deleteMarker,
+        partSizes, "", Subresources.NONE);
+  }
+
+  public ObjectVersion withOwner(String owner) {
+    return new ObjectVersion(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout,
+        deleteMarker, partSizes, owner, subresources);
+  }
+
+  public ObjectVersion withSubresources(Subresources s) {
+    return new ObjectVersion(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout,
+        deleteMarker, partSizes, ownerAccountId, s);
   }
 
   public static final String NULL_VERSION = "null";
@@ -40,6 +64,6 @@ public record ObjectVersion(
   public ObjectVersion(String key, String versionId, long size, String etag, long lastModifiedMillis,
       String storageClass, SortedMap<String, String> headers, int partCount, DataLayout layout) {
     this(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout, false,
-        java.util.List.of());
+        java.util.List.of(), "", Subresources.NONE);
   }
 }

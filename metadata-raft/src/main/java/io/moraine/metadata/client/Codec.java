@@ -3,6 +3,9 @@ package io.moraine.metadata.client;
 import com.google.protobuf.ByteString;
 import io.moraine.metadata.api.Account;
 import io.moraine.metadata.api.Bucket;
+import io.moraine.metadata.api.BucketConfigs;
+import io.moraine.metadata.api.Subresources;
+import io.moraine.proto.meta.v1.ObjectSubresource;
 import io.moraine.metadata.api.DataLayout;
 import io.moraine.metadata.api.MultipartUpload;
 import io.moraine.metadata.api.ObjectSummary;
@@ -33,7 +36,7 @@ public final class Codec {
 
   public static Bucket bucket(BucketRecord r) {
     return new Bucket(r.getName(), r.getOwnerAccountId(), r.getRegion(), r.getCreatedMillis(),
-        versioning(r.getVersioning()));
+        versioning(r.getVersioning()), r.getGeneration(), r.getMfaDelete());
   }
 
   /** The stored code of a versioning status: 0 never configured, 1 Enabled, 2 Suspended. */
@@ -107,13 +110,32 @@ public final class Codec {
         .setKey(v.key()).setVersionId(v.versionId() == null ? ObjectVersion.NULL_VERSION : v.versionId())
         .setSize(v.size()).setEtag(v.etag()).setLastModifiedMillis(v.lastModifiedMillis())
         .setStorageClass(v.storageClass()).addAllHeaders(headers(v.headers())).setPartCount(v.partCount())
-        .setLayout(layout(v.layout())).build();
+        .setLayout(layout(v.layout())).setOwnerAccountId(v.ownerAccountId())
+        .addAllSubresources(subresources(v.subresources())).build();
+  }
+
+  public static List<ObjectSubresource> subresources(Subresources s) {
+    // Subresources iterate in kind order: the stored list is sorted by construction.
+    return s.kinds().stream().map(k -> ObjectSubresource.newBuilder().setKind(k)
+        .setBody(ByteString.copyFrom(s.get(k).orElseThrow())).build()).toList();
+  }
+
+  public static Subresources subresources(List<ObjectSubresource> list) {
+    java.util.TreeMap<String, byte[]> m = new java.util.TreeMap<>();
+    list.forEach(o -> m.put(o.getKind(), o.getBody().toByteArray()));
+    return Subresources.of(m);
+  }
+
+  public static BucketConfigs bucketConfigs(io.moraine.proto.meta.v1.BucketConfigsReply r) {
+    java.util.TreeMap<String, byte[]> m = new java.util.TreeMap<>();
+    r.getConfigsList().forEach(c -> m.put(c.getKind(), c.getBody().toByteArray()));
+    return new BucketConfigs(bucket(r.getBucket()), Subresources.of(m));
   }
 
   public static ObjectVersion object(ObjectRecord r) {
     return new ObjectVersion(r.getKey(), r.getVersionId(), r.getSize(), r.getEtag(), r.getLastModifiedMillis(),
         r.getStorageClass(), headers(r.getHeadersList()), r.getPartCount(), layout(r.getLayout()), r.getDeleteMarker(),
-        r.getPartSizesList());
+        r.getPartSizesList(), r.getOwnerAccountId(), subresources(r.getSubresourcesList()));
   }
 
   public static ObjectSummary summary(ObjectRecord r) {
@@ -125,12 +147,12 @@ public final class Codec {
     return UploadRecord.newBuilder()
         .setKey(u.key()).setUploadId(u.uploadId()).setInitiatedMillis(u.initiatedMillis())
         .setStorageClass(u.storageClass()).addAllHeaders(headers(u.headers())).setOwnerAccountId(u.ownerAccountId())
-        .build();
+        .addAllSubresources(subresources(u.subresources())).build();
   }
 
   public static MultipartUpload upload(UploadRecord r) {
     return new MultipartUpload(r.getKey(), r.getUploadId(), r.getInitiatedMillis(), r.getStorageClass(),
-        headers(r.getHeadersList()), r.getOwnerAccountId());
+        headers(r.getHeadersList()), r.getOwnerAccountId(), subresources(r.getSubresourcesList()));
   }
 
   public static io.moraine.proto.meta.v1.PartRecord part(PartRecord p) {

@@ -472,6 +472,51 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public Bucket setBucketVersioning(String bucketName, VersioningStatus status, Boolean mfaDelete, long expectedGeneration) {
+    if (status == VersioningStatus.UNVERSIONED) {
+      throw new IllegalArgumentException("a bucket never returns to unversioned: " + bucketName);
+    }
+    return Codec.bucket(routedWrite(bucketName, MetaRequest.newBuilder().setPutBucketVersioning(PutBucketVersioning.newBuilder()
+        .setBucket(bucketName).setStatus(Codec.versioning(status)).setExpectedGeneration(expectedGeneration)
+        .setMfaDelete(mfaDelete == null ? 0 : mfaDelete ? 1 : 2))).getBucket());
+  }
+
+  // ---- sub-resources --------------------------------------------------------------------------
+
+  @Override
+  public io.moraine.metadata.api.BucketConfigs getBucketConfigs(String bucketName) {
+    return Codec.bucketConfigs(routedRead(bucketName, MetaRequest.newBuilder().setGetBucketConfigs(
+        io.moraine.proto.meta.v1.GetBucketConfigs.newBuilder().setBucket(bucketName))).getBucketConfigs());
+  }
+
+  @Override
+  public Bucket putBucketConfig(String bucketName, String kind, byte[] body, long expectedGeneration) {
+    return Codec.bucket(routedWrite(bucketName, MetaRequest.newBuilder().setPutBucketConfig(
+        io.moraine.proto.meta.v1.PutBucketConfig.newBuilder().setBucket(bucketName).setExpectedGeneration(expectedGeneration)
+            .setConfig(io.moraine.proto.meta.v1.BucketConfigRecord.newBuilder().setKind(kind)
+                .setBody(com.google.protobuf.ByteString.copyFrom(body))))).getBucket());
+  }
+
+  @Override
+  public Bucket deleteBucketConfig(String bucketName, String kind, long expectedGeneration) {
+    return Codec.bucket(routedWrite(bucketName, MetaRequest.newBuilder().setDeleteBucketConfig(
+        io.moraine.proto.meta.v1.DeleteBucketConfig.newBuilder().setBucket(bucketName).setKind(kind)
+            .setExpectedGeneration(expectedGeneration))).getBucket());
+  }
+
+  @Override
+  public ObjectVersion setObjectSubresource(String bucketName, String key, String versionId, String kind, byte[] body) {
+    var cmd = io.moraine.proto.meta.v1.SetObjectSubresource.newBuilder().setBucket(bucketName).setKey(key)
+        .setVersionId(versionId == null ? "" : versionId).setKind(kind);
+    if (body == null) {
+      cmd.setRemove(true);
+    } else {
+      cmd.setBody(com.google.protobuf.ByteString.copyFrom(body));
+    }
+    return Codec.object(routedWrite(bucketName, MetaRequest.newBuilder().setSetObjectSubresource(cmd)).getObject().getObject());
+  }
+
+  @Override
   public Optional<ObjectVersion> getObjectVersion(String bucketName, String key, String versionId) {
     var r = routedRead(bucketName, MetaRequest.newBuilder().setGetObject(GetObject.newBuilder().setBucket(bucketName).setKey(key)
         .setVersionId(versionId == null ? "" : versionId).setIncludeDeleteMarkers(true))).getObject();

@@ -24,6 +24,7 @@ import java.util.Arrays;
  *   'P' bucket 0x00 esc(key) esc(uploadId) partNumber(4 bytes, big-endian) → PartRecord
  *   'V' bucket 0x00 esc(key) inverted versionSeq (8 bytes, big-endian) → ObjectRecord: every
  *                                          version and delete marker, newest first per key
+ *   'S' bucket 0x00 kind                   → BucketConfigRecord: one sub-resource of a bucket
  * </pre>
  *
  * Bucket names, account ids and upload ids never contain 0x00 (the core rejects them), so a bare
@@ -46,6 +47,7 @@ public final class Keys {
   public static final byte UPLOAD = 'U';
   public static final byte PART = 'P';
   public static final byte VERSION = 'V';
+  public static final byte BUCKET_CONFIG = 'S';
 
   private Keys() {}
 
@@ -155,6 +157,14 @@ public final class Keys {
       throw new IllegalStateException("version seq must be positive, not " + versionSeq);
     }
     return Builder.of(VERSION).terminated(bucket).escaped(key).int64(Long.MAX_VALUE - versionSeq).build();
+  }
+
+  public static byte[] bucketConfigPrefix(String bucket) {
+    return Builder.of(BUCKET_CONFIG).terminated(bucket).build();
+  }
+
+  public static byte[] bucketConfig(String bucket, String kind) {
+    return Builder.of(BUCKET_CONFIG).terminated(bucket).raw(kind).build();
   }
 
   public static boolean startsWith(byte[] key, byte[] prefix) {

@@ -4,6 +4,7 @@ import static io.moraine.metadata.api.MetadataError.NO_SUCH_BUCKET;
 
 import io.moraine.metadata.core.account.Accounts;
 import io.moraine.metadata.core.bucket.Buckets;
+import io.moraine.metadata.core.config.BucketConfigs;
 import io.moraine.metadata.core.multipart.Multipart;
 import io.moraine.metadata.core.object.Listing;
 import io.moraine.metadata.core.object.Objects;
@@ -44,6 +45,7 @@ public final class MetadataCore {
   private final Buckets buckets;
   private final Objects objects;
   private final Multipart multipart;
+  private final BucketConfigs configs;
 
   public MetadataCore(StateStore store) {
     this.store = store;
@@ -52,6 +54,7 @@ public final class MetadataCore {
     this.buckets = new Buckets(tables);
     this.objects = new Objects(tables);
     this.multipart = new Multipart(tables);
+    this.configs = new BucketConfigs(tables);
   }
 
   public StateStore store() {
@@ -129,11 +132,14 @@ public final class MetadataCore {
     return switch (r.getBodyCase()) {
       case ENSURE_ROOT_ACCOUNT -> accounts.ensureRootAccount(c, r.getEnsureRootAccount(), batch);
       case CREATE_ACCOUNT -> accounts.createAccount(c, r.getCreateAccount(), batch);
-      case CREATE_BUCKET -> buckets.createBucket(c, r.getCreateBucket(), batch);
+      case CREATE_BUCKET -> buckets.createBucket(Versions.seq(logIndex, slot), c, r.getCreateBucket(), batch);
       case DELETE_BUCKET -> buckets.deleteBucket(r.getDeleteBucket(), batch);
       case PUT_OBJECT -> objects.putObject(logIndex, slot, c, r.getPutObject(), batch);
       case DELETE_OBJECT -> objects.deleteObject(Versions.seq(logIndex, slot), c, r.getDeleteObject(), batch);
-      case PUT_BUCKET_VERSIONING -> buckets.putBucketVersioning(r.getPutBucketVersioning(), batch);
+      case PUT_BUCKET_VERSIONING -> buckets.putBucketVersioning(Versions.seq(logIndex, slot), r.getPutBucketVersioning(), batch);
+      case PUT_BUCKET_CONFIG -> configs.put(Versions.seq(logIndex, slot), c, r.getPutBucketConfig(), batch);
+      case DELETE_BUCKET_CONFIG -> configs.delete(Versions.seq(logIndex, slot), r.getDeleteBucketConfig(), batch);
+      case SET_OBJECT_SUBRESOURCE -> configs.setObjectSubresource(r.getSetObjectSubresource(), batch);
       case CREATE_MULTIPART_UPLOAD -> multipart.createUpload(c, r.getCreateMultipartUpload(), batch);
       case PUT_PART -> multipart.putPart(c, r.getPutPart(), batch);
       case COMPLETE_MULTIPART_UPLOAD -> multipart.complete(logIndex, slot, c, r.getCompleteMultipartUpload(), batch);
@@ -165,6 +171,7 @@ public final class MetadataCore {
       case LIST_OBJECTS -> Listing.listObjects(store, r.getListObjects());
       case LIST_PARTS -> multipart.listParts(r.getListParts().getBucket(), r.getListParts().getKey(), r.getListParts().getUploadId());
       case LIST_MULTIPART_UPLOADS -> multipart.listUploads(r.getListMultipartUploads());
+      case GET_BUCKET_CONFIGS -> configs.get(r.getGetBucketConfigs().getBucket());
       case LOOKUP_BUCKET_NAME -> {
         BucketDirRecord d = tables.read(Keys.bucketDir(r.getLookupBucketName().getBucket()), BucketDirRecord.parser());
         BucketDirReply.Builder b = BucketDirReply.newBuilder();

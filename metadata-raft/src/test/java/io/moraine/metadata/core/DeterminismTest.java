@@ -120,7 +120,7 @@ class DeterminismTest {
       String bucket = buckets[r.nextInt(buckets.length)];
       String key = "k" + r.nextInt(40) + (r.nextBoolean() ? "/x" + r.nextInt(5) : "");
       String upload = "u" + r.nextInt(4);
-      MetaRequest.Builder req = switch (r.nextInt(15)) {
+      MetaRequest.Builder req = switch (r.nextInt(18)) {
         case 0 -> createBucket("owner" + r.nextInt(2), bucket);
         case 1 -> deleteBucket(bucket);
         case 2, 3, 4 -> {
@@ -144,6 +144,12 @@ class DeterminismTest {
             .setOwnerAccountId("owner" + r.nextInt(2)).setBucket("d" + r.nextInt(8)));
         case 14 -> MetaRequest.newBuilder().setReleaseBucketName(io.moraine.proto.meta.v1.ReleaseBucketName.newBuilder()
             .setBucket("d" + r.nextInt(8)).setGroup(1 + r.nextInt(3)));
+        // Sub-resources: bucket configs (conditional on a guessed generation) and object ones.
+        case 15 -> BucketConfigTest.putConfig(bucket, r.nextBoolean() ? "policy" : "cors", "c" + i,
+            r.nextInt(3) == 0 ? Versions.seq(1 + r.nextInt(i + 1), 0) : 0);
+        case 16 -> BucketConfigTest.deleteConfig(bucket, r.nextBoolean() ? "policy" : "cors");
+        case 17 -> BucketConfigTest.setSub(bucket, key, "", r.nextBoolean() ? "tagging" : "acl",
+            r.nextInt(3) == 0 ? null : "s" + i);
         default -> MetaRequest.newBuilder().setAbortMultipartUpload(io.moraine.proto.meta.v1.AbortMultipartUpload.newBuilder()
             .setBucket(bucket).setKey(key).setUploadId(upload));
       };

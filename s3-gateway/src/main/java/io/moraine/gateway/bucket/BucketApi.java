@@ -1,5 +1,7 @@
 package io.moraine.gateway.bucket;
 
+import io.moraine.gateway.access.Access;
+import io.moraine.gateway.access.S3Action;
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
 import io.moraine.gateway.http.Bodies;
@@ -19,10 +21,10 @@ public final class BucketApi {
   private static final int MAX_CONFIGURATION_BYTES = 64 * 1024;
 
   private final MetadataClient metadata;
-  private final BucketAccess access;
+  private final Access access;
   private final String region;
 
-  public BucketApi(MetadataClient metadata, BucketAccess access, String region) {
+  public BucketApi(MetadataClient metadata, Access access, String region) {
     this.metadata = metadata;
     this.access = access;
     this.region = region;
@@ -56,18 +58,18 @@ public final class BucketApi {
   }
 
   public void head(S3Request r, S3Response out, String bucket) throws IOException {
-    Bucket b = access.requireOwned(bucket, r.accountId());
+    Bucket b = access.bucket(r, S3Action.ListBucket, bucket).bucket();
     out.header("x-amz-bucket-region", b.region()).empty(200);
   }
 
   public void delete(S3Request r, S3Response out, String bucket) throws IOException {
-    access.requireOwned(bucket, r.accountId());
+    access.bucket(r, S3Action.DeleteBucket, bucket);
     metadata.deleteBucket(bucket);
     out.empty(204);
   }
 
   public void location(S3Request r, S3Response out, String bucket) throws IOException {
-    Bucket b = access.requireOwned(bucket, r.accountId());
+    Bucket b = access.bucket(r, S3Action.GetBucketLocation, bucket).bucket();
     // S3 answers an empty LocationConstraint for us-east-1, the region's legacy name.
     String constraint = "us-east-1".equals(b.region()) ? "" : b.region();
     out.xml(200, S3Xml.renderLocation(constraint));

@@ -87,6 +87,8 @@ public final class S3Errors {
       case BUCKET_NOT_EMPTY -> new S3Error.BucketNotEmpty(null);
       case TOO_MANY_BUCKETS -> new S3Error.TooManyBuckets(null);
       case NO_SUCH_KEY -> new S3Error.NoSuchKey(null);
+      case NO_SUCH_VERSION -> new S3Error.NoSuchVersion(null);
+      case METHOD_NOT_ALLOWED -> new S3Error.MethodNotAllowed(null);
       case NO_SUCH_UPLOAD -> new S3Error.NoSuchUpload(null);
       case INVALID_PART -> new S3Error.InvalidPart(null);
       case INVALID_PART_ORDER -> new S3Error.InvalidPartOrder(null);

@@ -2,19 +2,11 @@ package io.moraine.gateway.http;
 
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
-import java.util.List;
 
 /** Parses a request into its one {@link S3Operation}, from method, addressing and query. */
 public final class Router {
 
   private Router() {}
-
-  /** Sub-resources S3 has that are not implemented yet: answered 501, never mistaken for a listing. */
-  private static final List<String> UNSUPPORTED_SUBRESOURCES = List.of(
-      "acl", "policy", "policyStatus", "lifecycle", "cors", "website", "tagging",
-      "notification", "replication", "logging", "encryption", "requestPayment", "accelerate", "object-lock",
-      "legal-hold", "retention", "restore", "select", "torrent", "ownershipControls",
-      "publicAccessBlock", "analytics", "inventory", "metrics", "intelligent-tiering", "renameObject");
 
   public static S3Operation route(S3Request r) {
     if (r.bucket() != null && r.key() == null) {
@@ -29,10 +21,16 @@ public final class Router {
         return new S3Operation.ListObjectVersions(r.bucket());
       }
     }
-    for (String sub : UNSUPPORTED_SUBRESOURCES) {
-      if (r.hasQuery(sub)) {
-        return new S3Operation.Unsupported("?" + sub);
+    java.util.Optional<Subresource> sub = Subresource.in(r);
+    if (sub.isPresent() && r.bucket() != null) {
+      Subresource s = sub.get();
+      if (r.key() == null && s.onBucket()) {
+        return new S3Operation.BucketSubresource(r.bucket(), s, r.method());
       }
+      if (r.key() != null && s.onObject()) {
+        return new S3Operation.ObjectSubresource(r.bucket(), r.key(), s, r.method());
+      }
+      return new S3Operation.Unsupported("?" + s.query());
     }
     String method = r.method();
     String bucket = r.bucket();

@@ -49,9 +49,11 @@ public final class S3Handler extends Handler.Abstract {
   private final ListApi lists;
   private final MultipartApi multipart;
   private final io.moraine.gateway.version.VersioningApi versioning;
+  private final SubresourceHandlers subresources;
 
   public S3Handler(Ids ids, Authenticator authenticator, List<String> virtualHostDomains, BucketApi buckets,
-      ObjectApi objects, ListApi lists, MultipartApi multipart, io.moraine.gateway.version.VersioningApi versioning) {
+      ObjectApi objects, ListApi lists, MultipartApi multipart, io.moraine.gateway.version.VersioningApi versioning,
+      SubresourceHandlers subresources) {
     super(InvocationType.BLOCKING);
     this.ids = ids;
     this.authenticator = authenticator;
@@ -61,6 +63,7 @@ public final class S3Handler extends Handler.Abstract {
     this.lists = lists;
     this.multipart = multipart;
     this.versioning = versioning;
+    this.subresources = subresources;
   }
 
   @Override
@@ -122,6 +125,9 @@ public final class S3Handler extends Handler.Abstract {
       case S3Operation.CompleteMultipartUpload o -> multipart.complete(r, out, o.bucket(), o.key(), o.uploadId());
       case S3Operation.AbortMultipartUpload o -> multipart.abort(r, out, o.bucket(), o.key(), o.uploadId());
       case S3Operation.ListParts o -> multipart.listParts(r, out, o.bucket(), o.key(), o.uploadId());
+      case S3Operation.BucketSubresource o -> subresources.of(o.subresource()).onBucket(o.method(), r, out, o.bucket());
+      case S3Operation.ObjectSubresource o ->
+          subresources.of(o.subresource()).onObject(o.method(), r, out, o.bucket(), o.key());
       case S3Operation.Unsupported o -> throw new S3Exception(new S3Error.NotImplemented(o.what() + " is not implemented"));
     }
   }

@@ -39,6 +39,10 @@ public sealed interface S3Operation {
   record AbortMultipartUpload(String bucket, String key, String uploadId) implements S3Operation {}
   record ListParts(String bucket, String key, String uploadId) implements S3Operation {}
 
+  // ---- sub-resources (?acl, ?policy, ?cors, ...): one handler each -------------------------
+  record BucketSubresource(String bucket, Subresource subresource, String method) implements S3Operation {}
+  record ObjectSubresource(String bucket, String key, Subresource subresource, String method) implements S3Operation {}
+
   /** A valid S3 request this gateway does not implement yet (501 NotImplemented). */
   record Unsupported(String what) implements S3Operation {}
 }

@@ -1,7 +1,9 @@
 package io.moraine.gateway.list;
 
 import io.moraine.gateway.auth.AwsUris;
-import io.moraine.gateway.bucket.BucketAccess;
+import io.moraine.gateway.access.Access;
+import io.moraine.gateway.access.BucketView;
+import io.moraine.gateway.access.S3Action;
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
 import io.moraine.gateway.http.S3Request;
@@ -26,15 +28,15 @@ public final class ListApi {
   private static final int MAX_KEYS = 1000;
 
   private final MetadataClient metadata;
-  private final BucketAccess access;
+  private final Access access;
 
-  public ListApi(MetadataClient metadata, BucketAccess access) {
+  public ListApi(MetadataClient metadata, Access access) {
     this.metadata = metadata;
     this.access = access;
   }
 
   public void listV2(S3Request r, S3Response out, String bucket) throws IOException {
-    access.requireOwned(bucket, r.accountId());
+    access.bucket(r, S3Action.ListBucket, bucket);
     String prefix = r.query("prefix").orElse("");
     String delimiter = r.query("delimiter").orElse("");
     int maxKeys = maxKeys(r, "max-keys");
@@ -56,7 +58,7 @@ public final class ListApi {
   }
 
   public void listV1(S3Request r, S3Response out, String bucket) throws IOException {
-    access.requireOwned(bucket, r.accountId());
+    access.bucket(r, S3Action.ListBucket, bucket);
     String prefix = r.query("prefix").orElse("");
     String delimiter = r.query("delimiter").orElse("");
     int maxKeys = maxKeys(r, "max-keys");

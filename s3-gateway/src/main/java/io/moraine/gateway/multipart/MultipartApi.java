@@ -3,7 +3,9 @@ package io.moraine.gateway.multipart;
 import io.moraine.gateway.Ids;
 import io.moraine.gateway.auth.AwsUris;
 import io.moraine.gateway.auth.VerifiedBody;
-import io.moraine.gateway.bucket.BucketAccess;
+import io.moraine.gateway.access.Access;
+import io.moraine.gateway.access.BucketView;
+import io.moraine.gateway.access.S3Action;
 import io.moraine.gateway.data.DataCollector;
 import io.moraine.gateway.data.ErasureProfile;
 import io.moraine.gateway.data.ObjectData;
@@ -43,7 +45,7 @@ public final class MultipartApi {
   private static final int MAX_UPLOADS = 1000;
 
   private final MetadataClient metadata;
-  private final BucketAccess access;
+  private final Access access;
   private final ObjectData data;
   private final DataCollector collector;
   private final Ids ids;
@@ -51,7 +53,7 @@ public final class MultipartApi {
   private final ExecutorService threads;
   private final InstantSource clock;
 
-  public MultipartApi(MetadataClient metadata, BucketAccess access, ObjectData data, DataCollector collector, Ids ids,
+  public MultipartApi(MetadataClient metadata, Access access, ObjectData data, DataCollector collector, Ids ids,
       long minPartSizeBytes, ExecutorService threads, InstantSource clock) {
     this.threads = threads;
     this.clock = clock;
@@ -65,7 +67,7 @@ public final class MultipartApi {
 
   public void create(S3Request r, S3Response out, String bucket, String key) throws IOException {
     ObjectHeaders.checkKey(key);
-    access.requireOwned(bucket, r.accountId());
+    access.forObject(r, S3Action.PutObject, bucket, key);
     MultipartUpload upload = new MultipartUpload(key, ids.uploadId(), 0, ObjectHeaders.storageClass(r),
         ObjectHeaders.fromRequest(r), r.accountId());
     MultipartUpload created = metadata.createMultipartUpload(bucket, upload);
@@ -74,7 +76,7 @@ public final class MultipartApi {
 
   public void uploadPart(S3Request r, S3Response out, String bucket, String key, String uploadId, int partNumber)
       throws IOException {
-    access.requireOwned(bucket, r.accountId());
+    access.forObject(r, S3Action.PutObject, bucket, key);
     MultipartUpload upload = find(bucket, key, uploadId);
     long size = Bodies.requiredLength(r);
     if (size > ObjectApi.MAX_PUT_BYTES) {
@@ -106,13 +108,15 @@ public final class MultipartApi {
    */
   public void uploadPartCopy(S3Request r, S3Response out, String bucket, String key, String uploadId, int partNumber)
       throws IOException {
-    access.requireOwned(bucket, r.accountId());
+    access.forObject(r, S3Action.PutObject, bucket, key);
     MultipartUpload upload = find(bucket, key, uploadId);
     String[] source = ObjectApi.copySource(r.header("x-amz-copy-source").orElseThrow());
-    Bucket srcBucket = access.requireOwned(source[0], r.accountId());
+    BucketView srcBucket = access.resolve(source[0]);
     String srcVersion = source[2];
     ObjectVersion src = metadata.getObjectVersion(source[0], source[1], srcVersion)
-        .orElseThrow(() -> new S3Exception(srcVersion == null ? new S3Error.NoSuchKey(null) : new S3Error.NoSuchVersion(null)));
+        .orElseThrow(() -> access.missing(r, srcBucket, source[1],
+            srcVersion == null ? new S3Error.NoSuchKey(null) : new S3Error.NoSuchVersion(null)));
+    access.object(r, srcVersion == null ? S3Action.GetObject : S3Action.GetObjectVersion, srcBucket, source[1], src);
     if (src.deleteMarker()) {
       throw new S3Exception(srcVersion == null ? new S3Error.NoSuchKey(null)
           : new S3Error.InvalidRequest("The source of a copy request may not specifically refer to a delete marker by version id."));
@@ -145,7 +149,7 @@ public final class MultipartApi {
       throw e;
     }
     replaced.ifPresent(p -> collector.collect(p.layout()));
-    if (srcVersion != null || VersionIds.shown(srcBucket, src.versionId())) {
+    if (srcVersion != null || VersionIds.shown(srcBucket.bucket(), src.versionId())) {
       out.header("x-amz-copy-source-version-id", src.versionId());
     }
     out.xml(200, S3Xml.renderCopyPart(new S3Xml.CopyObjectResult(clock.millis(), ObjectApi.quote(stored.digests().md5Hex()))));
@@ -231,7 +235,7 @@ public final class MultipartApi {
   }
 
   public void complete(S3Request r, S3Response out, String bucket, String key, String uploadId) throws IOException {
-    io.moraine.metadata.api.Bucket b = access.requireOwned(bucket, r.accountId());
+    io.moraine.metadata.api.Bucket b = access.forObject(r, S3Action.PutObject, bucket, key).bucket();
     List<S3XmlRequests.CompletePart> listed =
         S3XmlRequests.parseCompleteMultipartUpload(Bodies.readSmall(r, MAX_COMPLETE_BODY_BYTES));
     List<CompletedPart> parts = listed.stream().map(p -> new CompletedPart(p.partNumber(), unquote(p.etag()))).toList();
@@ -254,13 +258,13 @@ public final class MultipartApi {
   }
 
   public void abort(S3Request r, S3Response out, String bucket, String key, String uploadId) throws IOException {
-    access.requireOwned(bucket, r.accountId());
+    access.forObject(r, S3Action.AbortMultipartUpload, bucket, key);
     metadata.abortMultipartUpload(bucket, key, uploadId).forEach(p -> collector.collect(p.layout()));
     out.empty(204);
   }
 
   public void listParts(S3Request r, S3Response out, String bucket, String key, String uploadId) throws IOException {
-    access.requireOwned(bucket, r.accountId());
+    access.forObject(r, S3Action.ListMultipartUploadParts, bucket, key);
     MultipartUpload upload = find(bucket, key, uploadId);
     int marker = r.intQuery("part-number-marker").orElse(0);
     int maxParts = Math.min(Math.max(r.intQuery("max-parts").orElse(1000), 0), 1000);
@@ -277,7 +281,7 @@ public final class MultipartApi {
   }
 
   public void listUploads(S3Request r, S3Response out, String bucket) throws IOException {
-    access.requireOwned(bucket, r.accountId());
+    access.bucket(r, S3Action.ListBucketMultipartUploads, bucket);
     String prefix = r.query("prefix").orElse("");
     String keyMarker = r.query("key-marker").orElse("");
     String uploadIdMarker = r.query("upload-id-marker").orElse("");

@@ -1,7 +1,9 @@
 package io.moraine.gateway.object;
 
 import io.moraine.gateway.auth.VerifiedBody;
-import io.moraine.gateway.bucket.BucketAccess;
+import io.moraine.gateway.access.Access;
+import io.moraine.gateway.access.BucketView;
+import io.moraine.gateway.access.S3Action;
 import io.moraine.gateway.data.DataCollector;
 import io.moraine.gateway.data.ErasureProfile;
 import io.moraine.gateway.data.ObjectData;
@@ -52,12 +54,12 @@ public final class ObjectApi {
       "response-content-disposition", "Content-Disposition", "response-content-encoding", "Content-Encoding");
 
   private final MetadataClient metadata;
-  private final BucketAccess access;
+  private final Access access;
   private final ObjectData data;
   private final DataCollector collector;
   private final ExecutorService threads;
 
-  public ObjectApi(MetadataClient metadata, BucketAccess access, ObjectData data, DataCollector collector,
+  public ObjectApi(MetadataClient metadata, Access access, ObjectData data, DataCollector collector,
       ExecutorService threads) {
     this.metadata = metadata;
     this.access = access;
@@ -68,7 +70,7 @@ public final class ObjectApi {
 
   public void put(S3Request r, S3Response out, String bucket, String key) throws IOException {
     ObjectHeaders.checkKey(key);
-    Bucket b = access.requireOwned(bucket, r.accountId());
+    Bucket b = access.forObject(r, S3Action.PutObject, bucket, key).bucket();
     String storageClass = ObjectHeaders.storageClass(r);
     SortedMap<String, String> headers = ObjectHeaders.fromRequest(r);
     long size = Bodies.requiredLength(r);
@@ -97,12 +99,14 @@ public final class ObjectApi {
    */
   public void copy(S3Request r, S3Response out, String bucket, String key) throws IOException {
     ObjectHeaders.checkKey(key);
-    Bucket b = access.requireOwned(bucket, r.accountId());
+    Bucket b = access.forObject(r, S3Action.PutObject, bucket, key).bucket();
     String[] source = copySource(r.header("x-amz-copy-source").orElseThrow());
-    Bucket srcBucket = access.requireOwned(source[0], r.accountId());
+    BucketView srcBucket = access.resolve(source[0]);
     String srcVersion = source[2];
     ObjectVersion src = metadata.getObjectVersion(source[0], source[1], srcVersion)
-        .orElseThrow(() -> new S3Exception(srcVersion == null ? new S3Error.NoSuchKey(null) : new S3Error.NoSuchVersion(null)));
+        .orElseThrow(() -> access.missing(r, srcBucket, source[1],
+            srcVersion == null ? new S3Error.NoSuchKey(null) : new S3Error.NoSuchVersion(null)));
+    access.object(r, srcVersion == null ? S3Action.GetObject : S3Action.GetObjectVersion, srcBucket, source[1], src);
     if (src.deleteMarker()) {
       // S3: a delete marker as the latest version is "no such key"; named by id it is not copyable.
       throw new S3Exception(srcVersion == null ? new S3Error.NoSuchKey(null)
@@ -141,7 +145,7 @@ public final class ObjectApi {
         storageClass, headers, 0, stored.layout());
     PutResult result = commit(bucket, key, version, stored);
     VersionIds.header(out, b, result.committed().versionId());
-    if (srcVersion != null || VersionIds.shown(srcBucket, src.versionId())) {
+    if (srcVersion != null || VersionIds.shown(srcBucket.bucket(), src.versionId())) {
       out.header("x-amz-copy-source-version-id", src.versionId());
     }
     out.xml(200, S3Xml.render(new S3Xml.CopyObjectResult(result.committed().lastModifiedMillis(),
@@ -254,10 +258,13 @@ public final class ObjectApi {
   }
 
   public void get(S3Request r, S3Response out, String bucket, String key, boolean head) throws IOException {
-    Bucket b = access.requireOwned(bucket, r.accountId());
+    BucketView view = access.resolve(bucket);
+    Bucket b = view.bucket();
     Optional<String> versionId = VersionIds.fromQuery(r);
     ObjectVersion v = metadata.getObjectVersion(bucket, key, versionId.orElse(null))
-        .orElseThrow(() -> new S3Exception(versionId.isPresent() ? new S3Error.NoSuchVersion(null) : new S3Error.NoSuchKey(null)));
+        .orElseThrow(() -> access.missing(r, view, key,
+            versionId.isPresent() ? new S3Error.NoSuchVersion(null) : new S3Error.NoSuchKey(null)));
+    access.object(r, versionId.isPresent() ? S3Action.GetObjectVersion : S3Action.GetObject, view, key, v);
     if (v.deleteMarker()) {
       // S3: the latest version being a marker is 404 NoSuchKey; a marker named by id is 405.
       out.headerOnError("x-amz-delete-marker", "true");
@@ -326,7 +333,8 @@ public final class ObjectApi {
 
   /** GetObjectAttributes: the attributes named in x-amz-object-attributes, from metadata only. */
   public void attributes(S3Request r, S3Response out, String bucket, String key) throws IOException {
-    Bucket b = access.requireOwned(bucket, r.accountId());
+    BucketView view = access.resolve(bucket);
+    Bucket b = view.bucket();
     java.util.Set<String> wanted = new java.util.TreeSet<>();
     // One header with commas (botocore) or the header repeated (SDK for Java): both mean a list.
     String named = String.join(",", r.signed().headers().getOrDefault("x-amz-object-attributes", List.of()));
@@ -343,7 +351,9 @@ public final class ObjectApi {
     }
     Optional<String> versionId = VersionIds.fromQuery(r);
     ObjectVersion v = metadata.getObjectVersion(bucket, key, versionId.orElse(null))
-        .orElseThrow(() -> new S3Exception(versionId.isPresent() ? new S3Error.NoSuchVersion(null) : new S3Error.NoSuchKey(null)));
+        .orElseThrow(() -> access.missing(r, view, key,
+            versionId.isPresent() ? new S3Error.NoSuchVersion(null) : new S3Error.NoSuchKey(null)));
+    access.object(r, versionId.isPresent() ? S3Action.GetObjectVersionAttributes : S3Action.GetObjectAttributes, view, key, v);
     if (v.deleteMarker()) {
       out.headerOnError("x-amz-delete-marker", "true");
       throw new S3Exception(versionId.isEmpty() ? new S3Error.NoSuchKey(null) : new S3Error.MethodNotAllowed(null));
@@ -450,8 +460,9 @@ public final class ObjectApi {
   }
 
   public void delete(S3Request r, S3Response out, String bucket, String key) throws IOException {
-    Bucket b = access.requireOwned(bucket, r.accountId());
     Optional<String> versionId = VersionIds.fromQuery(r);
+    Bucket b = access.forObject(r, versionId.isPresent() ? S3Action.DeleteObjectVersion : S3Action.DeleteObject, bucket, key)
+        .bucket();
     DeleteResult d = metadata.deleteObject(bucket, key, versionId.orElse(null));
     d.removed().ifPresent(v -> collector.collect(v.layout()));
     if (d.deleteMarker()) {
@@ -464,7 +475,7 @@ public final class ObjectApi {
   }
 
   public void deleteObjects(S3Request r, S3Response out, String bucket) throws IOException {
-    access.requireOwned(bucket, r.accountId());
+    BucketView view = access.resolve(bucket);
     boolean hasChecksum = r.header("content-md5").isPresent()
         || r.signed().headers().keySet().stream().anyMatch(h -> h.startsWith("x-amz-checksum-"))
         || r.header("x-amz-trailer").isPresent();
@@ -478,6 +489,7 @@ public final class ObjectApi {
       try {
         ObjectHeaders.checkKey(id.key());
         String versionId = id.versionId() == null ? null : VersionIds.check(id.versionId());
+        access.object(r, versionId == null ? S3Action.DeleteObject : S3Action.DeleteObjectVersion, view, id.key(), null);
         DeleteResult d = metadata.deleteObject(bucket, id.key(), versionId);
         d.removed().ifPresent(v -> collector.collect(v.layout()));
         if (!request.quiet()) {

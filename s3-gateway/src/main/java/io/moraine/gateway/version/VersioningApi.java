@@ -1,7 +1,9 @@
 package io.moraine.gateway.version;
 
 import io.moraine.gateway.auth.AwsUris;
-import io.moraine.gateway.bucket.BucketAccess;
+import io.moraine.gateway.access.Access;
+import io.moraine.gateway.access.BucketView;
+import io.moraine.gateway.access.S3Action;
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
 import io.moraine.gateway.http.Bodies;
@@ -26,15 +28,15 @@ public final class VersioningApi {
   private static final int MAX_KEYS = 1000;
 
   private final MetadataClient metadata;
-  private final BucketAccess access;
+  private final Access access;
 
-  public VersioningApi(MetadataClient metadata, BucketAccess access) {
+  public VersioningApi(MetadataClient metadata, Access access) {
     this.metadata = metadata;
     this.access = access;
   }
 
   public void get(S3Request r, S3Response out, String bucket) throws IOException {
-    Bucket b = access.requireOwned(bucket, r.accountId());
+    Bucket b = access.bucket(r, S3Action.GetBucketVersioning, bucket).bucket();
     String status = switch (b.versioning()) {
       case UNVERSIONED -> null;
       case ENABLED -> "Enabled";
@@ -44,7 +46,7 @@ public final class VersioningApi {
   }
 
   public void put(S3Request r, S3Response out, String bucket) throws IOException {
-    access.requireOwned(bucket, r.accountId());
+    access.bucket(r, S3Action.PutBucketVersioning, bucket);
     Optional<String> status = S3XmlRequests.parseVersioningConfiguration(Bodies.readSmall(r, MAX_CONFIGURATION_BYTES));
     if (status.isPresent()) {
       metadata.setBucketVersioning(bucket,
@@ -54,7 +56,7 @@ public final class VersioningApi {
   }
 
   public void list(S3Request r, S3Response out, String bucket) throws IOException {
-    access.requireOwned(bucket, r.accountId());
+    access.bucket(r, S3Action.ListBucketVersions, bucket);
     String prefix = r.query("prefix").orElse("");
     String delimiter = r.query("delimiter").orElse("");
     int maxKeys = r.intQuery("max-keys").orElse(MAX_KEYS);

@@ -192,6 +192,31 @@ public final class InMemoryMetadata implements MetadataClient {
   }
 
   @Override
+  public Bucket setBucketVersioning(String bucketName, VersioningStatus status, Boolean mfaDelete, long expectedGeneration) {
+    return core.setBucketVersioning(bucketName, status, mfaDelete, expectedGeneration);
+  }
+
+  @Override
+  public io.moraine.metadata.api.BucketConfigs getBucketConfigs(String bucketName) {
+    return core.getBucketConfigs(bucketName);
+  }
+
+  @Override
+  public Bucket putBucketConfig(String bucketName, String kind, byte[] body, long expectedGeneration) {
+    return core.putBucketConfig(bucketName, kind, body, expectedGeneration);
+  }
+
+  @Override
+  public Bucket deleteBucketConfig(String bucketName, String kind, long expectedGeneration) {
+    return core.deleteBucketConfig(bucketName, kind, expectedGeneration);
+  }
+
+  @Override
+  public ObjectVersion setObjectSubresource(String bucketName, String key, String versionId, String kind, byte[] body) {
+    return core.setObjectSubresource(bucketName, key, versionId, kind, body);
+  }
+
+  @Override
   public void close() {
     core.close();
   }

@@ -16,7 +16,9 @@ import static io.moraine.metadata.api.MetadataError.BUCKET_ALREADY_EXISTS;
 import static io.moraine.metadata.api.MetadataError.BUCKET_ALREADY_OWNED_BY_YOU;
 import static io.moraine.metadata.api.MetadataError.BUCKET_NOT_EMPTY;
 import static io.moraine.metadata.api.MetadataError.NO_SUCH_BUCKET;
+import static io.moraine.metadata.api.MetadataError.OPERATION_ABORTED;
 import static io.moraine.metadata.api.MetadataError.TOO_MANY_BUCKETS;
+import io.moraine.metadata.core.config.BucketConfigs;
 import io.moraine.metadata.core.object.Versions;
 import java.nio.charset.StandardCharsets;
 
@@ -29,12 +31,15 @@ public final class Buckets {
 
   private final Tables t;
 
+  private final BucketConfigs configs;
+
   public Buckets(Tables t) {
     this.t = t;
+    this.configs = new BucketConfigs(t);
   }
   // ---- buckets ------------------------------------------------------------------------------
 
-  public ApplyResult createBucket(Command c, CreateBucket cmd, StoreBatch batch) {
+  public ApplyResult createBucket(long seq, Command c, CreateBucket cmd, StoreBatch batch) {
     if (!validName(cmd.getBucket()) || !validName(cmd.getOwnerAccountId())) {
       return new ApplyResult.Invalid("bucket and owner must be non-empty, without NUL");
     }
@@ -53,7 +58,7 @@ public final class Buckets {
     }
     BucketRecord bucket = BucketRecord.newBuilder()
         .setName(cmd.getBucket()).setOwnerAccountId(cmd.getOwnerAccountId())
-        .setRegion(cmd.getRegion()).setCreatedMillis(c.leaderTimeMillis()).build();
+        .setRegion(cmd.getRegion()).setCreatedMillis(c.leaderTimeMillis()).setGeneration(seq).build();
     batch.put(Keys.bucket(cmd.getBucket()), Records.encode(bucket));
     batch.put(Keys.ownerBucket(cmd.getOwnerAccountId(), cmd.getBucket()), Records.encode(EmptyReply.getDefaultInstance()));
     return ok(reply().setBucket(bucket));
@@ -135,6 +140,7 @@ public final class Buckets {
     }
     batch.delete(Keys.bucket(cmd.getBucket()));
     batch.delete(Keys.ownerBucket(bucket.getOwnerAccountId(), cmd.getBucket()));
+    configs.deleteAll(cmd.getBucket(), batch);
     return ok(reply().setEmpty(EmptyReply.getDefaultInstance()));
   }
 
@@ -168,7 +174,7 @@ public final class Buckets {
 
   // ---- versioning state ---------------------------------------------------------------------
 
-  public ApplyResult putBucketVersioning(PutBucketVersioning cmd, StoreBatch batch) {
+  public ApplyResult putBucketVersioning(long seq, PutBucketVersioning cmd, StoreBatch batch) {
     if (cmd.getStatus() != Versions.ENABLED && cmd.getStatus() != Versions.SUSPENDED) {
       return new ApplyResult.Invalid("versioning status must be Enabled (1) or Suspended (2), not " + cmd.getStatus());
     }
@@ -176,8 +182,15 @@ public final class Buckets {
     if (bucket == null) {
       return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
     }
-    BucketRecord updated = bucket.toBuilder().setVersioning(cmd.getStatus()).build();
-    batch.put(Keys.bucket(cmd.getBucket()), Records.encode(updated));
-    return ok(reply().setBucket(updated));
+    if (cmd.getExpectedGeneration() != 0 && cmd.getExpectedGeneration() != bucket.getGeneration()) {
+      return new ApplyResult.Failed(OPERATION_ABORTED, cmd.getBucket() + " changed while its versioning change was validated");
+    }
+    BucketRecord.Builder updated = bucket.toBuilder().setVersioning(cmd.getStatus());
+    if (cmd.getMfaDelete() == 1 || cmd.getMfaDelete() == 2) {
+      updated.setMfaDelete(cmd.getMfaDelete() == 1);
+    } else if (cmd.getMfaDelete() != 0) {
+      return new ApplyResult.Invalid("mfa_delete must be 0, 1 or 2, not " + cmd.getMfaDelete());
+    }
+    return ok(reply().setBucket(BucketConfigs.touch(updated.build(), seq, batch)));
   }
 }

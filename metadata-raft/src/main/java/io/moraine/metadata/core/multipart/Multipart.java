@@ -180,7 +180,8 @@ public final class Multipart {
         .addAllPartSizes(used.stream().map(PartRecord::getSize).toList())
         .setLayout(LayoutRecord.newBuilder().setSegments(segments))
         .setCommitIndex(logIndex)
-        .setOwnerAccountId(bucket.getOwnerAccountId());
+        .setOwnerAccountId(upload.getOwnerAccountId().isEmpty() ? bucket.getOwnerAccountId() : upload.getOwnerAccountId())
+        .addAllSubresources(upload.getSubresourcesList());
     Versions.Committed done = Versions.commit(t.store(), bucket, version, Versions.seq(logIndex, slot), batch);
     batch.delete(uploadKey);
     CompleteReply.Builder r = CompleteReply.newBuilder().setCommitted(done.committed());

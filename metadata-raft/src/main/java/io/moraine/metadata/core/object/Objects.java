@@ -50,7 +50,8 @@ public final class Objects {
     Versions.Committed done = Versions.commit(t.store(), bucket, v.toBuilder()
         .setLastModifiedMillis(c.leaderTimeMillis())
         .setCommitIndex(logIndex)
-        .setOwnerAccountId(bucket.getOwnerAccountId()), Versions.seq(logIndex, slot), batch);
+        .setOwnerAccountId(v.getOwnerAccountId().isEmpty() ? bucket.getOwnerAccountId() : v.getOwnerAccountId()),
+        Versions.seq(logIndex, slot), batch);
     PutObjectReply.Builder r = PutObjectReply.newBuilder().setCommitted(done.committed());
     if (done.replaced() != null) {
       r.setReplaced(done.replaced());

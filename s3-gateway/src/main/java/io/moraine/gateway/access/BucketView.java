@@ -1,0 +1,53 @@
+package io.moraine.gateway.access;
+
+import io.moraine.metadata.api.Bucket;
+import io.moraine.metadata.api.Subresources;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * A bucket with its sub-resources as one request sees them, read at one generation. Decoded
+ * configurations are memoized per view, and views are cached per generation ({@link Access}),
+ * so a bucket policy is parsed once per change, not once per request.
+ */
+public final class BucketView {
+  private final Bucket bucket;
+  private final Subresources configs;
+  private final ConcurrentHashMap<String, Optional<?>> decoded = new ConcurrentHashMap<>();
+
+  public BucketView(Bucket bucket, Subresources configs) {
+    this.bucket = bucket;
+    this.configs = configs;
+  }
+
+  public Bucket bucket() {
+    return bucket;
+  }
+
+  public String name() {
+    return bucket.name();
+  }
+
+  public String ownerAccountId() {
+    return bucket.ownerAccountId();
+  }
+
+  public long generation() {
+    return bucket.generation();
+  }
+
+  public Subresources configs() {
+    return configs;
+  }
+
+  /**
+   * The sub-resource {@code kind} decoded by {@code decoder} (each feature owns its format), or
+   * empty when the bucket has none. The decoder must be pure: its result is shared by every
+   * request that sees this generation.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> Optional<T> config(String kind, Function<byte[], T> decoder) {
+    return (Optional<T>) decoded.computeIfAbsent(kind, k -> configs.get(k).map(decoder));
+  }
+}
