@@ -1,13 +1,15 @@
 package io.moraine.gateway;
 
 import io.moraine.gateway.access.Access;
+import io.moraine.gateway.http.ServiceApi;
 import io.moraine.gateway.http.SubresourceHandlers;
 import io.moraine.metadata.api.MetadataClient;
 import java.time.InstantSource;
+import java.util.List;
 
 /**
- * The sub-resource handlers of the gateway, one line per feature: the place a new S3
- * sub-resource is wired in (its handler lives in its own package).
+ * The sub-resource handlers and other service APIs of the gateway, one line per feature: the
+ * place a new S3 sub-resource or AWS API is wired in (its handler lives in its own package).
  */
 final class Features {
   private Features() {}
@@ -15,5 +17,10 @@ final class Features {
   static SubresourceHandlers subresources(MetadataClient metadata, Access access, GatewayConfig config,
       InstantSource clock) {
     return new SubresourceHandlers();
+  }
+
+  /** The other AWS APIs answered on the gateway's listener (IAM, STS, KMS), by credential scope service. */
+  static List<ServiceApi> services(MetadataClient metadata, Access access, GatewayConfig config, InstantSource clock) {
+    return List.of();
   }
 }

@@ -69,7 +69,8 @@ public final class S3Gateway implements AutoCloseable {
         new ObjectApi(metadata, access, data, collector, threads),
         new ListApi(metadata, access),
         new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes(), threads, clock),
-        new io.moraine.gateway.version.VersioningApi(metadata, access), subresources);
+        new io.moraine.gateway.version.VersioningApi(metadata, access), subresources,
+        Features.services(metadata, access, config, clock));
 
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName(config.nodeId() + "-http");

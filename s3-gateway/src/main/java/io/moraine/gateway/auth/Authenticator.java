@@ -43,9 +43,19 @@ public final class Authenticator {
     this.region = region;
   }
 
+  /** Authenticates an S3 request (credential scope service {@code s3}, the gateway's region). */
   public Principal authenticate(SignedRequest req) {
+    return authenticate(req, "s3", region);
+  }
+
+  /**
+   * Authenticates a request to another AWS service API this gateway answers (IAM, STS, KMS):
+   * the credential scope must name {@code service} and {@code signingRegion}.
+   */
+  public Principal authenticate(SignedRequest req, String service, String signingRegion) {
+    Expected expected = new Expected(service, signingRegion);
     if (req.queryParam("X-Amz-Algorithm").isPresent() || req.queryParam("X-Amz-Signature").isPresent()) {
-      return presigned(req);
+      return presigned(req, expected);
     }
     Optional<String> authorization = req.header("authorization");
     if (authorization.isEmpty()) {
@@ -56,10 +66,32 @@ public final class Authenticator {
       throw fail(new S3Error.InvalidRequest(
           "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."));
     }
-    return header(req, auth.substring(SigV4.ALGORITHM.length() + 1));
+    return header(req, auth.substring(SigV4.ALGORITHM.length() + 1), expected);
   }
 
-  private Principal header(SignedRequest req, String fields) {
+  /** The service and region a request's credential scope must name. */
+  private record Expected(String service, String region) {}
+
+  /**
+   * The service a request's credential scope names ({@code s3}, {@code iam}, {@code sts},
+   * {@code kms}, ...), read without verifying anything; "s3" when there is none to read.
+   */
+  public static String scopeService(SignedRequest req) {
+    String credential = req.queryParam("X-Amz-Credential").orElse(null);
+    if (credential == null) {
+      String auth = req.header("authorization").orElse("");
+      int at = auth.indexOf("Credential=");
+      if (at < 0) {
+        return "s3";
+      }
+      int end = auth.indexOf(',', at);
+      credential = auth.substring(at + "Credential=".length(), end < 0 ? auth.length() : end).strip();
+    }
+    String[] parts = credential.split("/");
+    return parts.length == 5 ? parts[3] : "s3";
+  }
+
+  private Principal header(SignedRequest req, String fields, Expected expected) {
     Map<String, String> kv = new HashMap<>();
     for (String part : fields.split(",")) {
       String p = part.strip();
@@ -75,7 +107,7 @@ public final class Authenticator {
     if (credential == null || signedHeaders == null || signature == null) {
       throw fail(new S3Error.AuthorizationHeaderMalformed(null));
     }
-    Scope scope = parseScope(credential, false);
+    Scope scope = parseScope(credential, false, expected);
     String amzDate = req.header("x-amz-date").orElse(null);
     Instant requestTime;
     if (amzDate != null) {
@@ -116,7 +148,7 @@ public final class Authenticator {
     return new Principal(cred, mode);
   }
 
-  private Principal presigned(SignedRequest req) {
+  private Principal presigned(SignedRequest req, Expected expected) {
     String algorithm = req.queryParam("X-Amz-Algorithm").orElse("");
     if (!algorithm.equals(SigV4.ALGORITHM)) {
       throw fail(new S3Error.AuthorizationQueryParametersError(
@@ -127,7 +159,7 @@ public final class Authenticator {
     String expiresText = required(req, "X-Amz-Expires");
     String signedHeaders = required(req, "X-Amz-SignedHeaders");
     String signature = required(req, "X-Amz-Signature");
-    Scope scope = parseScope(credential, true);
+    Scope scope = parseScope(credential, true, expected);
     Instant requestTime = parseAmzDate(amzDate, true);
     long expires;
     try {
@@ -208,18 +240,20 @@ public final class Authenticator {
     }
   }
 
-  private Scope parseScope(String credential, boolean query) {
+  private static Scope parseScope(String credential, boolean query, Expected expected) {
     String[] parts = credential.split("/");
     if (parts.length != 5 || !parts[4].equals("aws4_request") || parts[1].length() != 8) {
       throw fail(query
           ? new S3Error.AuthorizationQueryParametersError("Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".")
           : new S3Error.AuthorizationHeaderMalformed("The authorization header is malformed; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"."));
     }
-    if (!parts[3].equals("s3")) {
+    String service = expected.service();
+    if (!parts[3].equals(service)) {
       throw fail(query
-          ? new S3Error.AuthorizationQueryParametersError("Error parsing the X-Amz-Credential parameter; incorrect service \"" + parts[3] + "\". This endpoint belongs to \"s3\".")
-          : new S3Error.AuthorizationHeaderMalformed("The authorization header is malformed; incorrect service \"" + parts[3] + "\". This endpoint belongs to \"s3\"."));
+          ? new S3Error.AuthorizationQueryParametersError("Error parsing the X-Amz-Credential parameter; incorrect service \"" + parts[3] + "\". This endpoint belongs to \"" + service + "\".")
+          : new S3Error.AuthorizationHeaderMalformed("The authorization header is malformed; incorrect service \"" + parts[3] + "\". This endpoint belongs to \"" + service + "\"."));
     }
+    String region = expected.region();
     if (!parts[2].equals(region)) {
       throw fail(query
           ? new S3Error.AuthorizationQueryParametersError("Error parsing the X-Amz-Credential parameter; the region '" + parts[2] + "' is wrong; expecting '" + region + "'")

@@ -50,10 +50,11 @@ public final class S3Handler extends Handler.Abstract {
   private final MultipartApi multipart;
   private final io.moraine.gateway.version.VersioningApi versioning;
   private final SubresourceHandlers subresources;
+  private final java.util.Map<String, ServiceApi> services;
 
   public S3Handler(Ids ids, Authenticator authenticator, List<String> virtualHostDomains, BucketApi buckets,
       ObjectApi objects, ListApi lists, MultipartApi multipart, io.moraine.gateway.version.VersioningApi versioning,
-      SubresourceHandlers subresources) {
+      SubresourceHandlers subresources, List<ServiceApi> services) {
     super(InvocationType.BLOCKING);
     this.ids = ids;
     this.authenticator = authenticator;
@@ -64,6 +65,13 @@ public final class S3Handler extends Handler.Abstract {
     this.multipart = multipart;
     this.versioning = versioning;
     this.subresources = subresources;
+    java.util.TreeMap<String, ServiceApi> byName = new java.util.TreeMap<>();
+    for (ServiceApi api : services) {
+      if (byName.put(api.service(), api) != null || api.service().equals("s3")) {
+        throw new IllegalArgumentException("service " + api.service() + " registered twice or shadowing s3");
+      }
+    }
+    this.services = java.util.Collections.unmodifiableMap(byName);
   }
 
   @Override
@@ -76,8 +84,17 @@ public final class S3Handler extends Handler.Abstract {
     S3Response out = new S3Response(response, head);
     String resource = "/";
     InputStream body = Content.Source.asInputStream(request);
+    ServiceApi service = null;
     try {
       S3Request r = parse(request, requestId, body);
+      service = services.get(Authenticator.scopeService(r.signed()));
+      if (service != null) {
+        r.authenticated(authenticator.authenticate(r.signed(), service.service(), service.signingRegion()));
+        service.handle(r, out);
+        out.finish();
+        callback.succeeded();
+        return true;
+      }
       resource = r.resource();
       r.authenticated(authenticator.authenticate(r.signed()));
       S3Operation op = Router.route(r);
@@ -85,16 +102,17 @@ public final class S3Handler extends Handler.Abstract {
       out.finish();
       callback.succeeded();
     } catch (S3Exception e) {
-      fail(request, body, out, callback, e.error(), resource, requestId, null);
+      fail(request, body, out, callback, e.error(), resource, requestId, null, service);
     } catch (MetadataException e) {
-      fail(request, body, out, callback, S3Errors.fromMetadata(e.error(), e.getMessage()), resource, requestId, null);
+      fail(request, body, out, callback, S3Errors.fromMetadata(e.error(), e.getMessage()), resource, requestId, null,
+          service);
     } catch (java.io.UncheckedIOException e) {
       // The metadata tier is unreachable or lost its leader: retryable, and not a bug here.
       log.warn("request {} {} {}: metadata unavailable: {}", requestId, request.getMethod(), resource, e.toString());
       fail(request, body, out, callback, new S3Error.ServiceUnavailable("The metadata service is unavailable; please retry"),
-          resource, requestId, null);
+          resource, requestId, null, service);
     } catch (Throwable t) {
-      fail(request, body, out, callback, new S3Error.InternalError(null), resource, requestId, t);
+      fail(request, body, out, callback, new S3Error.InternalError(null), resource, requestId, t, service);
     }
     return true;
   }
@@ -185,7 +203,7 @@ public final class S3Handler extends Handler.Abstract {
   }
 
   private void fail(Request request, InputStream body, S3Response out, Callback callback, S3Error error,
-      String resource, String requestId, Throwable unexpected) {
+      String resource, String requestId, Throwable unexpected, ServiceApi service) {
     S3Errors.Described d = S3Errors.describe(error);
     if (unexpected != null) {
       log.error("request {} {} {} failed unexpectedly", requestId, request.getMethod(), resource, unexpected);
@@ -207,7 +225,11 @@ public final class S3Handler extends Handler.Abstract {
       response.getHeaders().put("x-amz-request-id", requestId);
       response.getHeaders().put("x-amz-id-2", ids.hostId());
       response.getHeaders().put("Server", "Moraine");
-      out.xml(d.httpStatus(), S3Xml.render(new S3Xml.ErrorDoc(d.code(), d.message(), resource, requestId)));
+      if (service != null) {
+        service.error(out, error, requestId);
+      } else {
+        out.xml(d.httpStatus(), S3Xml.render(new S3Xml.ErrorDoc(d.code(), d.message(), resource, requestId)));
+      }
       callback.succeeded();
     } catch (Throwable t) {
       callback.failed(t);
