@@ -22,7 +22,7 @@ final class GatewayFixture implements AutoCloseable {
   static final String AK = "moraineadmin";
   static final String SK = "moraineadmin-secret";
 
-  final InMemoryMetadata metadata;
+  final io.moraine.metadata.api.MetadataClient metadata;
   final InMemoryShards shards = new InMemoryShards();
   final FixedPlacement placement = new FixedPlacement();
   final S3Gateway gateway;
@@ -30,7 +30,7 @@ final class GatewayFixture implements AutoCloseable {
 
   private GatewayFixture(int maxBucketsPerAccount, long seed) throws Exception {
     InstantSource clock = InstantSource.system();
-    metadata = new InMemoryMetadata(clock, maxBucketsPerAccount);
+    metadata = InMemoryMetadata.create(clock, maxBucketsPerAccount);
     GatewayConfig config = new GatewayConfig("gateway-1", "127.0.0.1", 0, "us-east-1", List.of("localhost", "s3.localhost"),
         AK, SK, 64 * 1024, 4096, 1000, 10_000, 10_000, 5L * 1024 * 1024);
     gateway = new S3Gateway(config, metadata, shards, placement, clock, new SplittableRandom(seed));

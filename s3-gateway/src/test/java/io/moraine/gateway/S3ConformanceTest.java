@@ -35,7 +35,7 @@ class S3ConformanceTest {
   static final String SK = GatewayFixture.SK;
 
   static GatewayFixture fixture;
-  static InMemoryMetadata metadata;
+  static io.moraine.metadata.api.MetadataClient metadata;
   static S3Gateway gateway;
   static S3Client s3;
   static URI endpoint;

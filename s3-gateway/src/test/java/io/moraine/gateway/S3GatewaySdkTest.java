@@ -45,7 +45,7 @@ class S3GatewaySdkTest {
   static final String SK = GatewayFixture.SK;
 
   static GatewayFixture fixture;
-  static InMemoryMetadata metadata;
+  static io.moraine.metadata.api.MetadataClient metadata;
   static InMemoryShards shards;
   static FixedPlacement placement;
   static S3Gateway gateway;

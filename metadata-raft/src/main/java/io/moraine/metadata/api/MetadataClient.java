@@ -29,6 +29,22 @@ public interface MetadataClient extends AutoCloseable {
 
   Optional<Credential> findCredential(String accessKeyId);
 
+  /**
+   * Creates an account with an email (empty for none) and one access key; its 12-digit id is
+   * assigned in the commit. Fails with USER_ALREADY_EXISTS (name or email taken).
+   */
+  Account createAccount(String userName, String email, String accessKeyId, String secretKey);
+
+  // ---- identity and access management (directory group) --------------------------------------
+  // IAM records cross this boundary as their moraine.meta.v1 messages: immutable value types
+  // the gateway renders as IAM XML; defining a parallel record family would only copy them.
+
+  /** Applies one IAM command (users, keys, groups, policies, roles, sessions, MFA). Fails with the IAM errors. */
+  io.moraine.proto.meta.v1.IamReply iam(io.moraine.proto.meta.v1.IamCommand command);
+
+  /** Answers one IAM query, linearizably. */
+  io.moraine.proto.meta.v1.IamReply iamQuery(io.moraine.proto.meta.v1.IamQuery query);
+
   // ---- buckets ------------------------------------------------------------------------------
 
   /** Fails with BUCKET_ALREADY_EXISTS (other owner) or BUCKET_ALREADY_OWNED_BY_YOU, TOO_MANY_BUCKETS. */

@@ -18,6 +18,16 @@ public enum MetadataError {
   PRECONDITION_FAILED,
   USER_ALREADY_EXISTS,
   ACCESS_KEY_ALREADY_EXISTS,
+  // ---- IAM ----
+  NO_SUCH_ENTITY,
+  ENTITY_ALREADY_EXISTS,
+  /** The entity still has what must be removed first (keys, policies, members, attachments). */
+  DELETE_CONFLICT,
+  LIMIT_EXCEEDED,
+  /** An MFA code that is wrong or was already used. */
+  INVALID_AUTHENTICATION_CODE,
+  /** An IAM request naming something impossible (a user of another account, a bad version id...). */
+  INVALID_INPUT,
   /** A conflicting operation on the same resource won a race (the client undid its part); retry. */
   OPERATION_ABORTED
 }

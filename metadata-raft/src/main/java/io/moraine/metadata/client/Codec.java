@@ -31,7 +31,7 @@ public final class Codec {
   private Codec() {}
 
   public static Account account(AccountRecord r) {
-    return new Account(r.getAccountId(), r.getUserName(), r.getCreatedMillis());
+    return new Account(r.getAccountId(), r.getUserName(), r.getCreatedMillis(), r.getAwsAccountId(), r.getEmail());
   }
 
   public static Bucket bucket(BucketRecord r) {

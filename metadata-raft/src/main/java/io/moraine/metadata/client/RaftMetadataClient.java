@@ -287,6 +287,23 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public Account createAccount(String userName, String email, String accessKeyId, String secretKey) {
+    return Codec.account(write(directory(), MetaRequest.newBuilder().setCreateAccount(CreateAccount.newBuilder()
+        .setUserName(userName).setEmail(email).setAccessKeyId(accessKeyId).setSecretKey(secretKey))).getAccount());
+  }
+
+  @Override
+  public io.moraine.proto.meta.v1.IamReply iam(io.moraine.proto.meta.v1.IamCommand command) {
+    MetaReply r = write(directory(), MetaRequest.newBuilder().setIamCommand(command));
+    return r.hasIam() ? r.getIam() : io.moraine.proto.meta.v1.IamReply.getDefaultInstance();
+  }
+
+  @Override
+  public io.moraine.proto.meta.v1.IamReply iamQuery(io.moraine.proto.meta.v1.IamQuery query) {
+    return read(directory(), MetaRequest.newBuilder().setIamQuery(query)).getIam();
+  }
+
+  @Override
   public Optional<Credential> findCredential(String accessKeyId) {
     CredentialReply c = read(directory(), MetaRequest.newBuilder().setFindCredential(
         FindCredential.newBuilder().setAccessKeyId(accessKeyId))).getCredential();

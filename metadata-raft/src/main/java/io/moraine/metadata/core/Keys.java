@@ -25,6 +25,18 @@ import java.util.Arrays;
  *   'V' bucket 0x00 esc(key) inverted versionSeq (8 bytes, big-endian) → ObjectRecord: every
  *                                          version and delete marker, newest first per key
  *   'S' bucket 0x00 kind                   → BucketConfigRecord: one sub-resource of a bucket
+ *   IAM (directory group g1; names lower-cased, unique per account case-insensitively):
+ *   'u' account 0x00 user                  → IamUserRecord
+ *   'g' account 0x00 group                 → IamGroupRecord
+ *   'r' account 0x00 role                  → IamRoleRecord
+ *   'p' account 0x00 policy                → ManagedPolicyRecord
+ *   'm' account 0x00 serial                → MfaDeviceRecord (index 'n' serial → AccountRecord{account_id})
+ *   'q' account 0x00 user 0x00 accessKeyId → empty (the access keys of a user; "" for the root)
+ *   's' accessKeyId                        → SessionRecord (temporary credentials)
+ *   'x' expiresMillis (8 bytes) accessKeyId → empty (sessions by expiry, for purging)
+ *   'a' account 0x00 kind                  → AccountConfigRecord
+ *   'i' awsAccountId                       → AccountRecord{account_id} (12-digit id → account)
+ *   'e' email                              → AccountRecord{account_id}
  * </pre>
  *
  * Bucket names, account ids and upload ids never contain 0x00 (the core rejects them), so a bare
@@ -48,6 +60,18 @@ public final class Keys {
   public static final byte PART = 'P';
   public static final byte VERSION = 'V';
   public static final byte BUCKET_CONFIG = 'S';
+  public static final byte IAM_USER = 'u';
+  public static final byte IAM_GROUP = 'g';
+  public static final byte IAM_ROLE = 'r';
+  public static final byte IAM_POLICY = 'p';
+  public static final byte MFA_DEVICE = 'm';
+  public static final byte MFA_SERIAL = 'n';
+  public static final byte USER_KEY = 'q';
+  public static final byte SESSION = 's';
+  public static final byte SESSION_EXPIRY = 'x';
+  public static final byte ACCOUNT_CONFIG = 'a';
+  public static final byte AWS_ACCOUNT_ID = 'i';
+  public static final byte EMAIL = 'e';
 
   private Keys() {}
 
@@ -165,6 +189,60 @@ public final class Keys {
 
   public static byte[] bucketConfig(String bucket, String kind) {
     return Builder.of(BUCKET_CONFIG).terminated(bucket).raw(kind).build();
+  }
+
+  /** An IAM entity row ('u', 'g', 'r', 'p', 'm'): account, then the lower-cased name. */
+  public static byte[] iamEntity(byte table, String accountId, String name) {
+    return Builder.of(table).terminated(accountId).raw(name.toLowerCase(java.util.Locale.ROOT)).build();
+  }
+
+  public static byte[] iamEntityPrefix(byte table, String accountId) {
+    return Builder.of(table).terminated(accountId).build();
+  }
+
+  public static byte[] mfaSerial(String serial) {
+    return Builder.of(MFA_SERIAL).raw(serial).build();
+  }
+
+  public static byte[] userKey(String accountId, String userName, String accessKeyId) {
+    return Builder.of(USER_KEY).terminated(accountId).terminated(userName.toLowerCase(java.util.Locale.ROOT))
+        .raw(accessKeyId).build();
+  }
+
+  public static byte[] userKeyPrefix(String accountId, String userName) {
+    return Builder.of(USER_KEY).terminated(accountId).terminated(userName.toLowerCase(java.util.Locale.ROOT)).build();
+  }
+
+  public static byte[] session(String accessKeyId) {
+    return Builder.of(SESSION).raw(accessKeyId).build();
+  }
+
+  public static byte[] sessionExpiry(long expiresMillis, String accessKeyId) {
+    return Builder.of(SESSION_EXPIRY).int64(expiresMillis).raw(accessKeyId).build();
+  }
+
+  public static byte[] sessionExpiryPrefix() {
+    return new byte[] {SESSION_EXPIRY};
+  }
+
+  public static byte[] accountConfig(String accountId, String kind) {
+    return Builder.of(ACCOUNT_CONFIG).terminated(accountId).raw(kind).build();
+  }
+
+  public static byte[] accountConfigPrefix(String accountId) {
+    return Builder.of(ACCOUNT_CONFIG).terminated(accountId).build();
+  }
+
+  public static byte[] awsAccountId(String awsAccountId) {
+    return Builder.of(AWS_ACCOUNT_ID).raw(awsAccountId).build();
+  }
+
+  public static byte[] email(String email) {
+    return Builder.of(EMAIL).raw(email.toLowerCase(java.util.Locale.ROOT)).build();
+  }
+
+  public static byte[] accountPrefix() {
+    return new byte[] {ACCOUNT};
   }
 
   public static boolean startsWith(byte[] key, byte[] prefix) {

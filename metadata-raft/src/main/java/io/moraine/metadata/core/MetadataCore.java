@@ -5,6 +5,8 @@ import static io.moraine.metadata.api.MetadataError.NO_SUCH_BUCKET;
 import io.moraine.metadata.core.account.Accounts;
 import io.moraine.metadata.core.bucket.Buckets;
 import io.moraine.metadata.core.config.BucketConfigs;
+import io.moraine.metadata.core.iam.IamCommands;
+import io.moraine.metadata.core.iam.IamQueries;
 import io.moraine.metadata.core.multipart.Multipart;
 import io.moraine.metadata.core.object.Listing;
 import io.moraine.metadata.core.object.Objects;
@@ -46,6 +48,8 @@ public final class MetadataCore {
   private final Objects objects;
   private final Multipart multipart;
   private final BucketConfigs configs;
+  private final IamCommands iam;
+  private final IamQueries iamQueries;
 
   public MetadataCore(StateStore store) {
     this.store = store;
@@ -55,6 +59,8 @@ public final class MetadataCore {
     this.objects = new Objects(tables);
     this.multipart = new Multipart(tables);
     this.configs = new BucketConfigs(tables);
+    this.iam = new IamCommands(tables);
+    this.iamQueries = new IamQueries(tables);
   }
 
   public StateStore store() {
@@ -140,6 +146,7 @@ public final class MetadataCore {
       case PUT_BUCKET_CONFIG -> configs.put(Versions.seq(logIndex, slot), c, r.getPutBucketConfig(), batch);
       case DELETE_BUCKET_CONFIG -> configs.delete(Versions.seq(logIndex, slot), r.getDeleteBucketConfig(), batch);
       case SET_OBJECT_SUBRESOURCE -> configs.setObjectSubresource(r.getSetObjectSubresource(), batch);
+      case IAM_COMMAND -> iam.apply(c, r.getIamCommand(), batch);
       case CREATE_MULTIPART_UPLOAD -> multipart.createUpload(c, r.getCreateMultipartUpload(), batch);
       case PUT_PART -> multipart.putPart(c, r.getPutPart(), batch);
       case COMPLETE_MULTIPART_UPLOAD -> multipart.complete(logIndex, slot, c, r.getCompleteMultipartUpload(), batch);
@@ -172,6 +179,7 @@ public final class MetadataCore {
       case LIST_PARTS -> multipart.listParts(r.getListParts().getBucket(), r.getListParts().getKey(), r.getListParts().getUploadId());
       case LIST_MULTIPART_UPLOADS -> multipart.listUploads(r.getListMultipartUploads());
       case GET_BUCKET_CONFIGS -> configs.get(r.getGetBucketConfigs().getBucket());
+      case IAM_QUERY -> iamQueries.query(r.getIamQuery());
       case LOOKUP_BUCKET_NAME -> {
         BucketDirRecord d = tables.read(Keys.bucketDir(r.getLookupBucketName().getBucket()), BucketDirRecord.parser());
         BucketDirReply.Builder b = BucketDirReply.newBuilder();

@@ -120,7 +120,7 @@ class DeterminismTest {
       String bucket = buckets[r.nextInt(buckets.length)];
       String key = "k" + r.nextInt(40) + (r.nextBoolean() ? "/x" + r.nextInt(5) : "");
       String upload = "u" + r.nextInt(4);
-      MetaRequest.Builder req = switch (r.nextInt(18)) {
+      MetaRequest.Builder req = switch (r.nextInt(22)) {
         case 0 -> createBucket("owner" + r.nextInt(2), bucket);
         case 1 -> deleteBucket(bucket);
         case 2, 3, 4 -> {
@@ -150,6 +150,24 @@ class DeterminismTest {
         case 16 -> BucketConfigTest.deleteConfig(bucket, r.nextBoolean() ? "policy" : "cors");
         case 17 -> BucketConfigTest.setSub(bucket, key, "", r.nextBoolean() ? "tagging" : "acl",
             r.nextInt(3) == 0 ? null : "s" + i);
+        // IAM (directory): users, keys, inline policies, sessions with their expiry purge.
+        case 18 -> IamCoreTest.iam(io.moraine.proto.meta.v1.IamCommand.newBuilder().setCreateUser(
+            io.moraine.proto.meta.v1.CreateIamUser.newBuilder().setAccountId(io.moraine.metadata.core.account.Accounts.accountIdFor("root"))
+                .setUserName("u" + r.nextInt(4)).setUserId("AIDA" + i)));
+        case 19 -> IamCoreTest.iam(io.moraine.proto.meta.v1.IamCommand.newBuilder().setCreateAccessKey(
+            io.moraine.proto.meta.v1.CreateAccessKey.newBuilder().setAccountId(io.moraine.metadata.core.account.Accounts.accountIdFor("root"))
+                .setUserName("u" + r.nextInt(4)).setAccessKeyId("AK" + i).setSecretKey("s" + i)));
+        case 20 -> IamCoreTest.iam(io.moraine.proto.meta.v1.IamCommand.newBuilder().setPutInlinePolicy(
+            io.moraine.proto.meta.v1.PutInlinePolicy.newBuilder().setAccountId(io.moraine.metadata.core.account.Accounts.accountIdFor("root"))
+                .setKind(io.moraine.proto.meta.v1.IamEntityKind.IAM_USER).setName("u" + r.nextInt(4)).setPolicyName("p").setDocument("{" + i + "}")));
+        case 21 -> r.nextBoolean()
+            ? MetaRequest.newBuilder().setEnsureRootAccount(io.moraine.proto.meta.v1.EnsureRootAccount.newBuilder()
+                .setAccessKeyId("ROOT").setSecretKey("s" + r.nextInt(2)))
+            : IamCoreTest.iam(io.moraine.proto.meta.v1.IamCommand.newBuilder().setCreateSession(
+                io.moraine.proto.meta.v1.CreateSession.newBuilder().setSession(io.moraine.proto.meta.v1.SessionRecord.newBuilder()
+                    .setAccessKeyId("AS" + i).setSecretKey("s").setSessionToken("t").setRoleName("r")
+                    .setAccountId(io.moraine.metadata.core.account.Accounts.accountIdFor("root"))
+                    .setExpiresMillis(1_700_000_000_000L + i + r.nextInt(50)))));
         default -> MetaRequest.newBuilder().setAbortMultipartUpload(io.moraine.proto.meta.v1.AbortMultipartUpload.newBuilder()
             .setBucket(bucket).setKey(key).setUploadId(upload));
       };

@@ -95,8 +95,12 @@ public final class S3Errors {
       case ENTITY_TOO_SMALL -> new S3Error.EntityTooSmall(null);
       case PRECONDITION_FAILED -> new S3Error.PreconditionFailed(null);
       case OPERATION_ABORTED -> new S3Error.OperationAborted(detail);
-      // Account management is not an S3 operation; reaching it through S3 is a bug.
-      case USER_ALREADY_EXISTS, ACCESS_KEY_ALREADY_EXISTS -> new S3Error.InternalError(null);
+      // A reused or wrong MFA code (x-amz-mfa): S3 answers AccessDenied.
+      case INVALID_AUTHENTICATION_CODE -> new S3Error.AccessDenied(null);
+      // Account and IAM management are not S3 operations (the IAM API maps these itself);
+      // reaching them through S3 is a bug.
+      case USER_ALREADY_EXISTS, ACCESS_KEY_ALREADY_EXISTS, NO_SUCH_ENTITY, ENTITY_ALREADY_EXISTS, DELETE_CONFLICT,
+          LIMIT_EXCEEDED, INVALID_INPUT -> new S3Error.InternalError(null);
     };
   }
 

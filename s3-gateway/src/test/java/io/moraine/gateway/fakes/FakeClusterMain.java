@@ -15,7 +15,7 @@ public final class FakeClusterMain {
     InstantSource clock = InstantSource.system();
     try (S3Gateway gateway = new S3Gateway(
         GatewayConfig.defaults("gateway-1", "127.0.0.1", port, "moraineadmin", "moraineadmin"),
-        new InMemoryMetadata(clock), new InMemoryShards(), new FixedPlacement(), clock, new SplittableRandom())) {
+        InMemoryMetadata.create(clock), new InMemoryShards(), new FixedPlacement(), clock, new SplittableRandom())) {
       gateway.start();
       System.out.println("ready port=" + gateway.port());
       while (System.in.read() >= 0) {
