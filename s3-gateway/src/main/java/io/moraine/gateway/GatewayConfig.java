@@ -20,8 +20,8 @@ import java.util.List;
  * @param shardReadTimeoutMillis a shard stream silent this long is replaced by parity; too low
  *     turns ordinary hiccups into reconstructions, too high stalls GETs behind a hung node
  * @param shardWriteTimeoutMillis how long a PUT waits for all k+m acks after its last byte
- * @param credentialCacheMillis how long a looked-up credential is trusted without asking metadata
- *     again (a revoked key works on this gateway for up to this long)
+ * @param keyUseFlushMillis how often the access keys' "last used" times are written to metadata
+ *     (credentials themselves are never cached: every request resolves its key)
  * @param minPartSizeBytes S3's minimum size of a non-last multipart part (5 MiB)
  */
 public record GatewayConfig(
@@ -36,7 +36,7 @@ public record GatewayConfig(
     int inlineThresholdBytes,
     int shardReadTimeoutMillis,
     int shardWriteTimeoutMillis,
-    int credentialCacheMillis,
+    int keyUseFlushMillis,
     long minPartSizeBytes) {
 
   public static final int DEFAULT_MAX_CHUNK_SIZE_BYTES = 1024 * 1024;
@@ -67,7 +67,7 @@ public record GatewayConfig(
         "inlineThresholdBytes must be in [0, 1 MiB], got " + inlineThresholdBytes);
     check(shardReadTimeoutMillis > 0, "shardReadTimeoutMillis must be > 0, got " + shardReadTimeoutMillis);
     check(shardWriteTimeoutMillis > 0, "shardWriteTimeoutMillis must be > 0, got " + shardWriteTimeoutMillis);
-    check(credentialCacheMillis >= 0, "credentialCacheMillis must be >= 0, got " + credentialCacheMillis);
+    check(keyUseFlushMillis > 0, "keyUseFlushMillis must be > 0, got " + keyUseFlushMillis);
     check(minPartSizeBytes >= 0, "minPartSizeBytes must be >= 0, got " + minPartSizeBytes);
     for (String d : virtualHostDomains) {
       check(d != null && !d.isBlank() && !d.startsWith("."), "bad virtual host domain '" + d + "'");

@@ -1,7 +1,7 @@
 package io.moraine.gateway;
 
 import io.moraine.gateway.auth.Authenticator;
-import io.moraine.gateway.auth.CachingCredentialStore;
+import io.moraine.gateway.auth.MetadataIdentities;
 import io.moraine.gateway.access.Access;
 import io.moraine.gateway.bucket.BucketApi;
 import io.moraine.gateway.data.BlobReader;
@@ -13,8 +13,6 @@ import io.moraine.gateway.http.SubresourceHandlers;
 import io.moraine.gateway.list.ListApi;
 import io.moraine.gateway.multipart.MultipartApi;
 import io.moraine.gateway.object.ObjectApi;
-import io.moraine.metadata.api.Account;
-import io.moraine.metadata.api.Credential;
 import io.moraine.metadata.api.MetadataClient;
 import io.moraine.placement.PlacementView;
 import io.moraine.storage.api.ShardClients;
@@ -44,7 +42,8 @@ public final class S3Gateway implements AutoCloseable {
 
   private final GatewayConfig config;
   private final MetadataClient metadata;
-  private final CachingCredentialStore credentials;
+  private final MetadataIdentities identities;
+  private final java.util.concurrent.ScheduledExecutorService keyUseFlusher;
   private final ExecutorService threads;
   private final Server server;
   private ServerConnector connector;
@@ -55,8 +54,10 @@ public final class S3Gateway implements AutoCloseable {
     this.metadata = metadata;
     Ids ids = new Ids(random);
     this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.nodeId() + "-io-", 0).factory());
-    this.credentials = new CachingCredentialStore(metadata, clock, config.credentialCacheMillis());
-    Authenticator authenticator = new Authenticator(credentials, clock, config.region());
+    this.identities = new MetadataIdentities(metadata, clock);
+    this.keyUseFlusher = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon(true).name(config.nodeId() + "-key-use").factory());
+    Authenticator authenticator = new Authenticator(identities, clock, config.region());
     DataCollector collector = new DataCollector(shardClients, threads);
     BlobWriter writer = new BlobWriter(shardClients, placement, ids, collector, threads, config.maxChunkSizeBytes(),
         config.shardWriteTimeoutMillis());
@@ -96,9 +97,10 @@ public final class S3Gateway implements AutoCloseable {
 
   /** Ensures the root account exists, then binds and serves. */
   public void start() throws Exception {
-    Account root = metadata.ensureRootAccount(config.rootAccessKey(), config.rootSecretKey());
-    credentials.pinRoot(new Credential(config.rootAccessKey(), config.rootSecretKey(), root.accountId(), root.userName()));
+    metadata.ensureRootAccount(config.rootAccessKey(), config.rootSecretKey());
     server.start();
+    keyUseFlusher.scheduleWithFixedDelay(identities::flush, config.keyUseFlushMillis(), config.keyUseFlushMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
     log.info("{} serving S3 on {}:{} (region {})", config.nodeId(), config.host(), port(), config.region());
   }
 
@@ -112,6 +114,7 @@ public final class S3Gateway implements AutoCloseable {
     try {
       server.stop();
     } finally {
+      keyUseFlusher.shutdownNow();
       threads.shutdown();
     }
   }

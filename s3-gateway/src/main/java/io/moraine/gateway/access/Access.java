@@ -32,6 +32,16 @@ public final class Access {
     this.metadata = metadata;
   }
 
+  /**
+   * Authorizes a service-level {@code action} (ListBuckets, CreateBucket): only signed callers,
+   * whose identity policies decide.
+   */
+  public void service(S3Request r, S3Action action) {
+    if (r.principal().anonymousCaller()) {
+      throw new S3Exception(new S3Error.AccessDenied(null));
+    }
+  }
+
   /** The bucket with its sub-resources; NoSuchBucket when absent. Decides nothing. */
   public BucketView resolve(String bucketName) {
     Bucket b = metadata.getBucket(bucketName).orElseThrow(() -> new S3Exception(new S3Error.NoSuchBucket(null)));

@@ -2,7 +2,6 @@ package io.moraine.gateway.auth;
 
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
-import io.moraine.metadata.api.Credential;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
@@ -25,48 +24,78 @@ import java.util.Optional;
 public final class Authenticator {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Authenticator.class);
 
-  /** An authenticated request: who signed it and how its body is protected. */
-  public record Principal(Credential credential, PayloadMode payload) {}
+  /**
+   * An authenticated request: who signed it ({@code identity}, null for an anonymous request),
+   * how its body is protected, and how it was signed (the s3:authType, s3:signatureversion and
+   * s3:signatureAge condition keys).
+   */
+  public record Principal(Identity identity, PayloadMode payload, AuthInfo auth) {
+    public static Principal anonymous() {
+      return new Principal(null, new PayloadMode.Unsigned(), new AuthInfo(null, null, 0));
+    }
+
+    public boolean anonymousCaller() {
+      return identity == null;
+    }
+  }
+
+  /**
+   * @param authType {@code REST-HEADER}, {@code REST-QUERY-STRING} or {@code POST}; null when anonymous
+   * @param signatureVersion {@code AWS4-HMAC-SHA256} (or {@code AWS} for SigV2)
+   * @param signatureAgeMillis how old the signature is (request time to now)
+   */
+  public record AuthInfo(String authType, String signatureVersion, long signatureAgeMillis) {}
 
   static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final long MAX_SKEW_MILLIS = 15 * 60 * 1000L;
   private static final long MAX_PRESIGN_SECONDS = 7 * 24 * 3600L;
 
-  private final CredentialStore credentials;
+  private final IdentityStore identities;
   private final InstantSource clock;
   private final String region;
 
-  public Authenticator(CredentialStore credentials, InstantSource clock, String region) {
-    this.credentials = credentials;
+  public Authenticator(IdentityStore identities, InstantSource clock, String region) {
+    this.identities = identities;
     this.clock = clock;
     this.region = region;
   }
 
-  /** Authenticates an S3 request (credential scope service {@code s3}, the gateway's region). */
-  public Principal authenticate(SignedRequest req) {
-    return authenticate(req, "s3", region);
+  /**
+   * Authenticates an S3 request (credential scope service {@code s3}, the gateway's region) to
+   * {@code bucket} (null for service-level requests). A request with neither an Authorization
+   * header (or an empty one) nor query-string authentication is anonymous, as in S3: policies and
+   * ACLs decide what it may do.
+   */
+  public Principal authenticate(SignedRequest req, String bucket) {
+    return authenticate(req, new Expected("s3", region), bucket, true);
   }
 
   /**
    * Authenticates a request to another AWS service API this gateway answers (IAM, STS, KMS):
-   * the credential scope must name {@code service} and {@code signingRegion}.
+   * the credential scope must name {@code service} and {@code signingRegion}; anonymous
+   * requests are refused.
    */
   public Principal authenticate(SignedRequest req, String service, String signingRegion) {
-    Expected expected = new Expected(service, signingRegion);
+    return authenticate(req, new Expected(service, signingRegion), null, false);
+  }
+
+  private Principal authenticate(SignedRequest req, Expected expected, String bucket, boolean anonymousAllowed) {
     if (req.queryParam("X-Amz-Algorithm").isPresent() || req.queryParam("X-Amz-Signature").isPresent()) {
-      return presigned(req, expected);
+      return presigned(req, expected, bucket);
     }
-    Optional<String> authorization = req.header("authorization");
-    if (authorization.isEmpty()) {
+    String auth = req.header("authorization").map(String::strip).orElse("");
+    if (auth.isEmpty()) {
+      if (anonymousAllowed) {
+        return Principal.anonymous();
+      }
       throw fail(new S3Error.AccessDenied("Anonymous access is not allowed"));
     }
-    String auth = authorization.get().strip();
     if (!auth.startsWith(SigV4.ALGORITHM + " ")) {
       throw fail(new S3Error.InvalidRequest(
           "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."));
     }
-    return header(req, auth.substring(SigV4.ALGORITHM.length() + 1), expected);
+    return header(req, auth.substring(SigV4.ALGORITHM.length() + 1), expected, bucket);
   }
 
   /** The service and region a request's credential scope must name. */
@@ -91,7 +120,7 @@ public final class Authenticator {
     return parts.length == 5 ? parts[3] : "s3";
   }
 
-  private Principal header(SignedRequest req, String fields, Expected expected) {
+  private Principal header(SignedRequest req, String fields, Expected expected, String bucket) {
     Map<String, String> kv = new HashMap<>();
     for (String part : fields.split(",")) {
       String p = part.strip();
@@ -132,10 +161,9 @@ public final class Authenticator {
     String contentSha = req.header("x-amz-content-sha256").orElseThrow(
         () -> fail(new S3Error.InvalidRequest("Missing required header for this request: x-amz-content-sha256")));
     PayloadMode mode = payloadMode(contentSha);
-    Credential cred = credentials.find(scope.accessKeyId()).orElseThrow(
-        () -> fail(new S3Error.InvalidAccessKeyId(null)));
+    Identity id = identity(scope.accessKeyId(), bucket);
     List<String> signed = Arrays.asList(signedHeaders.split(";"));
-    byte[] key = SigV4.signingKey(cred.secretKey(), scope.date(), scope.region(), scope.service());
+    byte[] key = SigV4.signingKey(id.secretKey(), scope.date(), scope.region(), scope.service());
     String canonicalQuery = SigV4.canonicalQuery(req.query(), null);
     String canonicalHeaders = SigV4.canonicalHeaders(signed, req.headers());
     if (!matches(req, key, amzDate, scope, canonicalQuery, canonicalHeaders, signed, contentSha, signature)) {
@@ -145,10 +173,12 @@ public final class Authenticator {
       mode = new PayloadMode.Streaming(new PayloadMode.ChunkSigning(key, amzDate, scope.toString(), signature),
           contentSha.equals(SigV4.STREAMING_SIGNED_TRAILER));
     }
-    return new Principal(cred, mode);
+    checkSession(id, req.header("x-amz-security-token"));
+    identities.used(scope.accessKeyId(), scope.service());
+    return new Principal(id, mode, new AuthInfo("REST-HEADER", SigV4.ALGORITHM, age(requestTime)));
   }
 
-  private Principal presigned(SignedRequest req, Expected expected) {
+  private Principal presigned(SignedRequest req, Expected expected, String bucket) {
     String algorithm = req.queryParam("X-Amz-Algorithm").orElse("");
     if (!algorithm.equals(SigV4.ALGORITHM)) {
       throw fail(new S3Error.AuthorizationQueryParametersError(
@@ -178,17 +208,46 @@ public final class Authenticator {
     if (requestTime.toEpochMilli() - now > MAX_SKEW_MILLIS) {
       throw fail(new S3Error.AccessDenied("Request is not valid yet"));
     }
-    Credential cred = credentials.find(scope.accessKeyId()).orElseThrow(
-        () -> fail(new S3Error.InvalidAccessKeyId(null)));
+    Identity id = identity(scope.accessKeyId(), bucket);
     String payloadHash = req.queryParam("X-Amz-Content-Sha256").orElse(SigV4.UNSIGNED_PAYLOAD);
     List<String> signed = Arrays.asList(signedHeaders.split(";"));
-    byte[] key = SigV4.signingKey(cred.secretKey(), scope.date(), scope.region(), scope.service());
+    byte[] key = SigV4.signingKey(id.secretKey(), scope.date(), scope.region(), scope.service());
     String canonicalQuery = SigV4.canonicalQuery(req.query(), "X-Amz-Signature");
     String canonicalHeaders = SigV4.canonicalHeaders(signed, req.headers());
     if (!matches(req, key, amzDate, scope, canonicalQuery, canonicalHeaders, signed, payloadHash, signature)) {
       throw fail(new S3Error.SignatureDoesNotMatch(null));
     }
-    return new Principal(cred, new PayloadMode.Unsigned());
+    checkSession(id, req.queryParam("X-Amz-Security-Token").or(() -> req.header("x-amz-security-token")));
+    identities.used(scope.accessKeyId(), scope.service());
+    return new Principal(id, new PayloadMode.Unsigned(),
+        new AuthInfo("REST-QUERY-STRING", SigV4.ALGORITHM, age(requestTime)));
+  }
+
+  /** The active identity holding {@code accessKeyId}; InvalidAccessKeyId for unknown and inactive keys. */
+  private Identity identity(String accessKeyId, String bucket) {
+    return identities.resolve(accessKeyId, bucket).filter(Identity::active)
+        .orElseThrow(() -> fail(new S3Error.InvalidAccessKeyId(null)));
+  }
+
+  /**
+   * A role session's key is usable only with its session token, and only until it expires
+   * (STS temporary credentials; the S3 errors InvalidToken and ExpiredToken).
+   */
+  private void checkSession(Identity id, Optional<String> token) {
+    var session = id.session();
+    if (session.isEmpty()) {
+      return;
+    }
+    if (token.isEmpty() || !SigV4.signaturesEqual(session.get().getSessionToken(), token.get())) {
+      throw fail(new S3Error.InvalidToken(null));
+    }
+    if (clock.millis() >= session.get().getExpiresMillis()) {
+      throw fail(new S3Error.ExpiredToken(null));
+    }
+  }
+
+  private long age(Instant requestTime) {
+    return Math.max(0, clock.millis() - requestTime.toEpochMilli());
   }
 
   /**

@@ -31,6 +31,7 @@ public final class BucketApi {
   }
 
   public void listBuckets(S3Request r, S3Response out) throws IOException {
+    access.service(r, S3Action.ListAllMyBuckets);
     var buckets = metadata.listBuckets(r.accountId()).stream()
         .map(b -> new S3Xml.BucketEntry(b.name(), b.createdMillis()))
         .toList();
@@ -39,6 +40,7 @@ public final class BucketApi {
 
   public void create(S3Request r, S3Response out, String bucket) throws IOException {
     BucketNames.check(bucket);
+    access.service(r, S3Action.CreateBucket);
     byte[] body = Bodies.readSmall(r, MAX_CONFIGURATION_BYTES);
     Optional<String> location = S3XmlRequests.parseCreateBucketConfiguration(body);
     if (location.isPresent() && !location.get().isEmpty() && !location.get().equals(region)) {
@@ -76,6 +78,6 @@ public final class BucketApi {
   }
 
   static S3Xml.Owner owner(S3Request r) {
-    return new S3Xml.Owner(r.accountId(), r.principal().credential().userName());
+    return new S3Xml.Owner(r.accountId(), r.accountName());
   }
 }

@@ -16,6 +16,17 @@ public sealed interface S3Error {
   record RequestTimeTooSkewed(String detail) implements S3Error {}
   record AuthorizationHeaderMalformed(String detail) implements S3Error {}
   record AuthorizationQueryParametersError(String detail) implements S3Error {}
+  record InvalidToken(String detail) implements S3Error {}
+  record ExpiredToken(String detail) implements S3Error {}
+  record MalformedPolicy(String detail) implements S3Error {}
+  record PolicyTooLarge(String detail) implements S3Error {}
+  record NoSuchBucketPolicy(String detail) implements S3Error {}
+  record MalformedACLError(String detail) implements S3Error {}
+  record UnresolvableGrantByEmailAddress(String detail) implements S3Error {}
+  record AccessControlListNotSupported(String detail) implements S3Error {}
+  record InvalidBucketAclWithObjectOwnership(String detail) implements S3Error {}
+  record NoSuchPublicAccessBlockConfiguration(String detail) implements S3Error {}
+  record OwnershipControlsNotFoundError(String detail) implements S3Error {}
   record XAmzContentSHA256Mismatch(String detail) implements S3Error {}
 
   // ---- integrity ---------------------------------------------------------------------------

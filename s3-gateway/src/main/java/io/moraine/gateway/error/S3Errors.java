@@ -23,6 +23,23 @@ public final class S3Errors {
           "The authorization header is malformed.");
       case S3Error.AuthorizationQueryParametersError e -> d("AuthorizationQueryParametersError", 400,
           "Error parsing the X-Amz-Credential parameter.");
+      case S3Error.InvalidToken e -> d("InvalidToken", 400, "The provided token is malformed or otherwise invalid.");
+      case S3Error.ExpiredToken e -> d("ExpiredToken", 400, "The provided token has expired.");
+      case S3Error.MalformedPolicy e -> d("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'");
+      case S3Error.PolicyTooLarge e -> d("PolicyTooLarge", 400, "Policy exceeds the maximum allowed document size.");
+      case S3Error.NoSuchBucketPolicy e -> d("NoSuchBucketPolicy", 404, "The bucket policy does not exist");
+      case S3Error.MalformedACLError e -> d("MalformedACLError", 400,
+          "The XML you provided was not well-formed or did not validate against our published schema");
+      case S3Error.UnresolvableGrantByEmailAddress e -> d("UnresolvableGrantByEmailAddress", 400,
+          "The e-mail address you provided does not match any account on record.");
+      case S3Error.AccessControlListNotSupported e -> d("AccessControlListNotSupported", 400,
+          "The bucket does not allow ACLs");
+      case S3Error.InvalidBucketAclWithObjectOwnership e -> d("InvalidBucketAclWithObjectOwnership", 400,
+          "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
+      case S3Error.NoSuchPublicAccessBlockConfiguration e -> d("NoSuchPublicAccessBlockConfiguration", 404,
+          "The public access block configuration was not found");
+      case S3Error.OwnershipControlsNotFoundError e -> d("OwnershipControlsNotFoundError", 404,
+          "The bucket ownership controls were not found");
       case S3Error.XAmzContentSHA256Mismatch e -> d("XAmzContentSHA256Mismatch", 400,
           "The provided 'x-amz-content-sha256' header does not match what was computed.");
       case S3Error.BadDigest e -> d("BadDigest", 400, "The Content-MD5 you specified did not match what we received.");

@@ -96,7 +96,7 @@ public final class S3Handler extends Handler.Abstract {
         return true;
       }
       resource = r.resource();
-      r.authenticated(authenticator.authenticate(r.signed()));
+      r.authenticated(authenticator.authenticate(r.signed(), r.bucket()));
       S3Operation op = Router.route(r);
       dispatch(op, r, out, head);
       out.finish();
@@ -181,7 +181,8 @@ public final class S3Handler extends Handler.Abstract {
     if (key != null && key.isEmpty()) {
       key = null;
     }
-    return new S3Request(signed, bucket, key, body, requestId);
+    String remote = org.eclipse.jetty.server.Request.getRemoteAddr(request);
+    return new S3Request(signed, bucket, key, body, requestId, remote, request.isSecure());
   }
 
   /** The bucket of a virtual-hosted-style Host ({@code bucket.domain[:port]}), or null for path-style. */

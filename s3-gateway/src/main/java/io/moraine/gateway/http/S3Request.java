@@ -18,14 +18,35 @@ public final class S3Request {
   private final String key;
   private final InputStream body;
   private final String requestId;
+  private final String remoteAddress;
+  private final boolean secure;
   private Authenticator.Principal principal;
 
   public S3Request(SignedRequest signed, String bucket, String key, InputStream body, String requestId) {
+    this(signed, bucket, key, body, requestId, null, false);
+  }
+
+  /**
+   * @param remoteAddress the client's IP address (aws:SourceIp), null when unknown
+   * @param secure whether the request came over TLS (aws:SecureTransport)
+   */
+  public S3Request(SignedRequest signed, String bucket, String key, InputStream body, String requestId,
+      String remoteAddress, boolean secure) {
     this.signed = signed;
     this.bucket = bucket;
     this.key = key;
     this.body = body;
     this.requestId = requestId;
+    this.remoteAddress = remoteAddress;
+    this.secure = secure;
+  }
+
+  public String remoteAddress() {
+    return remoteAddress;
+  }
+
+  public boolean secure() {
+    return secure;
   }
 
   public String method() {
@@ -77,8 +98,16 @@ public final class S3Request {
     return principal;
   }
 
+  /** The canonical id of the caller's account, or null for an anonymous request. */
   public String accountId() {
-    return principal().credential().accountId();
+    var id = principal().identity();
+    return id == null ? null : id.accountId();
+  }
+
+  /** The caller account's display name, or null for an anonymous request. */
+  public String accountName() {
+    var id = principal().identity();
+    return id == null ? null : id.accountName();
   }
 
   /** The S3 "Resource" of error bodies: the path of the bucket or object. */

@@ -90,7 +90,7 @@ public final class ListApi {
 
   private static S3Xml.Owner owner(S3Request r, ObjectSummary s) {
     // Only the bucket owner lists for now, and objects are owned by their writer, who is the owner.
-    String name = s.ownerAccountId().equals(r.accountId()) ? r.principal().credential().userName() : s.ownerAccountId();
+    String name = s.ownerAccountId().equals(r.accountId()) ? r.accountName() : s.ownerAccountId();
     return new S3Xml.Owner(s.ownerAccountId(), name);
   }
 

@@ -336,7 +336,7 @@ public final class MultipartApi {
   }
 
   private static String displayName(S3Request r, String accountId) {
-    return accountId.equals(r.accountId()) ? r.principal().credential().userName() : accountId;
+    return accountId.equals(r.accountId()) ? r.accountName() : accountId;
   }
 
   private static String unquote(String etag) {

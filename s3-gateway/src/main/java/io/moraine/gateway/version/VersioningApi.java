@@ -79,7 +79,7 @@ public final class VersioningApi {
     VersionListPage page = maxKeys == 0 ? new VersionListPage(List.of(), List.of(), false, null, null)
         : metadata.listObjectVersions(bucket, new VersionListRequest(prefix, delimiter, keyMarker, versionIdMarker, maxKeys));
     UnaryOperator<String> enc = encoding.isPresent() ? s -> s == null ? null : AwsUris.encode(s, false) : s -> s;
-    String userName = r.principal().credential().userName();
+    String userName = r.accountName();
     List<S3Xml.VersionRow> rows = page.versions().stream().map(v -> row(v, enc, r.accountId(), userName)).toList();
     out.xml(200, S3Xml.render(new S3Xml.ListVersionsResult(bucket, enc.apply(prefix), enc.apply(keyMarker),
         versionIdMarker, enc.apply(page.nextKeyMarker()), page.nextVersionIdMarker(), maxKeys,

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
-import io.moraine.metadata.api.Credential;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,8 @@ class SigV4VectorsTest {
   static final String SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
   static final String EMPTY = SigV4.EMPTY_SHA256;
 
-  final CredentialStore store = ak -> ak.equals(AK) ? Optional.of(new Credential(AK, SK, "acct", "example")) : Optional.empty();
+  final IdentityStore store = (ak, bucket) -> ak.equals(AK)
+      ? Optional.of(Identity.root(AK, SK, "acct", "123456789012", "example", null)) : Optional.empty();
   final Authenticator auth = new Authenticator(store, InstantSource.fixed(Instant.parse("2013-05-24T00:05:00Z")), "us-east-1");
 
   static Map<String, List<String>> headers(String... kv) {
@@ -74,8 +74,9 @@ class SigV4VectorsTest {
     Map<String, List<String>> withAuth = new LinkedHashMap<>(h);
     withAuth.put("authorization", List.of(authorization("host;range;x-amz-content-sha256;x-amz-date",
         "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41")));
-    Authenticator.Principal p = auth.authenticate(request("GET", "/test.txt", null, withAuth));
-    assertThat(p.credential().accessKeyId()).isEqualTo(AK);
+    Authenticator.Principal p = auth.authenticate(request("GET", "/test.txt", null, withAuth), null);
+    assertThat(p.identity().reply().getAccessKeyId()).isEqualTo(AK);
+    assertThat(p.auth()).isEqualTo(new Authenticator.AuthInfo("REST-HEADER", "AWS4-HMAC-SHA256", 5 * 60 * 1000L));
     assertThat(p.payload()).isEqualTo(new PayloadMode.Sha256(EMPTY));
   }
 
@@ -86,7 +87,7 @@ class SigV4VectorsTest {
         "x-amz-date", "20130524T000000Z", "x-amz-storage-class", "REDUCED_REDUNDANCY", "x-amz-content-sha256", sha,
         "authorization", authorization("date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class",
             "98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd"));
-    assertThat(auth.authenticate(request("PUT", "/test%24file.text", null, h)).payload())
+    assertThat(auth.authenticate(request("PUT", "/test%24file.text", null, h), null).payload())
         .isEqualTo(new PayloadMode.Sha256(sha));
   }
 
@@ -95,11 +96,11 @@ class SigV4VectorsTest {
     Map<String, List<String>> lifecycle = headers("host", "examplebucket.s3.amazonaws.com", "x-amz-date", "20130524T000000Z",
         "x-amz-content-sha256", EMPTY, "authorization", authorization("host;x-amz-content-sha256;x-amz-date",
             "fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543"));
-    auth.authenticate(request("GET", "/", "lifecycle", lifecycle));
+    auth.authenticate(request("GET", "/", "lifecycle", lifecycle), null);
     Map<String, List<String>> list = headers("host", "examplebucket.s3.amazonaws.com", "x-amz-date", "20130524T000000Z",
         "x-amz-content-sha256", EMPTY, "authorization", authorization("host;x-amz-content-sha256;x-amz-date",
             "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"));
-    auth.authenticate(request("GET", "/", "max-keys=2&prefix=J", list));
+    auth.authenticate(request("GET", "/", "max-keys=2&prefix=J", list), null);
   }
 
   @Test
@@ -108,12 +109,12 @@ class SigV4VectorsTest {
         + "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
         + "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404";
     Map<String, List<String>> h = headers("host", "examplebucket.s3.amazonaws.com");
-    assertThat(auth.authenticate(request("GET", "/test.txt", query, h)).payload()).isEqualTo(new PayloadMode.Unsigned());
+    assertThat(auth.authenticate(request("GET", "/test.txt", query, h), null).payload()).isEqualTo(new PayloadMode.Unsigned());
 
     Authenticator later = new Authenticator(store, InstantSource.fixed(Instant.parse("2013-05-25T00:00:01Z")), "us-east-1");
-    assertThatThrownBy(() -> later.authenticate(request("GET", "/test.txt", query, h)))
+    assertThatThrownBy(() -> later.authenticate(request("GET", "/test.txt", query, h), null))
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.error()).isInstanceOf(S3Error.AccessDenied.class));
-    assertThatThrownBy(() -> auth.authenticate(request("GET", "/test.txt", query.replace("aeeed9", "aeeed8"), h)))
+    assertThatThrownBy(() -> auth.authenticate(request("GET", "/test.txt", query.replace("aeeed9", "aeeed8"), h), null))
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.error()).isInstanceOf(S3Error.SignatureDoesNotMatch.class));
   }
 
@@ -124,16 +125,73 @@ class SigV4VectorsTest {
         "authorization", authorization("host;range;x-amz-content-sha256;x-amz-date",
             "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"));
     Authenticator skewed = new Authenticator(store, InstantSource.fixed(Instant.parse("2013-05-24T00:15:01Z")), "us-east-1");
-    assertThatThrownBy(() -> skewed.authenticate(request("GET", "/test.txt", null, h)))
+    assertThatThrownBy(() -> skewed.authenticate(request("GET", "/test.txt", null, h), null))
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.error()).isInstanceOf(S3Error.RequestTimeTooSkewed.class));
     Authenticator otherRegion = new Authenticator(store, InstantSource.fixed(Instant.parse("2013-05-24T00:00:00Z")), "eu-west-1");
-    assertThatThrownBy(() -> otherRegion.authenticate(request("GET", "/test.txt", null, h)))
+    assertThatThrownBy(() -> otherRegion.authenticate(request("GET", "/test.txt", null, h), null))
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.error()).isInstanceOf(S3Error.AuthorizationHeaderMalformed.class));
-    Authenticator noKeys = new Authenticator(ak -> Optional.empty(), InstantSource.fixed(Instant.parse("2013-05-24T00:00:00Z")), "us-east-1");
-    assertThatThrownBy(() -> noKeys.authenticate(request("GET", "/test.txt", null, h)))
+    Authenticator noKeys = new Authenticator((ak, bucket) -> Optional.empty(), InstantSource.fixed(Instant.parse("2013-05-24T00:00:00Z")), "us-east-1");
+    assertThatThrownBy(() -> noKeys.authenticate(request("GET", "/test.txt", null, h), null))
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.error()).isInstanceOf(S3Error.InvalidAccessKeyId.class));
-    assertThatThrownBy(() -> auth.authenticate(request("GET", "/test.txt", null, headers("host", "x"))))
+    // No Authorization header, or an empty one: an anonymous request, left to policies and ACLs.
+    assertThat(auth.authenticate(request("GET", "/test.txt", null, headers("host", "x")), null).anonymousCaller()).isTrue();
+    assertThat(auth.authenticate(request("GET", "/test.txt", null, headers("host", "x", "authorization", " ")), null)
+        .anonymousCaller()).isTrue();
+    // ... but not for the other AWS APIs.
+    assertThatThrownBy(() -> auth.authenticate(request("GET", "/", null, headers("host", "x")), "iam", "us-east-1"))
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.error()).isInstanceOf(S3Error.AccessDenied.class));
+  }
+
+  /** The getObject example's request, signed with the example key. */
+  static Map<String, List<String>> signedGetObject() {
+    Map<String, List<String>> h = headers("host", "examplebucket.s3.amazonaws.com", "range", "bytes=0-9",
+        "x-amz-content-sha256", EMPTY, "x-amz-date", "20130524T000000Z");
+    h.put("authorization", List.of(authorization("host;range;x-amz-content-sha256;x-amz-date",
+        "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41")));
+    return h;
+  }
+
+  @Test
+  void inactiveKeysAreUnknownKeys() {
+    var inactive = Identity.root(AK, SK, "acct", "123456789012", "example", null);
+    inactive = new Identity(inactive.caller(), inactive.accountId(), inactive.awsAccountId(), inactive.accountName(),
+        null, inactive.userId(), SK, false, inactive.reply());
+    Identity frozen = inactive;
+    Authenticator a = new Authenticator((ak, b) -> Optional.of(frozen),
+        InstantSource.fixed(Instant.parse("2013-05-24T00:05:00Z")), "us-east-1");
+    assertThatThrownBy(() -> a.authenticate(request("GET", "/test.txt", null, signedGetObject()), null))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.error()).isInstanceOf(S3Error.InvalidAccessKeyId.class));
+  }
+
+  /** STS temporary credentials: the session token must come with the key, and the session must be live. */
+  @Test
+  void roleSessionsNeedTheirTokenAndExpire() {
+    var reply = io.moraine.proto.meta.v1.IdentityReply.newBuilder().setFound(true).setActive(true).setAccessKeyId(AK)
+        .setSecretKey(SK).setPrincipalType(3)
+        .setAccount(io.moraine.proto.meta.v1.AccountRecord.newBuilder().setAccountId("acct").setAwsAccountId("123456789012")
+            .setUserName("example"))
+        .setSession(io.moraine.proto.meta.v1.SessionRecord.newBuilder().setAccessKeyId(AK).setSecretKey(SK)
+            .setSessionToken("token-1").setRoleName("reader").setRoleId("AROAEXAMPLE").setSessionName("s1")
+            .setExpiresMillis(Instant.parse("2013-05-24T00:10:00Z").toEpochMilli()))
+        .build();
+    Identity session = Identity.of(reply).orElseThrow();
+    assertThat(session.caller().arn()).isEqualTo("arn:aws:sts::123456789012:assumed-role/reader/s1");
+    assertThat(session.caller().roleArn()).isEqualTo("arn:aws:iam::123456789012:role/reader");
+    IdentityStore sessions = (ak, b) -> Optional.of(session);
+    Authenticator live = new Authenticator(sessions, InstantSource.fixed(Instant.parse("2013-05-24T00:05:00Z")), "us-east-1");
+    Authenticator expired = new Authenticator(sessions, InstantSource.fixed(Instant.parse("2013-05-24T00:10:00Z")), "us-east-1");
+
+    assertThatThrownBy(() -> live.authenticate(request("GET", "/test.txt", null, signedGetObject()), null))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.error()).isInstanceOf(S3Error.InvalidToken.class));
+    Map<String, List<String>> wrong = signedGetObject();
+    wrong.put("x-amz-security-token", List.of("token-2"));
+    assertThatThrownBy(() -> live.authenticate(request("GET", "/test.txt", null, wrong), null))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.error()).isInstanceOf(S3Error.InvalidToken.class));
+    Map<String, List<String>> right = signedGetObject();
+    right.put("x-amz-security-token", List.of("token-1"));
+    assertThat(live.authenticate(request("GET", "/test.txt", null, right), null).identity()).isEqualTo(session);
+    assertThatThrownBy(() -> expired.authenticate(request("GET", "/test.txt", null, right), null))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.error()).isInstanceOf(S3Error.ExpiredToken.class));
   }
 
   static final String SEED = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
@@ -162,7 +220,7 @@ class SigV4VectorsTest {
 
   @Test
   void chunkedUploadExampleSeedAndChunkSignatures() throws Exception {
-    Authenticator.Principal p = auth.authenticate(request("PUT", "/examplebucket/chunkObject.txt", null, chunkedHeaders()));
+    Authenticator.Principal p = auth.authenticate(request("PUT", "/examplebucket/chunkObject.txt", null, chunkedHeaders()), null);
     assertThat(p.payload()).isInstanceOf(PayloadMode.Streaming.class);
     byte[] body = chunkedBody("ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648");
     assertThat(body).hasSize(66824);
@@ -175,7 +233,7 @@ class SigV4VectorsTest {
 
   @Test
   void chunkedUploadWithATamperedChunkSignatureFails() {
-    Authenticator.Principal p = auth.authenticate(request("PUT", "/examplebucket/chunkObject.txt", null, chunkedHeaders()));
+    Authenticator.Principal p = auth.authenticate(request("PUT", "/examplebucket/chunkObject.txt", null, chunkedHeaders()), null);
     byte[] body = chunkedBody("ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288649");
     VerifiedBody in = new VerifiedBody(new ByteArrayInputStream(body), p.payload(),
         new VerifiedBody.Declared(66560, Optional.empty(), Optional.empty(), Optional.empty()));
