@@ -5,6 +5,7 @@ import io.moraine.launcher.admin.AdminCommand;
 import io.moraine.launcher.bench.BenchCommand;
 import io.moraine.launcher.cluster.ClusterCommand;
 import io.moraine.launcher.dev.DevCommand;
+import io.moraine.launcher.dist.DistCommand;
 import io.moraine.launcher.role.RoleCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
       AdminCommand.class,
       ChaosCommand.class,
       BenchCommand.class,
+      DistCommand.class,
     })
 public final class Main implements Runnable {
 
