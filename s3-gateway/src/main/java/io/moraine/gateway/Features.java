@@ -16,7 +16,12 @@ final class Features {
 
   static SubresourceHandlers subresources(MetadataClient metadata, Access access, GatewayConfig config,
       InstantSource clock) {
-    return new SubresourceHandlers();
+    return new SubresourceHandlers()
+        .register(new io.moraine.gateway.acl.AclHandler(metadata, access))
+        .register(new io.moraine.gateway.bucketpolicy.BucketPolicyHandler(metadata, access))
+        .register(new io.moraine.gateway.bucketpolicy.PolicyStatusHandler(access))
+        .register(new io.moraine.gateway.publicaccess.PublicAccessBlockHandler(metadata, access))
+        .register(new io.moraine.gateway.ownership.OwnershipControlsHandler(metadata, access));
   }
 
   /** The other AWS APIs answered on the gateway's listener (IAM, STS, KMS), by credential scope service. */

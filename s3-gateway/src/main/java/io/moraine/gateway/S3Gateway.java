@@ -63,7 +63,7 @@ public final class S3Gateway implements AutoCloseable {
         config.shardWriteTimeoutMillis());
     BlobReader reader = new BlobReader(shardClients, placement, threads, config.shardReadTimeoutMillis());
     ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes());
-    Access access = new Access(metadata);
+    Access access = new Access(metadata, clock, arn -> java.util.Optional.empty());
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock);
     S3Handler handler = new S3Handler(ids, authenticator, config.virtualHostDomains(),
         new BucketApi(metadata, access, config.region()),

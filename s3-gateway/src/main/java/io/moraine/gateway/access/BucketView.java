@@ -41,6 +41,26 @@ public final class BucketView {
     return configs;
   }
 
+  /** The bucket policy, when it has one (parsed once per generation). */
+  public Optional<AccessConfigs.BucketPolicy> policy() {
+    return config(AccessConfigs.POLICY, body -> AccessConfigs.decodePolicy(body, name()));
+  }
+
+  /** The bucket's own Block Public Access settings (not its account's). */
+  public AccessConfigs.PublicAccessBlock publicAccessBlock() {
+    return config(AccessConfigs.PUBLIC_ACCESS_BLOCK, AccessConfigs::decodePublicAccessBlock)
+        .orElse(AccessConfigs.PublicAccessBlock.NONE);
+  }
+
+  public AccessConfigs.Ownership ownership() {
+    return config(AccessConfigs.OWNERSHIP, AccessConfigs::decodeOwnership).orElse(AccessConfigs.Ownership.ObjectWriter);
+  }
+
+  /** The stored bucket ACL; empty for a bucket that never had one set (then: owner FULL_CONTROL). */
+  public Optional<io.moraine.proto.config.v1.AccessControlList> storedAcl() {
+    return config(Acls.KIND, Acls::decode);
+  }
+
   /**
    * The sub-resource {@code kind} decoded by {@code decoder} (each feature owns its format), or
    * empty when the bucket has none. The decoder must be pure: its result is shared by every

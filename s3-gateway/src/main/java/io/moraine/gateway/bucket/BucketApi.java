@@ -1,6 +1,9 @@
 package io.moraine.gateway.bucket;
 
 import io.moraine.gateway.access.Access;
+import io.moraine.gateway.access.AccessConfigs;
+import io.moraine.gateway.access.Acls;
+import io.moraine.proto.config.v1.AccessControlList;
 import io.moraine.gateway.access.S3Action;
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
@@ -31,7 +34,7 @@ public final class BucketApi {
   }
 
   public void listBuckets(S3Request r, S3Response out) throws IOException {
-    access.service(r, S3Action.ListAllMyBuckets);
+    access.service(r, S3Action.ListAllMyBuckets, null);
     var buckets = metadata.listBuckets(r.accountId()).stream()
         .map(b -> new S3Xml.BucketEntry(b.name(), b.createdMillis()))
         .toList();
@@ -40,15 +43,37 @@ public final class BucketApi {
 
   public void create(S3Request r, S3Response out, String bucket) throws IOException {
     BucketNames.check(bucket);
-    access.service(r, S3Action.CreateBucket);
+    access.service(r, S3Action.CreateBucket, bucket);
     byte[] body = Bodies.readSmall(r, MAX_CONFIGURATION_BYTES);
     Optional<String> location = S3XmlRequests.parseCreateBucketConfiguration(body);
     if (location.isPresent() && !location.get().isEmpty() && !location.get().equals(region)) {
       throw new S3Exception(new S3Error.IllegalLocationConstraint(
           "The " + location.get() + " location constraint is incompatible for the region specific endpoint this request was sent to."));
     }
+    // The ACL and Object Ownership asked for, validated before anything is created.
+    Optional<AccessConfigs.Ownership> ownership = r.header("x-amz-object-ownership").map(String::strip).map(o -> {
+      try {
+        return AccessConfigs.Ownership.valueOf(o);
+      } catch (IllegalArgumentException e) {
+        throw new S3Exception(new S3Error.InvalidArgument("Invalid x-amz-object-ownership header: " + o));
+      }
+    });
+    Acls.Owner owner = new Acls.Owner(r.accountId(), r.accountName());
+    Optional<AccessControlList> acl = Acls.fromHeaders(r::header, owner, owner, access::accountByEmail);
+    if (acl.isPresent() && ownership.orElse(null) == AccessConfigs.Ownership.BucketOwnerEnforced
+        && !acl.get().equals(Acls.privateAcl(owner))) {
+      throw new S3Exception(new S3Error.InvalidBucketAclWithObjectOwnership(null));
+    }
     try {
-      metadata.createBucket(r.accountId(), bucket, region);
+      Bucket created = metadata.createBucket(r.accountId(), bucket, region);
+      long generation = created.generation();
+      if (ownership.isPresent()) {
+        generation = metadata.putBucketConfig(bucket, AccessConfigs.OWNERSHIP,
+            AccessConfigs.encodeOwnership(ownership.get()), generation).generation();
+      }
+      if (acl.isPresent()) {
+        metadata.putBucketConfig(bucket, Acls.KIND, Acls.encode(acl.get()), generation);
+      }
     } catch (MetadataException e) {
       // Current S3: re-creating a bucket you own is 409 BucketAlreadyOwnedByYou in every region
       // but us-east-1, where it answers 200 and changes nothing (legacy behaviour kept there).

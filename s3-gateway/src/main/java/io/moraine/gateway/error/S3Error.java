@@ -27,6 +27,8 @@ public sealed interface S3Error {
   record InvalidBucketAclWithObjectOwnership(String detail) implements S3Error {}
   record NoSuchPublicAccessBlockConfiguration(String detail) implements S3Error {}
   record OwnershipControlsNotFoundError(String detail) implements S3Error {}
+  record UnexpectedContent(String detail) implements S3Error {}
+  record MissingSecurityHeader(String detail) implements S3Error {}
   record XAmzContentSHA256Mismatch(String detail) implements S3Error {}
 
   // ---- integrity ---------------------------------------------------------------------------

@@ -40,6 +40,8 @@ public final class S3Errors {
           "The public access block configuration was not found");
       case S3Error.OwnershipControlsNotFoundError e -> d("OwnershipControlsNotFoundError", 404,
           "The bucket ownership controls were not found");
+      case S3Error.UnexpectedContent e -> d("UnexpectedContent", 400, "This request does not support content");
+      case S3Error.MissingSecurityHeader e -> d("MissingSecurityHeader", 400, "Your request was missing a required header");
       case S3Error.XAmzContentSHA256Mismatch e -> d("XAmzContentSHA256Mismatch", 400,
           "The provided 'x-amz-content-sha256' header does not match what was computed.");
       case S3Error.BadDigest e -> d("BadDigest", 400, "The Content-MD5 you specified did not match what we received.");

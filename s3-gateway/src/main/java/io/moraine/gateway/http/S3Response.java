@@ -44,6 +44,13 @@ public final class S3Response {
     fixed(body);
   }
 
+  /** A whole body of another type (a bucket policy is JSON). */
+  public void body(int status, String contentType, byte[] body) throws IOException {
+    response.setStatus(status);
+    response.getHeaders().put("Content-Type", contentType);
+    fixed(body);
+  }
+
   public void empty(int status) throws IOException {
     response.setStatus(status);
     fixed(new byte[0]);

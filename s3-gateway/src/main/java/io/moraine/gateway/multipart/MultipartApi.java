@@ -6,6 +6,7 @@ import io.moraine.gateway.auth.VerifiedBody;
 import io.moraine.gateway.access.Access;
 import io.moraine.gateway.access.BucketView;
 import io.moraine.gateway.access.S3Action;
+import io.moraine.gateway.acl.WriteAcls;
 import io.moraine.gateway.data.DataCollector;
 import io.moraine.gateway.data.ErasureProfile;
 import io.moraine.gateway.data.ObjectData;
@@ -67,9 +68,10 @@ public final class MultipartApi {
 
   public void create(S3Request r, S3Response out, String bucket, String key) throws IOException {
     ObjectHeaders.checkKey(key);
-    access.forObject(r, S3Action.PutObject, bucket, key);
+    BucketView view = access.forObject(r, S3Action.PutObject, bucket, key);
+    WriteAcls.NewObject ownership = WriteAcls.forNewObject(access, r, view);
     MultipartUpload upload = new MultipartUpload(key, ids.uploadId(), 0, ObjectHeaders.storageClass(r),
-        ObjectHeaders.fromRequest(r), r.accountId());
+        ObjectHeaders.fromRequest(r), ownership.owner(), ownership.subresources());
     MultipartUpload created = metadata.createMultipartUpload(bucket, upload);
     out.xml(200, S3Xml.render(new S3Xml.InitiateMultipartUploadResult(bucket, key, created.uploadId())));
   }

@@ -4,6 +4,7 @@ import io.moraine.gateway.auth.VerifiedBody;
 import io.moraine.gateway.access.Access;
 import io.moraine.gateway.access.BucketView;
 import io.moraine.gateway.access.S3Action;
+import io.moraine.gateway.acl.WriteAcls;
 import io.moraine.gateway.data.DataCollector;
 import io.moraine.gateway.data.ErasureProfile;
 import io.moraine.gateway.data.ObjectData;
@@ -70,7 +71,9 @@ public final class ObjectApi {
 
   public void put(S3Request r, S3Response out, String bucket, String key) throws IOException {
     ObjectHeaders.checkKey(key);
-    Bucket b = access.forObject(r, S3Action.PutObject, bucket, key).bucket();
+    BucketView view = access.forObject(r, S3Action.PutObject, bucket, key);
+    Bucket b = view.bucket();
+    WriteAcls.NewObject ownership = WriteAcls.forNewObject(access, r, view);
     String storageClass = ObjectHeaders.storageClass(r);
     SortedMap<String, String> headers = ObjectHeaders.fromRequest(r);
     long size = Bodies.requiredLength(r);
@@ -83,7 +86,7 @@ public final class ObjectApi {
     ObjectData.Stored stored = data.store(body, size, ErasureProfile.forStorageClass(storageClass), true);
     headers = withChecksum(headers, stored);
     ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, size, stored.digests().md5Hex(), 0,
-        storageClass, headers, 0, stored.layout());
+        storageClass, headers, 0, stored.layout()).withOwner(ownership.owner()).withSubresources(ownership.subresources());
     PutResult result = commit(bucket, key, version, stored, condition);
     VersionIds.header(out, b, result.committed().versionId());
     out.header("ETag", quote(stored.digests().md5Hex()));
@@ -99,7 +102,9 @@ public final class ObjectApi {
    */
   public void copy(S3Request r, S3Response out, String bucket, String key) throws IOException {
     ObjectHeaders.checkKey(key);
-    Bucket b = access.forObject(r, S3Action.PutObject, bucket, key).bucket();
+    BucketView view = access.forObject(r, S3Action.PutObject, bucket, key);
+    Bucket b = view.bucket();
+    WriteAcls.NewObject ownership = WriteAcls.forNewObject(access, r, view);
     String[] source = copySource(r.header("x-amz-copy-source").orElseThrow());
     BucketView srcBucket = access.resolve(source[0]);
     String srcVersion = source[2];
@@ -142,7 +147,7 @@ public final class ObjectApi {
       stored = data.store(body, src.size(), ErasureProfile.forStorageClass(storageClass), true);
     }
     ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, src.size(), stored.digests().md5Hex(), 0,
-        storageClass, headers, 0, stored.layout());
+        storageClass, headers, 0, stored.layout()).withOwner(ownership.owner()).withSubresources(ownership.subresources());
     PutResult result = commit(bucket, key, version, stored);
     VersionIds.header(out, b, result.committed().versionId());
     if (srcVersion != null || VersionIds.shown(srcBucket.bucket(), src.versionId())) {

@@ -149,7 +149,7 @@ public final class S3XmlRequests {
     return List.copyOf(parts);
   }
 
-  private static Element parse(byte[] body, String expectedRoot) {
+  public static Element parse(byte[] body, String expectedRoot) {
     try {
       DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
       f.setNamespaceAware(true);
@@ -174,7 +174,7 @@ public final class S3XmlRequests {
     }
   }
 
-  private static List<Element> children(Element e) {
+  public static List<Element> children(Element e) {
     List<Element> out = new ArrayList<>();
     for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
       if (n instanceof Element child) {
@@ -184,7 +184,7 @@ public final class S3XmlRequests {
     return out;
   }
 
-  private static String localName(Element e) {
+  public static String localName(Element e) {
     String name = e.getLocalName() != null ? e.getLocalName() : e.getNodeName();
     int colon = name.indexOf(':');
     return colon >= 0 ? name.substring(colon + 1) : name;
