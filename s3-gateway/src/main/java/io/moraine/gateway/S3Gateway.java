@@ -71,7 +71,8 @@ public final class S3Gateway implements AutoCloseable {
         new ListApi(metadata, access),
         new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes(), threads, clock),
         new io.moraine.gateway.version.VersioningApi(metadata, access), subresources,
-        Features.services(metadata, access, config, clock));
+        Features.services(metadata, access, config, clock),
+        new io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi(access));
 
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName(config.nodeId() + "-http");

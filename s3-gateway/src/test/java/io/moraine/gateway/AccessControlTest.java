@@ -325,6 +325,41 @@ class AccessControlTest {
     assertThat(anonymous("GET", "/pab-bucket/open.txt").statusCode()).isEqualTo(200);
   }
 
+  /** S3 Control's account-level Block Public Access binds every bucket of the account. */
+  @Test
+  void accountLevelBlockPublicAccess() throws Exception {
+    Account dora = fx.metadata.createAccount("dora", "dora@example.com", "AKIADORA", "dora-secret");
+    try (S3Client doraS3 = fx.client("AKIADORA", "dora-secret");
+        var control = software.amazon.awssdk.services.s3control.S3ControlClient.builder()
+            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+            .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIADORA", "dora-secret")))
+            // AWS puts the account id in the host name; here the gateway's own address serves S3 Control.
+            .endpointProvider(params -> java.util.concurrent.CompletableFuture.completedFuture(
+                software.amazon.awssdk.endpoints.Endpoint.builder().url(fx.endpoint).build()))
+            .build()) {
+      doraS3.createBucket(b -> b.bucket("dora-bucket"));
+      doraS3.putObject(b -> b.bucket("dora-bucket").key("o").acl(ObjectCannedACL.PUBLIC_READ), RequestBody.fromString("o"));
+      assertThat(anonymous("GET", "/dora-bucket/o").statusCode()).isEqualTo(200);
+      assertThatThrownBy(() -> control.getPublicAccessBlock(b -> b.accountId(dora.awsAccountId())))
+          .isInstanceOfSatisfying(software.amazon.awssdk.services.s3control.model.S3ControlException.class,
+              e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchPublicAccessBlockConfiguration"));
+      control.putPublicAccessBlock(b -> b.accountId(dora.awsAccountId()).publicAccessBlockConfiguration(
+          c -> c.ignorePublicAcls(true).blockPublicAcls(true)));
+      assertThat(control.getPublicAccessBlock(b -> b.accountId(dora.awsAccountId())).publicAccessBlockConfiguration()
+          .ignorePublicAcls()).isTrue();
+      assertThat(anonymous("GET", "/dora-bucket/o").statusCode()).isEqualTo(403);
+      denied(() -> doraS3.putObjectAcl(b -> b.bucket("dora-bucket").key("o").acl(ObjectCannedACL.PUBLIC_READ_WRITE)));
+      // Another account's id is not the caller's to configure.
+      assertThatThrownBy(() -> control.putPublicAccessBlock(b -> b.accountId(aliceAccount.awsAccountId())
+          .publicAccessBlockConfiguration(c -> c.blockPublicAcls(true))))
+          .isInstanceOfSatisfying(software.amazon.awssdk.services.s3control.model.S3ControlException.class,
+              e -> assertThat(e.statusCode()).isEqualTo(403));
+      control.deletePublicAccessBlock(b -> b.accountId(dora.awsAccountId()));
+      assertThat(anonymous("GET", "/dora-bucket/o").statusCode()).isEqualTo(200);
+    }
+  }
+
   @Test
   void bucketPoliciesAreValidatedAndSized() {
     alice.createBucket(b -> b.bucket("policy-bucket"));

@@ -9,6 +9,13 @@ public final class Router {
   private Router() {}
 
   public static S3Operation route(S3Request r) {
+    // S3 Control shares the listener: its paths are /v20180820/..., always with x-amz-account-id
+    // (and, from SDKs that prefix the host with the account id, a "bucket" in the host).
+    java.util.Optional<String> account = r.header("x-amz-account-id");
+    if (account.isPresent() && r.signed().decodedPath().equals(
+        io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi.PATH)) {
+      return new S3Operation.AccountPublicAccessBlock(account.get().strip(), r.method());
+    }
     if (r.bucket() != null && r.key() == null) {
       if (r.hasQuery("versioning")) {
         return switch (r.method()) {

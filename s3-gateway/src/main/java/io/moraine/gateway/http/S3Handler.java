@@ -50,12 +50,15 @@ public final class S3Handler extends Handler.Abstract {
   private final MultipartApi multipart;
   private final io.moraine.gateway.version.VersioningApi versioning;
   private final SubresourceHandlers subresources;
+  private final io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi accountPublicAccessBlock;
   private final java.util.Map<String, ServiceApi> services;
 
   public S3Handler(Ids ids, Authenticator authenticator, List<String> virtualHostDomains, BucketApi buckets,
       ObjectApi objects, ListApi lists, MultipartApi multipart, io.moraine.gateway.version.VersioningApi versioning,
-      SubresourceHandlers subresources, List<ServiceApi> services) {
+      SubresourceHandlers subresources, List<ServiceApi> services,
+      io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi accountPublicAccessBlock) {
     super(InvocationType.BLOCKING);
+    this.accountPublicAccessBlock = accountPublicAccessBlock;
     this.ids = ids;
     this.authenticator = authenticator;
     this.virtualHostDomains = List.copyOf(virtualHostDomains);
@@ -146,6 +149,7 @@ public final class S3Handler extends Handler.Abstract {
       case S3Operation.BucketSubresource o -> subresources.of(o.subresource()).onBucket(o.method(), r, out, o.bucket());
       case S3Operation.ObjectSubresource o ->
           subresources.of(o.subresource()).onObject(o.method(), r, out, o.bucket(), o.key());
+      case S3Operation.AccountPublicAccessBlock o -> accountPublicAccessBlock.handle(r, out, o.accountId(), o.method());
       case S3Operation.Unsupported o -> throw new S3Exception(new S3Error.NotImplemented(o.what() + " is not implemented"));
     }
   }
@@ -229,7 +233,10 @@ public final class S3Handler extends Handler.Abstract {
       if (service != null) {
         service.error(out, error, requestId);
       } else {
-        out.xml(d.httpStatus(), S3Xml.render(new S3Xml.ErrorDoc(d.code(), d.message(), resource, requestId)));
+        S3Xml.ErrorDoc doc = new S3Xml.ErrorDoc(d.code(), d.message(), resource, requestId);
+        boolean control = request.getHeaders().get("x-amz-account-id") != null
+            && request.getHttpURI().getPath().startsWith("/v20180820/");
+        out.xml(d.httpStatus(), control ? S3Xml.renderControlError(doc, ids.hostId()) : S3Xml.render(doc));
       }
       callback.succeeded();
     } catch (Throwable t) {

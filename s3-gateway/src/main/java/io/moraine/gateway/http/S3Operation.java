@@ -44,5 +44,8 @@ public sealed interface S3Operation {
   record ObjectSubresource(String bucket, String key, Subresource subresource, String method) implements S3Operation {}
 
   /** A valid S3 request this gateway does not implement yet (501 NotImplemented). */
+  /** S3 Control's account-level PublicAccessBlock ({@code x-amz-account-id} names the account). */
+  record AccountPublicAccessBlock(String accountId, String method) implements S3Operation {}
+
   record Unsupported(String what) implements S3Operation {}
 }

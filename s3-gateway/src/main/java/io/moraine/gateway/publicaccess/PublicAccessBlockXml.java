@@ -32,7 +32,12 @@ public final class PublicAccessBlockXml {
   }
 
   public static byte[] render(PublicAccessBlock p) {
-    return new XmlWriter().startRoot("PublicAccessBlockConfiguration")
+    return render(p, XmlWriter.S3_NS);
+  }
+
+  /** In {@code namespace} (S3's for buckets, S3 Control's for accounts). */
+  public static byte[] render(PublicAccessBlock p, String namespace) {
+    return new XmlWriter().startRoot("PublicAccessBlockConfiguration", namespace)
         .element("BlockPublicAcls", p.blockPublicAcls()).element("IgnorePublicAcls", p.ignorePublicAcls())
         .element("BlockPublicPolicy", p.blockPublicPolicy()).element("RestrictPublicBuckets", p.restrictPublicBuckets())
         .end("PublicAccessBlockConfiguration").toBytes();

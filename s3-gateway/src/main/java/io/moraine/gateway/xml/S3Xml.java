@@ -98,6 +98,14 @@ public final class S3Xml {
     return w.end("Error").toBytes();
   }
 
+  /** An S3 Control error: the same fields inside {@code ErrorResponse}, as that API sends them. */
+  public static byte[] renderControlError(ErrorDoc e, String hostId) {
+    XmlWriter w = new XmlWriter().start("ErrorResponse").start("Error");
+    w.element("Code", e.code()).element("Message", e.message()).end("Error");
+    w.element("RequestId", e.requestId()).element("HostId", hostId);
+    return w.end("ErrorResponse").toBytes();
+  }
+
   public static byte[] render(ListAllMyBucketsResult r) {
     XmlWriter w = new XmlWriter().startRoot("ListAllMyBucketsResult");
     owner(w, "Owner", r.owner());

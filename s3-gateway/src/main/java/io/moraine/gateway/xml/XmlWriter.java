@@ -16,7 +16,12 @@ public final class XmlWriter {
   }
 
   public XmlWriter startRoot(String name) {
-    out.append('<').append(name).append(" xmlns=\"").append(S3_NS).append("\">");
+    return startRoot(name, S3_NS);
+  }
+
+  /** The root element in another API's namespace (S3 Control, IAM, STS). */
+  public XmlWriter startRoot(String name, String namespace) {
+    out.append('<').append(name).append(" xmlns=\"").append(namespace).append("\">");
     return this;
   }
 
