@@ -50,6 +50,11 @@ final class BenchClients {
   }
 
   static S3Client s3(String endpoint, String region, String accessKey, String secretKey) {
+    return s3(endpoint, region, accessKey, secretKey, 8);
+  }
+
+  /** An SDK client with up to {@code connections} connections (one per load thread). */
+  static S3Client s3(String endpoint, String region, String accessKey, String secretKey, int connections) {
     return S3Client.builder()
         .endpointOverride(URI.create(endpoint))
         .region(Region.of(region))
@@ -58,7 +63,7 @@ final class BenchClients {
         .httpClientBuilder(ApacheHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(5))
             .socketTimeout(Duration.ofSeconds(60))
-            .maxConnections(8))
+            .maxConnections(connections))
         .overrideConfiguration(ClientOverrideConfiguration.builder()
             .apiCallTimeout(Duration.ofSeconds(60))
             .retryStrategy(DefaultRetryStrategy.doNotRetry()) // a retried request would hide a slow one

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks against a running cluster: load a bucket, list it, commit throughput, snapshot.",
     subcommands = {BenchCommand.Load.class, BenchCommand.ListPages.class, BenchCommand.Commits.class,
-      BenchCommand.Snapshot.class})
+      BenchCommand.Snapshot.class, BenchCommand.Authz.class})
 public final class BenchCommand implements Runnable {
 
   static final LongSupplier TICKER = System::nanoTime;
@@ -68,6 +68,41 @@ public final class BenchCommand implements Runnable {
         out.printf(Locale.ROOT, "load: done: %,d objects in %s (%,d committed now, %,d were there) in %.1f s: %,.0f commits/s "
             + "with %d threads%n", r.objects(), bucket, r.written(), r.skipped(), r.elapsedNanos() / 1e9,
             r.commitsPerSecond(), threads);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "authz", mixinStandardHelpOptions = true,
+      description = "4 KiB GETs with a ~20 KB bucket policy and object ACLs vs none, same run (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).")
+  static final class Authz implements Callable<Integer> {
+    @Option(names = "--endpoint", required = true, description = "S3 endpoint, e.g. http://127.0.0.1:9000")
+    String endpoint;
+
+    @Option(names = "--objects", defaultValue = "200", description = "4 KiB objects per bucket (default ${DEFAULT-VALUE})")
+    int objects;
+
+    @Option(names = "--threads", defaultValue = "16", description = "concurrent GET loops (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "alternating plain/guarded rounds (default ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--phase-seconds", defaultValue = "10", description = "length of each phase (default ${DEFAULT-VALUE})")
+    int phaseSeconds;
+
+    @Option(names = "--region", defaultValue = "us-east-1")
+    String region;
+
+    @Override
+    public Integer call() throws Exception {
+      Credentials creds = Credentials.fromEnvironment(System.getenv());
+      String suffix = Long.toString(System.currentTimeMillis(), 36);
+      try (S3Client s3 = BenchClients.s3(endpoint, region, creds.accessKey(), creds.secretKey(), threads)) {
+        AuthzBench.Result r = new AuthzBench(s3, objects, threads, TICKER, System.out)
+            .run("authz-plain-" + suffix, "authz-guarded-" + suffix, rounds, phaseSeconds * 1000L);
+        System.out.printf(Locale.ROOT, "authz: plain %,.0f ops/s, policy+ACL %,.0f ops/s: %.1f %% (target >= 90 %%)%n",
+            r.plainOpsPerSecond(), r.guardedOpsPerSecond(), 100 * r.ratio());
       }
       return 0;
     }
