@@ -166,7 +166,8 @@ public final class Access {
     Caller caller = id == null ? Caller.ANONYMOUS : id.caller();
     String resource = key == null || action.level() != S3Action.Level.OBJECT
         ? "arn:aws:s3:::" + b.name() : "arn:aws:s3:::" + b.name() + "/" + key;
-    Map<String, List<String>> keys = RequestKeys.of(r, clock);
+    Map<String, List<String>> keys = version == null ? RequestKeys.of(r, clock)
+        : RequestKeys.of(r, clock, version.subresources().get(TagSets.KIND).map(TagSets::decode).orElse(Map.of()));
     RequestContext ctx = new RequestContext(action.policyName(), resource, caller, keys);
 
     if (id != null && id.root() && id.accountId().equals(b.ownerAccountId()) && (action == S3Action.GetBucketPolicy

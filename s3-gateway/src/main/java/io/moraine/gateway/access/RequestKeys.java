@@ -28,6 +28,13 @@ final class RequestKeys {
       "x-amz-copy-source", "x-amz-metadata-directive", "x-amz-storage-class", "x-amz-website-redirect-location",
       "x-amz-content-sha256", "x-amz-object-ownership");
 
+  /** The request's keys plus s3:ExistingObjectTag/KEY for each tag of {@code existingTags}. */
+  static Map<String, List<String>> of(S3Request r, InstantSource clock, Map<String, String> existingTags) {
+    Map<String, List<String>> k = of(r, clock);
+    existingTags.forEach((key, value) -> put(k, "s3:ExistingObjectTag/" + key, value));
+    return k;
+  }
+
   static Map<String, List<String>> of(S3Request r, InstantSource clock) {
     Map<String, List<String>> k = new LinkedHashMap<>();
     Instant now = clock.instant();

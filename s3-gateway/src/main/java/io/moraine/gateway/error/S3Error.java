@@ -28,6 +28,9 @@ public sealed interface S3Error {
   record NoSuchPublicAccessBlockConfiguration(String detail) implements S3Error {}
   record OwnershipControlsNotFoundError(String detail) implements S3Error {}
   record UnexpectedContent(String detail) implements S3Error {}
+  record InvalidTag(String detail) implements S3Error {}
+  record BadRequest(String detail) implements S3Error {}
+  record NoSuchTagSet(String detail) implements S3Error {}
   record MissingSecurityHeader(String detail) implements S3Error {}
   record XAmzContentSHA256Mismatch(String detail) implements S3Error {}
 

@@ -40,6 +40,9 @@ public final class S3Errors {
           "The public access block configuration was not found");
       case S3Error.OwnershipControlsNotFoundError e -> d("OwnershipControlsNotFoundError", 404,
           "The bucket ownership controls were not found");
+      case S3Error.InvalidTag e -> d("InvalidTag", 400, "The tag provided was not a valid tag.");
+      case S3Error.BadRequest e -> d("BadRequest", 400, "Bad Request");
+      case S3Error.NoSuchTagSet e -> d("NoSuchTagSet", 404, "The TagSet does not exist");
       case S3Error.UnexpectedContent e -> d("UnexpectedContent", 400, "This request does not support content");
       case S3Error.MissingSecurityHeader e -> d("MissingSecurityHeader", 400, "Your request was missing a required header");
       case S3Error.XAmzContentSHA256Mismatch e -> d("XAmzContentSHA256Mismatch", 400,

@@ -7,6 +7,7 @@ import io.moraine.gateway.access.Access;
 import io.moraine.gateway.access.BucketView;
 import io.moraine.gateway.access.S3Action;
 import io.moraine.gateway.acl.WriteAcls;
+import io.moraine.gateway.tagging.WriteTags;
 import io.moraine.gateway.data.DataCollector;
 import io.moraine.gateway.data.ErasureProfile;
 import io.moraine.gateway.data.ObjectData;
@@ -71,7 +72,8 @@ public final class MultipartApi {
     BucketView view = access.forObject(r, S3Action.PutObject, bucket, key);
     WriteAcls.NewObject ownership = WriteAcls.forNewObject(access, r, view);
     MultipartUpload upload = new MultipartUpload(key, ids.uploadId(), 0, ObjectHeaders.storageClass(r),
-        ObjectHeaders.fromRequest(r), ownership.owner(), ownership.subresources());
+        ObjectHeaders.fromRequest(r), ownership.owner(),
+        WriteTags.apply(access, r, view, key, ownership.subresources(), null));
     MultipartUpload created = metadata.createMultipartUpload(bucket, upload);
     out.xml(200, S3Xml.render(new S3Xml.InitiateMultipartUploadResult(bucket, key, created.uploadId())));
   }

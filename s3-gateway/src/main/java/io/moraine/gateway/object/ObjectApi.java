@@ -5,6 +5,8 @@ import io.moraine.gateway.access.Access;
 import io.moraine.gateway.access.BucketView;
 import io.moraine.gateway.access.S3Action;
 import io.moraine.gateway.acl.WriteAcls;
+import io.moraine.gateway.tagging.WriteTags;
+import io.moraine.metadata.api.Subresources;
 import io.moraine.gateway.data.DataCollector;
 import io.moraine.gateway.data.ErasureProfile;
 import io.moraine.gateway.data.ObjectData;
@@ -74,6 +76,7 @@ public final class ObjectApi {
     BucketView view = access.forObject(r, S3Action.PutObject, bucket, key);
     Bucket b = view.bucket();
     WriteAcls.NewObject ownership = WriteAcls.forNewObject(access, r, view);
+    Subresources subresources = WriteTags.apply(access, r, view, key, ownership.subresources(), null);
     String storageClass = ObjectHeaders.storageClass(r);
     SortedMap<String, String> headers = ObjectHeaders.fromRequest(r);
     long size = Bodies.requiredLength(r);
@@ -86,7 +89,7 @@ public final class ObjectApi {
     ObjectData.Stored stored = data.store(body, size, ErasureProfile.forStorageClass(storageClass), true);
     headers = withChecksum(headers, stored);
     ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, size, stored.digests().md5Hex(), 0,
-        storageClass, headers, 0, stored.layout()).withOwner(ownership.owner()).withSubresources(ownership.subresources());
+        storageClass, headers, 0, stored.layout()).withOwner(ownership.owner()).withSubresources(subresources);
     PutResult result = commit(bucket, key, version, stored, condition);
     VersionIds.header(out, b, result.committed().versionId());
     out.header("ETag", quote(stored.digests().md5Hex()));
@@ -118,6 +121,7 @@ public final class ObjectApi {
           : new S3Error.InvalidRequest("The source of a copy request may not specifically refer to a delete marker by version id."));
     }
     copyPreconditions(r, src);
+    Subresources copySubresources = WriteTags.apply(access, r, view, key, ownership.subresources(), src);
     String directive = r.header("x-amz-metadata-directive").map(String::strip).orElse("COPY");
     if (!directive.equals("COPY") && !directive.equals("REPLACE")) {
       throw new S3Exception(new S3Error.InvalidArgument("Unknown metadata directive."));
@@ -147,7 +151,7 @@ public final class ObjectApi {
       stored = data.store(body, src.size(), ErasureProfile.forStorageClass(storageClass), true);
     }
     ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, src.size(), stored.digests().md5Hex(), 0,
-        storageClass, headers, 0, stored.layout()).withOwner(ownership.owner()).withSubresources(ownership.subresources());
+        storageClass, headers, 0, stored.layout()).withOwner(ownership.owner()).withSubresources(copySubresources);
     PutResult result = commit(bucket, key, version, stored);
     VersionIds.header(out, b, result.committed().versionId());
     if (srcVersion != null || VersionIds.shown(srcBucket.bucket(), src.versionId())) {
@@ -318,6 +322,7 @@ public final class ObjectApi {
     out.header("ETag", quote(v.etag()));
     out.header("Last-Modified", S3Response.httpDate(v.lastModifiedMillis()));
     out.header("Accept-Ranges", "bytes");
+    WriteTags.count(v).ifPresent(n -> out.header("x-amz-tagging-count", n));
     if (!"STANDARD".equals(v.storageClass())) {
       out.header("x-amz-storage-class", v.storageClass());
     }
