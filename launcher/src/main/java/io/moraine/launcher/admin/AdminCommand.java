@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operate a running cluster.",
     subcommands = {AdminCommand.Status.class, AdminCommand.User.class, AdminCommand.Scrub.class,
-        AdminCommand.Drain.class, AdminCommand.Meta.class})
+        AdminCommand.Drain.class, AdminCommand.RemoveStorage.class, AdminCommand.Meta.class})
 public final class AdminCommand implements Runnable {
 
   @Option(names = "--zk", defaultValue = "127.0.0.1:2181", description = "ZooKeeper to reach the cluster through (default ${DEFAULT-VALUE})")
@@ -106,6 +106,32 @@ public final class AdminCommand implements Runnable {
         new io.moraine.placement.zk.StorageMembership(client).setDraining(nodeId, !undo);
       }
       System.out.println("node " + nodeId + (undo ? " no longer draining" : " draining"));
+      return 0;
+    }
+  }
+
+  @Command(name = "remove-storage", mixinStandardHelpOptions = true,
+      description = "Remove a drained storage node from the membership (ansible decommission_storage.yml); refused "
+          + "unless the node is draining and no shard is left on it (`drain NODE_ID shards-left 0` in status).")
+  static final class RemoveStorage implements Callable<Integer> {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Parameters(index = "0", description = "the storage node, e.g. storage-az1-3")
+    String nodeId;
+
+    @Override
+    public Integer call() throws Exception {
+      try (CuratorFramework client = admin.connect(); RaftMetadataClient meta = admin.metadata(client)) {
+        java.util.Optional<String> refusal = new ClusterStatus(client, meta, MetaDirectory.read(client),
+            MetaDirectory.readGroups(client)).removalRefusal(nodeId);
+        if (refusal.isPresent()) {
+          System.err.println("node " + nodeId + " not removed: " + refusal.get());
+          return 1;
+        }
+        new io.moraine.placement.zk.StorageMembership(client).removeMember(nodeId);
+      }
+      System.out.println("node " + nodeId + " removed");
       return 0;
     }
   }

@@ -94,6 +94,25 @@ final class ClusterStatus {
     return lines;
   }
 
+  /** Why {@code nodeId} may not leave the membership yet, or empty when it is draining and holds no shard. */
+  java.util.Optional<String> removalRefusal(String nodeId) throws Exception {
+    NodeInfo node;
+    try (ZkPlacementView view = new ZkPlacementView(zk)) {
+      view.start();
+      view.awaitMap(Duration.ofSeconds(10));
+      node = view.nodes().stream().filter(n -> n.nodeId().equals(nodeId)).findFirst().orElse(null);
+    }
+    if (node == null) {
+      return java.util.Optional.of("it is not a member");
+    }
+    if (node.state() != NodeInfo.NodeState.DRAINING) {
+      return java.util.Optional.of("it is not draining (admin drain " + nodeId + " first)");
+    }
+    long left = countShardsOn(Set.of(nodeId)).getOrDefault(nodeId, 0L);
+    return left == 0 ? java.util.Optional.empty()
+        : java.util.Optional.of("shards-left " + left + " (wait for shards-left 0)");
+  }
+
   private static HealthResponse health(NodeInfo node) {
     ManagedChannel channel = NettyChannelBuilder.forAddress(node.host(), node.grpcPort()).usePlaintext().build();
     try {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "dist", mixinStandardHelpOptions = true,
     description = {"Build the release tarball dist/moraine-VERSION.tar.gz (launcher, libraries, scripts) "
-        + "that ansible/ installs on hosts without build tools.",
+        + "that ansible/ installs on hosts without build tools; dist/LATEST names it.",
         "Prints `dist file=PATH version=VERSION sha256=HEX`."})
 public final class DistCommand implements Callable<Integer> {
 
@@ -54,6 +54,8 @@ public final class DistCommand implements Callable<Integer> {
     String sha = sha256(tarball);
     Files.writeString(outDir.resolve(tarball.getFileName() + ".sha256"),
         sha + "  " + tarball.getFileName() + "\n", StandardCharsets.UTF_8);
+    // The newest build, for ansible/ (the example inventory installs it unless told a version).
+    Files.writeString(outDir.resolve("LATEST"), version + "\n", StandardCharsets.UTF_8);
     System.out.println("dist file=" + tarball + " version=" + version + " sha256=" + sha);
     return 0;
   }
