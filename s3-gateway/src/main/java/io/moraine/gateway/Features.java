@@ -22,7 +22,8 @@ final class Features {
         .register(new io.moraine.gateway.bucketpolicy.PolicyStatusHandler(access))
         .register(new io.moraine.gateway.publicaccess.PublicAccessBlockHandler(metadata, access))
         .register(new io.moraine.gateway.ownership.OwnershipControlsHandler(metadata, access))
-        .register(new io.moraine.gateway.tagging.TaggingHandler(metadata, access));
+        .register(new io.moraine.gateway.tagging.TaggingHandler(metadata, access))
+        .register(new io.moraine.gateway.cors.CorsHandler(metadata, access));
   }
 
   /** The other AWS APIs answered on the gateway's listener (IAM, STS, KMS), by credential scope service. */

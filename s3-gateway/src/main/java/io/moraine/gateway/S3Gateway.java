@@ -72,7 +72,7 @@ public final class S3Gateway implements AutoCloseable {
         new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes(), threads, clock),
         new io.moraine.gateway.version.VersioningApi(metadata, access), subresources,
         Features.services(metadata, access, config, clock),
-        new io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi(access));
+        new io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi(access), new io.moraine.gateway.cors.Cors(access));
 
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName(config.nodeId() + "-http");

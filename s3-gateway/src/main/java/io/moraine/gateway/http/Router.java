@@ -28,6 +28,12 @@ public final class Router {
         return new S3Operation.ListObjectVersions(r.bucket());
       }
     }
+    if (r.method().equals("OPTIONS")) {
+      if (r.bucket() == null) {
+        throw notAllowed();
+      }
+      return new S3Operation.Preflight(r.bucket());
+    }
     java.util.Optional<Subresource> sub = Subresource.in(r);
     if (sub.isPresent() && r.bucket() != null) {
       Subresource s = sub.get();

@@ -51,13 +51,16 @@ public final class S3Handler extends Handler.Abstract {
   private final io.moraine.gateway.version.VersioningApi versioning;
   private final SubresourceHandlers subresources;
   private final io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi accountPublicAccessBlock;
+  private final io.moraine.gateway.cors.Cors cors;
   private final java.util.Map<String, ServiceApi> services;
 
   public S3Handler(Ids ids, Authenticator authenticator, List<String> virtualHostDomains, BucketApi buckets,
       ObjectApi objects, ListApi lists, MultipartApi multipart, io.moraine.gateway.version.VersioningApi versioning,
       SubresourceHandlers subresources, List<ServiceApi> services,
-      io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi accountPublicAccessBlock) {
+      io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi accountPublicAccessBlock,
+      io.moraine.gateway.cors.Cors cors) {
     super(InvocationType.BLOCKING);
+    this.cors = cors;
     this.accountPublicAccessBlock = accountPublicAccessBlock;
     this.ids = ids;
     this.authenticator = authenticator;
@@ -101,6 +104,9 @@ public final class S3Handler extends Handler.Abstract {
       resource = r.resource();
       r.authenticated(authenticator.authenticate(r.signed(), r.bucket()));
       S3Operation op = Router.route(r);
+      if (!(op instanceof S3Operation.Preflight)) {
+        cors.decorate(r, out);
+      }
       dispatch(op, r, out, head);
       out.finish();
       callback.succeeded();
@@ -149,6 +155,7 @@ public final class S3Handler extends Handler.Abstract {
       case S3Operation.BucketSubresource o -> subresources.of(o.subresource()).onBucket(o.method(), r, out, o.bucket());
       case S3Operation.ObjectSubresource o ->
           subresources.of(o.subresource()).onObject(o.method(), r, out, o.bucket(), o.key());
+      case S3Operation.Preflight o -> cors.preflight(r, out, o.bucket());
       case S3Operation.AccountPublicAccessBlock o -> accountPublicAccessBlock.handle(r, out, o.accountId(), o.method());
       case S3Operation.Unsupported o -> throw new S3Exception(new S3Error.NotImplemented(o.what() + " is not implemented"));
     }
