@@ -23,7 +23,13 @@ final class Features {
         .register(new io.moraine.gateway.publicaccess.PublicAccessBlockHandler(metadata, access))
         .register(new io.moraine.gateway.ownership.OwnershipControlsHandler(metadata, access))
         .register(new io.moraine.gateway.tagging.TaggingHandler(metadata, access))
-        .register(new io.moraine.gateway.cors.CorsHandler(metadata, access));
+        .register(new io.moraine.gateway.cors.CorsHandler(metadata, access))
+        .register(new io.moraine.gateway.requestpayment.RequestPaymentHandler(metadata, access));
+  }
+
+  /** The headers features add to every response (in this order). */
+  static List<io.moraine.gateway.http.ResponseDecorator> decorators(Access access, io.moraine.gateway.cors.Cors cors) {
+    return List.of(cors, new io.moraine.gateway.requestpayment.RequesterPays(access));
   }
 
   /** The other AWS APIs answered on the gateway's listener (IAM, STS, KMS), by credential scope service. */

@@ -65,6 +65,7 @@ public final class S3Gateway implements AutoCloseable {
     ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes());
     Access access = new Access(metadata, clock, arn -> java.util.Optional.empty());
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock);
+    io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);
     S3Handler handler = new S3Handler(ids, authenticator, config.virtualHostDomains(),
         new BucketApi(metadata, access, config.region()),
         new ObjectApi(metadata, access, data, collector, threads),
@@ -72,7 +73,7 @@ public final class S3Gateway implements AutoCloseable {
         new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes(), threads, clock),
         new io.moraine.gateway.version.VersioningApi(metadata, access), subresources,
         Features.services(metadata, access, config, clock),
-        new io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi(access), new io.moraine.gateway.cors.Cors(access));
+        new io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi(access), cors, Features.decorators(access, cors));
 
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName(config.nodeId() + "-http");

@@ -339,8 +339,30 @@ public final class Access {
   }
 
   private void check(S3Request r, S3Action action, BucketView b, String key, ObjectVersion version) {
-    if (!allowed(r, action, b, key, version)) {
+    if (!allowed(r, action, b, key, version) || !paysIfAsked(r, b)) {
       throw new S3Exception(new S3Error.AccessDenied(null));
     }
+  }
+
+  /**
+   * Requester pays (S3 User Guide, "Using Requester Pays buckets"): anyone but the bucket
+   * owner's account must accept the charge with {@code x-amz-request-payer: requester}, and
+   * anonymous requests are refused.
+   */
+  private static boolean paysIfAsked(S3Request r, BucketView b) {
+    if (!b.requesterPays()) {
+      return true;
+    }
+    Identity id = r.principal().identity();
+    if (id == null) {
+      return false;
+    }
+    return id.accountId().equals(b.ownerAccountId()) || acceptsCharge(r);
+  }
+
+  /** Whether the request accepts requester-pays charges. */
+  public static boolean acceptsCharge(S3Request r) {
+    return r.header("x-amz-request-payer").map(String::strip).filter("requester"::equalsIgnoreCase).isPresent()
+        || r.query("x-amz-request-payer").filter("requester"::equalsIgnoreCase).isPresent();
   }
 }

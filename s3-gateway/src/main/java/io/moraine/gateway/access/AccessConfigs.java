@@ -19,6 +19,7 @@ public final class AccessConfigs {
   public static final String POLICY = "policy";
   public static final String PUBLIC_ACCESS_BLOCK = "publicAccessBlock";
   public static final String OWNERSHIP = "ownershipControls";
+  public static final String REQUEST_PAYMENT = "requestPayment";
   private static final int FORMAT_VERSION = 1;
 
   /** A stored bucket policy: the document as sent, and parsed. */
@@ -93,6 +94,21 @@ public final class AccessConfigs {
       };
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("corrupt stored ownership controls", e);
+    }
+  }
+
+  public static byte[] encodeRequesterPays(boolean requesterPays) {
+    return io.moraine.proto.config.v1.RequestPaymentConfig.newBuilder().setFormatVersion(FORMAT_VERSION)
+        .setRequesterPays(requesterPays).build().toByteArray();
+  }
+
+  public static boolean decodeRequesterPays(byte[] body) {
+    try {
+      var c = io.moraine.proto.config.v1.RequestPaymentConfig.parseFrom(body);
+      check(c.getFormatVersion(), "request payment");
+      return c.getRequesterPays();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt stored request payment configuration", e);
     }
   }
 

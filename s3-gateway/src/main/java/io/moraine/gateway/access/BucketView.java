@@ -52,6 +52,11 @@ public final class BucketView {
         .orElse(AccessConfigs.PublicAccessBlock.NONE);
   }
 
+  /** Whether requesters, not the owner, pay for requests to this bucket. */
+  public boolean requesterPays() {
+    return config(AccessConfigs.REQUEST_PAYMENT, AccessConfigs::decodeRequesterPays).orElse(false);
+  }
+
   public AccessConfigs.Ownership ownership() {
     return config(AccessConfigs.OWNERSHIP, AccessConfigs::decodeOwnership).orElse(AccessConfigs.Ownership.ObjectWriter);
   }

@@ -4,6 +4,7 @@ import io.moraine.gateway.access.Access;
 import io.moraine.gateway.access.BucketView;
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
+import io.moraine.gateway.http.ResponseDecorator;
 import io.moraine.gateway.http.S3Request;
 import io.moraine.gateway.http.S3Response;
 import io.moraine.proto.config.v1.CorsConfiguration;
@@ -19,7 +20,7 @@ import java.util.Optional;
  * actual requests that carry an {@code Origin} a rule allows. Preflights need no signature; the
  * headers on actual requests are added before the operation runs, so errors carry them too.
  */
-public final class Cors {
+public final class Cors implements ResponseDecorator {
   private final Access access;
 
   public Cors(Access access) {
@@ -47,6 +48,7 @@ public final class Cors {
   }
 
   /** Adds the CORS headers of an actual request with an allowed {@code Origin}. */
+  @Override
   public void decorate(S3Request r, S3Response out) {
     Optional<String> origin = r.header("origin");
     if (origin.isEmpty() || r.bucket() == null) {

@@ -52,15 +52,17 @@ public final class S3Handler extends Handler.Abstract {
   private final SubresourceHandlers subresources;
   private final io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi accountPublicAccessBlock;
   private final io.moraine.gateway.cors.Cors cors;
+  private final List<ResponseDecorator> decorators;
   private final java.util.Map<String, ServiceApi> services;
 
   public S3Handler(Ids ids, Authenticator authenticator, List<String> virtualHostDomains, BucketApi buckets,
       ObjectApi objects, ListApi lists, MultipartApi multipart, io.moraine.gateway.version.VersioningApi versioning,
       SubresourceHandlers subresources, List<ServiceApi> services,
       io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi accountPublicAccessBlock,
-      io.moraine.gateway.cors.Cors cors) {
+      io.moraine.gateway.cors.Cors cors, List<ResponseDecorator> decorators) {
     super(InvocationType.BLOCKING);
     this.cors = cors;
+    this.decorators = List.copyOf(decorators);
     this.accountPublicAccessBlock = accountPublicAccessBlock;
     this.ids = ids;
     this.authenticator = authenticator;
@@ -105,7 +107,9 @@ public final class S3Handler extends Handler.Abstract {
       r.authenticated(authenticator.authenticate(r.signed(), r.bucket()));
       S3Operation op = Router.route(r);
       if (!(op instanceof S3Operation.Preflight)) {
-        cors.decorate(r, out);
+        for (ResponseDecorator d : decorators) {
+          d.decorate(r, out);
+        }
       }
       dispatch(op, r, out, head);
       out.finish();
