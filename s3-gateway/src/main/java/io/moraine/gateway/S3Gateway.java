@@ -66,14 +66,14 @@ public final class S3Gateway implements AutoCloseable {
     Access access = new Access(metadata, clock, arn -> java.util.Optional.empty());
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock);
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);
-    S3Handler handler = new S3Handler(ids, authenticator, config.virtualHostDomains(),
-        new BucketApi(metadata, access, config.region()),
-        new ObjectApi(metadata, access, data, collector, threads),
-        new ListApi(metadata, access),
+    ObjectApi objects = new ObjectApi(metadata, access, data, collector, threads);
+    S3Handler handler = new S3Handler(ids, authenticator, config.virtualHostDomains(), new io.moraine.gateway.http.Apis(
+        new BucketApi(metadata, access, config.region()), objects, new ListApi(metadata, access),
         new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes(), threads, clock),
         new io.moraine.gateway.version.VersioningApi(metadata, access), subresources,
         Features.services(metadata, access, config, clock),
-        new io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi(access), cors, Features.decorators(access, cors));
+        new io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi(access), cors, Features.decorators(access, cors),
+        new io.moraine.gateway.website.WebsiteEndpoint(metadata, access, objects, ids::hostId)));
 
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName(config.nodeId() + "-http");

@@ -44,6 +44,8 @@ public final class S3Errors {
       case S3Error.CORSResponse e -> d("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed. This is "
           + "usually because the evalution of Origin, request method / Access-Control-Request-Method or "
           + "Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.");
+      case S3Error.NoSuchWebsiteConfiguration e -> d("NoSuchWebsiteConfiguration", 404,
+          "The specified bucket does not have a website configuration");
       case S3Error.InvalidTag e -> d("InvalidTag", 400, "The tag provided was not a valid tag.");
       case S3Error.BadRequest e -> d("BadRequest", 400, "Bad Request");
       case S3Error.NoSuchTagSet e -> d("NoSuchTagSet", 404, "The TagSet does not exist");

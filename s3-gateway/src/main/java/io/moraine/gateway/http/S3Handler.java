@@ -53,28 +53,26 @@ public final class S3Handler extends Handler.Abstract {
   private final io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi accountPublicAccessBlock;
   private final io.moraine.gateway.cors.Cors cors;
   private final List<ResponseDecorator> decorators;
+  private final io.moraine.gateway.website.WebsiteEndpoint website;
   private final java.util.Map<String, ServiceApi> services;
 
-  public S3Handler(Ids ids, Authenticator authenticator, List<String> virtualHostDomains, BucketApi buckets,
-      ObjectApi objects, ListApi lists, MultipartApi multipart, io.moraine.gateway.version.VersioningApi versioning,
-      SubresourceHandlers subresources, List<ServiceApi> services,
-      io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi accountPublicAccessBlock,
-      io.moraine.gateway.cors.Cors cors, List<ResponseDecorator> decorators) {
+  public S3Handler(Ids ids, Authenticator authenticator, List<String> virtualHostDomains, Apis apis) {
     super(InvocationType.BLOCKING);
-    this.cors = cors;
-    this.decorators = List.copyOf(decorators);
-    this.accountPublicAccessBlock = accountPublicAccessBlock;
     this.ids = ids;
     this.authenticator = authenticator;
     this.virtualHostDomains = List.copyOf(virtualHostDomains);
-    this.buckets = buckets;
-    this.objects = objects;
-    this.lists = lists;
-    this.multipart = multipart;
-    this.versioning = versioning;
-    this.subresources = subresources;
+    this.buckets = apis.buckets();
+    this.objects = apis.objects();
+    this.lists = apis.lists();
+    this.multipart = apis.multipart();
+    this.versioning = apis.versioning();
+    this.subresources = apis.subresources();
+    this.accountPublicAccessBlock = apis.accountPublicAccessBlock();
+    this.cors = apis.cors();
+    this.decorators = apis.decorators();
+    this.website = apis.website();
     java.util.TreeMap<String, ServiceApi> byName = new java.util.TreeMap<>();
-    for (ServiceApi api : services) {
+    for (ServiceApi api : apis.services()) {
       if (byName.put(api.service(), api) != null || api.service().equals("s3")) {
         throw new IllegalArgumentException("service " + api.service() + " registered twice or shadowing s3");
       }
@@ -104,6 +102,12 @@ public final class S3Handler extends Handler.Abstract {
         return true;
       }
       resource = r.resource();
+      if (r.website() && r.bucket() != null) {
+        website.serve(r, out, head); // anonymous, HTML errors: the website endpoint's own rules
+        out.finish();
+        callback.succeeded();
+        return true;
+      }
       r.authenticated(authenticator.authenticate(r.signed(), r.bucket()));
       S3Operation op = Router.route(r);
       if (!(op instanceof S3Operation.Preflight)) {
@@ -179,7 +183,8 @@ public final class S3Handler extends Handler.Abstract {
     SignedRequest signed = new SignedRequest(request.getMethod(), rawPath, decodedPath, AwsUris.parseQuery(rawQuery),
         headers);
     String host = signed.header("host").orElse("");
-    String bucket = virtualHostBucket(host);
+    String websiteBucket = websiteHostBucket(host);
+    String bucket = websiteBucket != null ? websiteBucket : virtualHostBucket(host);
     String key = null;
     String path = decodedPath.startsWith("/") ? decodedPath.substring(1) : decodedPath;
     if (bucket == null) {
@@ -197,7 +202,37 @@ public final class S3Handler extends Handler.Abstract {
       key = null;
     }
     String remote = org.eclipse.jetty.server.Request.getRemoteAddr(request);
-    return new S3Request(signed, bucket, key, body, requestId, remote, request.isSecure());
+    S3Request r = new S3Request(signed, bucket, key, body, requestId, remote, request.isSecure());
+    if (websiteBucket != null) {
+      r.markWebsite();
+    }
+    return r;
+  }
+
+  /**
+   * The bucket of a website-endpoint Host ({@code BUCKET.s3-website.DOMAIN} or
+   * {@code BUCKET.s3-website-REGION.DOMAIN}, any port), or null.
+   */
+  private String websiteHostBucket(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    int colon = h.lastIndexOf(':');
+    if (colon >= 0 && !h.startsWith("[")) {
+      h = h.substring(0, colon);
+    }
+    for (String domain : virtualHostDomains) {
+      if (!h.endsWith("." + domain)) {
+        continue;
+      }
+      String front = h.substring(0, h.length() - domain.length() - 1);
+      int dot = front.lastIndexOf('.');
+      if (dot > 0) {
+        String label = front.substring(dot + 1);
+        if (label.equals("s3-website") || label.startsWith("s3-website-")) {
+          return front.substring(0, dot);
+        }
+      }
+    }
+    return null;
   }
 
   /** The bucket of a virtual-hosted-style Host ({@code bucket.domain[:port]}), or null for path-style. */

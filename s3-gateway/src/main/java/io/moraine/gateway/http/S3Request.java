@@ -21,6 +21,7 @@ public final class S3Request {
   private final String remoteAddress;
   private final boolean secure;
   private Authenticator.Principal principal;
+  private boolean website;
 
   public S3Request(SignedRequest signed, String bucket, String key, InputStream body, String requestId) {
     this(signed, bucket, key, body, requestId, null, false);
@@ -39,6 +40,15 @@ public final class S3Request {
     this.requestId = requestId;
     this.remoteAddress = remoteAddress;
     this.secure = secure;
+  }
+
+  /** Whether this request came to the website endpoint ({@code BUCKET.s3-website.DOMAIN}). */
+  public boolean website() {
+    return website;
+  }
+
+  void markWebsite() {
+    this.website = true;
   }
 
   public String remoteAddress() {
@@ -85,6 +95,13 @@ public final class S3Request {
 
   public InputStream body() {
     return body;
+  }
+
+  /** This request for another key, as the anonymous caller (the website endpoint's view of it). */
+  public S3Request anonymousFor(String otherKey) {
+    S3Request r = new S3Request(signed, bucket, otherKey, body, requestId, remoteAddress, secure);
+    r.principal = Authenticator.Principal.anonymous();
+    return r;
   }
 
   void authenticated(Authenticator.Principal p) {

@@ -22,6 +22,7 @@ public final class S3Response {
   private OutputStream stream;
   private boolean sent;
   private final java.util.Map<String, String> errorHeaders = new java.util.LinkedHashMap<>();
+  private int forcedStatus = -1;
 
   S3Response(Response response, boolean head) {
     this.response = response;
@@ -39,26 +40,26 @@ public final class S3Response {
   }
 
   public void xml(int status, byte[] body) throws IOException {
-    response.setStatus(status);
+    response.setStatus(forcedStatus > 0 && status < 300 ? forcedStatus : status);
     response.getHeaders().put("Content-Type", "application/xml");
     fixed(body);
   }
 
   /** A whole body of another type (a bucket policy is JSON). */
   public void body(int status, String contentType, byte[] body) throws IOException {
-    response.setStatus(status);
+    response.setStatus(forcedStatus > 0 && status < 300 ? forcedStatus : status);
     response.getHeaders().put("Content-Type", contentType);
     fixed(body);
   }
 
   public void empty(int status) throws IOException {
-    response.setStatus(status);
+    response.setStatus(forcedStatus > 0 && status < 300 ? forcedStatus : status);
     fixed(new byte[0]);
   }
 
   /** Starts a streamed body of exactly {@code contentLength} bytes (nothing is sent for HEAD). */
   public OutputStream stream(int status, long contentLength) {
-    response.setStatus(status);
+    response.setStatus(forcedStatus > 0 && status < 300 ? forcedStatus : status);
     response.getHeaders().put("Content-Length", Long.toString(contentLength));
     sent = true;
     if (head) {
@@ -82,6 +83,15 @@ public final class S3Response {
     if (stream != null) {
       stream.close();
     }
+  }
+
+  /**
+   * Answers {@code status} instead of any success status that follows (a website's error
+   * document is an object served with the error's status). Error statuses are left alone.
+   */
+  public S3Response forceStatus(int status) {
+    this.forcedStatus = status;
+    return this;
   }
 
   /** A header that an error response must carry too (Content-Range of a 416). */

@@ -24,7 +24,8 @@ public final class ObjectHeaders {
   private static final int MAX_KEY_BYTES = 1024;
 
   private static final List<String> STORED = List.of(
-      "content-type", "content-encoding", "content-disposition", "content-language", "cache-control", "expires");
+      "content-type", "content-encoding", "content-disposition", "content-language", "cache-control", "expires",
+      "x-amz-website-redirect-location");
   private static final Map<String, String> WIRE_NAMES = Map.of(
       "content-type", "Content-Type", "content-encoding", "Content-Encoding",
       "content-disposition", "Content-Disposition", "content-language", "Content-Language",
@@ -51,6 +52,11 @@ public final class ObjectHeaders {
       }
     }
     out.putIfAbsent("content-type", DEFAULT_CONTENT_TYPE);
+    String redirect = out.get("x-amz-website-redirect-location");
+    if (redirect != null && !redirect.startsWith("/") && !redirect.startsWith("http://") && !redirect.startsWith("https://")) {
+      throw new S3Exception(new S3Error.InvalidArgument(
+          "The website redirect location must have a prefix of 'http://' or 'https://' or '/'."));
+    }
     int userBytes = 0;
     for (Map.Entry<String, List<String>> h : r.signed().headers().entrySet()) {
       if (h.getKey().startsWith("x-amz-meta-")) {
