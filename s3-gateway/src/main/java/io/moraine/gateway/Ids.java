@@ -36,6 +36,43 @@ public final class Ids {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(24));
   }
 
+  private static final String UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  private static final String SECRET_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+  /** An IAM unique id: {@code prefix} (AIDA, AGPA, AROA, ANPA) and 17 more characters, 21 in all, as IAM's. */
+  public String iamId(String prefix) {
+    return prefix + chars(UPPER_ALNUM, 17);
+  }
+
+  /** An access key id: {@code prefix} (AKIA long-term, ASIA temporary) and 16 more characters. */
+  public String accessKeyId(String prefix) {
+    return prefix + chars(UPPER_ALNUM, 16);
+  }
+
+  /** A 40-character secret access key. */
+  public String secretKey() {
+    return chars(SECRET_CHARS, 40);
+  }
+
+  /** A session token for STS temporary credentials. */
+  public String sessionToken() {
+    return Base64.getEncoder().encodeToString(bytes(48));
+  }
+
+  /** A 20-byte (160-bit) TOTP seed, as RFC 4226 recommends for HMAC-SHA1. */
+  public byte[] mfaSeed() {
+    return bytes(20);
+  }
+
+  private String chars(String alphabet, int n) {
+    byte[] b = bytes(n);
+    StringBuilder out = new StringBuilder(n);
+    for (byte x : b) {
+      out.append(alphabet.charAt((x & 0xff) % alphabet.length()));
+    }
+    return out.toString();
+  }
+
   private byte[] bytes(int n) {
     byte[] out = new byte[n];
     synchronized (this) {

@@ -63,7 +63,7 @@ public final class S3Gateway implements AutoCloseable {
         config.shardWriteTimeoutMillis());
     BlobReader reader = new BlobReader(shardClients, placement, threads, config.shardReadTimeoutMillis());
     ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes());
-    Access access = new Access(metadata, clock, arn -> java.util.Optional.empty());
+    Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock);
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);
     ObjectApi objects = new ObjectApi(metadata, access, data, collector, threads);
@@ -71,7 +71,7 @@ public final class S3Gateway implements AutoCloseable {
         new BucketApi(metadata, access, config.region()), objects, new ListApi(metadata, access),
         new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes(), threads, clock),
         new io.moraine.gateway.version.VersioningApi(metadata, access), subresources,
-        Features.services(metadata, access, config, clock),
+        Features.services(metadata, access, config, clock, ids),
         new io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi(access), cors, Features.decorators(access, cors),
         new io.moraine.gateway.website.WebsiteEndpoint(metadata, access, objects, ids::hostId)));
 

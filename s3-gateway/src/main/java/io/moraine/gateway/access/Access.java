@@ -295,8 +295,23 @@ public final class Access {
     return Optional.of(new Acls.Owner(a.getAccountId(), a.getUserName()));
   }
 
-  /** The caller's identity policies together: a Deny in any wins, else an Allow in any. */
+  /**
+   * The caller's identity policies together: a Deny in any wins, else an Allow in any; for a role
+   * session with a session policy, only what that policy allows too (IAM, "Session policies").
+   */
   private Result identityResult(Identity id, RequestContext ctx) {
+    Result out = policiesResult(id, ctx);
+    String sessionPolicy = id.session().map(s -> s.getSessionPolicy()).orElse("");
+    if (out.allows() && !sessionPolicy.isEmpty()) {
+      Optional<PolicyDocument> doc = identityPolicy(ResolvedPolicy.newBuilder().setSource("session")
+          .setDocument(sessionPolicy).build());
+      Result session = doc.map(d -> PolicyEvaluator.evaluate(d, ctx, false)).orElse(Result.NONE);
+      return session.denies() ? Result.DENY : session.allows() ? out : Result.NONE;
+    }
+    return out;
+  }
+
+  private Result policiesResult(Identity id, RequestContext ctx) {
     Result out = Result.NONE;
     for (ResolvedPolicy p : id.reply().getPoliciesList()) {
       Optional<PolicyDocument> doc = identityPolicy(p);

@@ -95,6 +95,7 @@ public final class S3Handler extends Handler.Abstract {
       S3Request r = parse(request, requestId, body);
       service = services.get(Authenticator.scopeService(r.signed()));
       if (service != null) {
+        r = withPayloadHash(r, body);
         r.authenticated(authenticator.authenticate(r.signed(), service.service(), service.signingRegion()));
         service.handle(r, out);
         out.finish();
@@ -233,6 +234,38 @@ public final class S3Handler extends Handler.Abstract {
       }
     }
     return null;
+  }
+
+  /** The most a request to another AWS API may carry (IAM policy documents are at most 128 KB). */
+  private static final int MAX_SERVICE_BODY_BYTES = 1024 * 1024;
+
+  /**
+   * SDKs of the other AWS APIs sign the body's SHA-256 without sending x-amz-content-sha256
+   * (only S3 requires that header): such a (small) body is read here and its hash supplied, so
+   * the signature is checked over it and the body is verified against it when read.
+   */
+  private static S3Request withPayloadHash(S3Request r, InputStream body) throws java.io.IOException {
+    if (r.signed().header("x-amz-content-sha256").isPresent()) {
+      return r;
+    }
+    byte[] data = body.readNBytes(MAX_SERVICE_BODY_BYTES + 1);
+    if (data.length > MAX_SERVICE_BODY_BYTES) {
+      throw new S3Exception(new S3Error.EntityTooLarge(null));
+    }
+    String hash;
+    try {
+      hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    Map<String, List<String>> headers = new LinkedHashMap<>(r.signed().headers());
+    headers.put("x-amz-content-sha256", List.of(hash));
+    headers.put("content-length", List.of(Integer.toString(data.length)));
+    headers.remove("transfer-encoding");
+    SignedRequest signed = new SignedRequest(r.method(), r.signed().rawPath(), r.signed().decodedPath(),
+        r.signed().query(), headers);
+    return new S3Request(signed, r.bucket(), r.key(), new java.io.ByteArrayInputStream(data), r.requestId(),
+        r.remoteAddress(), r.secure());
   }
 
   /** The bucket of a virtual-hosted-style Host ({@code bucket.domain[:port]}), or null for path-style. */
