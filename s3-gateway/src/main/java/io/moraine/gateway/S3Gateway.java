@@ -66,11 +66,12 @@ public final class S3Gateway implements AutoCloseable {
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock);
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);
-    ObjectApi objects = new ObjectApi(metadata, access, data, collector, threads);
+    io.moraine.gateway.version.VersioningApi versioning = new io.moraine.gateway.version.VersioningApi(metadata, access, clock);
+    ObjectApi objects = new ObjectApi(metadata, access, data, collector, threads, versioning);
     S3Handler handler = new S3Handler(ids, authenticator, config.virtualHostDomains(), new io.moraine.gateway.http.Apis(
         new BucketApi(metadata, access, config.region()), objects, new ListApi(metadata, access),
         new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes(), threads, clock),
-        new io.moraine.gateway.version.VersioningApi(metadata, access), subresources,
+        versioning, subresources,
         Features.services(metadata, access, config, clock, ids),
         new io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi(access), cors, Features.decorators(access, cors),
         new io.moraine.gateway.website.WebsiteEndpoint(metadata, access, objects, ids::hostId)));

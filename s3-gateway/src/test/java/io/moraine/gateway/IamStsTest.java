@@ -22,6 +22,9 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.StatusType;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.MFADelete;
+import software.amazon.awssdk.services.s3.model.MFADeleteStatus;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
@@ -206,5 +209,40 @@ class IamStsTest {
     iam.enableMFADevice(b -> b.serialNumber(device.serialNumber()).authenticationCode1(Totp.code(seed, step))
         .authenticationCode2(Totp.code(seed, step + 1)));
     assertThat(iam.listMFADevices().mfaDevices()).extracting(d -> d.serialNumber()).containsExactly(device.serialNumber());
+  }
+
+  /** MFA delete: the owner root's device and a fresh code for every change and permanent delete. */
+  @Test
+  void mfaDeleteNeedsAFreshCodeFromTheOwnersDevice() {
+    var device = iam.createVirtualMFADevice(b -> b.virtualMFADeviceName("vault-key")).virtualMFADevice();
+    byte[] seed = Totp.fromBase32(device.base32StringSeed().asUtf8String());
+    long now = Totp.step(System.currentTimeMillis());
+    iam.enableMFADevice(b -> b.serialNumber(device.serialNumber()).authenticationCode1(Totp.code(seed, now - 1))
+        .authenticationCode2(Totp.code(seed, now)));
+    String serial = device.serialNumber();
+    aliceS3.createBucket(b -> b.bucket("vault"));
+    String v1 = null;
+    aliceS3.putBucketVersioning(b -> b.bucket("vault").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+    v1 = aliceS3.putObject(b -> b.bucket("vault").key("k"), RequestBody.fromString("1")).versionId();
+    String version = v1;
+    refused(() -> aliceS3.putBucketVersioning(b -> b.bucket("vault").versioningConfiguration(v -> v
+        .status(BucketVersioningStatus.ENABLED).mfaDelete(MFADelete.ENABLED))), 403, "AccessDenied");
+    refused(() -> aliceS3.putBucketVersioning(b -> b.bucket("vault").mfa(serial + " 000000").versioningConfiguration(v -> v
+        .status(BucketVersioningStatus.ENABLED).mfaDelete(MFADelete.ENABLED))), 403, "AccessDenied");
+    String code1 = Totp.code(seed, now + 1);
+    aliceS3.putBucketVersioning(b -> b.bucket("vault").mfa(serial + " " + code1).versioningConfiguration(v -> v
+        .status(BucketVersioningStatus.ENABLED).mfaDelete(MFADelete.ENABLED)));
+    assertThat(aliceS3.getBucketVersioning(b -> b.bucket("vault")).mfaDelete()).isEqualTo(MFADeleteStatus.ENABLED);
+
+    refused(() -> aliceS3.deleteObject(b -> b.bucket("vault").key("k").versionId(version)), 403, "AccessDenied");
+    refused(() -> aliceS3.deleteObject(b -> b.bucket("vault").key("k").versionId(version).mfa(serial + " " + code1)),
+        403, "AccessDenied"); // a code is good once
+    refused(() -> aliceS3.putBucketVersioning(b -> b.bucket("vault").versioningConfiguration(v -> v
+        .status(BucketVersioningStatus.SUSPENDED))), 403, "AccessDenied");
+    assertThat(aliceS3.listObjectVersions(b -> b.bucket("vault")).versions()).hasSize(1);
+    // A simple DELETE (a delete marker) needs no MFA; the permanent one with a fresh code works.
+    aliceS3.deleteObject(b -> b.bucket("vault").key("k"));
+    aliceS3.deleteObject(b -> b.bucket("vault").key("k").versionId(version).mfa(serial + " " + Totp.code(seed, now + 2)));
+    assertThat(aliceS3.listObjectVersions(b -> b.bucket("vault")).versions()).isEmpty();
   }
 }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
  * found through ZooKeeper (DESIGN.md, Contracts; the default reaches both `dev` and `cluster`).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operate a running cluster.",
-    subcommands = {AdminCommand.Status.class, AdminCommand.User.class, AdminCommand.Scrub.class,
+    subcommands = {AdminCommand.Status.class, AdminCommand.User.class, AccountCommands.AccountGroup.class,
+      AccountCommands.MfaGroup.class, AdminCommand.Scrub.class,
         AdminCommand.Drain.class, AdminCommand.RemoveStorage.class, AdminCommand.Meta.class})
 public final class AdminCommand implements Runnable {
 

@@ -61,9 +61,11 @@ public final class ObjectApi {
   private final ObjectData data;
   private final DataCollector collector;
   private final ExecutorService threads;
+  private final io.moraine.gateway.version.VersioningApi versioning;
 
   public ObjectApi(MetadataClient metadata, Access access, ObjectData data, DataCollector collector,
-      ExecutorService threads) {
+      ExecutorService threads, io.moraine.gateway.version.VersioningApi versioning) {
+    this.versioning = versioning;
     this.metadata = metadata;
     this.access = access;
     this.data = data;
@@ -473,6 +475,9 @@ public final class ObjectApi {
     Optional<String> versionId = VersionIds.fromQuery(r);
     Bucket b = access.forObject(r, versionId.isPresent() ? S3Action.DeleteObjectVersion : S3Action.DeleteObject, bucket, key)
         .bucket();
+    if (versionId.isPresent()) {
+      versioning.checkVersionDelete(r, b);
+    }
     DeleteResult d = metadata.deleteObject(bucket, key, versionId.orElse(null));
     d.removed().ifPresent(v -> collector.collect(v.layout()));
     if (d.deleteMarker()) {
@@ -493,6 +498,9 @@ public final class ObjectApi {
       throw new S3Exception(new S3Error.InvalidRequest("Missing required header for this request: Content-MD5"));
     }
     S3XmlRequests.DeleteRequest request = S3XmlRequests.parseDelete(Bodies.readSmall(r, MAX_DELETE_BODY_BYTES));
+    if (request.objects().stream().anyMatch(o -> o.versionId() != null)) {
+      versioning.checkVersionDelete(r, view.bucket()); // one x-amz-mfa for the whole request, as in S3
+    }
     List<S3Xml.Deleted> deleted = new ArrayList<>();
     List<S3Xml.DeleteError> errors = new ArrayList<>();
     for (S3XmlRequests.ObjectIdentifier id : request.objects()) {

@@ -30,9 +30,22 @@ public final class VersioningApi {
   private final MetadataClient metadata;
   private final Access access;
 
-  public VersioningApi(MetadataClient metadata, Access access) {
+  private final MfaDelete mfa;
+
+  public VersioningApi(MetadataClient metadata, Access access, java.time.InstantSource clock) {
     this.metadata = metadata;
     this.access = access;
+    this.mfa = new MfaDelete(metadata, clock);
+  }
+
+  /**
+   * Permanently deleting a version of a bucket with MFA delete needs the owner root's MFA code
+   * ({@code x-amz-mfa}); a no-op for other buckets.
+   */
+  public void checkVersionDelete(S3Request r, Bucket b) {
+    if (b.mfaDelete()) {
+      mfa.require(r, b.ownerAccountId());
+    }
   }
 
   public void get(S3Request r, S3Response out, String bucket) throws IOException {
@@ -42,16 +55,34 @@ public final class VersioningApi {
       case ENABLED -> "Enabled";
       case SUSPENDED -> "Suspended";
     };
-    out.xml(200, S3Xml.renderVersioning(status));
+    out.xml(200, S3Xml.renderVersioning(status, b.mfaDelete() ? "Enabled" : null));
   }
 
   public void put(S3Request r, S3Response out, String bucket) throws IOException {
-    access.bucket(r, S3Action.PutBucketVersioning, bucket);
-    Optional<String> status = S3XmlRequests.parseVersioningConfiguration(Bodies.readSmall(r, MAX_CONFIGURATION_BYTES));
-    if (status.isPresent()) {
-      metadata.setBucketVersioning(bucket,
-          status.get().equals("Enabled") ? VersioningStatus.ENABLED : VersioningStatus.SUSPENDED);
+    BucketView view = access.bucket(r, S3Action.PutBucketVersioning, bucket);
+    Bucket b = view.bucket();
+    var request = S3XmlRequests.parseVersioning(Bodies.readSmall(r, MAX_CONFIGURATION_BYTES));
+    if (request.mfaDelete().isPresent()) {
+      // Only the owner's root configures MFA delete, and only with its MFA device.
+      var id = r.principal().identity();
+      if (id == null || !id.root() || !id.accountId().equals(b.ownerAccountId())) {
+        throw new S3Exception(new S3Error.AccessDenied(null));
+      }
+      mfa.require(r, b.ownerAccountId());
+    } else if (b.mfaDelete() && request.status().isPresent()) {
+      mfa.require(r, b.ownerAccountId());
     }
+    VersioningStatus status = request.status()
+        .map(s -> s.equals("Enabled") ? VersioningStatus.ENABLED : VersioningStatus.SUSPENDED)
+        .orElse(b.versioning());
+    if (request.status().isEmpty() && request.mfaDelete().isEmpty()) {
+      out.empty(200);
+      return;
+    }
+    if (status == VersioningStatus.UNVERSIONED) {
+      throw new S3Exception(new S3Error.MalformedXML("MfaDelete needs a versioning Status"));
+    }
+    metadata.setBucketVersioning(bucket, status, request.mfaDelete().orElse(null), b.generation());
     out.empty(200);
   }
 

@@ -271,11 +271,17 @@ public final class S3Xml {
 
   /** GetBucketVersioning: an empty configuration for a bucket never versioned. */
   public static byte[] renderVersioning(String status) {
+    return renderVersioning(status, null);
+  }
+
+  /** {@code mfaDelete} "Enabled"/"Disabled" once MFA delete was configured, else null. */
+  public static byte[] renderVersioning(String status, String mfaDelete) {
     XmlWriter w = new XmlWriter();
     if (status == null) {
       return w.raw("<VersioningConfiguration xmlns=\"" + XmlWriter.S3_NS + "\"/>").toBytes();
     }
-    return w.startRoot("VersioningConfiguration").element("Status", status).end("VersioningConfiguration").toBytes();
+    return w.startRoot("VersioningConfiguration").element("Status", status).element("MfaDelete", mfaDelete)
+        .end("VersioningConfiguration").toBytes();
   }
 
   public static byte[] render(ListVersionsResult r) {

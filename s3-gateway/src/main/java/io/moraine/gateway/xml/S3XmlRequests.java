@@ -89,9 +89,17 @@ public final class S3XmlRequests {
    * changes). Any other status ("Disabled" included: a bucket never returns to unversioned) and
    * an MfaDelete other than "Disabled" are MalformedXML, as S3 answers.
    */
+  /** A VersioningConfiguration: the Status and the MfaDelete setting, each empty when absent. */
+  public record VersioningRequest(Optional<String> status, Optional<Boolean> mfaDelete) {}
+
   public static Optional<String> parseVersioningConfiguration(byte[] body) {
+    return parseVersioning(body).status();
+  }
+
+  public static VersioningRequest parseVersioning(byte[] body) {
     Element root = parse(body, "VersioningConfiguration");
     Optional<String> status = Optional.empty();
+    Optional<Boolean> mfaDelete = Optional.empty();
     for (Element child : children(root)) {
       switch (localName(child)) {
         case "Status" -> {
@@ -102,14 +110,16 @@ public final class S3XmlRequests {
           status = Optional.of(s);
         }
         case "MfaDelete" -> {
-          if (!child.getTextContent().trim().equals("Disabled")) {
+          String m = child.getTextContent().trim();
+          if (!m.equals("Enabled") && !m.equals("Disabled")) {
             throw malformed("MfaDelete");
           }
+          mfaDelete = Optional.of(m.equals("Enabled"));
         }
         default -> throw malformed("unexpected element " + localName(child));
       }
     }
-    return status;
+    return new VersioningRequest(status, mfaDelete);
   }
 
   public static List<CompletePart> parseCompleteMultipartUpload(byte[] body) {
