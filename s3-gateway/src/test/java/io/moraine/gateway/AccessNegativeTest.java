@@ -98,7 +98,42 @@ class AccessNegativeTest {
     alice.putPublicAccessBlock(b -> b.bucket(GUARDED).publicAccessBlockConfiguration(c -> c.blockPublicAcls(true)
         .blockPublicPolicy(true).ignorePublicAcls(true).restrictPublicBuckets(true)));
     alice.putObject(b -> b.bucket(GUARDED).key("g.txt"), RequestBody.fromString("guarded"));
+    // Role sessions: one live, one expired a minute ago.
+    fx.metadata.iam(IamCommand.newBuilder().setCreateRole(io.moraine.proto.meta.v1.CreateIamRole.newBuilder()
+        .setAccountId(acct).setRoleName("negrole").setRoleId("AROANEGROLE").setTrustPolicy("{}")).build());
+    long now = System.currentTimeMillis();
+    for (String[] s : new String[][] {{"ASIANEGLIVE", "3600000"}, {"ASIANEGOLD", "-60000"}}) {
+      fx.metadata.iam(IamCommand.newBuilder().setCreateSession(io.moraine.proto.meta.v1.CreateSession.newBuilder()
+          .setSession(io.moraine.proto.meta.v1.SessionRecord.newBuilder().setAccessKeyId(s[0]).setSecretKey("session-secret")
+              .setSessionToken("token-of-" + s[0]).setAccountId(acct).setRoleName("negrole").setRoleId("AROANEGROLE")
+              .setSessionName("neg").setExpiresMillis(now + Long.parseLong(s[1])).setCreatedMillis(now))).build());
+    }
+    // MFA delete on the victim, with the owner root's device.
+    String serial = "arn:aws:iam::" + aliceAccount.awsAccountId() + ":mfa/neg-device";
+    fx.metadata.iam(IamCommand.newBuilder().setCreateMfaDevice(io.moraine.proto.meta.v1.CreateMfaDevice.newBuilder()
+        .setAccountId(acct).setSerial(serial).setSeed(com.google.protobuf.ByteString.copyFrom(MFA_SEED))).build());
+    long step = io.moraine.gateway.iam.Totp.step(now);
+    fx.metadata.iam(IamCommand.newBuilder().setEnableMfaDevice(io.moraine.proto.meta.v1.EnableMfaDevice.newBuilder()
+        .setAccountId(acct).setSerial(serial).setUserName("root").setLastStep(step - 1)).build());
+    alice.putBucketVersioning(b -> b.bucket(VICTIM).mfa(serial + " " + io.moraine.gateway.iam.Totp.code(MFA_SEED, step))
+        .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)
+            .mfaDelete(software.amazon.awssdk.services.s3.model.MFADelete.ENABLED)));
+    mfaSerial = serial;
+    docVersion = alice.listObjectVersions(b -> b.bucket(VICTIM).prefix("doc.txt")).versions().get(0).versionId();
     buildCases(bobAccount);
+  }
+
+  static final byte[] MFA_SEED = "negative-suite-seed!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  static String mfaSerial;
+  static String docVersion;
+
+  static S3Client sessionClient(String ak, String token) {
+    return S3Client.builder().endpointOverride(fx.endpoint).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(token == null
+            ? AwsBasicCredentials.create(ak, "session-secret")
+            : software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(ak, "session-secret", token)))
+        .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build())
+        .build();
   }
 
   @AfterAll
@@ -183,6 +218,23 @@ class AccessNegativeTest {
         {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::guarded/*"}]}""")));
     add("BlockPublicPolicy AWS *", 403, "AccessDenied", () -> alice.putBucketPolicy(b -> b.bucket(GUARDED).policy("""
         {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::guarded"}]}""")));
+    // Temporary credentials: expired, with a wrong token, without one.
+    S3Client expired = sessionClient("ASIANEGOLD", "token-of-ASIANEGOLD");
+    S3Client wrongToken = sessionClient("ASIANEGLIVE", "token-of-someone-else");
+    S3Client noToken = sessionClient("ASIANEGLIVE", null);
+    add("expired session GetObject", 400, "ExpiredToken", () -> expired.getObjectAsBytes(b -> b.bucket(VICTIM).key("doc.txt")));
+    add("expired session PutObject", 400, "ExpiredToken", () -> expired.putObject(b -> b.bucket(VICTIM).key("doc.txt"), RequestBody.fromString("x")));
+    add("expired session ListBuckets", 400, "ExpiredToken", () -> expired.listBuckets());
+    add("wrong session token", 400, "InvalidToken", () -> wrongToken.getObjectAsBytes(b -> b.bucket(VICTIM).key("doc.txt")));
+    add("session key without its token", 400, "InvalidToken", () -> noToken.getObjectAsBytes(b -> b.bucket(VICTIM).key("doc.txt")));
+    // MFA delete: missing, wrong, malformed, another device's serial.
+    add("MFA missing: delete version", 403, "AccessDenied", () -> alice.deleteObject(b -> b.bucket(VICTIM).key("doc.txt").versionId(docVersion)));
+    add("MFA wrong code: delete version", 403, "AccessDenied", () -> alice.deleteObject(b -> b.bucket(VICTIM).key("doc.txt").versionId(docVersion).mfa(mfaSerial + " 000000")));
+    add("MFA unknown serial: delete version", 403, "AccessDenied", () -> alice.deleteObject(b -> b.bucket(VICTIM).key("doc.txt").versionId(docVersion).mfa("arn:aws:iam::000000000000:mfa/x 123456")));
+    add("MFA missing: suspend versioning", 403, "AccessDenied", () -> alice.putBucketVersioning(b -> b.bucket(VICTIM).versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED))));
+    add("MFA missing: disable MFA delete", 403, "AccessDenied", () -> alice.putBucketVersioning(b -> b.bucket(VICTIM).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED).mfaDelete(software.amazon.awssdk.services.s3.model.MFADelete.DISABLED))));
+    add("MFA missing: DeleteObjects with versions", 403, "AccessDenied", () -> alice.deleteObjects(b -> b.bucket(VICTIM)
+        .delete(d -> d.objects(o -> o.key("doc.txt").versionId(docVersion)))));
     // Validation failures also change nothing.
     add("malformed policy", 400, "MalformedPolicy", () -> alice.putBucketPolicy(b -> b.bucket(VICTIM).policy("{")));
     add("malformed ACL XML", 400, "MalformedACLError", () -> alice.putBucketAcl(b -> b.bucket(VICTIM).accessControlPolicy(p -> p.owner(o -> o.id(aliceAccount.accountId())).grants(g -> g.permission("READ")))));
@@ -284,7 +336,8 @@ class AccessNegativeTest {
       s.put(bucket + " pab", pab);
     }
     s.put("policy", alice.getBucketPolicy(b -> b.bucket(VICTIM)).policy());
-    s.put("versioning", alice.getBucketVersioning(b -> b.bucket(VICTIM)).statusAsString());
+    s.put("versioning", alice.getBucketVersioning(b -> b.bucket(VICTIM)).statusAsString()
+        + " mfa " + alice.getBucketVersioning(b -> b.bucket(VICTIM)).mfaDeleteAsString());
     s.put("doc acl", alice.getObjectAcl(b -> b.bucket(VICTIM).key("doc.txt")).grants().toString());
     s.put("buckets", alice.listBuckets().buckets().stream().map(b -> b.name()).toList().toString());
     return s;

@@ -23,13 +23,15 @@ import io.moraine.proto.meta.v1.Segments;
 import io.moraine.proto.meta.v1.UploadRecord;
 import java.util.List;
 
-/** Drives a core over a store with a fake leader clock (time = 1000 × index) for pure tests. */
+/** Drives a core over a store with a fake leader clock (time = epoch + 1000 × index) for pure tests. */
 final class CoreHarness {
   final StateStore store;
   final MetadataCore core;
   int maxBuckets = 100;
   int metaGroups = 1;
   long index;
+  /** Added to the leader time (tests of day-scale expiries start the clock later). */
+  long epochMillis;
 
   CoreHarness() {
     this(new MemoryStateStore());
@@ -42,7 +44,7 @@ final class CoreHarness {
 
   ApplyResult apply(MetaRequest.Builder r) {
     index++;
-    return core.apply(1, index, new Command(1000 * index, maxBuckets, metaGroups, r.setFormatVersion(1).build()));
+    return core.apply(1, index, new Command(epochMillis + 1000 * index, maxBuckets, metaGroups, r.setFormatVersion(1).build()));
   }
 
   MetaReply ok(MetaRequest.Builder r) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.moraine.metadata.api.MetadataError;
 import io.moraine.metadata.core.account.Accounts;
+import io.moraine.metadata.core.iam.IamCommands;
 import io.moraine.proto.meta.v1.AttachPolicy;
 import io.moraine.proto.meta.v1.ConsumeMfaStep;
 import io.moraine.proto.meta.v1.CreateAccessKey;
@@ -156,19 +157,21 @@ class IamCoreTest {
         .setRoleId("AROA1").setTrustPolicy("{trust}"))));
     h.ok(iam(IamCommand.newBuilder().setPutInlinePolicy(PutInlinePolicy.newBuilder().setAccountId(acct)
         .setKind(IamEntityKind.IAM_ROLE).setName("reader").setPolicyName("r").setDocument("{role}"))));
-    long now = 1000 * (h.index + 1); // the harness's leader time of the next entry
+    h.epochMillis = 2 * IamCommands.EXPIRED_SESSION_GRACE_MILLIS;
+    long now = h.epochMillis + 1000 * (h.index + 1); // the harness's leader time of the next entry
     h.ok(iam(IamCommand.newBuilder().setCreateSession(CreateSession.newBuilder().setSession(SessionRecord.newBuilder()
         .setAccessKeyId("ASIA1").setSecretKey("s").setSessionToken("tok").setAccountId(acct).setRoleName("Reader")
-        .setSessionName("s1").setExpiresMillis(now + 1500)))));
+        .setSessionName("s1").setExpiresMillis(now + 1500 - IamCommands.EXPIRED_SESSION_GRACE_MILLIS)))));
     IdentityReply id = resolve("ASIA1", "");
     assertThat(id.getPrincipalType()).isEqualTo(3);
     assertThat(id.getRole().getRoleId()).isEqualTo("AROA1");
     assertThat(id.getSession().getSessionToken()).isEqualTo("tok");
     assertThat(id.getPoliciesList()).extracting(ResolvedPolicy::getDocument).containsExactly("{role}");
-    // Two entries later the leader's time is past the expiry: the next session purges it.
+    // Two entries later the leader's time is past the expiry and its grace: the next session purges it;
+    // one that expired just now is kept (the gateway answers ExpiredToken for it).
     h.ok(iam(IamCommand.newBuilder().setCreateSession(CreateSession.newBuilder().setSession(SessionRecord.newBuilder()
         .setAccessKeyId("ASIA2").setSecretKey("s").setSessionToken("tok2").setAccountId(acct).setRoleName("reader")
-        .setSessionName("s2").setExpiresMillis(now + 100_000)))));
+        .setSessionName("s2").setExpiresMillis(now + 1500)))));
     h.ok(iam(IamCommand.newBuilder().setCreateSession(CreateSession.newBuilder().setSession(SessionRecord.newBuilder()
         .setAccessKeyId("ASIA3").setSecretKey("s").setSessionToken("tok3").setAccountId(acct).setRoleName("reader")
         .setSessionName("s3").setExpiresMillis(now + 100_000)))));

@@ -519,7 +519,13 @@ public final class IamCommands {
     return ok(reply().setIam(IamReply.newBuilder().setSession(stored)));
   }
 
-  /** Drops sessions that expired before {@code now} (the entry's leader time), oldest first. */
+  /**
+   * Sessions are kept this long past their expiry, so a client using one late is told
+   * ExpiredToken (as STS does) rather than that the key never existed.
+   */
+  public static final long EXPIRED_SESSION_GRACE_MILLIS = 24 * 3600 * 1000L;
+
+  /** Drops sessions that expired a grace period before {@code now} (the entry's leader time), oldest first. */
   private void purgeExpired(long now, StoreBatch batch) {
     byte[] prefix = Keys.sessionExpiryPrefix();
     int n = 0;
@@ -527,7 +533,7 @@ public final class IamCommands {
       for (cur.seek(prefix); cur.valid() && Keys.startsWith(cur.key(), prefix) && n < PURGE_PER_SESSION; cur.next()) {
         byte[] k = cur.key();
         long expires = java.nio.ByteBuffer.wrap(k, 1, 8).getLong();
-        if (expires >= now) {
+        if (expires >= now - EXPIRED_SESSION_GRACE_MILLIS) {
           break;
         }
         String accessKeyId = new String(k, 9, k.length - 9, java.nio.charset.StandardCharsets.UTF_8);
