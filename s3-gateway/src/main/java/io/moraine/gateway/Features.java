@@ -25,7 +25,8 @@ final class Features {
         .register(new io.moraine.gateway.tagging.TaggingHandler(metadata, access))
         .register(new io.moraine.gateway.cors.CorsHandler(metadata, access))
         .register(new io.moraine.gateway.requestpayment.RequestPaymentHandler(metadata, access))
-        .register(new io.moraine.gateway.website.WebsiteHandler(metadata, access));
+        .register(new io.moraine.gateway.website.WebsiteHandler(metadata, access))
+        .register(new io.moraine.gateway.accelerate.AccelerateHandler(metadata, access));
   }
 
   /** The headers features add to every response (in this order). */

@@ -74,7 +74,8 @@ public final class S3Gateway implements AutoCloseable {
         versioning, subresources,
         Features.services(metadata, access, config, clock, ids),
         new io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi(access), cors, Features.decorators(access, cors),
-        new io.moraine.gateway.website.WebsiteEndpoint(metadata, access, objects, ids::hostId)));
+        new io.moraine.gateway.website.WebsiteEndpoint(metadata, access, objects, ids::hostId),
+        new io.moraine.gateway.accelerate.AccelerateEndpoint(access)));
 
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName(config.nodeId() + "-http");

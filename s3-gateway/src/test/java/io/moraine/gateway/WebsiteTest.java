@@ -3,14 +3,6 @@ package io.moraine.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,8 +19,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 class WebsiteTest {
   static GatewayFixture fx;
   static S3Client s3;
-
-  record Reply(int status, Map<String, String> headers, String body) {}
 
   @BeforeAll
   static void start() throws Exception {
@@ -60,81 +50,64 @@ class WebsiteTest {
     fx.close();
   }
 
-  /** One HTTP/1.1 request with the website Host (a browser's view; no name resolution needed). */
-  static Reply request(String method, String bucket, String path) throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", fx.gateway.port())) {
-      OutputStream out = socket.getOutputStream();
-      out.write((method + " " + path + " HTTP/1.1\r\nHost: " + bucket + ".s3-website.localhost:" + fx.gateway.port()
-          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream all = new ByteArrayOutputStream();
-      in.transferTo(all);
-      String text = all.toString(StandardCharsets.UTF_8);
-      int split = text.indexOf("\r\n\r\n");
-      String[] lines = text.substring(0, split).split("\r\n");
-      Map<String, String> headers = new LinkedHashMap<>();
-      for (int i = 1; i < lines.length; i++) {
-        int colon = lines[i].indexOf(':');
-        headers.put(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
-      }
-      return new Reply(Integer.parseInt(lines[0].split(" ")[1]), headers, text.substring(split + 4));
-    }
+  /** One request with the website Host (a browser's view; no name resolution needed). */
+  static RawHttp.Reply request(String method, String bucket, String path) throws Exception {
+    return RawHttp.send(fx.gateway.port(), method, bucket + ".s3-website.localhost:" + fx.gateway.port(), path);
   }
 
   @Test
   void indexDocumentsAndFolders() throws Exception {
-    Reply root = request("GET", "site", "/");
+    RawHttp.Reply root = request("GET", "site", "/");
     assertThat(root.status()).isEqualTo(200);
     assertThat(root.body()).isEqualTo("<h1>home</h1>");
     assertThat(root.headers()).containsEntry("content-type", "text/html");
     assertThat(request("GET", "site", "/docs/").body()).isEqualTo("<h1>docs</h1>");
-    Reply folder = request("GET", "site", "/docs");
+    RawHttp.Reply folder = request("GET", "site", "/docs");
     assertThat(folder.status()).isEqualTo(302);
     assertThat(folder.headers()).containsEntry("location", "/docs/");
     assertThat(request("GET", "site", "/about.html").body()).isEqualTo("<h1>about</h1>");
-    Reply head = request("HEAD", "site", "/about.html");
+    RawHttp.Reply head = request("HEAD", "site", "/about.html");
     assertThat(head.status()).isEqualTo(200);
     assertThat(head.body()).isEmpty();
   }
 
   @Test
   void errorsAreHtmlAndUseTheErrorDocument() throws Exception {
-    Reply missing = request("GET", "site", "/nope.html");
+    RawHttp.Reply missing = request("GET", "site", "/nope.html");
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.body()).isEqualTo("<h1>lost?</h1>");
-    Reply denied = request("GET", "site", "/secret.html");
+    RawHttp.Reply denied = request("GET", "site", "/secret.html");
     assertThat(denied.status()).isEqualTo(403);
     assertThat(denied.body()).isEqualTo("<h1>lost?</h1>");
-    Reply put = request("PUT", "site", "/x");
+    RawHttp.Reply put = request("PUT", "site", "/x");
     assertThat(put.status()).isEqualTo(405);
     assertThat(put.headers().get("content-type")).startsWith("text/html");
     assertThat(put.body()).contains("<li>Code: MethodNotAllowed</li>");
-    Reply noBucket = request("GET", "no-such-site", "/");
+    RawHttp.Reply noBucket = request("GET", "no-such-site", "/");
     assertThat(noBucket.status()).isEqualTo(404);
     assertThat(noBucket.body()).contains("<li>Code: NoSuchBucket</li>").contains("<li>BucketName: no-such-site</li>");
     s3.createBucket(b -> b.bucket("not-a-site"));
-    Reply notSite = request("GET", "not-a-site", "/");
+    RawHttp.Reply notSite = request("GET", "not-a-site", "/");
     assertThat(notSite.status()).isEqualTo(404);
     assertThat(notSite.body()).contains("<li>Code: NoSuchWebsiteConfiguration</li>");
   }
 
   @Test
   void redirects() throws Exception {
-    Reply rule = request("GET", "site", "/old/guide.html");
+    RawHttp.Reply rule = request("GET", "site", "/old/guide.html");
     assertThat(rule.status()).isEqualTo(301);
     assertThat(rule.headers().get("location")).endsWith("/docs/guide.html").startsWith("http://site.s3-website.localhost:");
-    Reply onError = request("GET", "site", "/blog/post-1");
+    RawHttp.Reply onError = request("GET", "site", "/blog/post-1");
     assertThat(onError.status()).isEqualTo(302);
     assertThat(onError.headers()).containsEntry("location", "https://blog.example.com/blog/post-1");
-    Reply object = request("GET", "site", "/moved.html");
+    RawHttp.Reply object = request("GET", "site", "/moved.html");
     assertThat(object.status()).isEqualTo(301);
     assertThat(object.headers()).containsEntry("location", "/about.html");
 
     s3.createBucket(b -> b.bucket("www-site"));
     s3.putBucketWebsite(b -> b.bucket("www-site").websiteConfiguration(w -> w.redirectAllRequestsTo(
         x -> x.hostName("example.com").protocol("https"))));
-    Reply all = request("GET", "www-site", "/a/b.html");
+    RawHttp.Reply all = request("GET", "www-site", "/a/b.html");
     assertThat(all.status()).isEqualTo(301);
     assertThat(all.headers()).containsEntry("location", "https://example.com/a/b.html");
   }

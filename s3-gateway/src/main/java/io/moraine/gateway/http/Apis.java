@@ -18,7 +18,7 @@ import java.util.List;
 public record Apis(BucketApi buckets, ObjectApi objects, ListApi lists, MultipartApi multipart,
     VersioningApi versioning, SubresourceHandlers subresources, List<ServiceApi> services,
     AccountPublicAccessBlockApi accountPublicAccessBlock, Cors cors, List<ResponseDecorator> decorators,
-    WebsiteEndpoint website) {
+    WebsiteEndpoint website, io.moraine.gateway.accelerate.AccelerateEndpoint accelerate) {
 
   public Apis {
     services = List.copyOf(services);

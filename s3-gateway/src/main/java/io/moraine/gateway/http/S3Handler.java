@@ -54,6 +54,7 @@ public final class S3Handler extends Handler.Abstract {
   private final io.moraine.gateway.cors.Cors cors;
   private final List<ResponseDecorator> decorators;
   private final io.moraine.gateway.website.WebsiteEndpoint website;
+  private final io.moraine.gateway.accelerate.AccelerateEndpoint accelerate;
   private final java.util.Map<String, ServiceApi> services;
 
   public S3Handler(Ids ids, Authenticator authenticator, List<String> virtualHostDomains, Apis apis) {
@@ -71,6 +72,7 @@ public final class S3Handler extends Handler.Abstract {
     this.cors = apis.cors();
     this.decorators = apis.decorators();
     this.website = apis.website();
+    this.accelerate = apis.accelerate();
     java.util.TreeMap<String, ServiceApi> byName = new java.util.TreeMap<>();
     for (ServiceApi api : apis.services()) {
       if (byName.put(api.service(), api) != null || api.service().equals("s3")) {
@@ -110,6 +112,9 @@ public final class S3Handler extends Handler.Abstract {
         return true;
       }
       r.authenticated(authenticator.authenticate(r.signed(), r.bucket()));
+      if (r.endpoint() == S3Request.Endpoint.ACCELERATE) {
+        accelerate.check(r);
+      }
       S3Operation op = Router.route(r);
       if (!(op instanceof S3Operation.Preflight)) {
         for (ResponseDecorator d : decorators) {
@@ -184,8 +189,8 @@ public final class S3Handler extends Handler.Abstract {
     SignedRequest signed = new SignedRequest(request.getMethod(), rawPath, decodedPath, AwsUris.parseQuery(rawQuery),
         headers);
     String host = signed.header("host").orElse("");
-    String websiteBucket = websiteHostBucket(host);
-    String bucket = websiteBucket != null ? websiteBucket : virtualHostBucket(host);
+    HostForm form = endpointHost(host);
+    String bucket = form != null ? form.bucket() : virtualHostBucket(host);
     String key = null;
     String path = decodedPath.startsWith("/") ? decodedPath.substring(1) : decodedPath;
     if (bucket == null) {
@@ -204,17 +209,21 @@ public final class S3Handler extends Handler.Abstract {
     }
     String remote = org.eclipse.jetty.server.Request.getRemoteAddr(request);
     S3Request r = new S3Request(signed, bucket, key, body, requestId, remote, request.isSecure());
-    if (websiteBucket != null) {
-      r.markWebsite();
+    if (form != null) {
+      r.endpoint(form.endpoint());
     }
     return r;
   }
 
+  /** A bucket named by one of the special endpoint host forms, and which endpoint. */
+  private record HostForm(String bucket, S3Request.Endpoint endpoint) {}
+
   /**
-   * The bucket of a website-endpoint Host ({@code BUCKET.s3-website.DOMAIN} or
-   * {@code BUCKET.s3-website-REGION.DOMAIN}, any port), or null.
+   * The website ({@code BUCKET.s3-website.DOMAIN}, {@code BUCKET.s3-website-REGION.DOMAIN}) and
+   * accelerate ({@code BUCKET.s3-accelerate.DOMAIN}, {@code BUCKET.s3-accelerate.dualstack.DOMAIN})
+   * host forms of the configured domains, any port; null for every other Host.
    */
-  private String websiteHostBucket(String host) {
+  private HostForm endpointHost(String host) {
     String h = host.toLowerCase(Locale.ROOT);
     int colon = h.lastIndexOf(':');
     if (colon >= 0 && !h.startsWith("[")) {
@@ -225,15 +234,26 @@ public final class S3Handler extends Handler.Abstract {
         continue;
       }
       String front = h.substring(0, h.length() - domain.length() - 1);
+      if (front.endsWith(".s3-accelerate.dualstack")) {
+        return bucketOf(front, ".s3-accelerate.dualstack", S3Request.Endpoint.ACCELERATE);
+      }
+      if (front.endsWith(".s3-accelerate")) {
+        return bucketOf(front, ".s3-accelerate", S3Request.Endpoint.ACCELERATE);
+      }
       int dot = front.lastIndexOf('.');
       if (dot > 0) {
         String label = front.substring(dot + 1);
         if (label.equals("s3-website") || label.startsWith("s3-website-")) {
-          return front.substring(0, dot);
+          return new HostForm(front.substring(0, dot), S3Request.Endpoint.WEBSITE);
         }
       }
     }
     return null;
+  }
+
+  private static HostForm bucketOf(String front, String suffix, S3Request.Endpoint endpoint) {
+    String bucket = front.substring(0, front.length() - suffix.length());
+    return bucket.isEmpty() ? null : new HostForm(bucket, endpoint);
   }
 
   /** The most a request to another AWS API may carry (IAM policy documents are at most 128 KB). */

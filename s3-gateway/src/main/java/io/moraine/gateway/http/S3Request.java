@@ -21,7 +21,10 @@ public final class S3Request {
   private final String remoteAddress;
   private final boolean secure;
   private Authenticator.Principal principal;
-  private boolean website;
+  private Endpoint endpoint = Endpoint.REST;
+
+  /** Which of the gateway's endpoints a request came to, by its Host form. */
+  public enum Endpoint { REST, WEBSITE, ACCELERATE }
 
   public S3Request(SignedRequest signed, String bucket, String key, InputStream body, String requestId) {
     this(signed, bucket, key, body, requestId, null, false);
@@ -44,11 +47,15 @@ public final class S3Request {
 
   /** Whether this request came to the website endpoint ({@code BUCKET.s3-website.DOMAIN}). */
   public boolean website() {
-    return website;
+    return endpoint == Endpoint.WEBSITE;
   }
 
-  void markWebsite() {
-    this.website = true;
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  void endpoint(Endpoint e) {
+    this.endpoint = e;
   }
 
   public String remoteAddress() {
