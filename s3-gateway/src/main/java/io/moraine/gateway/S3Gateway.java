@@ -75,7 +75,8 @@ public final class S3Gateway implements AutoCloseable {
         Features.services(metadata, access, config, clock, ids),
         new io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi(access), cors, Features.decorators(access, cors),
         new io.moraine.gateway.website.WebsiteEndpoint(metadata, access, objects, ids::hostId),
-        new io.moraine.gateway.accelerate.AccelerateEndpoint(access)));
+        new io.moraine.gateway.accelerate.AccelerateEndpoint(access),
+        new io.moraine.gateway.post.PostObjectApi(authenticator, objects, clock)));
 
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName(config.nodeId() + "-http");

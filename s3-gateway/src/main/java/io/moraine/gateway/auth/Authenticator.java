@@ -98,6 +98,25 @@ public final class Authenticator {
     return header(req, auth.substring(SigV4.ALGORITHM.length() + 1), expected, bucket);
   }
 
+  /**
+   * Authenticates a browser-based upload (POST Object with a SigV4-signed POST policy): the
+   * signature is HMAC-SHA256 of the base64 policy under the credential's signing key. The policy's
+   * own expiry and conditions are the caller's to check.
+   */
+  public Principal authenticatePost(String credential, String amzDate, String policyBase64, String signature,
+      Optional<String> securityToken, String bucket) {
+    Scope scope = parseScope(credential, true, new Expected("s3", region));
+    Instant requestTime = parseAmzDate(amzDate, true);
+    Identity id = identity(scope.accessKeyId(), bucket);
+    byte[] key = SigV4.signingKey(id.secretKey(), scope.date(), scope.region(), scope.service());
+    if (!SigV4.signaturesEqual(SigV4.sign(key, policyBase64), signature)) {
+      throw fail(new S3Error.SignatureDoesNotMatch(null));
+    }
+    checkSession(id, securityToken);
+    identities.used(scope.accessKeyId(), scope.service());
+    return new Principal(id, new PayloadMode.Unsigned(), new AuthInfo("POST", SigV4.ALGORITHM, age(requestTime)));
+  }
+
   /** The service and region a request's credential scope must name. */
   private record Expected(String service, String region) {}
 

@@ -29,6 +29,9 @@ public sealed interface S3Error {
   record OwnershipControlsNotFoundError(String detail) implements S3Error {}
   record UnexpectedContent(String detail) implements S3Error {}
   record InvalidTag(String detail) implements S3Error {}
+  record MalformedPOSTRequest(String detail) implements S3Error {}
+  record InvalidPolicyDocument(String detail) implements S3Error {}
+  record MaxPostPreDataLengthExceeded(String detail) implements S3Error {}
   record NoSuchWebsiteConfiguration(String detail) implements S3Error {}
   record NoSuchCORSConfiguration(String detail) implements S3Error {}
   record CORSResponse(String detail) implements S3Error {}

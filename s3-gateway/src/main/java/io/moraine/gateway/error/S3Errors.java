@@ -46,6 +46,12 @@ public final class S3Errors {
           + "Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.");
       case S3Error.NoSuchWebsiteConfiguration e -> d("NoSuchWebsiteConfiguration", 404,
           "The specified bucket does not have a website configuration");
+      case S3Error.InvalidPolicyDocument e -> d("InvalidPolicyDocument", 400,
+          "The content of the form does not meet the conditions specified in the policy document.");
+      case S3Error.MalformedPOSTRequest e -> d("MalformedPOSTRequest", 400,
+          "The body of your POST request is not well-formed multipart/form-data.");
+      case S3Error.MaxPostPreDataLengthExceeded e -> d("MaxPostPreDataLengthExceededError", 400,
+          "Your POST request fields preceding the upload file were too large.");
       case S3Error.InvalidTag e -> d("InvalidTag", 400, "The tag provided was not a valid tag.");
       case S3Error.BadRequest e -> d("BadRequest", 400, "Bad Request");
       case S3Error.NoSuchTagSet e -> d("NoSuchTagSet", 404, "The TagSet does not exist");

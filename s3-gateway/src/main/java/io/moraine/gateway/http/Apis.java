@@ -18,7 +18,8 @@ import java.util.List;
 public record Apis(BucketApi buckets, ObjectApi objects, ListApi lists, MultipartApi multipart,
     VersioningApi versioning, SubresourceHandlers subresources, List<ServiceApi> services,
     AccountPublicAccessBlockApi accountPublicAccessBlock, Cors cors, List<ResponseDecorator> decorators,
-    WebsiteEndpoint website, io.moraine.gateway.accelerate.AccelerateEndpoint accelerate) {
+    WebsiteEndpoint website, io.moraine.gateway.accelerate.AccelerateEndpoint accelerate,
+    io.moraine.gateway.post.PostObjectApi postObject) {
 
   public Apis {
     services = List.copyOf(services);

@@ -73,7 +73,7 @@ public final class Router {
           if (r.hasQuery("delete")) {
             yield new S3Operation.DeleteObjects(bucket);
           }
-          throw notAllowed();
+          yield new S3Operation.PostObject(bucket);
         }
         default -> throw notAllowed();
       };

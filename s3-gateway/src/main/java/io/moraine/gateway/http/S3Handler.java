@@ -55,6 +55,7 @@ public final class S3Handler extends Handler.Abstract {
   private final List<ResponseDecorator> decorators;
   private final io.moraine.gateway.website.WebsiteEndpoint website;
   private final io.moraine.gateway.accelerate.AccelerateEndpoint accelerate;
+  private final io.moraine.gateway.post.PostObjectApi postObject;
   private final java.util.Map<String, ServiceApi> services;
 
   public S3Handler(Ids ids, Authenticator authenticator, List<String> virtualHostDomains, Apis apis) {
@@ -73,6 +74,7 @@ public final class S3Handler extends Handler.Abstract {
     this.decorators = apis.decorators();
     this.website = apis.website();
     this.accelerate = apis.accelerate();
+    this.postObject = apis.postObject();
     java.util.TreeMap<String, ServiceApi> byName = new java.util.TreeMap<>();
     for (ServiceApi api : apis.services()) {
       if (byName.put(api.service(), api) != null || api.service().equals("s3")) {
@@ -169,6 +171,7 @@ public final class S3Handler extends Handler.Abstract {
       case S3Operation.BucketSubresource o -> subresources.of(o.subresource()).onBucket(o.method(), r, out, o.bucket());
       case S3Operation.ObjectSubresource o ->
           subresources.of(o.subresource()).onObject(o.method(), r, out, o.bucket(), o.key());
+      case S3Operation.PostObject o -> postObject.post(r, out, o.bucket());
       case S3Operation.Preflight o -> cors.preflight(r, out, o.bucket());
       case S3Operation.AccountPublicAccessBlock o -> accountPublicAccessBlock.handle(r, out, o.accountId(), o.method());
       case S3Operation.Unsupported o -> throw new S3Exception(new S3Error.NotImplemented(o.what() + " is not implemented"));

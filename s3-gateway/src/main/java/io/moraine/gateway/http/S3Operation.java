@@ -47,6 +47,9 @@ public sealed interface S3Operation {
   /** S3 Control's account-level PublicAccessBlock ({@code x-amz-account-id} names the account). */
   record AccountPublicAccessBlock(String accountId, String method) implements S3Operation {}
 
+  /** POST Object: a browser's form upload to a bucket. */
+  record PostObject(String bucket) implements S3Operation {}
+
   /** A CORS preflight ({@code OPTIONS} on a bucket or object). */
   record Preflight(String bucket) implements S3Operation {}
 

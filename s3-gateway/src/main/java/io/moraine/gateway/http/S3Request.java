@@ -111,6 +111,18 @@ public final class S3Request {
     return r;
   }
 
+  /**
+   * A request made of another one's parts (a browser POST's form as the PUT it stands for): same
+   * method line and bucket, these headers and body, this principal.
+   */
+  public S3Request derive(String otherKey, java.util.Map<String, java.util.List<String>> headers, InputStream otherBody,
+      Authenticator.Principal p) {
+    SignedRequest s = new SignedRequest("PUT", signed.rawPath(), signed.decodedPath(), java.util.List.of(), headers);
+    S3Request r = new S3Request(s, bucket, otherKey, otherBody, requestId, remoteAddress, secure);
+    r.principal = p;
+    return r;
+  }
+
   void authenticated(Authenticator.Principal p) {
     this.principal = p;
   }

@@ -74,6 +74,21 @@ public final class ObjectApi {
   }
 
   public void put(S3Request r, S3Response out, String bucket, String key) throws IOException {
+    Written w = write(r, bucket, key);
+    VersionIds.header(out, w.bucket(), w.versionId());
+    out.header("ETag", quote(w.etag()));
+    w.checksumHeader().ifPresent(h -> out.header(h[0], h[1]));
+    out.empty(200);
+  }
+
+  /** A stored and committed object: what the PUT and POST responses report. */
+  public record Written(Bucket bucket, String etag, String versionId, Optional<String[]> checksumHeader) {}
+
+  /**
+   * PutObject without its response: authorizes {@code PutObject} for the request's caller,
+   * stores the body ({@code Content-Length} bytes, verified as the request declares) and commits.
+   */
+  public Written write(S3Request r, String bucket, String key) throws IOException {
     ObjectHeaders.checkKey(key);
     BucketView view = access.forObject(r, S3Action.PutObject, bucket, key);
     Bucket b = view.bucket();
@@ -93,12 +108,12 @@ public final class ObjectApi {
     ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, size, stored.digests().md5Hex(), 0,
         storageClass, headers, 0, stored.layout()).withOwner(ownership.owner()).withSubresources(subresources);
     PutResult result = commit(bucket, key, version, stored, condition);
-    VersionIds.header(out, b, result.committed().versionId());
-    out.header("ETag", quote(stored.digests().md5Hex()));
-    if (stored.digests().checksumAlgorithm().isPresent() && stored.digests().checksumBase64().isPresent()) {
-      out.header(stored.digests().checksumAlgorithm().get().headerName(), stored.digests().checksumBase64().get());
-    }
-    out.empty(200);
+    Optional<String[]> checksum = stored.digests().checksumAlgorithm().isPresent()
+        && stored.digests().checksumBase64().isPresent()
+        ? Optional.of(new String[] {stored.digests().checksumAlgorithm().get().headerName(),
+            stored.digests().checksumBase64().get()})
+        : Optional.empty();
+    return new Written(b, stored.digests().md5Hex(), result.committed().versionId(), checksum);
   }
 
   /**
