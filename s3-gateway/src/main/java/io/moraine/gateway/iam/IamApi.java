@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.moraine.gateway.Ids;
 import io.moraine.gateway.access.Access;
 import io.moraine.gateway.access.policy.MalformedPolicyException;
+import io.moraine.gateway.access.policy.ManagedPolicies;
 import io.moraine.gateway.access.policy.PolicyParser;
 import io.moraine.gateway.auth.Identity;
 import io.moraine.gateway.error.S3Error;
@@ -601,8 +602,10 @@ public final class IamApi implements ServiceApi {
       String name = name(param);
       authorize(arn(type, "/", name));
       String policyArn = name("PolicyArn");
-      if (!policyArn.startsWith("arn:aws:iam::aws:policy/")) {
+      if (!policyArn.startsWith(ManagedPolicies.PREFIX)) {
         existingPolicy(policyArn);
+      } else if (!detach && ManagedPolicies.document(policyArn).isEmpty()) {
+        throw IamException.noSuchEntity("Policy " + policyArn + " does not exist or is not attachable.");
       }
       command(IamCommand.newBuilder().setAttachPolicy(AttachPolicy.newBuilder().setAccountId(account).setKind(kind)
           .setName(name).setPolicyArn(policyArn).setDetach(detach)).build());
