@@ -35,10 +35,40 @@ public final class BucketApi {
 
   public void listBuckets(S3Request r, S3Response out) throws IOException {
     access.service(r, S3Action.ListAllMyBuckets, null);
-    var buckets = metadata.listBuckets(r.accountId()).stream()
-        .map(b -> new S3Xml.BucketEntry(b.name(), b.createdMillis()))
+    // Pagination (current S3): max-buckets 1..10000, an opaque continuation-token (the last name
+    // of the previous page), prefix and bucket-region filters.
+    int max = r.intQuery("max-buckets").orElse(MAX_BUCKETS_PAGE);
+    if (max < 1 || max > MAX_BUCKETS_PAGE) {
+      throw new S3Exception(new S3Error.InvalidArgument("Argument max-buckets must be an integer between 1 and 10000"));
+    }
+    String after = r.query("continuation-token").map(BucketApi::decodeToken).orElse("");
+    String prefix = r.query("prefix").orElse("");
+    Optional<String> wantedRegion = r.query("bucket-region");
+    var matching = metadata.listBuckets(r.accountId()).stream()
+        .filter(b -> b.name().startsWith(prefix) && b.name().compareTo(after) > 0)
+        .filter(b -> wantedRegion.isEmpty() || wantedRegion.get().equals(b.region()))
+        .sorted(java.util.Comparator.comparing(io.moraine.metadata.api.Bucket::name))
         .toList();
-    out.xml(200, S3Xml.render(new S3Xml.ListAllMyBucketsResult(owner(r), buckets)));
+    var page = matching.stream().limit(max)
+        .map(b -> new S3Xml.BucketEntry(b.name(), b.createdMillis(), b.region()))
+        .toList();
+    String next = matching.size() > max ? encodeToken(page.get(page.size() - 1).name()) : null;
+    out.xml(200, S3Xml.render(new S3Xml.ListAllMyBucketsResult(owner(r), page, next,
+        r.query("prefix").orElse(null))));
+  }
+
+  private static final int MAX_BUCKETS_PAGE = 10_000;
+
+  private static String encodeToken(String lastName) {
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(lastName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static String decodeToken(String token) {
+    try {
+      return new String(java.util.Base64.getUrlDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new S3Exception(new S3Error.InvalidArgument("The continuation token provided is incorrect"));
+    }
   }
 
   public void create(S3Request r, S3Response out, String bucket) throws IOException {

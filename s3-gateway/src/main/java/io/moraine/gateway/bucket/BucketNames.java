@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /**
  * S3's general-purpose bucket naming rules (S3 User Guide, "Bucket naming rules"): 3 to 63
  * characters; lowercase letters, digits, hyphens and periods; starting and ending with a letter
- * or digit; no two adjacent periods; not formatted as an IP address; not the reserved
+ * or digit; no two adjacent periods and no period next to a hyphen; not formatted as an IP address; not the reserved
  * {@code xn--} prefix or {@code -s3alias} / {@code --ol-s3} suffixes.
  */
 public final class BucketNames {
@@ -21,6 +21,8 @@ public final class BucketNames {
     return name != null
         && SHAPE.matcher(name).matches()
         && !name.contains("..")
+        && !name.contains(".-")
+        && !name.contains("-.")
         && !IPV4.matcher(name).matches()
         && !name.startsWith("xn--")
         && !name.startsWith("sthree-")

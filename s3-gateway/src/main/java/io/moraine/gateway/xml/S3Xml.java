@@ -28,9 +28,18 @@ public final class S3Xml {
 
   public record Owner(String id, String displayName) {}
 
-  public record BucketEntry(String name, long creationMillis) {}
+  public record BucketEntry(String name, long creationMillis, String region) {
+    public BucketEntry(String name, long creationMillis) {
+      this(name, creationMillis, null);
+    }
+  }
 
-  public record ListAllMyBucketsResult(Owner owner, List<BucketEntry> buckets) {}
+  /** {@code continuationToken} the next page's token, null on the last page; {@code prefix} as asked, or null. */
+  public record ListAllMyBucketsResult(Owner owner, List<BucketEntry> buckets, String continuationToken, String prefix) {
+    public ListAllMyBucketsResult(Owner owner, List<BucketEntry> buckets) {
+      this(owner, buckets, null, null);
+    }
+  }
 
   /** One key of a listing; {@code owner} null unless requested (V2 fetch-owner; always in V1). */
   public record Contents(String key, long lastModifiedMillis, String etag, long size, String storageClass, Owner owner) {}
@@ -111,9 +120,10 @@ public final class S3Xml {
     owner(w, "Owner", r.owner());
     w.start("Buckets");
     for (BucketEntry b : r.buckets()) {
-      w.start("Bucket").element("Name", b.name()).element("CreationDate", isoMillis(b.creationMillis())).end("Bucket");
+      w.start("Bucket").element("Name", b.name()).element("CreationDate", isoMillis(b.creationMillis()))
+          .element("BucketRegion", b.region()).end("Bucket");
     }
-    w.end("Buckets");
+    w.end("Buckets").element("ContinuationToken", r.continuationToken()).element("Prefix", r.prefix());
     return w.end("ListAllMyBucketsResult").toBytes();
   }
 

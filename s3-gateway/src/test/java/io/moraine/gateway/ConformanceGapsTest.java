@@ -1,0 +1,83 @@
+package io.moraine.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListBucketsResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Behaviours real clients trip over (issue 12): ListBuckets pagination (S3 API reference,
+ * ListBuckets: max-buckets, continuation-token, prefix, bucket-region), bucket names with a period
+ * next to a hyphen (S3 User Guide, "General purpose bucket naming rules"), and versioning headers
+ * only where S3 sends them.
+ */
+class ConformanceGapsTest {
+  static GatewayFixture fx;
+  static S3Client s3;
+
+  @BeforeAll
+  static void start() throws Exception {
+    fx = GatewayFixture.start(100, 41);
+    s3 = fx.client(GatewayFixture.AK, GatewayFixture.SK);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    s3.close();
+    fx.close();
+  }
+
+  @Test
+  void listBucketsPaginates() {
+    for (String b : List.of("page-a", "page-b", "page-c", "page-d", "page-e", "other-x")) {
+      s3.createBucket(x -> x.bucket(b));
+    }
+    List<String> seen = new ArrayList<>();
+    String token = null;
+    int pages = 0;
+    do {
+      String t = token;
+      ListBucketsResponse page = s3.listBuckets(b -> b.maxBuckets(2).prefix("page-").continuationToken(t));
+      page.buckets().forEach(x -> {
+        seen.add(x.name());
+        assertThat(x.bucketRegion()).isEqualTo("us-east-1");
+      });
+      assertThat(page.prefix()).isEqualTo("page-");
+      token = page.continuationToken();
+      pages++;
+    } while (token != null);
+    assertThat(seen).containsExactly("page-a", "page-b", "page-c", "page-d", "page-e");
+    assertThat(pages).isEqualTo(3);
+    assertThat(s3.listBuckets(b -> b.bucketRegion("eu-west-1")).buckets()).isEmpty();
+    assertThatThrownBy(() -> s3.listBuckets(b -> b.maxBuckets(0))).isInstanceOfSatisfying(S3Exception.class,
+        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
+  }
+
+  @Test
+  void aPeriodNextToAHyphenIsAnInvalidBucketName() throws Exception {
+    // The SDK refuses these names itself; other clients send them (boto3 does).
+    for (String name : List.of("bad.-name", "bad-.name")) {
+      RawHttp.Reply r = RawHttp.send(fx.gateway.port(), "PUT", "127.0.0.1", "/" + name);
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.body()).contains("<Code>InvalidBucketName</Code>");
+    }
+  }
+
+  @Test
+  void unversionedBucketsSendNoVersioningHeaders() {
+    s3.createBucket(b -> b.bucket("never-versioned"));
+    var put = s3.putObject(b -> b.bucket("never-versioned").key("k"), RequestBody.fromString("x"));
+    assertThat(put.versionId()).isNull();
+    var del = s3.deleteObject(b -> b.bucket("never-versioned").key("k"));
+    assertThat(del.deleteMarker()).isNull();
+    assertThat(del.versionId()).isNull();
+  }
+}
