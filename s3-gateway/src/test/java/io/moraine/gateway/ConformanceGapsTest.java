@@ -71,6 +71,19 @@ class ConformanceGapsTest {
     }
   }
 
+  /** Transfer-Encoding: chunked without Content-Length is a PUT like any other (S3 accepts it). */
+  @Test
+  void chunkedPutsWithoutContentLengthAreStored() throws Exception {
+    s3.createBucket(b -> b.bucket("chunked").acl(software.amazon.awssdk.services.s3.model.BucketCannedACL.PUBLIC_READ_WRITE));
+    RawHttp.Reply r = RawHttp.exchange(fx.gateway.port(), "PUT /chunked/streamed.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.headers().get("etag")).isEqualTo("\"5eb63bbbe01eeed093cb22bb8f5acdc3\""); // md5("hello world")
+    var got = s3.getObjectAsBytes(b -> b.bucket("chunked").key("streamed.txt"));
+    assertThat(got.asUtf8String()).isEqualTo("hello world");
+    assertThat(got.response().contentLength()).isEqualTo(11);
+  }
+
   @Test
   void unversionedBucketsSendNoVersioningHeaders() {
     s3.createBucket(b -> b.bucket("never-versioned"));

@@ -19,10 +19,14 @@ final class RawHttp {
   record Reply(int status, Map<String, String> headers, String body) {}
 
   static Reply send(int port, String method, String host, String path) throws Exception {
+    return exchange(port, method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+  }
+
+  /** Sends {@code request} exactly as given (start line, headers and any body) and reads the reply. */
+  static Reply exchange(int port, String request) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       OutputStream out = socket.getOutputStream();
-      out.write((method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(request.getBytes(StandardCharsets.UTF_8));
       out.flush();
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream all = new ByteArrayOutputStream();

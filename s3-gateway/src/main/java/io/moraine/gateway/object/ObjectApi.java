@@ -81,6 +81,48 @@ public final class ObjectApi {
     out.empty(200);
   }
 
+  /**
+   * {@code Transfer-Encoding: chunked} with no Content-Length (curl -T -, browsers' streams): S3
+   * accepts such a PUT; its length is known only at its end, so the body is spooled to a
+   * temporary file first (at most the single-PUT limit) and then stored as a sized PUT.
+   */
+  private static boolean chunkedWithoutLength(S3Request r) {
+    return r.header("content-length").isEmpty() && r.header("x-amz-decoded-content-length").isEmpty()
+        && r.header("transfer-encoding").map(t -> t.toLowerCase(java.util.Locale.ROOT).contains("chunked")).orElse(false)
+        && !(r.principal().payload() instanceof io.moraine.gateway.auth.PayloadMode.Streaming);
+  }
+
+  private Written spooled(S3Request r, String bucket, String key) throws IOException {
+    ObjectHeaders.checkKey(key);
+    access.forObject(r, S3Action.PutObject, bucket, key); // refuse before reading anything
+    java.nio.file.Path spool = java.nio.file.Files.createTempFile("moraine-put-", ".part");
+    try {
+      long n;
+      try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(spool)) {
+        n = r.body().transferTo(new java.io.FilterOutputStream(out) {
+          long written;
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            written += len;
+            if (written > MAX_PUT_BYTES) {
+              throw new S3Exception(new S3Error.EntityTooLarge(null));
+            }
+            out.write(b, off, len);
+          }
+        });
+      }
+      java.util.Map<String, java.util.List<String>> headers = new java.util.LinkedHashMap<>(r.signed().headers());
+      headers.remove("transfer-encoding");
+      headers.put("content-length", java.util.List.of(Long.toString(n)));
+      try (java.io.InputStream file = java.nio.file.Files.newInputStream(spool)) {
+        return write(r.derive(key, headers, file, r.principal()), bucket, key);
+      }
+    } finally {
+      java.nio.file.Files.deleteIfExists(spool);
+    }
+  }
+
   /** A stored and committed object: what the PUT and POST responses report. */
   public record Written(Bucket bucket, String etag, String versionId, Optional<String[]> checksumHeader) {}
 
@@ -89,6 +131,9 @@ public final class ObjectApi {
    * stores the body ({@code Content-Length} bytes, verified as the request declares) and commits.
    */
   public Written write(S3Request r, String bucket, String key) throws IOException {
+    if (chunkedWithoutLength(r)) {
+      return spooled(r, bucket, key);
+    }
     ObjectHeaders.checkKey(key);
     BucketView view = access.forObject(r, S3Action.PutObject, bucket, key);
     Bucket b = view.bucket();
