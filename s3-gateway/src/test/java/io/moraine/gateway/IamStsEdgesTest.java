@@ -248,6 +248,23 @@ class IamStsEdgesTest {
           o -> o.key("other")))), 403, "AccessDenied");
     }
     assertThat(rootS3.listObjectVersions(b -> b.bucket("edge-vault")).versions()).hasSize(1);
+    // Nor can an IAM administrator mint a device of its own as the root's (not even through an IAM
+    // user named root), which would get it past MFA delete.
+    root.createUser(b -> b.userName("minter"));
+    root.attachUserPolicy(b -> b.userName("minter").policyArn("arn:aws:iam::aws:policy/AdministratorAccess"));
+    try (IamClient minter = iam(keyFor("minter"))) {
+      var own = minter.createVirtualMFADevice(b -> b.virtualMFADeviceName("minted")).virtualMFADevice();
+      byte[] ownSeed = Totp.fromBase32(own.base32StringSeed().asUtf8String());
+      refused(() -> minter.enableMFADevice(b -> b.userName("root").serialNumber(own.serialNumber())
+          .authenticationCode1(Totp.code(ownSeed, now - 1)).authenticationCode2(Totp.code(ownSeed, now))), 403, "AccessDenied");
+      minter.createUser(b -> b.userName("root"));
+      refused(() -> minter.enableMFADevice(b -> b.userName("ROOT").serialNumber(own.serialNumber())
+          .authenticationCode1(Totp.code(ownSeed, now - 1)).authenticationCode2(Totp.code(ownSeed, now))), 403, "AccessDenied");
+      refused(() -> minter.deactivateMFADevice(b -> b.userName("root").serialNumber(serial)), 403, "AccessDenied");
+      refused(() -> rootS3.deleteObject(b -> b.bucket("edge-vault").key("k")
+          .versionId(rootS3.listObjectVersions(x -> x.bucket("edge-vault")).versions().get(0).versionId())
+          .mfa(own.serialNumber() + " " + Totp.code(ownSeed, now + 1))), 403, "AccessDenied");
+    }
     // A code from the device of another account's root does not count either.
     refused(() -> rootS3.deleteObject(b -> b.bucket("edge-vault").key("k")
         .versionId(rootS3.listObjectVersions(x -> x.bucket("edge-vault")).versions().get(0).versionId())

@@ -706,8 +706,22 @@ public final class IamApi implements ServiceApi {
           .end("VirtualMFADevice"));
     }
 
+    /**
+     * A device bound to {@code root} is the account root's, the one MFA delete accepts: only the
+     * root itself may bind or unbind it (an IAM user with iam:EnableMFADevice must not be able to
+     * mint the root's device and so get past MFA delete). The aws cli needs a user name, so
+     * {@code --user-name root} from the root means the root.
+     */
+    void rootDeviceOnlyByRoot(String user) {
+      if ((user.isEmpty() || user.equalsIgnoreCase("root")) && !id.root()) {
+        throw IamException.accessDenied("User: " + id.caller().arn() + " is not authorized to perform: iam:" + action
+            + " on resource: arn:aws:iam::" + id.awsAccountId() + ":root");
+      }
+    }
+
     void enableMfa() throws IOException {
       String user = userOrCaller();
+      rootDeviceOnlyByRoot(user);
       authorize(userArn(user));
       String serial = name("SerialNumber");
       IamEntityReply e = entity(IamEntityKind.IAM_MFA_DEVICE, serial);
@@ -726,6 +740,7 @@ public final class IamApi implements ServiceApi {
 
     void deactivateMfa() throws IOException {
       String user = userOrCaller();
+      rootDeviceOnlyByRoot(user);
       authorize(userArn(user));
       command(IamCommand.newBuilder().setDeactivateMfaDevice(DeactivateMfaDevice.newBuilder().setAccountId(account)
           .setSerial(name("SerialNumber")).setUserName(user.isEmpty() ? "root" : user)).build());
