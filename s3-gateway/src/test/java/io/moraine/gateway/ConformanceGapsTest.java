@@ -85,6 +85,20 @@ class ConformanceGapsTest {
   }
 
   @Test
+  void unicodeUserMetadataSignsAndRoundTrips() {
+    s3.createBucket(b -> b.bucket("unicode-meta"));
+    s3.putObject(b -> b.bucket("unicode-meta").key("k").metadata(java.util.Map.of("name", "Zoë")),
+        RequestBody.fromString("x"));
+    // S3 answers non-ASCII values as RFC 2047 encoded words of their UTF-8 bytes.
+    String encoded = "=?UTF-8?B?" + java.util.Base64.getEncoder().encodeToString(
+        "Zoë".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "?=";
+    assertThat(s3.headObject(b -> b.bucket("unicode-meta").key("k")).metadata()).containsEntry("name", encoded);
+    s3.putObject(b -> b.bucket("unicode-meta").key("ascii").metadata(java.util.Map.of("plain", "just ascii")),
+        RequestBody.fromString("x"));
+    assertThat(s3.headObject(b -> b.bucket("unicode-meta").key("ascii")).metadata()).containsEntry("plain", "just ascii");
+  }
+
+  @Test
   void unversionedBucketsSendNoVersioningHeaders() {
     s3.createBucket(b -> b.bucket("never-versioned"));
     var put = s3.putObject(b -> b.bucket("never-versioned").key("k"), RequestBody.fromString("x"));

@@ -186,7 +186,7 @@ public final class S3Handler extends Handler.Abstract {
     String rawQuery = request.getHttpURI().getQuery();
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (HttpField f : request.getHeaders()) {
-      headers.computeIfAbsent(f.getLowerCaseName(), n -> new ArrayList<>(1)).add(f.getValue());
+      headers.computeIfAbsent(f.getLowerCaseName(), n -> new ArrayList<>(1)).add(utf8(f.getValue()));
     }
     String decodedPath = S3Request.decodePath(rawPath);
     SignedRequest signed = new SignedRequest(request.getMethod(), rawPath, decodedPath, AwsUris.parseQuery(rawQuery),
@@ -257,6 +257,32 @@ public final class S3Handler extends Handler.Abstract {
   private static HostForm bucketOf(String front, String suffix, S3Request.Endpoint endpoint) {
     String bucket = front.substring(0, front.length() - suffix.length());
     return bucket.isEmpty() ? null : new HostForm(bucket, endpoint);
+  }
+
+  /**
+   * A header value as the client wrote it: HTTP parsers read header bytes as ISO-8859-1, but
+   * clients send (and sign) non-ASCII values — user metadata — as UTF-8, so bytes that form valid
+   * UTF-8 are read as such. Anything else is left as it was read.
+   */
+  static String utf8(String value) {
+    boolean high = false;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c > 0xff) {
+        return value;
+      }
+      high |= c >= 0x80;
+    }
+    if (!high) {
+      return value;
+    }
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(value.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return value;
+    }
   }
 
   /** The most a request to another AWS API may carry (IAM policy documents are at most 128 KB). */

@@ -376,7 +376,7 @@ public final class ObjectApi {
         }
         continue;
       }
-      out.header(ObjectHeaders.wireName(h.getKey()), h.getValue());
+      out.header(ObjectHeaders.wireName(h.getKey()), ObjectHeaders.wireValue(h.getValue()));
     }
     for (Map.Entry<String, String> o : RESPONSE_OVERRIDES.entrySet()) {
       r.query(o.getKey()).ifPresent(value -> out.header(o.getValue(), value));

@@ -72,6 +72,20 @@ public final class ObjectHeaders {
     return out;
   }
 
+  /**
+   * A stored value as S3 sends it: US-ASCII as is; anything else as an RFC 2047 encoded word of
+   * its UTF-8 bytes ({@code =?UTF-8?B?…?=}), as S3 does for non-ASCII user metadata.
+   */
+  public static String wireValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c >= 0x7f || (c < 0x20 && c != '\t')) {
+        return "=?UTF-8?B?" + java.util.Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)) + "?=";
+      }
+    }
+    return value;
+  }
+
   /** The response-side name of a stored header. */
   public static String wireName(String storedName) {
     return WIRE_NAMES.getOrDefault(storedName, storedName);
