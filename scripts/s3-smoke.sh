@@ -303,6 +303,52 @@ rclone_client() {
   step "rclone purge" "${rc[@]}" purge "moraine:$B"
 }
 
+# totp BASE32 OFFSET: the RFC 6238 code (SHA-1, 30 s, 6 digits) OFFSET steps from now, as an authenticator app shows it.
+totp() {
+  python3 -c '
+import base64, hashlib, hmac, struct, sys, time
+k = base64.b32decode(sys.argv[1] + "=" * (-len(sys.argv[1]) % 8))
+h = hmac.new(k, struct.pack(">Q", int(time.time()) // 30 + int(sys.argv[2])), hashlib.sha1).digest()
+o = h[-1] & 15
+print("%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7fffffff) % 1000000))' "$1" "$2"
+}
+
+aws_mfa_delete() {
+  local B="smoke-mfa-$RUN_ID" M="smoke-mfa-$RUN_ID"
+  local aws=(aws --endpoint-url "$ENDPOINT")
+  echo "== aws cli: virtual MFA device and MFA delete"
+  local serial seed v
+  serial="$("${aws[@]}" iam create-virtual-mfa-device --virtual-mfa-device-name "$M" --outfile "$WORK/seed" \
+    --bootstrap-method Base32StringSeed --query VirtualMFADevice.SerialNumber --output text 2>"$WORK/out")"
+  seed="$(cat "$WORK/seed" 2>/dev/null)"
+  step "iam create-virtual-mfa-device (seed to --outfile)" test -n "$seed"
+  expect_error "iam enable-mfa-device with wrong codes" InvalidAuthenticationCode "${aws[@]}" iam enable-mfa-device \
+    --user-name root --serial-number "$serial" --authentication-code1 000000 --authentication-code2 000000
+  step "iam enable-mfa-device (two consecutive codes)" "${aws[@]}" iam enable-mfa-device --user-name root \
+    --serial-number "$serial" --authentication-code1 "$(totp "$seed" -1)" --authentication-code2 "$(totp "$seed" 0)"
+  step "iam list-mfa-devices" sh -c "$(printf '%q ' "${aws[@]}") iam list-mfa-devices --user-name root | grep -q '$serial'"
+  step "s3 create-bucket, versioning on" sh -c "$(printf '%q ' "${aws[@]}") s3api create-bucket --bucket $B >/dev/null && $(printf '%q ' "${aws[@]}") s3api put-bucket-versioning --bucket $B --versioning-configuration Status=Enabled"
+  echo kept >"$WORK/kept.txt"
+  v="$("${aws[@]}" s3api put-object --bucket "$B" --key kept --body "$WORK/kept.txt" --query VersionId --output text 2>"$WORK/out")"
+  expect_error "MfaDelete without x-amz-mfa" AccessDenied "${aws[@]}" s3api put-bucket-versioning --bucket "$B" \
+    --versioning-configuration Status=Enabled,MFADelete=Enabled
+  step "put-bucket-versioning MFADelete=Enabled --mfa" "${aws[@]}" s3api put-bucket-versioning --bucket "$B" \
+    --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa "$serial $(totp "$seed" 1)"
+  expect_error "version delete without a code" AccessDenied "${aws[@]}" s3api delete-object --bucket "$B" --key kept --version-id "$v"
+  expect_error "version delete with a used code" AccessDenied "${aws[@]}" s3api delete-object --bucket "$B" --key kept \
+    --version-id "$v" --mfa "$serial $(totp "$seed" 1)"
+  expect_error "suspending without a code" AccessDenied "${aws[@]}" s3api put-bucket-versioning --bucket "$B" \
+    --versioning-configuration Status=Suspended
+  step "version delete with a fresh code" "${aws[@]}" s3api delete-object --bucket "$B" --key kept --version-id "$v" \
+    --mfa "$serial $(totp "$seed" 2)"
+  # Clean up: MFA delete off (needs a code), the bucket, the device unbound.
+  sleep 1
+  "${aws[@]}" s3api put-bucket-versioning --bucket "$B" --versioning-configuration Status=Suspended,MFADelete=Disabled \
+    --mfa "$serial $(totp "$seed" 3)" >/dev/null 2>&1 || true
+  "${aws[@]}" s3api delete-bucket --bucket "$B" >/dev/null 2>&1 || true
+  "${aws[@]}" iam deactivate-mfa-device --user-name root --serial-number "$serial" >/dev/null 2>&1 || true
+}
+
 for tool in aws python3 rclone; do
   command -v "$tool" >/dev/null || { fail "client $tool not installed"; }
 done
@@ -310,6 +356,7 @@ python3 -c 'import boto3' 2>/dev/null || fail "python3-boto3 not installed"
 
 command -v aws >/dev/null && aws_cli
 command -v aws >/dev/null && aws_iam_sts
+command -v aws >/dev/null && aws_mfa_delete
 python3 -c 'import boto3' 2>/dev/null && boto3_client
 command -v rclone >/dev/null && rclone_client
 
