@@ -99,6 +99,13 @@ class ConformanceGapsTest {
   }
 
   @Test
+  void contentEncodingIsKeptByteForByte() {
+    s3.createBucket(b -> b.bucket("encodings"));
+    s3.putObject(b -> b.bucket("encodings").key("k").contentEncoding("deflate, gzip"), RequestBody.fromString("x"));
+    assertThat(s3.headObject(b -> b.bucket("encodings").key("k")).contentEncoding()).isEqualTo("deflate, gzip");
+  }
+
+  @Test
   void unversionedBucketsSendNoVersioningHeaders() {
     s3.createBucket(b -> b.bucket("never-versioned"));
     var put = s3.putObject(b -> b.bucket("never-versioned").key("k"), RequestBody.fromString("x"));

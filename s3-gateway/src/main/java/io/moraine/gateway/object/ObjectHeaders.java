@@ -42,9 +42,10 @@ public final class ObjectHeaders {
     }
     // aws-chunked is transfer framing, not the object's encoding: S3 strips it.
     String encoding = out.get("content-encoding");
-    if (encoding != null) {
+    if (encoding != null && java.util.Arrays.stream(encoding.split(",")).anyMatch(e -> e.strip().equalsIgnoreCase("aws-chunked"))) {
+      // Only the aws-chunked token goes; the rest stays byte for byte ("deflate, gzip" keeps its space).
       String rest = String.join(",", java.util.Arrays.stream(encoding.split(","))
-          .map(String::strip).filter(e -> !e.equalsIgnoreCase("aws-chunked")).toList());
+          .filter(e -> !e.strip().equalsIgnoreCase("aws-chunked")).toList()).strip();
       if (rest.isEmpty()) {
         out.remove("content-encoding");
       } else {
