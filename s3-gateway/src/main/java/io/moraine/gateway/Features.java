@@ -15,7 +15,7 @@ final class Features {
   private Features() {}
 
   static SubresourceHandlers subresources(MetadataClient metadata, Access access, GatewayConfig config,
-      InstantSource clock) {
+      InstantSource clock, io.moraine.gateway.data.ObjectData data, java.util.concurrent.ExecutorService threads) {
     return new SubresourceHandlers()
         .register(new io.moraine.gateway.acl.AclHandler(metadata, access))
         .register(new io.moraine.gateway.bucketpolicy.BucketPolicyHandler(metadata, access))
@@ -26,7 +26,8 @@ final class Features {
         .register(new io.moraine.gateway.cors.CorsHandler(metadata, access))
         .register(new io.moraine.gateway.requestpayment.RequestPaymentHandler(metadata, access))
         .register(new io.moraine.gateway.website.WebsiteHandler(metadata, access))
-        .register(new io.moraine.gateway.accelerate.AccelerateHandler(metadata, access));
+        .register(new io.moraine.gateway.accelerate.AccelerateHandler(metadata, access))
+        .register(new io.moraine.gateway.torrent.TorrentHandler(metadata, access, data, threads));
   }
 
   /** The headers features add to every response (in this order). */

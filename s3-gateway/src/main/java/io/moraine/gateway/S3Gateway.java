@@ -64,7 +64,7 @@ public final class S3Gateway implements AutoCloseable {
     BlobReader reader = new BlobReader(shardClients, placement, threads, config.shardReadTimeoutMillis());
     ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes());
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
-    SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock);
+    SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads);
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);
     io.moraine.gateway.version.VersioningApi versioning = new io.moraine.gateway.version.VersioningApi(metadata, access, clock);
     ObjectApi objects = new ObjectApi(metadata, access, data, collector, threads, versioning);
