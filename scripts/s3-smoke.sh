@@ -322,6 +322,7 @@ aws_mfa_delete() {
     --bootstrap-method Base32StringSeed --query VirtualMFADevice.SerialNumber --output text 2>"$WORK/out")"
   seed="$(cat "$WORK/seed" 2>/dev/null)"
   step "iam create-virtual-mfa-device (seed to --outfile)" test -n "$seed"
+  step "iam create-virtual-mfa-device --bootstrap-method QRCodePNG (a PNG)" sh -c "$(printf '%q ' "${aws[@]}") iam create-virtual-mfa-device --virtual-mfa-device-name $M-qr --outfile $WORK/qr.png --bootstrap-method QRCodePNG >/dev/null && head -c 8 $WORK/qr.png | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a'"
   expect_error "iam enable-mfa-device with wrong codes" InvalidAuthenticationCode "${aws[@]}" iam enable-mfa-device \
     --user-name root --serial-number "$serial" --authentication-code1 000000 --authentication-code2 000000
   step "iam enable-mfa-device (two consecutive codes)" "${aws[@]}" iam enable-mfa-device --user-name root \

@@ -221,6 +221,20 @@ class IamStsEdgesTest {
         "LimitExceeded");
   }
 
+  /** CreateVirtualMFADevice's QRCodePNG scans (here with ZXing's reader) to the seed's otpauth:// URI. */
+  @Test
+  void theQrCodeScansToTheSeed() throws Exception {
+    var device = root.createVirtualMFADevice(b -> b.virtualMFADeviceName("scan-me")).virtualMFADevice();
+    var image = javax.imageio.ImageIO.read(device.qrCodePNG().asInputStream());
+    assertThat(image).isNotNull();
+    int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    var bitmap = new com.google.zxing.BinaryBitmap(new com.google.zxing.common.HybridBinarizer(
+        new com.google.zxing.RGBLuminanceSource(image.getWidth(), image.getHeight(), pixels)));
+    String text = new com.google.zxing.qrcode.QRCodeReader().decode(bitmap).getText();
+    assertThat(URLDecoder.decode(text, StandardCharsets.UTF_8))
+        .isEqualTo("otpauth://totp/scan-me@acme?secret=" + device.base32StringSeed().asUtf8String());
+  }
+
   /** MFA delete is the bucket owner's root's alone: a user with every S3 permission cannot turn it on. */
   @Test
   void mfaDeleteIsOnlyForTheOwnersRoot() {

@@ -701,8 +701,11 @@ public final class IamApi implements ServiceApi {
       command(IamCommand.newBuilder().setCreateMfaDevice(CreateMfaDevice.newBuilder().setAccountId(account)
           .setSerial(serial).setSeed(ByteString.copyFrom(seed))).build());
       String base32 = Totp.base32(seed);
+      // IAM's QR code holds otpauth://totp/NAME@ACCOUNT?secret=SEED (CreateVirtualMFADevice API reference).
+      String uri = "otpauth://totp/" + urlEncode(name + "@" + id.accountName()) + "?secret=" + base32;
       reply(w -> w.start("VirtualMFADevice").element("SerialNumber", serial)
           .element("Base32StringSeed", java.util.Base64.getEncoder().encodeToString(base32.getBytes(StandardCharsets.US_ASCII)))
+          .element("QRCodePNG", java.util.Base64.getEncoder().encodeToString(QrCode.png(uri)))
           .end("VirtualMFADevice"));
     }
 
