@@ -129,6 +129,29 @@ class IamStsEdgesTest {
     }
   }
 
+  /** An identity policy scoped to a path (user/team/*) covers every operation on users under it. */
+  @Test
+  void policiesScopedToAPathCoverTheEntitiesUnderIt() {
+    root.createUser(b -> b.userName("lead"));
+    root.createUser(b -> b.userName("tina").path("/team/"));
+    root.createUser(b -> b.userName("outsider"));
+    root.putUserPolicy(b -> b.userName("lead").policyName("team").policyDocument("""
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::%s:user/team/*"}]}"""
+        .formatted(acme.awsAccountId())));
+    String doc = """
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}""";
+    try (IamClient lead = iam(keyFor("lead"))) {
+      assertThat(lead.getUser(b -> b.userName("tina")).user().arn()).endsWith(":user/team/tina");
+      assertThat(lead.createAccessKey(b -> b.userName("tina")).accessKey().userName()).isEqualTo("tina");
+      lead.putUserPolicy(b -> b.userName("tina").policyName("p").policyDocument(doc));
+      assertThat(lead.listUserPolicies(b -> b.userName("tina")).policyNames()).containsExactly("p");
+      lead.attachUserPolicy(b -> b.userName("tina").policyArn("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"));
+      refused(() -> lead.getUser(b -> b.userName("outsider")), 403, "AccessDenied");
+      refused(() -> lead.createAccessKey(b -> b.userName("outsider")), 403, "AccessDenied");
+      refused(() -> lead.putUserPolicy(b -> b.userName("outsider").policyName("p").policyDocument(doc)), 403, "AccessDenied");
+    }
+  }
+
   @Test
   void assumeRoleInOneAccountNeedsTheIdentityPolicyUnlessTheTrustNamesTheCaller() {
     root.createUser(b -> b.userName("worker"));

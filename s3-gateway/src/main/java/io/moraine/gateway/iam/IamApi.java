@@ -278,7 +278,7 @@ public final class IamApi implements ServiceApi {
 
     void delete(IamEntityKind kind, String param, String type) throws IOException {
       String name = name(param);
-      authorize(arn(type, "/", name));
+      authorize(existingArn(type, name));
       command(IamCommand.newBuilder().setDeleteEntity(DeleteIamEntity.newBuilder().setAccountId(account).setKind(kind)
           .setName(name)).build());
       reply(null);
@@ -287,7 +287,26 @@ public final class IamApi implements ServiceApi {
     // ---- access keys --------------------------------------------------------------------------
 
     String userArn(String user) {
-      return user.isEmpty() ? "arn:aws:iam::" + id.awsAccountId() + ":root" : arn("user", "/", user);
+      return user.isEmpty() ? "arn:aws:iam::" + id.awsAccountId() + ":root" : existingArn("user", user);
+    }
+
+    /**
+     * The ARN of an existing user, group or role with its path (arn:aws:iam::ACCOUNT:user/PATH/NAME),
+     * so policies scoped to a path apply to every operation on it; "/" when it does not exist (the
+     * operation then answers NoSuchEntity) or the caller is the root (who needs no check).
+     */
+    String existingArn(String type, String name) {
+      if (id.root()) {
+        return arn(type, "/", name);
+      }
+      IamEntityReply e = entity(switch (type) {
+        case "user" -> IamEntityKind.IAM_USER;
+        case "group" -> IamEntityKind.IAM_GROUP;
+        default -> IamEntityKind.IAM_ROLE;
+      }, name);
+      String path = e.hasUser() ? e.getUser().getPath() : e.hasGroup() ? e.getGroup().getPath()
+          : e.hasRole() ? e.getRole().getPath() : "/";
+      return arn(type, path, name);
     }
 
     void createAccessKey() throws IOException {
@@ -423,7 +442,7 @@ public final class IamApi implements ServiceApi {
 
     void membership(boolean add) throws IOException {
       String group = name("GroupName");
-      authorize(arn("group", "/", group));
+      authorize(existingArn("group", group));
       command(IamCommand.newBuilder().setGroupMembership(GroupMembership.newBuilder().setAccountId(account)
           .setGroupName(group).setUserName(name("UserName")).setAdd(add)).build());
       reply(null);
@@ -462,7 +481,7 @@ public final class IamApi implements ServiceApi {
 
     void putInline(IamEntityKind kind, String param, String type) throws IOException {
       String name = name(param);
-      authorize(arn(type, "/", name));
+      authorize(existingArn(type, name));
       String doc = document("PolicyDocument", PolicyParser.Kind.IDENTITY);
       command(IamCommand.newBuilder().setPutInlinePolicy(PutInlinePolicy.newBuilder().setAccountId(account).setKind(kind)
           .setName(name).setPolicyName(name("PolicyName")).setDocument(doc)).build());
@@ -471,7 +490,7 @@ public final class IamApi implements ServiceApi {
 
     void getInline(IamEntityKind kind, String param, String type) throws IOException {
       String name = name(param);
-      authorize(arn(type, "/", name));
+      authorize(existingArn(type, name));
       String policy = name("PolicyName");
       InlinePolicy found = existingInline(kind, name, type).stream().filter(i -> i.getName().equalsIgnoreCase(policy))
           .findFirst().orElseThrow(() -> IamException.noSuchEntity("The " + type + " policy with name " + policy
@@ -482,7 +501,7 @@ public final class IamApi implements ServiceApi {
 
     void listInline(IamEntityKind kind, String param, String type) throws IOException {
       String name = name(param);
-      authorize(arn(type, "/", name));
+      authorize(existingArn(type, name));
       List<InlinePolicy> l = existingInline(kind, name, type);
       reply(w -> {
         w.start("PolicyNames");
@@ -493,7 +512,7 @@ public final class IamApi implements ServiceApi {
 
     void deleteInline(IamEntityKind kind, String param, String type) throws IOException {
       String name = name(param);
-      authorize(arn(type, "/", name));
+      authorize(existingArn(type, name));
       command(IamCommand.newBuilder().setDeleteInlinePolicy(DeleteInlinePolicy.newBuilder().setAccountId(account)
           .setKind(kind).setName(name).setPolicyName(name("PolicyName"))).build());
       reply(null);
@@ -600,7 +619,7 @@ public final class IamApi implements ServiceApi {
 
     void attach(IamEntityKind kind, String param, String type, boolean detach) throws IOException {
       String name = name(param);
-      authorize(arn(type, "/", name));
+      authorize(existingArn(type, name));
       String policyArn = name("PolicyArn");
       if (!policyArn.startsWith(ManagedPolicies.PREFIX)) {
         existingPolicy(policyArn);
@@ -614,7 +633,7 @@ public final class IamApi implements ServiceApi {
 
     void listAttached(IamEntityKind kind, String param, String type) throws IOException {
       String name = name(param);
-      authorize(arn(type, "/", name));
+      authorize(existingArn(type, name));
       IamEntityReply e = entity(kind, name);
       List<String> arns = switch (kind) {
         case IAM_USER -> e.hasUser() ? e.getUser().getAttachedPolicyArnsList() : null;
@@ -684,7 +703,7 @@ public final class IamApi implements ServiceApi {
 
     void updateTrust() throws IOException {
       String name = name("RoleName");
-      authorize(arn("role", "/", name));
+      authorize(existingArn("role", name));
       command(IamCommand.newBuilder().setUpdateTrustPolicy(UpdateTrustPolicy.newBuilder().setAccountId(account)
           .setRoleName(name).setTrustPolicy(document("PolicyDocument", PolicyParser.Kind.TRUST))).build());
       reply(null);
