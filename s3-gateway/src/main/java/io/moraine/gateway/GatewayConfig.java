@@ -23,6 +23,7 @@ import java.util.List;
  * @param keyUseFlushMillis how often the access keys' "last used" times are written to metadata
  *     (credentials themselves are never cached: every request resolves its key)
  * @param minPartSizeBytes S3's minimum size of a non-last multipart part (5 MiB)
+ * @param sigV2Enabled whether Signature Version 2 requests are accepted (older SDKs and tools)
  */
 public record GatewayConfig(
     String nodeId,
@@ -37,7 +38,8 @@ public record GatewayConfig(
     int shardReadTimeoutMillis,
     int shardWriteTimeoutMillis,
     int keyUseFlushMillis,
-    long minPartSizeBytes) {
+    long minPartSizeBytes,
+    boolean sigV2Enabled) {
 
   public static final int DEFAULT_MAX_CHUNK_SIZE_BYTES = 1024 * 1024;
   public static final int DEFAULT_INLINE_THRESHOLD_BYTES = 4096;
@@ -45,6 +47,14 @@ public record GatewayConfig(
 
   public GatewayConfig {
     virtualHostDomains = List.copyOf(virtualHostDomains);
+  }
+
+  /** With Signature Version 2 accepted. */
+  public GatewayConfig(String nodeId, String host, int port, String region, List<String> virtualHostDomains,
+      String rootAccessKey, String rootSecretKey, int maxChunkSizeBytes, int inlineThresholdBytes,
+      int shardReadTimeoutMillis, int shardWriteTimeoutMillis, int keyUseFlushMillis, long minPartSizeBytes) {
+    this(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey, maxChunkSizeBytes,
+        inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis, minPartSizeBytes, true);
   }
 
   /** The defaults of DESIGN.md for a gateway on {@code host:port} with the given root keys. */

@@ -57,7 +57,7 @@ public final class S3Gateway implements AutoCloseable {
     this.identities = new MetadataIdentities(metadata, clock);
     this.keyUseFlusher = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon(true).name(config.nodeId() + "-key-use").factory());
-    Authenticator authenticator = new Authenticator(identities, clock, config.region());
+    Authenticator authenticator = new Authenticator(identities, clock, config.region(), config.sigV2Enabled());
     DataCollector collector = new DataCollector(shardClients, threads);
     BlobWriter writer = new BlobWriter(shardClients, placement, ids, collector, threads, config.maxChunkSizeBytes(),
         config.shardWriteTimeoutMillis());

@@ -43,6 +43,8 @@ public final class RoleConfig {
     public static final String STORAGE_CAPACITY_BYTES = "storage.capacity.bytes";
     public static final String GATEWAY_PORT = "gateway.port";
     public static final String GATEWAY_DOMAINS = "gateway.domains";
+    /** Whether the gateway accepts Signature Version 2 (default true; S3 itself still does for old buckets). */
+    public static final String GATEWAY_SIGV2 = "gateway.sigv2";
     public static final String REGION = "region";
     public static final String PLACEMENT_GROUPS = "placement.groups";
     public static final String MAX_BUCKETS_PER_ACCOUNT = "meta.max.buckets.per.account";
@@ -56,7 +58,7 @@ public final class RoleConfig {
 
     static final List<String> ALL = List.of(NODE_ID, AZ, HOST, ADMIN_PORT, DATA_DIR, ZK_CONNECT,
         ZK_CLIENT_PORT, ZK_SERVERS, META_PORT, META_PEERS, META_GROUPS, META_JOIN, STORAGE_PORT, STORAGE_DISKS,
-        STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, REGION, PLACEMENT_GROUPS, MAX_BUCKETS_PER_ACCOUNT, REPAIR_GRACE_SECONDS,
+        STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, GATEWAY_SIGV2, REGION, PLACEMENT_GROUPS, MAX_BUCKETS_PER_ACCOUNT, REPAIR_GRACE_SECONDS,
         REPAIR_SCRUB_INTERVAL_SECONDS, REPAIR_SCRUB_BYTES_PER_SECOND, REPAIR_GC_MIN_AGE_SECONDS,
         REPAIR_PASS_INTERVAL_MILLIS, UNSAFE);
 

@@ -169,7 +169,8 @@ public final class Roles {
     GatewayConfig gatewayConfig = new GatewayConfig(d.nodeId(), d.host(), d.port(), cfg.get(Keys.REGION, d.region()),
         domains.isEmpty() ? d.virtualHostDomains() : domains, d.rootAccessKey(), d.rootSecretKey(),
         d.maxChunkSizeBytes(), d.inlineThresholdBytes(), d.shardReadTimeoutMillis(), d.shardWriteTimeoutMillis(),
-        d.keyUseFlushMillis(), d.minPartSizeBytes()).validate();
+        d.keyUseFlushMillis(), d.minPartSizeBytes(),
+        Boolean.parseBoolean(cfg.get(Keys.GATEWAY_SIGV2, "true"))).validate();
     MetadataClient gatewayMeta = meta;
     ScheduledExecutorService unsafeCommits = Executors.newSingleThreadScheduledExecutor();
     if (cfg.get(Keys.UNSAFE).isPresent()) {

@@ -55,7 +55,15 @@ public final class Authenticator {
   private final InstantSource clock;
   private final String region;
 
+  private final boolean sigV2Enabled;
+
   public Authenticator(IdentityStore identities, InstantSource clock, String region) {
+    this(identities, clock, region, true);
+  }
+
+  /** {@code sigV2Enabled}: whether Signature Version 2 requests are accepted (older SDKs and tools). */
+  public Authenticator(IdentityStore identities, InstantSource clock, String region, boolean sigV2Enabled) {
+    this.sigV2Enabled = sigV2Enabled;
     this.identities = identities;
     this.clock = clock;
     this.region = region;
@@ -84,12 +92,18 @@ public final class Authenticator {
     if (req.queryParam("X-Amz-Algorithm").isPresent() || req.queryParam("X-Amz-Signature").isPresent()) {
       return presigned(req, expected, bucket);
     }
+    if (req.queryParam("AWSAccessKeyId").isPresent() && req.queryParam("Signature").isPresent()) {
+      return presignedV2(req, expected, bucket);
+    }
     String auth = req.header("authorization").map(String::strip).orElse("");
     if (auth.isEmpty()) {
       if (anonymousAllowed) {
         return Principal.anonymous();
       }
       throw fail(new S3Error.AccessDenied("Anonymous access is not allowed"));
+    }
+    if (auth.startsWith("AWS ")) {
+      return headerV2(req, auth.substring(4).strip(), expected, bucket);
     }
     if (!auth.startsWith(SigV4.ALGORITHM + " ")) {
       throw fail(new S3Error.InvalidRequest(
@@ -240,6 +254,91 @@ public final class Authenticator {
     identities.used(scope.accessKeyId(), scope.service());
     return new Principal(id, new PayloadMode.Unsigned(),
         new AuthInfo("REST-QUERY-STRING", SigV4.ALGORITHM, age(requestTime)));
+  }
+
+  // ---- Signature Version 2 ----------------------------------------------------------------------
+
+  private void requireV2(Expected expected) {
+    if (!sigV2Enabled || !expected.service().equals("s3")) {
+      throw fail(new S3Error.InvalidRequest(
+          "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."));
+    }
+  }
+
+  /** {@code Authorization: AWS AKID:signature}, dated by x-amz-date or Date (15 minutes of skew). */
+  private Principal headerV2(SignedRequest req, String credential, Expected expected, String bucket) {
+    requireV2(expected);
+    int colon = credential.lastIndexOf(':');
+    if (colon <= 0 || colon == credential.length() - 1 || credential.indexOf(' ') >= 0) {
+      throw fail(new S3Error.InvalidArgument("AWS authorization header is invalid.  Expected AwsAccessKeyId:signature"));
+    }
+    String accessKey = credential.substring(0, colon);
+    String signature = credential.substring(colon + 1);
+    Optional<String> amzDate = req.header("x-amz-date");
+    String dateHeader = req.header("date").orElse("");
+    Instant requestTime = httpDate(amzDate.orElse(dateHeader));
+    if (Math.abs(clock.millis() - requestTime.toEpochMilli()) > MAX_SKEW_MILLIS) {
+      throw fail(new S3Error.RequestTimeTooSkewed(null));
+    }
+    Identity id = identity(accessKey, bucket);
+    if (!v2Matches(req, id, amzDate.isPresent() ? "" : dateHeader, bucket, signature)) {
+      throw fail(new S3Error.SignatureDoesNotMatch(null));
+    }
+    checkSession(id, req.header("x-amz-security-token"));
+    identities.used(accessKey, "s3");
+    return new Principal(id, new PayloadMode.Unsigned(), new AuthInfo("REST-HEADER", "AWS", age(requestTime)));
+  }
+
+  /** {@code ?AWSAccessKeyId=…&Signature=…&Expires=EPOCH-SECONDS}. */
+  private Principal presignedV2(SignedRequest req, Expected expected, String bucket) {
+    requireV2(expected);
+    String expires = req.queryParam("Expires").orElseThrow(() -> fail(new S3Error.AccessDenied(
+        "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters")));
+    long expiresSeconds;
+    try {
+      expiresSeconds = Long.parseLong(expires.strip());
+    } catch (NumberFormatException e) {
+      throw fail(new S3Error.AccessDenied("Invalid date (should be seconds since epoch): " + expires));
+    }
+    if (clock.millis() > expiresSeconds * 1000) {
+      throw fail(new S3Error.AccessDenied("Request has expired"));
+    }
+    Identity id = identity(req.queryParam("AWSAccessKeyId").get(), bucket);
+    if (!v2Matches(req, id, expires.strip(), bucket, req.queryParam("Signature").get())) {
+      throw fail(new S3Error.SignatureDoesNotMatch(null));
+    }
+    checkSession(id, req.queryParam("x-amz-security-token").or(() -> req.header("x-amz-security-token")));
+    identities.used(id.reply().getAccessKeyId(), "s3");
+    return new Principal(id, new PayloadMode.Unsigned(), new AuthInfo("REST-QUERY-STRING", "AWS", 0));
+  }
+
+  /** Checks the signature over the path as sent, path-style or virtual-hosted (then "/bucket" + path). */
+  private static boolean v2Matches(SignedRequest req, Identity id, String dateOrExpires, String bucket, String signature) {
+    String path = req.rawPath().isEmpty() ? "/" : req.rawPath();
+    List<String> resources = new ArrayList<>(2);
+    resources.add(path);
+    if (bucket != null && !path.equals("/" + bucket) && !path.startsWith("/" + bucket + "/")) {
+      resources.add("/" + bucket + path);
+    } else if (bucket != null) {
+      resources.add("/" + bucket + path);
+    }
+    for (String resource : resources) {
+      String expected = SigV2.sign(id.secretKey(), SigV2.stringToSign(req.method(), req.headers(), dateOrExpires,
+          resource, req.query()));
+      if (SigV4.signaturesEqual(expected, signature)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** An RFC 1123 date (SigV2's Date or x-amz-date); AccessDenied when missing or unreadable. */
+  private static Instant httpDate(String value) {
+    try {
+      return ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      throw fail(new S3Error.AccessDenied("AWS authentication requires a valid Date or x-amz-date header"));
+    }
   }
 
   /** The active identity holding {@code accessKeyId}; InvalidAccessKeyId for unknown and inactive keys. */
