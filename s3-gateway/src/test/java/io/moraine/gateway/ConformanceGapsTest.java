@@ -105,6 +105,32 @@ class ConformanceGapsTest {
     assertThat(s3.headObject(b -> b.bucket("encodings").key("k")).contentEncoding()).isEqualTo("deflate, gzip");
   }
 
+  /** S3 API reference, "Authenticating Requests: Using Query Parameters": X-Amz-Expires is 1..604800. */
+  @Test
+  void presignedExpiryRules() throws Exception {
+    s3.createBucket(b -> b.bucket("presigned"));
+    s3.putObject(b -> b.bucket("presigned").key("k"), RequestBody.fromString("v"));
+    try (var presigner = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder().endpointOverride(fx.endpoint)
+        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(GatewayFixture.AK, GatewayFixture.SK)))
+        .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build())
+        .build()) {
+      String url = presigner.presignGetObject(p -> p.signatureDuration(java.time.Duration.ofMinutes(5))
+          .getObjectRequest(g -> g.bucket("presigned").key("k"))).url().toString();
+      var http = java.net.http.HttpClient.newHttpClient();
+      assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("v");
+      for (String expires : List.of("0", "-1", "604801")) {
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+            url.replaceFirst("X-Amz-Expires=\\d+", "X-Amz-Expires=" + expires))).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(expires).isEqualTo(400);
+        assertThat(r.body()).contains("<Code>AuthorizationQueryParametersError</Code>");
+      }
+    }
+  }
+
   @Test
   void unversionedBucketsSendNoVersioningHeaders() {
     s3.createBucket(b -> b.bucket("never-versioned"));
