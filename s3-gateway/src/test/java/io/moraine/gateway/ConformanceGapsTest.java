@@ -84,6 +84,17 @@ class ConformanceGapsTest {
     assertThat(got.response().contentLength()).isEqualTo(11);
   }
 
+  /** A garbage Content-MD5 is 400 InvalidDigest, and nothing is stored. */
+  @Test
+  void garbageContentMd5IsInvalidDigest() throws Exception {
+    s3.createBucket(b -> b.bucket("digests").acl(software.amazon.awssdk.services.s3.model.BucketCannedACL.PUBLIC_READ_WRITE));
+    RawHttp.Reply garbage = RawHttp.exchange(fx.gateway.port(), "PUT /digests/a HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Content-MD5: not-base64!!\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+    assertThat(garbage.status()).isEqualTo(400);
+    assertThat(garbage.body()).contains("<Code>InvalidDigest</Code>");
+    assertThat(s3.listObjectsV2(b -> b.bucket("digests")).keyCount()).isZero();
+  }
+
   @Test
   void unicodeUserMetadataSignsAndRoundTrips() {
     s3.createBucket(b -> b.bucket("unicode-meta"));
