@@ -50,6 +50,13 @@ public final class S3Gateway implements AutoCloseable {
 
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random) {
+    this(config, metadata, shardClients, placement, clock, random,
+        io.moraine.gateway.metrics.Observability.unscraped(config.nodeId()));
+  }
+
+  /** With the metrics series and request-log settings of this gateway (docs/metrics.md, docs/monitoring.md). */
+  public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
+      InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability) {
     this.config = config.validate();
     this.metadata = metadata;
     Ids ids = new Ids(random);
@@ -60,8 +67,9 @@ public final class S3Gateway implements AutoCloseable {
     Authenticator authenticator = new Authenticator(identities, clock, config.region(), config.sigV2Enabled());
     DataCollector collector = new DataCollector(shardClients, threads);
     BlobWriter writer = new BlobWriter(shardClients, placement, ids, collector, threads, config.maxChunkSizeBytes(),
-        config.shardWriteTimeoutMillis());
-    BlobReader reader = new BlobReader(shardClients, placement, threads, config.shardReadTimeoutMillis());
+        config.shardWriteTimeoutMillis(), observability.metrics().dataPath());
+    BlobReader reader = new BlobReader(shardClients, placement, threads, config.shardReadTimeoutMillis(),
+        observability.metrics().dataPath());
     ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes());
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads);
@@ -96,7 +104,8 @@ public final class S3Gateway implements AutoCloseable {
     connector.setHost(config.host());
     connector.setPort(config.port());
     server.addConnector(connector);
-    server.setHandler(handler);
+    server.setHandler(new io.moraine.gateway.metrics.RequestObserver(handler, observability.metrics(),
+        observability.slowRequestMillis(), System::nanoTime, clock::millis));
     server.setErrorHandler(new io.moraine.gateway.http.S3ProtocolErrorHandler(ids));
   }
 

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import io.moraine.gateway.metrics.GatewayMetrics;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -40,9 +41,16 @@ public final class BlobReader {
   private final PlacementView placement;
   private final ExecutorService threads;
   private final long shardReadTimeoutMillis;
+  private final GatewayMetrics.DataPath metrics;
   private final ConcurrentHashMap<Long, ReedSolomon> codecs = new ConcurrentHashMap<>();
 
   public BlobReader(ShardClients shards, PlacementView placement, ExecutorService threads, long shardReadTimeoutMillis) {
+    this(shards, placement, threads, shardReadTimeoutMillis, GatewayMetrics.DataPath.unregistered());
+  }
+
+  public BlobReader(ShardClients shards, PlacementView placement, ExecutorService threads, long shardReadTimeoutMillis,
+      GatewayMetrics.DataPath metrics) {
+    this.metrics = metrics;
     this.shards = shards;
     this.placement = placement;
     this.threads = threads;
@@ -98,6 +106,7 @@ public final class BlobReader {
           } catch (IOException e) {
             log.warn("shard {} of blob {} on {} unreadable at stripe {} ({}); using parity", i, segment.dataId(),
                 segment.shardNodes().get(i), s, e.toString());
+            metrics.shardReadFailures().inc();
             streams[i].close();
             streams[i] = null;
             dropped[i] = true;
@@ -112,6 +121,7 @@ public final class BlobReader {
         }
         if (!complete) {
           codec.reconstruct(chunks, present, 0, chunk);
+          metrics.reconstructedStripes().inc();
         }
         long stripeStart = s * stripeBytes;
         long from = Math.max(offset, stripeStart);
@@ -121,6 +131,7 @@ public final class BlobReader {
           long a = Math.max(from, chunkStart);
           long b = Math.min(to, chunkStart + chunk);
           if (a < b) {
+            metrics.decodedBytes().inc(b - a);
             out.write(chunks[i], (int) (a - chunkStart), (int) (b - a));
           }
         }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import io.moraine.gateway.metrics.GatewayMetrics;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,10 +69,18 @@ public final class BlobWriter {
   private final ExecutorService threads;
   private final int maxChunkSizeBytes;
   private final long shardWriteTimeoutMillis;
+  private final GatewayMetrics.DataPath metrics;
   private final ConcurrentHashMap<ErasureProfile, ReedSolomon> codecs = new ConcurrentHashMap<>();
 
   public BlobWriter(ShardClients shards, PlacementView placement, Ids ids, DataCollector collector,
       ExecutorService threads, int maxChunkSizeBytes, long shardWriteTimeoutMillis) {
+    this(shards, placement, ids, collector, threads, maxChunkSizeBytes, shardWriteTimeoutMillis,
+        GatewayMetrics.DataPath.unregistered());
+  }
+
+  public BlobWriter(ShardClients shards, PlacementView placement, Ids ids, DataCollector collector,
+      ExecutorService threads, int maxChunkSizeBytes, long shardWriteTimeoutMillis, GatewayMetrics.DataPath metrics) {
+    this.metrics = metrics;
     this.shards = shards;
     this.placement = placement;
     this.ids = ids;
@@ -140,6 +149,8 @@ public final class BlobWriter {
         if (consumed != expected) {
           throw new S3Exception(new S3Error.IncompleteBody(null));
         }
+        metrics.encodedBytes().inc(consumed);
+        metrics.parityBytes().inc((long) profile.parityShards() * chunk);
         stripe.pending.set(width);
         for (Pipeline p : pipelines) {
           p.queue.add(stripe);

@@ -9,6 +9,7 @@ import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Errors;
 import io.moraine.gateway.error.S3Exception;
 import io.moraine.gateway.list.ListApi;
+import io.moraine.gateway.metrics.RequestObserver;
 import io.moraine.gateway.multipart.MultipartApi;
 import io.moraine.gateway.object.ObjectApi;
 import io.moraine.gateway.xml.S3Xml;
@@ -87,6 +88,16 @@ public final class S3Handler extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     String requestId = ids.requestId();
+    // Every line logged while this thread serves the request carries its id (docs/monitoring.md).
+    org.slf4j.MDC.put("request_id", requestId);
+    try {
+      return serve(request, response, callback, requestId);
+    } finally {
+      org.slf4j.MDC.remove("request_id");
+    }
+  }
+
+  private boolean serve(Request request, Response response, Callback callback, String requestId) {
     response.getHeaders().put("x-amz-request-id", requestId);
     response.getHeaders().put("x-amz-id-2", ids.hostId());
     response.getHeaders().put("Server", "Moraine");
@@ -97,8 +108,10 @@ public final class S3Handler extends Handler.Abstract {
     ServiceApi service = null;
     try {
       S3Request r = parse(request, requestId, body);
+      observed(request, r);
       service = services.get(Authenticator.scopeService(r.signed()));
       if (service != null) {
+        request.setAttribute(RequestObserver.OPERATION, service.service());
         r = withPayloadHash(r, body);
         r.authenticated(authenticator.authenticate(r.signed(), service.service(), service.signingRegion()));
         service.handle(r, out);
@@ -108,6 +121,7 @@ public final class S3Handler extends Handler.Abstract {
       }
       resource = r.resource();
       if (r.website() && r.bucket() != null) {
+        request.setAttribute(RequestObserver.OPERATION, "Website");
         website.serve(r, out, head); // anonymous, HTML errors: the website endpoint's own rules
         out.finish();
         callback.succeeded();
@@ -117,7 +131,9 @@ public final class S3Handler extends Handler.Abstract {
       if (r.endpoint() == S3Request.Endpoint.ACCELERATE) {
         accelerate.check(r);
       }
+      request.setAttribute(RequestObserver.CALLER, caller(r));
       S3Operation op = Router.route(r);
+      request.setAttribute(RequestObserver.OPERATION, OperationNames.of(op));
       if (!(op instanceof S3Operation.Preflight)) {
         for (ResponseDecorator d : decorators) {
           d.decorate(r, out);
@@ -140,6 +156,24 @@ public final class S3Handler extends Handler.Abstract {
       fail(request, body, out, callback, new S3Error.InternalError(null), resource, requestId, t, service);
     }
     return true;
+  }
+
+  /** What the request log and per-bucket metrics need (RequestObserver). */
+  private static void observed(Request request, S3Request r) {
+    if (r.bucket() != null) {
+      request.setAttribute(RequestObserver.BUCKET, r.bucket());
+    }
+    if (r.key() != null) {
+      request.setAttribute(RequestObserver.KEY, r.key());
+    }
+  }
+
+  private static String caller(S3Request r) {
+    var id = r.principal().identity();
+    if (id == null) {
+      return "anonymous";
+    }
+    return id.userName() == null ? id.accountName() : id.accountName() + "/" + id.userName();
   }
 
   private void dispatch(S3Operation op, S3Request r, S3Response out, boolean head) throws Exception {
@@ -338,6 +372,7 @@ public final class S3Handler extends Handler.Abstract {
   private void fail(Request request, InputStream body, S3Response out, Callback callback, S3Error error,
       String resource, String requestId, Throwable unexpected, ServiceApi service) {
     S3Errors.Described d = S3Errors.describe(error);
+    request.setAttribute(RequestObserver.ERROR_CODE, d.code());
     if (unexpected != null) {
       log.error("request {} {} {} failed unexpectedly", requestId, request.getMethod(), resource, unexpected);
     } else if (d.httpStatus() >= 500) {

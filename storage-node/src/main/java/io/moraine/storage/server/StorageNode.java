@@ -38,6 +38,7 @@ public final class StorageNode implements AutoCloseable {
   private final CuratorFramework zk;
   private final InstantSource clock;
   private ShardStore store;
+  private final ShardStore.Observer observer;
   private ExecutorService callExecutor;
   private Server server;
   private StorageMembership membership;
@@ -49,6 +50,13 @@ public final class StorageNode implements AutoCloseable {
    *     registration (tests, tools); the caller owns it and closes it after this node
    */
   public StorageNode(StorageNodeConfig config, CuratorFramework zkOrNull, InstantSource clock) {
+    this(config, zkOrNull, clock, ShardStore.Observer.NONE);
+  }
+
+  /** With an observer of the store's operations (metrics: {@link StorageMetrics}). */
+  public StorageNode(StorageNodeConfig config, CuratorFramework zkOrNull, InstantSource clock,
+      ShardStore.Observer observer) {
+    this.observer = observer;
     this.config = config.validate();
     this.zk = zkOrNull;
     this.clock = clock;
@@ -74,7 +82,7 @@ public final class StorageNode implements AutoCloseable {
     if (server != null || closed) {
       throw new IllegalStateException("storage node " + config.nodeId() + " already started or closed");
     }
-    store = ShardStore.open(config.storeConfig());
+    store = ShardStore.open(config.storeConfig(), observer);
     callExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.nodeId() + "-call-", 0).factory());
     server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
         .executor(callExecutor)

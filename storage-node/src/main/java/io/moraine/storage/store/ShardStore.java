@@ -53,7 +53,24 @@ public final class ShardStore implements Closeable {
   // Unique temp names within this process; start-up clears tmp, so no earlier process can collide.
   private final AtomicLong tmpSequence = new AtomicLong();
 
-  private ShardStore(ShardStoreConfig config, List<Disk> disks) {
+  /** What the store reports to metrics (StorageMetrics); the no-op one by default. */
+  public interface Observer {
+    Observer NONE = new Observer() {};
+
+    default void written(long payloadBytes) {}
+
+    default void opened() {}
+
+    default void deleted() {}
+
+    /** One fsync (file or directory) took {@code nanos}. */
+    default void synced(long nanos) {}
+  }
+
+  private final Observer observer;
+
+  private ShardStore(ShardStoreConfig config, List<Disk> disks, Observer observer) {
+    this.observer = observer;
     this.config = config;
     this.disks = disks;
     for (int i = 0; i < LOCK_STRIPES; i++) {
@@ -63,6 +80,10 @@ public final class ShardStore implements Closeable {
 
   /** Opens (creating if needed) the store on its disks: deletes temp leftovers and indexes every shard. */
   public static ShardStore open(ShardStoreConfig config) throws IOException {
+    return open(config, Observer.NONE);
+  }
+
+  public static ShardStore open(ShardStoreConfig config, Observer observer) throws IOException {
     config.validate();
     List<Disk> disks = new ArrayList<>();
     long perDiskOverride = config.capacityBytesOverride() / config.diskPaths().size();
@@ -76,7 +97,7 @@ public final class ShardStore implements Closeable {
       long total = config.capacityBytesOverride() > 0 ? perDiskOverride : fileStore.getTotalSpace();
       disks.add(new Disk(i, path, fileStore, total));
     }
-    ShardStore store = new ShardStore(config, List.copyOf(disks));
+    ShardStore store = new ShardStore(config, List.copyOf(disks), observer);
     for (Disk disk : store.disks) {
       store.recover(disk);
     }
@@ -243,6 +264,7 @@ public final class ShardStore implements Closeable {
       // Deleted (or rewritten elsewhere) between the index lookup and the open.
       throw new ShardNotFoundException("no shard " + id);
     }
+    observer.opened();
     try {
       return new ShardReader(id, path, channel, new BlockFrame.Reader(channel));
     } catch (CorruptFrameException e) {
@@ -265,6 +287,7 @@ public final class ShardStore implements Closeable {
       // No directory fsync: a delete that a crash undoes leaves garbage that GC deletes again,
       // never a wrong read (ids are never reused for different bytes).
       Files.deleteIfExists(pathOf(stored));
+      observer.deleted();
       index.remove(id);
       disks.get(stored.diskIndex()).usedBytes.addAndGet(-stored.fileLengthBytes());
       return true;
@@ -322,7 +345,9 @@ public final class ShardStore implements Closeable {
     long fileBytes = Files.size(pending.tmp);
     synchronized (lockFor(pending.id)) {
       Files.move(pending.tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      long syncStart = System.nanoTime();
       fsyncDirectory(target.getParent());
+      observer.synced(System.nanoTime() - syncStart);
       StoredShard fresh = new StoredShard(pending.id, pending.groupDir, pending.disk.index, pending.payloadLengthBytes,
           fileBytes);
       StoredShard old = index.put(pending.id, fresh);
@@ -438,9 +463,12 @@ public final class ShardStore implements Closeable {
           throw new RejectedWriteException(String.format("shard %s: CRC32C mismatch, client says %08x, received %08x",
               id, expectedCrc32c, writer.payloadCrc32c()));
         }
+        long syncStart = System.nanoTime();
         channel.force(true);
+        observer.synced(System.nanoTime() - syncStart);
         channel.close();
         StoredShard published = publish(this);
+        observer.written(payloadLengthBytes);
         done = true;
         disk.reservedBytes.addAndGet(-reservedBytes);
         return published;
