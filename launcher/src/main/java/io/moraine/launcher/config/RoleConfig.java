@@ -55,6 +55,14 @@ public final class RoleConfig {
     public static final String REPAIR_PASS_INTERVAL_MILLIS = "repair.pass.interval.millis";
     /** A deliberately unsafe behaviour for chaos drills that must be caught (docs/chaos.md); never in production. */
     public static final String UNSAFE = "unsafe";
+    /** Observability (docs/metrics.md, docs/monitoring.md). */
+    public static final String METRICS_BUCKETS = "metrics.buckets";
+    public static final String METRICS_BUCKETS_MAX = "metrics.buckets.max";
+    public static final String GATEWAY_SLOW_REQUEST_MILLIS = "gateway.slow.request.millis";
+    public static final String GATEWAY_REQUEST_LOG = "gateway.request.log";
+    public static final String LOG_LEVEL = "log.level";
+    static final List<String> OBSERVABILITY = List.of(METRICS_BUCKETS, METRICS_BUCKETS_MAX,
+        GATEWAY_SLOW_REQUEST_MILLIS, GATEWAY_REQUEST_LOG, LOG_LEVEL);
 
     static final List<String> ALL = List.of(NODE_ID, AZ, HOST, ADMIN_PORT, DATA_DIR, ZK_CONNECT,
         ZK_CLIENT_PORT, ZK_SERVERS, META_PORT, META_PEERS, META_GROUPS, META_JOIN, STORAGE_PORT, STORAGE_DISKS,
@@ -130,9 +138,9 @@ public final class RoleConfig {
   }
 
   private static String checkKnown(String key, String where) {
-    if (!Keys.ALL.contains(key)) {
+    if (!Keys.ALL.contains(key) && !Keys.OBSERVABILITY.contains(key)) {
       throw new IllegalArgumentException("unknown configuration key '" + key + "' " + where
-          + "; known keys: " + String.join(", ", Keys.ALL));
+          + "; known keys: " + String.join(", ", Keys.ALL) + ", " + String.join(", ", Keys.OBSERVABILITY));
     }
     return key;
   }

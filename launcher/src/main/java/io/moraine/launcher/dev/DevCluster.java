@@ -3,6 +3,7 @@ package io.moraine.launcher.dev;
 import io.moraine.launcher.config.RoleConfig;
 import io.moraine.launcher.config.RoleConfig.Keys;
 import io.moraine.launcher.ops.AdminHttpServer;
+import io.moraine.launcher.ops.ProcessMetrics;
 import io.moraine.launcher.role.Roles;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -42,6 +43,9 @@ public final class DevCluster implements AutoCloseable {
   private final Properties ports;
   private final Map<String, Roles.Started> started = new LinkedHashMap<>();
   private AdminHttpServer admin;
+  private AutoCloseable adminEndpoint;
+  // One registry for the whole JVM: the roles' families are shared, nodes told apart by node_id.
+  private final ProcessMetrics metrics = ProcessMetrics.withJvm(new PrometheusRegistry());
 
   private DevCluster(Options options, Properties ports) {
     this.options = options;
@@ -131,7 +135,7 @@ public final class DevCluster implements AutoCloseable {
       for (int n = 1; n <= 3; n++) {
         RoleConfig c = config("meta-" + n, "az" + n, Map.of(Keys.META_PORT, port("meta-" + n), Keys.META_PEERS, peers,
             Keys.META_GROUPS, Integer.toString(io.moraine.metadata.server.MetadataServerConfig.DEFAULT_GROUPS)));
-        metas.add(CompletableFuture.supplyAsync(() -> unchecked(() -> Roles.startMeta(c)), pool));
+        metas.add(CompletableFuture.supplyAsync(() -> unchecked(() -> Roles.startMeta(c, metrics)), pool));
       }
       for (int n = 1; n <= 3; n++) {
         started.put("meta-" + n, metas.get(n - 1).join());
@@ -139,7 +143,7 @@ public final class DevCluster implements AutoCloseable {
       List<CompletableFuture<Roles.Started>> nodes = new ArrayList<>();
       for (String id : storageIds()) {
         RoleConfig c = storageConfig(id);
-        nodes.add(CompletableFuture.supplyAsync(() -> unchecked(() -> Roles.startStorage(c)), pool));
+        nodes.add(CompletableFuture.supplyAsync(() -> unchecked(() -> Roles.startStorage(c, metrics)), pool));
       }
       for (int i = 0; i < nodes.size(); i++) {
         started.put(storageIds().get(i), nodes.get(i).join());
@@ -148,12 +152,13 @@ public final class DevCluster implements AutoCloseable {
       pool.shutdown();
     }
     started.put("gateway-1", Roles.startGateway(config("gateway-1", "az1",
-        Map.of(Keys.GATEWAY_PORT, Integer.toString(options.gatewayPort())))));
-    PrometheusRegistry registry = new PrometheusRegistry();
-    // One registry for the whole JVM: the repair gauges once (every instance reports the cluster's figures).
-    started.get("meta-1").metrics().accept(registry);
-    admin = new AdminHttpServer(Roles.DEFAULT_HOST, Integer.parseInt(port("admin")), registry,
+        Map.of(Keys.GATEWAY_PORT, Integer.toString(options.gatewayPort()))), metrics));
+    // The repair gauges once (every instance reports the cluster's figures).
+    started.get("meta-1").metrics().accept(metrics.registry());
+    admin = new AdminHttpServer(Roles.DEFAULT_HOST, Integer.parseInt(port("admin")), metrics.registry(),
         started.values().stream().map(Roles.Started::health).toList());
+    adminEndpoint = io.moraine.launcher.role.RoleCommands.publishAdmin(Roles.DEFAULT_HOST + ":" + options.zkPort(), "dev",
+        Roles.DEFAULT_HOST, admin.port());
   }
 
   private RoleConfig storageConfig(String id) {
@@ -202,11 +207,18 @@ public final class DevCluster implements AutoCloseable {
     if (started.containsKey(nodeId)) {
       throw new IllegalArgumentException(nodeId + " is running");
     }
-    started.put(nodeId, Roles.startStorage(storageConfig(nodeId)));
+    started.put(nodeId, Roles.startStorage(storageConfig(nodeId), metrics));
   }
 
   @Override
   public void close() {
+    if (adminEndpoint != null) {
+      try {
+        adminEndpoint.close();
+      } catch (Exception e) {
+        LOG.warn("admin endpoint did not close cleanly", e);
+      }
+    }
     if (admin != null) {
       admin.close();
     }

@@ -16,7 +16,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The admin port every process serves (DESIGN.md, Contracts): Prometheus metrics at /metrics and
- * health at /health (200 "ok" when every component of the process is up, 503 otherwise).
+ * health at /health (200 "ok" when every component of the process is up, 503 otherwise), and
+ * log levels at /log-level ({@code GET ?logger=NAME} reads one, {@code POST ?logger=NAME&level=LEVEL}
+ * sets it; answers {@code LOGGER LEVEL}; docs/monitoring.md).
  * Metric labels carry the same node ids as logs and `cluster status`.
  */
 public final class AdminHttpServer implements AutoCloseable {
@@ -42,6 +44,7 @@ public final class AdminHttpServer implements AutoCloseable {
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/metrics", this::metrics);
     server.createContext("/health", this::health);
+    server.createContext("/log-level", this::logLevel);
     server.start();
   }
 
@@ -68,6 +71,44 @@ public final class AdminHttpServer implements AutoCloseable {
       text.append(c.nodeId()).append(' ').append(c.role()).append(' ').append(ok ? "ok" : "unhealthy").append('\n');
     }
     send(exchange, all ? 200 : 503, text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void logLevel(HttpExchange exchange) throws IOException {
+    java.util.Map<String, String> q = new java.util.HashMap<>();
+    String raw = exchange.getRequestURI().getRawQuery();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          q.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    String logger = q.getOrDefault("logger", org.slf4j.Logger.ROOT_LOGGER_NAME);
+    try {
+      String effective = switch (exchange.getRequestMethod()) {
+        case "GET" -> Logs.level(logger);
+        case "POST", "PUT" -> {
+          String level = q.get("level");
+          if (level == null) {
+            throw new IllegalArgumentException("level= is required");
+          }
+          String now = Logs.setLevel(logger, level);
+          org.slf4j.LoggerFactory.getLogger(AdminHttpServer.class).info("log level of {} set to {} (in effect {})",
+              logger, level, now);
+          yield now;
+        }
+        default -> null;
+      };
+      if (effective == null) {
+        send(exchange, 405, "GET or POST\n".getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      send(exchange, 200, (logger + " " + effective + "\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      send(exchange, 400, (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {

@@ -2,10 +2,14 @@ package io.moraine.launcher.role;
 
 import io.moraine.launcher.config.RoleConfig;
 import io.moraine.launcher.config.RoleConfig.Keys;
+import io.moraine.launcher.ops.AdminEndpoints;
 import io.moraine.launcher.ops.AdminHttpServer;
+import io.moraine.launcher.ops.Logs;
+import io.moraine.launcher.ops.ProcessMetrics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -34,17 +38,27 @@ public final class RoleCommands {
 
     abstract String portKey();
 
-    abstract Roles.Started start(RoleConfig config) throws Exception;
+    abstract Roles.Started start(RoleConfig config, ProcessMetrics metrics) throws Exception;
 
     @Override
     public Integer call() throws Exception {
       RoleConfig cfg = RoleConfig.load(config, overrides, portKey());
-      Roles.Started started = start(cfg);
-      var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
-      started.metrics().accept(registry);
-      AdminHttpServer admin = new AdminHttpServer(cfg.get(Keys.HOST, Roles.DEFAULT_HOST), cfg.getInt(Keys.ADMIN_PORT, 0),
-          registry, List.of(started.health()));
-      RunningRole role = new RunningRole(started.health().nodeId(), started.component(), admin);
+      cfg.get(Keys.NODE_ID).ifPresent(Logs::node);
+      Optional<String> level = cfg.get(Keys.LOG_LEVEL);
+      if (level.isPresent()) {
+        Logs.setLevel(org.slf4j.Logger.ROOT_LOGGER_NAME, level.get());
+      }
+      ProcessMetrics metrics = ProcessMetrics.withJvm(new io.prometheus.metrics.model.registry.PrometheusRegistry());
+      Roles.Started started = start(cfg, metrics);
+      started.metrics().accept(metrics.registry());
+      String host = cfg.get(Keys.HOST, Roles.DEFAULT_HOST);
+      AdminHttpServer admin = new AdminHttpServer(host, cfg.getInt(Keys.ADMIN_PORT, 0),
+          metrics.registry(), List.of(started.health()));
+      String zkConnect = cfg.get(Keys.ZK_CONNECT).orElseGet(() -> this instanceof Zk
+          ? host + ":" + cfg.getInt(Keys.ZK_CLIENT_PORT, 2181) : Roles.DEFAULT_ZK);
+      AutoCloseable endpoint = publishAdmin(zkConnect, started.health().nodeId(), host, admin.port());
+      RunningRole role = new RunningRole(started.health().nodeId(), () -> Roles.closeAll(endpoint, started.component()),
+          admin);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("{} stopping", role.nodeId());
@@ -55,6 +69,18 @@ public final class RoleCommands {
       stopped.await();
       return 0;
     }
+  }
+
+  /**
+   * Publishes the admin endpoint in ZooKeeper (AdminEndpoints) on its own connection, in the
+   * background: a ZooKeeper that is not up yet (the zk role's own ensemble) delays it, never the role.
+   */
+  public static AutoCloseable publishAdmin(String zkConnect, String nodeId, String host, int port) {
+    org.apache.curator.framework.CuratorFramework zk = org.apache.curator.framework.CuratorFrameworkFactory.newClient(
+        zkConnect, io.moraine.launcher.role.Zk.SESSION_TIMEOUT_MILLIS, 5_000, new org.apache.curator.retry.ExponentialBackoffRetry(500, 10, 5_000));
+    zk.start();
+    var node = AdminEndpoints.publish(zk, nodeId, host, port);
+    return () -> Roles.closeAll(node, zk::close);
   }
 
   /** A started role and its admin server; close() stops both. */
@@ -82,7 +108,7 @@ public final class RoleCommands {
     }
 
     @Override
-    Roles.Started start(RoleConfig cfg) throws Exception {
+    Roles.Started start(RoleConfig cfg, ProcessMetrics metrics) throws Exception {
       return Roles.startZk(cfg);
     }
   }
@@ -99,8 +125,8 @@ public final class RoleCommands {
     }
 
     @Override
-    Roles.Started start(RoleConfig cfg) throws Exception {
-      return Roles.startMeta(cfg, join);
+    Roles.Started start(RoleConfig cfg, ProcessMetrics metrics) throws Exception {
+      return Roles.startMeta(cfg, join, metrics);
     }
   }
 
@@ -112,8 +138,8 @@ public final class RoleCommands {
     }
 
     @Override
-    Roles.Started start(RoleConfig cfg) throws Exception {
-      return Roles.startStorage(cfg);
+    Roles.Started start(RoleConfig cfg, ProcessMetrics metrics) throws Exception {
+      return Roles.startStorage(cfg, metrics);
     }
   }
 
@@ -125,8 +151,8 @@ public final class RoleCommands {
     }
 
     @Override
-    Roles.Started start(RoleConfig cfg) throws Exception {
-      return Roles.startGateway(cfg);
+    Roles.Started start(RoleConfig cfg, ProcessMetrics metrics) throws Exception {
+      return Roles.startGateway(cfg, metrics);
     }
   }
 }

@@ -5,7 +5,11 @@ import io.moraine.gateway.S3Gateway;
 import io.moraine.launcher.config.Credentials;
 import io.moraine.launcher.config.RoleConfig;
 import io.moraine.launcher.config.RoleConfig.Keys;
+import io.moraine.gateway.metrics.BucketFilter;
+import io.moraine.gateway.metrics.Observability;
 import io.moraine.launcher.ops.AdminHttpServer;
+import io.moraine.launcher.ops.Logs;
+import io.moraine.launcher.ops.ProcessMetrics;
 import io.moraine.metadata.api.MetadataClient;
 import io.moraine.metadata.client.RaftMetadataClient;
 import io.moraine.metadata.server.MetaPeer;
@@ -81,11 +85,15 @@ public final class Roles {
   }
 
   public static Started startMeta(RoleConfig cfg) throws Exception {
-    return startMeta(cfg, false);
+    return startMeta(cfg, false, ProcessMetrics.unscraped());
+  }
+
+  public static Started startMeta(RoleConfig cfg, ProcessMetrics metrics) throws Exception {
+    return startMeta(cfg, false, metrics);
   }
 
   /** {@code join}: start with no group, to be added to each group online (also meta.join=true). */
-  public static Started startMeta(RoleConfig cfg, boolean join) throws Exception {
+  public static Started startMeta(RoleConfig cfg, boolean join, ProcessMetrics metrics) throws Exception {
     UnsafeModes.check(cfg.get(Keys.UNSAFE));
     String nodeId = cfg.require(Keys.NODE_ID);
     List<MetaPeer> peers = parsePeers(cfg.getList(Keys.META_PEERS));
@@ -99,6 +107,7 @@ public final class Roles {
     MetadataServer server = new MetadataServer(d.withGroups(groups).withJoin(joining)
         .withMaxBucketsPerAccount(cfg.getInt(Keys.MAX_BUCKETS_PER_ACCOUNT, d.maxBucketsPerAccount())), InstantSource.system());
     server.start();
+    metrics.raft().watch(server);
     MetaDirectory.publishGroups(zk, groups);
     if (!joining) {
       // A joining peer is published by `admin meta add`, once it is a member of every group.
@@ -115,7 +124,8 @@ public final class Roles {
     GrpcShardClients shards = new GrpcShardClients(GrpcShardClients.liveNodesOf(view), GrpcShardClientsConfig.defaults());
     RepairService repair = new RepairService(repairConfig(cfg, System.getenv()), nodeId, zk, repairMeta, shards, view,
         InstantSource.system()).start();
-    AutoCloseable all = () -> closeAll(repair, shards, view, repairMeta, coordinator, server, zk);
+    AutoCloseable all = () -> closeAll(repair, shards, view, repairMeta, coordinator,
+        () -> metrics.raft().unwatch(server), server, zk);
     return new Started(all, new AdminHttpServer.Component(nodeId, "meta", () -> true), self.port(),
         registry -> RepairMetrics.register(registry, nodeId, repair));
   }
@@ -137,6 +147,10 @@ public final class Roles {
   }
 
   public static Started startStorage(RoleConfig cfg) throws Exception {
+    return startStorage(cfg, ProcessMetrics.unscraped());
+  }
+
+  public static Started startStorage(RoleConfig cfg, ProcessMetrics metrics) throws Exception {
     UnsafeModes.check(cfg.get(Keys.UNSAFE));
     String nodeId = cfg.require(Keys.NODE_ID);
     List<Path> disks = cfg.getList(Keys.STORAGE_DISKS).stream().map(Path::of).toList();
@@ -146,13 +160,18 @@ public final class Roles {
     CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), STORAGE_SESSION_TIMEOUT_MILLIS);
     StorageNode node = new StorageNode(new StorageNodeConfig(nodeId, cfg.require(Keys.AZ), cfg.get(Keys.HOST, DEFAULT_HOST),
         cfg.getInt(Keys.STORAGE_PORT, 0), disks, cfg.getLong(Keys.STORAGE_CAPACITY_BYTES, 0),
-        STORAGE_SESSION_TIMEOUT_MILLIS), zk, InstantSource.system());
+        STORAGE_SESSION_TIMEOUT_MILLIS), zk, InstantSource.system(), metrics.storage().observer(nodeId));
     node.start();
-    AutoCloseable all = () -> closeAll(node, zk);
+    metrics.storage().watch(node);
+    AutoCloseable all = () -> closeAll(() -> metrics.storage().unwatch(node), node, zk);
     return new Started(all, new AdminHttpServer.Component(nodeId, "storage", () -> true), node.grpcPort());
   }
 
   public static Started startGateway(RoleConfig cfg) throws Exception {
+    return startGateway(cfg, ProcessMetrics.unscraped());
+  }
+
+  public static Started startGateway(RoleConfig cfg, ProcessMetrics metrics) throws Exception {
     UnsafeModes.check(cfg.get(Keys.UNSAFE));
     String nodeId = cfg.require(Keys.NODE_ID);
     Credentials creds = Credentials.fromEnvironment(System.getenv());
@@ -176,11 +195,28 @@ public final class Roles {
     if (cfg.get(Keys.UNSAFE).isPresent()) {
       gatewayMeta = UnsafeModes.ackBeforeCommit(meta, unsafeCommits, new SecureRandom(), InstantSource.system());
     }
-    S3Gateway gateway = new S3Gateway(gatewayConfig, gatewayMeta, shards, view, InstantSource.system(), new SecureRandom());
+    S3Gateway gateway = new S3Gateway(gatewayConfig, gatewayMeta, shards, view, InstantSource.system(), new SecureRandom(),
+        observability(cfg, nodeId, metrics));
     gateway.start();
     AutoCloseable all = () -> closeAll(gateway, unsafeCommits::shutdownNow, shards, view, meta, zk);
     return new Started(all, new AdminHttpServer.Component(nodeId, "gateway", () -> view.current().isPresent()),
         gateway.port());
+  }
+
+  /**
+   * The gateway's metric series (per-bucket ones for metrics.buckets), its slow-request threshold,
+   * and its request log file (gateway.request.log, default DATA_DIR/s3-requests.log; "off" for none).
+   */
+  static Observability observability(RoleConfig cfg, String nodeId, ProcessMetrics metrics) throws java.io.IOException {
+    String requestLog = cfg.get(Keys.GATEWAY_REQUEST_LOG).orElseGet(() -> cfg.get(Keys.DATA_DIR)
+        .map(d -> Path.of(d).resolve("s3-requests.log").toString()).orElse("off"));
+    if (!requestLog.equals("off")) {
+      Logs.requestLog(Path.of(requestLog));
+    }
+    BucketFilter buckets = BucketFilter.of(cfg.getList(Keys.METRICS_BUCKETS),
+        cfg.getInt(Keys.METRICS_BUCKETS_MAX, BucketFilter.DEFAULT_MAX_BUCKETS));
+    return new Observability(metrics.gateway().node(nodeId, buckets),
+        cfg.getLong(Keys.GATEWAY_SLOW_REQUEST_MILLIS, Observability.DEFAULT_SLOW_REQUEST_MILLIS));
   }
 
   /** Closes in the order given, every one even when an earlier one fails; the first failure is rethrown. */
