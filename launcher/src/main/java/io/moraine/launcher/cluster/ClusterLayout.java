@@ -191,6 +191,9 @@ public final class ClusterLayout {
       String id = "gateway-" + n;
       Map<String, String> c = common(id, "az" + n);
       c.put(Keys.GATEWAY_PORT, Integer.toString(port(id)));
+      // A local test cluster: per-bucket series for every bucket (capped), the request log beside the node's log.
+      c.put(Keys.METRICS_BUCKETS, "*");
+      c.put(Keys.GATEWAY_REQUEST_LOG, dir.resolve("logs").resolve(id + "-requests.log").toAbsolutePath().toString());
       nodes.add(new Node(id, "gateway", "az" + n, RoleConfig.of(c)));
     }
     return nodes;

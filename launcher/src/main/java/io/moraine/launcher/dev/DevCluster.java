@@ -152,7 +152,7 @@ public final class DevCluster implements AutoCloseable {
       pool.shutdown();
     }
     started.put("gateway-1", Roles.startGateway(config("gateway-1", "az1",
-        Map.of(Keys.GATEWAY_PORT, Integer.toString(options.gatewayPort()))), metrics));
+        Map.of(Keys.GATEWAY_PORT, Integer.toString(options.gatewayPort()), Keys.METRICS_BUCKETS, "*")), metrics));
     // The repair gauges once (every instance reports the cluster's figures).
     started.get("meta-1").metrics().accept(metrics.registry());
     admin = new AdminHttpServer(Roles.DEFAULT_HOST, Integer.parseInt(port("admin")), metrics.registry(),

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * new writes, `admin status`, and `cluster stop` leaving no process behind.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
   private static final String BUCKET = "cluster-it";
@@ -69,7 +70,72 @@ class ClusterIT {
     return rows;
   }
 
+  /**
+   * docs/metrics.md both ways, on the whole cluster while it is healthy (before the AZ is lost):
+   * every documented family is exported by some process, every exported moraine_* family is
+   * documented; and the request path's figures move with real S3 traffic.
+   */
   @Test
+  @org.junit.jupiter.api.Order(1)
+  void everyProcessExportsTheDocumentedMetrics() throws Exception {
+    try (S3Client gw1 = S3TestClients.rootClient(gatewayPort)) {
+      gw1.createBucket(b -> b.bucket("metrics-it"));
+      long size = 300_000; // above the inline threshold: erasure-coded onto storage nodes
+      gw1.putObject(b -> b.bucket("metrics-it").key("k"), RequestBody.fromInputStream(payload(7, size), size));
+      assertThat(sha256(gw1.getObject(b -> b.bucket("metrics-it").key("k")))).isEqualTo(payloadSha256(7, size));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> gw1.headObject(b -> b.bucket("metrics-it").key("missing")))
+          .isInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class);
+    }
+    java.util.Properties ports = new java.util.Properties();
+    try (java.io.Reader in = java.nio.file.Files.newBufferedReader(dir.resolve("cluster.properties"))) {
+      ports.load(in);
+    }
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    Map<String, String> exported = new java.util.TreeMap<>();
+    Map<String, String> scrapes = new java.util.TreeMap<>();
+    for (String key : new java.util.TreeSet<>(ports.stringPropertyNames())) {
+      if (!key.startsWith("port.") || !key.endsWith(".admin")) {
+        continue;
+      }
+      String node = key.substring("port.".length(), key.length() - ".admin".length());
+      var r = http.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + ports.getProperty(key) + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(node).isEqualTo(200);
+      scrapes.put(node, r.body());
+      exported.putAll(io.moraine.launcher.ops.MetricsDoc.families(r.body()));
+      assertThat(r.body()).as(node + " serves the JVM metrics").contains("# TYPE jvm_memory_used_bytes gauge");
+    }
+    assertThat(scrapes).containsKeys("zk-1", "meta-1", "storage-az1-1", "gateway-1");
+    Map<String, io.moraine.launcher.ops.MetricsDoc.Entry> documented = io.moraine.launcher.ops.MetricsDoc.documented();
+    List<String> missing = documented.values().stream()
+        .filter(e -> !e.mayBeAbsent() && !e.type().equals(exported.get(e.name())))
+        .map(e -> e.name() + " (" + e.type() + ", exported as " + exported.get(e.name()) + ")").toList();
+    assertThat(missing).as("documented in docs/metrics.md but not exported with that type").isEmpty();
+    List<String> undocumented = exported.keySet().stream()
+        .filter(n -> n.startsWith("moraine_") && !documented.containsKey(n)).toList();
+    assertThat(undocumented).as("exported but not documented in docs/metrics.md").isEmpty();
+
+    String gw = scrapes.get("gateway-1");
+    assertThat(gw).containsPattern(
+        "moraine_s3_requests_total\\{node_id=\"gateway-1\",operation=\"PutObject\",status_class=\"2xx\"\\} [1-9]");
+    assertThat(gw).containsPattern(
+        "moraine_s3_errors_total\\{code=\"NoSuchKey\",node_id=\"gateway-1\",operation=\"HeadObject\"\\} [1-9]");
+    assertThat(gw).containsPattern("moraine_s3_bucket_requests_total\\{bucket=\"metrics-it\",node_id=\"gateway-1\",status_class=\"2xx\"\\} [1-9]");
+    assertThat(gw).containsPattern("moraine_erasure_encoded_bytes_total\\{node_id=\"gateway-1\"\\} 300000");
+    assertThat(gw).containsPattern("moraine_s3_received_bytes_total\\{node_id=\"gateway-1\",operation=\"PutObject\"\\} [1-9]");
+    assertThat(scrapes.get("meta-1")).containsPattern("moraine_raft_commit_index\\{group=\"g1\",node_id=\"meta-1\"\\} [1-9]");
+    assertThat(String.join("\n", scrapes.values())).containsPattern("moraine_storage_shard_ops_total\\{node_id=\"storage-az\\d-\\d\",op=\"write\"\\} [1-9]");
+    // The request log: one JSON line per request, in the cluster's logs dir.
+    String requests = java.nio.file.Files.readString(dir.resolve("logs").resolve("gateway-1-requests.log"));
+    assertThat(requests).containsPattern("\"operation\":\"HeadObject\",\"bucket\":\"metrics-it\",\"key\":\"missing\",\"status\":404,\"error_code\":\"NoSuchKey\"");
+    // The process log: JSON lines of the one schema.
+    String log = java.nio.file.Files.readString(dir.resolve("logs").resolve("gateway-1.log"));
+    assertThat(log).containsPattern("(?m)^\\{\"ts\":\"[^\"]+\",\"level\":\"INFO\",\"logger\":\"io\\.moraine\\.gateway\\.S3Gateway\",\"node\":\"gateway-1\",");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(2)
   void losingBothStorageNodesOfOneAzLosesNothing() throws Exception {
     List<String[]> rows = status();
     assertThat(rows).extracting(r -> r[0]).containsExactly("zk-1", "meta-1", "meta-2", "meta-3",
