@@ -27,13 +27,18 @@ final class GatewayFixture implements AutoCloseable {
   final FixedPlacement placement = new FixedPlacement();
   final S3Gateway gateway;
   final URI endpoint;
+  /** The gateway's metrics (GatewayMetricsTest): per-bucket series for every bucket, at most 2. */
+  final io.prometheus.metrics.model.registry.PrometheusRegistry registry =
+      new io.prometheus.metrics.model.registry.PrometheusRegistry();
 
   private GatewayFixture(int maxBucketsPerAccount, long seed) throws Exception {
     InstantSource clock = InstantSource.system();
     metadata = InMemoryMetadata.create(clock, maxBucketsPerAccount);
     GatewayConfig config = new GatewayConfig("gateway-1", "127.0.0.1", 0, "us-east-1", List.of("localhost", "s3.localhost"),
         AK, SK, 64 * 1024, 4096, 1000, 10_000, 10_000, 5L * 1024 * 1024);
-    gateway = new S3Gateway(config, metadata, shards, placement, clock, new SplittableRandom(seed));
+    gateway = new S3Gateway(config, metadata, shards, placement, clock, new SplittableRandom(seed),
+        new io.moraine.gateway.metrics.Observability(new io.moraine.gateway.metrics.GatewayMetrics(registry).node("gateway-1",
+            io.moraine.gateway.metrics.BucketFilter.of(List.of("*"), 2)), 0));
     gateway.start();
     endpoint = URI.create("http://127.0.0.1:" + gateway.port());
   }
