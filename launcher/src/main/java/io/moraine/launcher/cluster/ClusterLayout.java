@@ -176,6 +176,9 @@ public final class ClusterLayout {
       c.put(Keys.META_PORT, Integer.toString(port(id)));
       c.put(Keys.META_PEERS, String.join(",", peers));
       c.put(Keys.META_GROUPS, "2");
+      // Per-bucket usage series for every bucket (capped), recomputed every 30 s by the repair leader.
+      c.put(Keys.METRICS_BUCKETS, "*");
+      c.put(Keys.METRICS_BUCKET_USAGE_INTERVAL_SECONDS, "30");
       nodes.add(new Node(id, "meta", "az" + n, RoleConfig.of(c)));
     }
     for (int az = 1; az <= 3; az++) {

@@ -61,7 +61,9 @@ public final class RoleConfig {
     public static final String GATEWAY_SLOW_REQUEST_MILLIS = "gateway.slow.request.millis";
     public static final String GATEWAY_REQUEST_LOG = "gateway.request.log";
     public static final String LOG_LEVEL = "log.level";
+    public static final String METRICS_BUCKET_USAGE_INTERVAL_SECONDS = "metrics.bucket.usage.interval.seconds";
     static final List<String> OBSERVABILITY = List.of(METRICS_BUCKETS, METRICS_BUCKETS_MAX,
+        METRICS_BUCKET_USAGE_INTERVAL_SECONDS,
         GATEWAY_SLOW_REQUEST_MILLIS, GATEWAY_REQUEST_LOG, LOG_LEVEL);
 
     static final List<String> ALL = List.of(NODE_ID, AZ, HOST, ADMIN_PORT, DATA_DIR, ZK_CONNECT,

@@ -134,7 +134,8 @@ public final class DevCluster implements AutoCloseable {
       List<CompletableFuture<Roles.Started>> metas = new ArrayList<>();
       for (int n = 1; n <= 3; n++) {
         RoleConfig c = config("meta-" + n, "az" + n, Map.of(Keys.META_PORT, port("meta-" + n), Keys.META_PEERS, peers,
-            Keys.META_GROUPS, Integer.toString(io.moraine.metadata.server.MetadataServerConfig.DEFAULT_GROUPS)));
+            Keys.META_GROUPS, Integer.toString(io.moraine.metadata.server.MetadataServerConfig.DEFAULT_GROUPS),
+            Keys.METRICS_BUCKETS, "*", Keys.METRICS_BUCKET_USAGE_INTERVAL_SECONDS, "30"));
         metas.add(CompletableFuture.supplyAsync(() -> unchecked(() -> Roles.startMeta(c, metrics)), pool));
       }
       for (int n = 1; n <= 3; n++) {

@@ -16,6 +16,7 @@ public final class ProcessMetrics {
   private GatewayMetrics gateway;
   private StorageMetrics storage;
   private RaftMetrics raft;
+  private io.moraine.repair.BucketUsage.Metrics bucketUsage;
 
   private ProcessMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -48,6 +49,13 @@ public final class ProcessMetrics {
       storage = new StorageMetrics(registry);
     }
     return storage;
+  }
+
+  public synchronized io.moraine.repair.BucketUsage.Metrics bucketUsage() {
+    if (bucketUsage == null) {
+      bucketUsage = new io.moraine.repair.BucketUsage.Metrics(registry);
+    }
+    return bucketUsage;
   }
 
   public synchronized RaftMetrics raft() {

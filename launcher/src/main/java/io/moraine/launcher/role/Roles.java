@@ -124,7 +124,8 @@ public final class Roles {
     GrpcShardClients shards = new GrpcShardClients(GrpcShardClients.liveNodesOf(view), GrpcShardClientsConfig.defaults());
     RepairService repair = new RepairService(repairConfig(cfg, System.getenv()), nodeId, zk, repairMeta, shards, view,
         InstantSource.system()).start();
-    AutoCloseable all = () -> closeAll(repair, shards, view, repairMeta, coordinator,
+    AutoCloseable usage = bucketUsage(cfg, nodeId, repairMeta, repair::isLeader, metrics);
+    AutoCloseable all = () -> closeAll(usage, repair, shards, view, repairMeta, coordinator,
         () -> metrics.raft().unwatch(server), server, zk);
     return new Started(all, new AdminHttpServer.Component(nodeId, "meta", () -> true), self.port(),
         registry -> RepairMetrics.register(registry, nodeId, repair));
@@ -201,6 +202,36 @@ public final class Roles {
     AutoCloseable all = () -> closeAll(gateway, unsafeCommits::shutdownNow, shards, view, meta, zk);
     return new Started(all, new AdminHttpServer.Component(nodeId, "gateway", () -> view.current().isPresent()),
         gateway.port());
+  }
+
+  /**
+   * Per-bucket stored bytes and objects (metrics.buckets of the meta config; none by default),
+   * recomputed every metrics.bucket.usage.interval.seconds (300) by the repair leader only.
+   */
+  static AutoCloseable bucketUsage(RoleConfig cfg, String nodeId, MetadataClient meta,
+      java.util.function.BooleanSupplier leader, ProcessMetrics metrics) {
+    BucketFilter buckets = BucketFilter.of(cfg.getList(Keys.METRICS_BUCKETS),
+        cfg.getInt(Keys.METRICS_BUCKETS_MAX, BucketFilter.DEFAULT_MAX_BUCKETS));
+    long interval = cfg.getLong(Keys.METRICS_BUCKET_USAGE_INTERVAL_SECONDS, 300);
+    if (buckets.maxBuckets() == 0 || interval <= 0) {
+      return () -> { };
+    }
+    io.moraine.repair.BucketUsage usage = new io.moraine.repair.BucketUsage(nodeId, meta, leader, buckets::includes,
+        buckets.maxBuckets(), InstantSource.system());
+    metrics.bucketUsage().watch(usage);
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon(true).name(nodeId + "-bucket-usage").factory());
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        usage.refresh();
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(Roles.class).warn("{}: bucket usage not refreshed: {}", nodeId, e.toString());
+      }
+    }, Math.min(interval, 10), interval, java.util.concurrent.TimeUnit.SECONDS);
+    return () -> {
+      timer.shutdownNow();
+      metrics.bucketUsage().unwatch(usage);
+    };
   }
 
   /**
