@@ -126,6 +126,22 @@ class ClusterIT {
     assertThat(gw).containsPattern("moraine_s3_received_bytes_total\\{node_id=\"gateway-1\",operation=\"PutObject\"\\} [1-9]");
     assertThat(scrapes.get("meta-1")).containsPattern("moraine_raft_commit_index\\{group=\"g1\",node_id=\"meta-1\"\\} [1-9]");
     assertThat(String.join("\n", scrapes.values())).containsPattern("moraine_storage_shard_ops_total\\{node_id=\"storage-az\\d-\\d\",op=\"write\"\\} [1-9]");
+    // Per-bucket usage from metadata, computed by the repair leader every 30 s in this cluster.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofSeconds(2))
+        .until(() -> {
+          StringBuilder all = new StringBuilder();
+          for (String key : ports.stringPropertyNames()) {
+            if (key.startsWith("port.meta-") && key.endsWith(".admin")) {
+              all.append(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                  "http://127.0.0.1:" + ports.getProperty(key) + "/metrics")).build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            }
+          }
+          return java.util.regex.Pattern.compile("moraine_bucket_objects\\{bucket=\"metrics-it\",node_id=\"meta-\\d\","
+              + "storage_class=\"STANDARD\"\\} 1\\.0").matcher(all).find()
+              && java.util.regex.Pattern.compile("moraine_bucket_stored_bytes\\{bucket=\"metrics-it\",node_id=\"meta-\\d\","
+              + "storage_class=\"STANDARD\"\\} 300000\\.0").matcher(all).find();
+        });
     // The request log: one JSON line per request, in the cluster's logs dir.
     String requests = java.nio.file.Files.readString(dir.resolve("logs").resolve("gateway-1-requests.log"));
     assertThat(requests).containsPattern("\"operation\":\"HeadObject\",\"bucket\":\"metrics-it\",\"key\":\"missing\",\"status\":404,\"error_code\":\"NoSuchKey\"");
