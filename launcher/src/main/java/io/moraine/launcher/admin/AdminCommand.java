@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operate a running cluster.",
     subcommands = {AdminCommand.Status.class, AdminCommand.User.class, AccountCommands.AccountGroup.class,
       AccountCommands.MfaGroup.class, AdminCommand.Scrub.class,
-        AdminCommand.Drain.class, AdminCommand.RemoveStorage.class, AdminCommand.Meta.class, LogLevel.class})
+        AdminCommand.Drain.class, AdminCommand.RemoveStorage.class, AdminCommand.Meta.class, LogLevel.class, Top.class})
 public final class AdminCommand implements Runnable {
 
   @Option(names = "--zk", defaultValue = "127.0.0.1:2181", description = "ZooKeeper to reach the cluster through (default ${DEFAULT-VALUE})")
