@@ -11,7 +11,7 @@ for tool in ansible-playbook ansible-lint; do
     exit 3
   fi
 done
-playbooks=(site.yml rolling_restart.yml upgrade.yml add_storage.yml decommission_storage.yml)
+playbooks=(site.yml rolling_restart.yml upgrade.yml add_storage.yml decommission_storage.yml prometheus_targets.yml)
 start=$SECONDS
 if ! out="$(ANSIBLE_NOCOLOR=1 ansible-playbook --syntax-check "${playbooks[@]}" \
     -e moraine_new_storage=mh8 -e moraine_remove_storage=mh6 2>&1)"; then
