@@ -37,6 +37,7 @@ public final class StorageNode implements AutoCloseable {
   private final StorageNodeConfig config;
   private final CuratorFramework zk;
   private final InstantSource clock;
+  private final io.moraine.tls.TlsFiles internalTls;
   private ShardStore store;
   private ExecutorService callExecutor;
   private Server server;
@@ -49,9 +50,19 @@ public final class StorageNode implements AutoCloseable {
    *     registration (tests, tools); the caller owns it and closes it after this node
    */
   public StorageNode(StorageNodeConfig config, CuratorFramework zkOrNull, InstantSource clock) {
+    this(config, zkOrNull, clock, null);
+  }
+
+  /**
+   * @param internalTlsOrNull this node's certificate, key and the cluster CA: the shard service
+   *     then speaks mutual TLS only (clients need a CA-signed certificate); null: plaintext
+   */
+  public StorageNode(StorageNodeConfig config, CuratorFramework zkOrNull, InstantSource clock,
+      io.moraine.tls.TlsFiles internalTlsOrNull) {
     this.config = config.validate();
     this.zk = zkOrNull;
     this.clock = clock;
+    this.internalTls = internalTlsOrNull;
   }
 
   /**
@@ -76,7 +87,8 @@ public final class StorageNode implements AutoCloseable {
     }
     store = ShardStore.open(config.storeConfig());
     callExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.nodeId() + "-call-", 0).factory());
-    server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
+    server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()),
+            io.moraine.storage.tls.GrpcTls.server(internalTls))
         .executor(callExecutor)
         .addService(new ShardServiceImpl(config.nodeId(), config.az(), store, config.readChunkBytes(), clock))
         .maxInboundMessageSize(2 * 1024 * 1024)
