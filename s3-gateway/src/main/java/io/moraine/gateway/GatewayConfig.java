@@ -24,6 +24,7 @@ import java.util.List;
  *     (credentials themselves are never cached: every request resolves its key)
  * @param minPartSizeBytes S3's minimum size of a non-last multipart part (5 MiB)
  * @param sigV2Enabled whether Signature Version 2 requests are accepted (older SDKs and tools)
+ * @param tls HTTPS certificate, key and listeners; null serves plain HTTP only
  */
 public record GatewayConfig(
     String nodeId,
@@ -39,7 +40,8 @@ public record GatewayConfig(
     int shardWriteTimeoutMillis,
     int keyUseFlushMillis,
     long minPartSizeBytes,
-    boolean sigV2Enabled) {
+    boolean sigV2Enabled,
+    GatewayTls tls) {
 
   public static final int DEFAULT_MAX_CHUNK_SIZE_BYTES = 1024 * 1024;
   public static final int DEFAULT_INLINE_THRESHOLD_BYTES = 4096;
@@ -47,6 +49,23 @@ public record GatewayConfig(
 
   public GatewayConfig {
     virtualHostDomains = List.copyOf(virtualHostDomains);
+  }
+
+  /** Plain HTTP only. */
+  public GatewayConfig(String nodeId, String host, int port, String region, List<String> virtualHostDomains,
+      String rootAccessKey, String rootSecretKey, int maxChunkSizeBytes, int inlineThresholdBytes,
+      int shardReadTimeoutMillis, int shardWriteTimeoutMillis, int keyUseFlushMillis, long minPartSizeBytes,
+      boolean sigV2Enabled) {
+    this(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey, maxChunkSizeBytes,
+        inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis, minPartSizeBytes,
+        sigV2Enabled, null);
+  }
+
+  /** This configuration with HTTPS as given ({@code null}: plain HTTP only). */
+  public GatewayConfig withTls(GatewayTls tls) {
+    return new GatewayConfig(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey,
+        maxChunkSizeBytes, inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis,
+        minPartSizeBytes, sigV2Enabled, tls);
   }
 
   /** With Signature Version 2 accepted. */
@@ -79,6 +98,9 @@ public record GatewayConfig(
     check(shardWriteTimeoutMillis > 0, "shardWriteTimeoutMillis must be > 0, got " + shardWriteTimeoutMillis);
     check(keyUseFlushMillis > 0, "keyUseFlushMillis must be > 0, got " + keyUseFlushMillis);
     check(minPartSizeBytes >= 0, "minPartSizeBytes must be >= 0, got " + minPartSizeBytes);
+    if (tls != null) {
+      tls.validate();
+    }
     for (String d : virtualHostDomains) {
       check(d != null && !d.isBlank() && !d.startsWith("."), "bad virtual host domain '" + d + "'");
     }

@@ -20,11 +20,16 @@ import java.time.InstantSource;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.random.RandomGenerator;
+import io.moraine.tls.Pem;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Composition root of one S3 gateway: wires auth, the S3 features and the data path over the
  * metadata client, the shard clients and the placement view it is given (it owns none of them),
- * and serves HTTP with Jetty on virtual threads.
+ * and serves HTTP and/or HTTPS ({@link GatewayTls}) with Jetty on virtual threads.
  *
  * <p>Fault model: stateless. Every acknowledged write is committed in metadata; a gateway crash
  * loses only in-flight requests (their shards become garbage for the collector).
@@ -46,7 +51,8 @@ public final class S3Gateway implements AutoCloseable {
   private final java.util.concurrent.ScheduledExecutorService keyUseFlusher;
   private final ExecutorService threads;
   private final Server server;
-  private ServerConnector connector;
+  private final ServerConnector connector;
+  private final ServerConnector httpsConnector;
 
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random) {
@@ -100,13 +106,45 @@ public final class S3Gateway implements AutoCloseable {
     http.setSendServerVersion(false);
     http.setSendDateHeader(true);
     http.setRequestHeaderSize(16 * 1024);
-    this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
-    connector.setHost(config.host());
-    connector.setPort(config.port());
-    server.addConnector(connector);
+    GatewayTls tls = config.tls();
+    ServerConnector plain = null;
+    if (tls == null || tls.servesHttp()) {
+      plain = new ServerConnector(server, new HttpConnectionFactory(http));
+      plain.setHost(config.host());
+      plain.setPort(config.port());
+      server.addConnector(plain);
+    }
+    this.httpsConnector = tls == null ? null : httpsConnector(server, http, config, tls);
+    this.connector = plain != null ? plain : httpsConnector;
     server.setHandler(new io.moraine.gateway.metrics.RequestObserver(handler, observability.metrics(),
         observability.slowRequestMillis(), System::nanoTime, clock::millis));
     server.setErrorHandler(new io.moraine.gateway.http.S3ProtocolErrorHandler(ids));
+  }
+
+  /**
+   * The HTTPS listener: Jetty's TLS over a key store built in memory from the PEM files, TLS 1.2
+   * and 1.3 only. Requests on it are secure ({@code aws:SecureTransport} true).
+   */
+  private static ServerConnector httpsConnector(Server server, HttpConfiguration http, GatewayConfig config,
+      GatewayTls tls) {
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    char[] password = "moraine".toCharArray();
+    ssl.setKeyStore(Pem.keyStore(tls.certFile(), tls.keyFile(), password));
+    ssl.setKeyStorePassword(new String(password));
+    ssl.setIncludeProtocols(Pem.PROTOCOLS.toArray(String[]::new));
+    ssl.setSniRequired(false);
+    HttpConfiguration https = new HttpConfiguration(http);
+    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+    // Clients reach a gateway by IP, bucket.domain and other names; the certificate need not list
+    // each for the request to be served (the client checks the name, not the server).
+    secure.setSniHostCheck(false);
+    https.addCustomizer(secure);
+    ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+        new HttpConnectionFactory(https));
+    c.setHost(config.host());
+    c.setPort(tls.httpsPort() == GatewayTls.SAME_PORT ? config.port() : tls.httpsPort());
+    server.addConnector(c);
+    return c;
   }
 
   /** Ensures the root account exists, then binds and serves. */
@@ -115,12 +153,22 @@ public final class S3Gateway implements AutoCloseable {
     server.start();
     keyUseFlusher.scheduleWithFixedDelay(identities::flush, config.keyUseFlushMillis(), config.keyUseFlushMillis(),
         java.util.concurrent.TimeUnit.MILLISECONDS);
-    log.info("{} serving S3 on {}:{} (region {})", config.nodeId(), config.host(), port(), config.region());
+    log.info("{} serving S3 on {}:{}{} (region {})", config.nodeId(), config.host(), port(),
+        httpsConnector == null ? "" : connector == httpsConnector ? " (https)" : ", https on " + httpsPort(),
+        config.region());
   }
 
-  /** The bound port (the ephemeral one when configured with 0). */
+  /**
+   * The bound gateway port (the ephemeral one when configured with 0): plain HTTP, or HTTPS when
+   * HTTPS is served on the gateway port.
+   */
   public int port() {
     return connector.getLocalPort();
+  }
+
+  /** The bound HTTPS port, or -1 without TLS. */
+  public int httpsPort() {
+    return httpsConnector == null ? -1 : httpsConnector.getLocalPort();
   }
 
   @Override

@@ -45,6 +45,14 @@ public final class RoleConfig {
     public static final String GATEWAY_DOMAINS = "gateway.domains";
     /** Whether the gateway accepts Signature Version 2 (default true; S3 itself still does for old buckets). */
     public static final String GATEWAY_SIGV2 = "gateway.sigv2";
+    /** PEM certificate chain of the gateway's HTTPS listener; with the key file it turns HTTPS on (docs/tls.md). */
+    public static final String GATEWAY_TLS_CERT_FILE = "gateway.tls.cert-file";
+    /** PEM private key (PKCS#8, PKCS#1 or SEC1) of {@link #GATEWAY_TLS_CERT_FILE}. */
+    public static final String GATEWAY_TLS_KEY_FILE = "gateway.tls.key-file";
+    /** HTTPS port; unset: HTTPS replaces HTTP on {@code gateway.port}. */
+    public static final String GATEWAY_HTTPS_PORT = "gateway.https-port";
+    /** With a separate HTTPS port, whether {@code gateway.port} still serves plain HTTP (default true). */
+    public static final String GATEWAY_HTTP_ENABLED = "gateway.http.enabled";
     public static final String REGION = "region";
     public static final String PLACEMENT_GROUPS = "placement.groups";
     public static final String MAX_BUCKETS_PER_ACCOUNT = "meta.max.buckets.per.account";
@@ -68,7 +76,8 @@ public final class RoleConfig {
 
     static final List<String> ALL = List.of(NODE_ID, AZ, HOST, ADMIN_PORT, DATA_DIR, ZK_CONNECT,
         ZK_CLIENT_PORT, ZK_SERVERS, META_PORT, META_PEERS, META_GROUPS, META_JOIN, STORAGE_PORT, STORAGE_DISKS,
-        STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, GATEWAY_SIGV2, REGION, PLACEMENT_GROUPS, MAX_BUCKETS_PER_ACCOUNT, REPAIR_GRACE_SECONDS,
+        STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, GATEWAY_SIGV2,
+        GATEWAY_TLS_CERT_FILE, GATEWAY_TLS_KEY_FILE, GATEWAY_HTTPS_PORT, GATEWAY_HTTP_ENABLED, REGION, PLACEMENT_GROUPS, MAX_BUCKETS_PER_ACCOUNT, REPAIR_GRACE_SECONDS,
         REPAIR_SCRUB_INTERVAL_SECONDS, REPAIR_SCRUB_BYTES_PER_SECOND, REPAIR_GC_MIN_AGE_SECONDS,
         REPAIR_PASS_INTERVAL_MILLIS, UNSAFE);
 

@@ -5,6 +5,7 @@ import io.moraine.launcher.config.RoleConfig.Keys;
 import io.moraine.launcher.ops.AdminHttpServer;
 import io.moraine.launcher.ops.ProcessMetrics;
 import io.moraine.launcher.role.Roles;
+import io.moraine.tls.TlsFiles;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.Reader;
@@ -36,8 +37,17 @@ public final class DevCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DevCluster.class);
   public static final int STORAGE_PER_AZ = 2;
 
-  /** @param gatewayPort 0 = a free port (tests) */
-  public record Options(Path dataDir, int gatewayPort, int zkPort) {}
+  /**
+   * @param gatewayPort 0 = a free port (tests)
+   * @param tls serve HTTPS (not HTTP) on the gateway port with the dev certificate under
+   *     {@code DATA_DIR/tls/} (generated once)
+   */
+  public record Options(Path dataDir, int gatewayPort, int zkPort, boolean tls) {
+    /** Plain HTTP. */
+    public Options(Path dataDir, int gatewayPort, int zkPort) {
+      this(dataDir, gatewayPort, zkPort, false);
+    }
+  }
 
   private final Options options;
   private final Properties ports;
@@ -55,7 +65,8 @@ public final class DevCluster implements AutoCloseable {
   public static DevCluster start(Options options) throws Exception {
     Path dir = options.dataDir().toAbsolutePath().normalize();
     Files.createDirectories(dir);
-    DevCluster cluster = new DevCluster(new Options(dir, options.gatewayPort(), options.zkPort()), loadPorts(dir));
+    DevCluster cluster = new DevCluster(new Options(dir, options.gatewayPort(), options.zkPort(), options.tls()),
+        loadPorts(dir));
     try {
       cluster.startAll();
     } catch (Exception e) {
@@ -152,8 +163,14 @@ public final class DevCluster implements AutoCloseable {
     } finally {
       pool.shutdown();
     }
-    started.put("gateway-1", Roles.startGateway(config("gateway-1", "az1",
-        Map.of(Keys.GATEWAY_PORT, Integer.toString(options.gatewayPort()), Keys.METRICS_BUCKETS, "*")), metrics));
+    Map<String, String> gateway = new LinkedHashMap<>(Map.of(Keys.GATEWAY_PORT, Integer.toString(options.gatewayPort()),
+        Keys.METRICS_BUCKETS, "*"));
+    if (options.tls()) {
+      TlsFiles tls = tlsFiles();
+      gateway.put(Keys.GATEWAY_TLS_CERT_FILE, tls.certFile().toString());
+      gateway.put(Keys.GATEWAY_TLS_KEY_FILE, tls.keyFile().toString());
+    }
+    started.put("gateway-1", Roles.startGateway(config("gateway-1", "az1", gateway), metrics));
     // The repair gauges once (every instance reports the cluster's figures).
     started.get("meta-1").metrics().accept(metrics.registry());
     admin = new AdminHttpServer(Roles.DEFAULT_HOST, Integer.parseInt(port("admin")), metrics.registry(),
@@ -179,6 +196,16 @@ public final class DevCluster implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The dev certificate files under {@code DATA_DIR/tls/}, generated on first use and reused after. */
+  public TlsFiles tlsFiles() {
+    return TlsFiles.dev(dir().resolve("tls"), java.time.InstantSource.system(), new java.security.SecureRandom());
+  }
+
+  /** Whether the gateway serves HTTPS (the endpoint scheme). */
+  public boolean tls() {
+    return options.tls();
   }
 
   /** The gateway's S3 endpoint. */

@@ -24,20 +24,29 @@ public final class DevCommand implements Callable<Integer> {
   @Option(names = "--zk-port", defaultValue = "2181", description = "ZooKeeper client port (default ${DEFAULT-VALUE})")
   int zkPort;
 
+  @Option(names = "--tls", description = "serve HTTPS on --port with a self-signed CA and certificate kept under DATA_DIR/tls/ (ca.pem)")
+  boolean tls;
+
   @Override
   public Integer call() throws Exception {
-    DevCluster cluster = DevCluster.start(new DevCluster.Options(dataDir, port, zkPort));
+    DevCluster cluster = DevCluster.start(new DevCluster.Options(dataDir, port, zkPort, tls));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       cluster.close();
       stopped.countDown();
     }, "shutdown"));
     Credentials creds = Credentials.fromEnvironment(System.getenv());
-    System.out.println("moraine ready endpoint=http://127.0.0.1:" + cluster.gatewayPort()
-        + " access_key=" + creds.accessKey() + " secret_key=" + creds.secretKey()
-        + " region=us-east-1 data_dir=" + cluster.dataDir());
+    System.out.println(readyLine(cluster, creds));
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** The ready line of DESIGN.md (Contracts); with TLS the endpoint is https and {@code ca=} names the CA file. */
+  static String readyLine(DevCluster cluster, Credentials creds) {
+    return "moraine ready endpoint=" + (cluster.tls() ? "https" : "http") + "://127.0.0.1:" + cluster.gatewayPort()
+        + " access_key=" + creds.accessKey() + " secret_key=" + creds.secretKey()
+        + " region=us-east-1 data_dir=" + cluster.dataDir()
+        + (cluster.tls() ? " ca=" + cluster.tlsFiles().caFile() : "");
   }
 }

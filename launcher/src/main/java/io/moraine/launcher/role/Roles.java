@@ -190,7 +190,7 @@ public final class Roles {
         domains.isEmpty() ? d.virtualHostDomains() : domains, d.rootAccessKey(), d.rootSecretKey(),
         d.maxChunkSizeBytes(), d.inlineThresholdBytes(), d.shardReadTimeoutMillis(), d.shardWriteTimeoutMillis(),
         d.keyUseFlushMillis(), d.minPartSizeBytes(),
-        Boolean.parseBoolean(cfg.get(Keys.GATEWAY_SIGV2, "true"))).validate();
+        Boolean.parseBoolean(cfg.get(Keys.GATEWAY_SIGV2, "true"))).withTls(gatewayTls(cfg)).validate();
     MetadataClient gatewayMeta = meta;
     ScheduledExecutorService unsafeCommits = Executors.newSingleThreadScheduledExecutor();
     if (cfg.get(Keys.UNSAFE).isPresent()) {
@@ -248,6 +248,26 @@ public final class Roles {
         cfg.getInt(Keys.METRICS_BUCKETS_MAX, BucketFilter.DEFAULT_MAX_BUCKETS));
     return new Observability(metrics.gateway().node(nodeId, buckets),
         cfg.getLong(Keys.GATEWAY_SLOW_REQUEST_MILLIS, Observability.DEFAULT_SLOW_REQUEST_MILLIS));
+  }
+
+  /** The gateway's HTTPS settings from {@code gateway.tls.*}, or null when no certificate is configured. */
+  static io.moraine.gateway.GatewayTls gatewayTls(RoleConfig cfg) {
+    java.util.Optional<String> cert = cfg.get(Keys.GATEWAY_TLS_CERT_FILE);
+    java.util.Optional<String> key = cfg.get(Keys.GATEWAY_TLS_KEY_FILE);
+    if (cert.isEmpty() && key.isEmpty()) {
+      if (cfg.get(Keys.GATEWAY_HTTPS_PORT).isPresent() || cfg.get(Keys.GATEWAY_HTTP_ENABLED).isPresent()) {
+        throw new IllegalArgumentException(Keys.GATEWAY_HTTPS_PORT + " and " + Keys.GATEWAY_HTTP_ENABLED + " need "
+            + Keys.GATEWAY_TLS_CERT_FILE + " and " + Keys.GATEWAY_TLS_KEY_FILE);
+      }
+      return null;
+    }
+    if (cert.isEmpty() || key.isEmpty()) {
+      throw new IllegalArgumentException("HTTPS needs both " + Keys.GATEWAY_TLS_CERT_FILE + " and " + Keys.GATEWAY_TLS_KEY_FILE);
+    }
+    boolean separate = cfg.get(Keys.GATEWAY_HTTPS_PORT).isPresent();
+    return new io.moraine.gateway.GatewayTls(java.nio.file.Path.of(cert.get()), java.nio.file.Path.of(key.get()),
+        separate ? cfg.getInt(Keys.GATEWAY_HTTPS_PORT, 0) : io.moraine.gateway.GatewayTls.SAME_PORT,
+        separate && Boolean.parseBoolean(cfg.get(Keys.GATEWAY_HTTP_ENABLED, "true")));
   }
 
   /** Closes in the order given, every one even when an earlier one fails; the first failure is rethrown. */

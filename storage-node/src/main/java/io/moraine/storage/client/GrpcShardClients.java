@@ -51,6 +51,7 @@ public final class GrpcShardClients implements ShardClients, ShardMaintenance {
   private final Function<String, Optional<InetSocketAddress>> resolver;
   private final GrpcShardClientsConfig config;
   private final ConcurrentHashMap<String, NodeChannel> channels = new ConcurrentHashMap<>();
+  private final io.grpc.ChannelCredentials credentials;
   private volatile boolean closed;
 
   private record NodeChannel(InetSocketAddress address, ManagedChannel channel) {}
@@ -60,8 +61,18 @@ public final class GrpcShardClients implements ShardClients, ShardMaintenance {
    *     view's membership; returning empty for nodes known to be down makes calls fail instantly)
    */
   public GrpcShardClients(Function<String, Optional<InetSocketAddress>> resolver, GrpcShardClientsConfig cfg) {
+    this(resolver, cfg, null);
+  }
+
+  /**
+   * @param internalTlsOrNull this process's certificate, key and the cluster CA for mutual TLS to
+   *     the storage nodes; null: plaintext
+   */
+  public GrpcShardClients(Function<String, Optional<InetSocketAddress>> resolver, GrpcShardClientsConfig cfg,
+      io.moraine.tls.TlsFiles internalTlsOrNull) {
     this.resolver = resolver;
     this.config = cfg.validate();
+    this.credentials = io.moraine.storage.tls.GrpcTls.channel(internalTlsOrNull);
   }
 
   /**
@@ -109,8 +120,7 @@ public final class GrpcShardClients implements ShardClients, ShardMaintenance {
   }
 
   private ManagedChannel newChannel(InetSocketAddress address) {
-    return NettyChannelBuilder.forAddress(address)
-        .usePlaintext()
+    return NettyChannelBuilder.forAddress(address, credentials)
         .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.connectTimeoutMillis())
         .keepAliveTime(config.keepAliveMillis(), TimeUnit.MILLISECONDS)
         .keepAliveTimeout(config.connectTimeoutMillis(), TimeUnit.MILLISECONDS)

@@ -37,6 +37,7 @@ public final class StorageNode implements AutoCloseable {
   private final StorageNodeConfig config;
   private final CuratorFramework zk;
   private final InstantSource clock;
+  private final io.moraine.tls.TlsFiles internalTls;
   private ShardStore store;
   private final ShardStore.Observer observer;
   private ExecutorService callExecutor;
@@ -50,16 +51,33 @@ public final class StorageNode implements AutoCloseable {
    *     registration (tests, tools); the caller owns it and closes it after this node
    */
   public StorageNode(StorageNodeConfig config, CuratorFramework zkOrNull, InstantSource clock) {
-    this(config, zkOrNull, clock, ShardStore.Observer.NONE);
+    this(config, zkOrNull, clock, ShardStore.Observer.NONE, null);
   }
 
   /** With an observer of the store's operations (metrics: {@link StorageMetrics}). */
   public StorageNode(StorageNodeConfig config, CuratorFramework zkOrNull, InstantSource clock,
       ShardStore.Observer observer) {
+    this(config, zkOrNull, clock, observer, null);
+  }
+
+  /** Speaking mutual TLS with {@code internalTls} (see the five-argument constructor). */
+  public StorageNode(StorageNodeConfig config, CuratorFramework zkOrNull, InstantSource clock,
+      io.moraine.tls.TlsFiles internalTls) {
+    this(config, zkOrNull, clock, ShardStore.Observer.NONE, internalTls);
+  }
+
+  /**
+   * @param observer the store's operations (metrics: {@link StorageMetrics})
+   * @param internalTlsOrNull this node's certificate, key and the cluster CA: the shard service
+   *     then speaks mutual TLS only (clients need a CA-signed certificate); null: plaintext
+   */
+  public StorageNode(StorageNodeConfig config, CuratorFramework zkOrNull, InstantSource clock,
+      ShardStore.Observer observer, io.moraine.tls.TlsFiles internalTlsOrNull) {
     this.observer = observer;
     this.config = config.validate();
     this.zk = zkOrNull;
     this.clock = clock;
+    this.internalTls = internalTlsOrNull;
   }
 
   /**
@@ -84,7 +102,8 @@ public final class StorageNode implements AutoCloseable {
     }
     store = ShardStore.open(config.storeConfig(), observer);
     callExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.nodeId() + "-call-", 0).factory());
-    server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
+    server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()),
+            io.moraine.storage.tls.GrpcTls.server(internalTls))
         .executor(callExecutor)
         .addService(new ShardServiceImpl(config.nodeId(), config.az(), store, config.readChunkBytes(), clock))
         .maxInboundMessageSize(2 * 1024 * 1024)
