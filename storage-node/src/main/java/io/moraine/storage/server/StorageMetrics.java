@@ -8,8 +8,10 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 
 /**
  * The storage node families (docs/metrics.md): shard operations, fsync latency, disk usage and
@@ -25,7 +27,15 @@ public final class StorageMetrics {
   private final Histogram fsync;
   private final List<StorageNode> nodes = new CopyOnWriteArrayList<>();
 
+  private final LongSupplier ticker;
+
   public StorageMetrics(PrometheusRegistry registry) {
+    this(registry, System::nanoTime);
+  }
+
+  /** @param ticker monotonic nanoseconds that time each fsync (a fake one in tests) */
+  public StorageMetrics(PrometheusRegistry registry, LongSupplier ticker) {
+    this.ticker = ticker;
     ops = Counter.builder().name("moraine_storage_shard_ops_total")
         .help("shard operations served: op is write (published), read (opened) or delete")
         .labelNames("node_id", "op").register(registry);
@@ -78,8 +88,13 @@ public final class StorageMetrics {
       }
 
       @Override
-      public void synced(long nanos) {
-        syncs.observe(nanos / 1e9);
+      public void fsync(ShardStore.Fsync fsync) throws IOException {
+        long start = ticker.getAsLong();
+        try {
+          fsync.run();
+        } finally {
+          syncs.observe((ticker.getAsLong() - start) / 1e9);
+        }
       }
     };
   }

@@ -63,8 +63,19 @@ public final class ShardStore implements Closeable {
 
     default void deleted() {}
 
-    /** One fsync (file or directory) took {@code nanos}. */
-    default void synced(long nanos) {}
+    /**
+     * Runs one fsync (file or directory). An observer that times it wraps the call with its own
+     * ticker, so the store itself never reads a clock.
+     */
+    default void fsync(Fsync fsync) throws IOException {
+      fsync.run();
+    }
+  }
+
+  /** One fsync of a shard file or its directory. */
+  @FunctionalInterface
+  public interface Fsync {
+    void run() throws IOException;
   }
 
   private final Observer observer;
@@ -345,9 +356,7 @@ public final class ShardStore implements Closeable {
     long fileBytes = Files.size(pending.tmp);
     synchronized (lockFor(pending.id)) {
       Files.move(pending.tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      long syncStart = System.nanoTime();
-      fsyncDirectory(target.getParent());
-      observer.synced(System.nanoTime() - syncStart);
+      observer.fsync(() -> fsyncDirectory(target.getParent()));
       StoredShard fresh = new StoredShard(pending.id, pending.groupDir, pending.disk.index, pending.payloadLengthBytes,
           fileBytes);
       StoredShard old = index.put(pending.id, fresh);
@@ -463,9 +472,7 @@ public final class ShardStore implements Closeable {
           throw new RejectedWriteException(String.format("shard %s: CRC32C mismatch, client says %08x, received %08x",
               id, expectedCrc32c, writer.payloadCrc32c()));
         }
-        long syncStart = System.nanoTime();
-        channel.force(true);
-        observer.synced(System.nanoTime() - syncStart);
+        observer.fsync(() -> channel.force(true));
         channel.close();
         StoredShard published = publish(this);
         observer.written(payloadLengthBytes);
