@@ -15,13 +15,15 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * How the benchmarks reach the system: the metadata tier exactly as a gateway does (peers from
  * ZooKeeper, one shared {@link RaftMetadataClient} with group commit), and the S3 endpoint with
  * the AWS SDK (SigV4, path-style).
  */
-final class BenchClients {
+public final class BenchClients {
 
   private BenchClients() {}
 
@@ -53,8 +55,18 @@ final class BenchClients {
     return s3(endpoint, region, accessKey, secretKey, 8);
   }
 
+  /** URLs presigned with SigV4 (path-style), for load tools that send plain HTTP. */
+  public static S3Presigner presigner(String endpoint, String region, String accessKey, String secretKey) {
+    return S3Presigner.builder()
+        .endpointOverride(URI.create(endpoint))
+        .region(Region.of(region))
+        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+        .build();
+  }
+
   /** An SDK client with up to {@code connections} connections (one per load thread). */
-  static S3Client s3(String endpoint, String region, String accessKey, String secretKey, int connections) {
+  public static S3Client s3(String endpoint, String region, String accessKey, String secretKey, int connections) {
     return S3Client.builder()
         .endpointOverride(URI.create(endpoint))
         .region(Region.of(region))

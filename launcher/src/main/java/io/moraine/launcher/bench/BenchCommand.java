@@ -18,6 +18,7 @@ import java.util.random.RandomGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * {@code bin/moraine bench load|list|commits|snapshot}: benchmarks through the real system (issue 4, item
@@ -28,7 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks against a running cluster: load a bucket, list it, commit throughput, snapshot.",
     subcommands = {BenchCommand.Load.class, BenchCommand.ListPages.class, BenchCommand.Commits.class,
-      BenchCommand.Snapshot.class, BenchCommand.Authz.class})
+      BenchCommand.Snapshot.class, BenchCommand.Authz.class, BenchCommand.S3.class})
 public final class BenchCommand implements Runnable {
 
   static final LongSupplier TICKER = System::nanoTime;
@@ -70,6 +71,75 @@ public final class BenchCommand implements Runnable {
             r.commitsPerSecond(), threads);
       }
       return 0;
+    }
+  }
+
+  @Command(name = "s3", mixinStandardHelpOptions = true,
+      description = "S3 throughput and latency: PUT, GET, mixed, list or multipart for a duration "
+          + "(credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the root defaults). Last line: "
+          + "bench op=OP size=BYTES concurrency=N ops_per_s=X mib_per_s=X p50_ms=X p99_ms=X errors=N")
+  static final class S3 implements Callable<Integer> {
+    @Option(names = "--endpoint", required = true, description = "S3 endpoint, e.g. http://127.0.0.1:9000")
+    String endpoint;
+
+    @Option(names = "--op", required = true, description = "put, get, mixed, list or multipart")
+    String op;
+
+    @Option(names = "--size", required = true, description = "object size: bytes, or 4KiB, 1MiB, 1GiB")
+    String size;
+
+    @Option(names = "--concurrency", defaultValue = "1", description = "concurrent requests (default ${DEFAULT-VALUE})")
+    int concurrency;
+
+    @Option(names = "--duration", defaultValue = "30s", description = "measured time: 30s, 2m, 500ms (default ${DEFAULT-VALUE})")
+    String duration;
+
+    @Option(names = "--warmup", defaultValue = "0s", description = "unmeasured load first (default ${DEFAULT-VALUE})")
+    String warmup;
+
+    @Option(names = "--presigned", description = "PUT/GET to presigned URLs with plain HTTP (no SigV4 body hashing in the client)")
+    boolean presigned;
+
+    @Option(names = "--bucket", description = "an existing bucket to use (default: a new bucket, deleted afterwards)")
+    String bucket;
+
+    @Option(names = "--keep", description = "keep the objects (and the bucket) the run wrote")
+    boolean keep;
+
+    @Option(names = "--region", defaultValue = "us-east-1")
+    String region;
+
+    @Override
+    public Integer call() throws Exception {
+      S3Bench.Options options;
+      try {
+        options = new S3Bench.Options(S3Bench.Op.valueOf(op.toUpperCase(Locale.ROOT)), S3Bench.parseSize(size),
+            concurrency, S3Bench.parseDurationNanos(duration), S3Bench.parseDurationNanos(warmup), presigned, keep);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+      }
+      Credentials creds = Credentials.fromEnvironment(System.getenv());
+      SecureRandom random = new SecureRandom();
+      try (S3Client s3 = BenchClients.s3(endpoint, region, creds.accessKey(), creds.secretKey(), concurrency + 16);
+          S3Presigner presigner = BenchClients.presigner(endpoint, region, creds.accessKey(), creds.secretKey());
+          java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+              .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build()) {
+        boolean ownBucket = bucket == null;
+        String name = ownBucket ? "bench-s3-" + Long.toString(System.currentTimeMillis(), 36) : bucket;
+        if (ownBucket) {
+          s3.createBucket(r -> r.bucket(name));
+        }
+        S3Bench bench = new S3Bench(s3, presigner, http, name, options, TICKER, random, System.out);
+        S3Bench.Result result = bench.run();
+        int deleted = bench.cleanUp();
+        if (ownBucket && !keep) {
+          s3.deleteBucket(r -> r.bucket(name));
+        }
+        System.out.printf(Locale.ROOT, "bench: bucket %s, %,d requests, %,d objects %s%n", name,
+            result.ops() + result.errors(), deleted == 0 && keep ? bench.written() : deleted, keep ? "kept" : "deleted");
+        System.out.println(result.line());
+        return result.errors() == 0 ? 0 : 1;
+      }
     }
   }
 

@@ -5,6 +5,8 @@ import static io.moraine.launcher.it.S3TestClients.payloadSha256;
 import static io.moraine.launcher.it.S3TestClients.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moraine.launcher.bench.BenchClients;
+import io.moraine.launcher.bench.S3Bench;
 import io.moraine.launcher.dev.DevCluster;
 import io.moraine.launcher.role.MetaDirectory;
 import io.moraine.launcher.role.Zk;
@@ -31,6 +33,7 @@ import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The skeleton end to end, in one JVM as `bin/moraine dev` runs it: real ZooKeeper, Ratis,
@@ -136,8 +139,44 @@ class DevClusterIT {
     assertEveryObjectReads(s3);
   }
 
+  /**
+   * The load tool the performance figures come from ({@code bin/moraine bench s3}) against this
+   * cluster: every op, SDK and presigned, for a second each; nothing fails, every op completes,
+   * and what the runs wrote is gone afterwards (figures are printed, never asserted).
+   */
   @Test
   @Order(4)
+  void theS3BenchRunsEveryOpWithoutErrorsAndCleansUp() throws Exception {
+    String endpoint = "http://127.0.0.1:" + cluster.gatewayPort();
+    s3.createBucket(b -> b.bucket("bench-it"));
+    try (S3Client client = BenchClients.s3(endpoint, "us-east-1", "moraineadmin", "moraineadmin", 8);
+        S3Presigner presigner = BenchClients.presigner(endpoint, "us-east-1", "moraineadmin", "moraineadmin");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build()) {
+      record Run(S3Bench.Op op, long size, boolean presigned) {}
+      for (Run run : List.of(new Run(S3Bench.Op.PUT, 4096, false), new Run(S3Bench.Op.PUT, 3 * MIB + 1, true),
+          new Run(S3Bench.Op.GET, 4096, true), new Run(S3Bench.Op.GET, 2 * MIB, false),
+          new Run(S3Bench.Op.MIXED, 4096, true), new Run(S3Bench.Op.LIST, 16, false),
+          new Run(S3Bench.Op.MULTIPART, 9 * MIB, false))) {
+        S3Bench bench = new S3Bench(client, presigner, http, "bench-it",
+            new S3Bench.Options(run.op(), run.size(), 4, 1_000_000_000L, 0, run.presigned(), false),
+            System::nanoTime, new java.util.SplittableRandom(7), System.out);
+        S3Bench.Result r = bench.run();
+        System.out.println("DevClusterIT: " + r.line() + (run.presigned() ? " (presigned)" : ""));
+        assertThat(r.errors()).as(r.line()).isZero();
+        assertThat(r.ops()).as(r.line()).isPositive();
+        if (run.op() != S3Bench.Op.LIST) {
+          assertThat(r.bytes()).isEqualTo(r.ops() * run.size());
+        }
+        bench.cleanUp();
+        assertThat(s3.listObjectsV2(b -> b.bucket("bench-it")).keyCount()).isZero();
+      }
+    }
+    s3.deleteBucket(b -> b.bucket("bench-it"));
+  }
+
+  @Test
+  @Order(5)
   void withOneAzDownEveryObjectReadsAndNewPutsGoToFallbackNodes() throws Exception {
     try (CuratorFramework zk = Zk.connectBlocking("127.0.0.1:" + zkPort, Zk.SESSION_TIMEOUT_MILLIS);
         RaftMetadataClient meta = RaftMetadataClient.connect(MetaDirectory.read(zk), RaftMetadataClientConfig.defaults())) {
@@ -171,7 +210,7 @@ class DevClusterIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aRestartOfTheWholeClusterKeepsEveryObject() throws Exception {
     s3.close();
     cluster.close();
