@@ -16,6 +16,9 @@
 #
 #   deploy.sh [--keep] [--skip-rolling]   needs root and what `hosts.sh check` needs, plus
 #                                         ansible, haproxy, aws cli (v2) and python3-boto3
+#   MORAINE_DEPLOY_LOGS=DIR deploy.sh --resume add-storage
+#                                         after a run with --keep failed at step 5: steps 5-7 only,
+#                                         on the hosts as they are, with DIR's big.bin
 # Exit status 0 only when every step passed; 3 when this machine cannot run the hosts.
 # Logs: $MORAINE_DEPLOY_LOGS (default ./deploy-results/<timestamp>/).
 set -euo pipefail
@@ -26,13 +29,19 @@ STATE="${MORAINE_TESTHOSTS_DIR:-/var/lib/moraine-testhosts}"
 LOGS="${MORAINE_DEPLOY_LOGS:-$ROOT/deploy-results/$(date -u +%Y%m%dT%H%M%SZ)}"
 KEEP=0
 ROLLING=1
-for a in "$@"; do
-  case "$a" in
+RESUME=""
+while (( $# > 0 )); do
+  case "$1" in
     --keep) KEEP=1 ;;
     --skip-rolling) ROLLING=0 ;;
-    *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    --resume) RESUME="${2:-}"; shift ;;
+    *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
+  shift
 done
+if [[ -n "$RESUME" && ( "$RESUME" != add-storage || ! -f "$LOGS/big.bin" ) ]]; then
+  echo "deploy: --resume add-storage needs MORAINE_DEPLOY_LOGS naming a kept run's directory (with big.bin)" >&2; exit 2
+fi
 
 GATEWAYS=(10.77.0.14 10.77.0.15 10.77.0.17)   # mh4 (az1), mh5 (az2), mh7 (az3): inventories/example
 GATEWAY_PORT=9000
@@ -76,6 +85,7 @@ s3() { # s3 HOST|URL aws-args...
 }
 
 t0=$SECONDS
+if [[ -z "$RESUME" ]]; then
 # 1. Fresh hosts and the release.
 "$HOSTS_SH" down >"$LOGS/hosts.log" 2>&1 || true
 "$HOSTS_SH" up >>"$LOGS/hosts.log" 2>&1 || fail hosts "hosts.sh up (see $LOGS/hosts.log)"
@@ -158,6 +168,7 @@ if (( ROLLING == 1 )); then
   (( load_rc == 0 )) || fail rolling "the load saw failures during the rolling restart: $result (see $LOGS/load.log)"
   say "rolling_restart.yml under load: $result ($((SECONDS - t)) s)"
 fi
+fi # not resumed
 
 # 5. A new storage host takes data.
 t=$SECONDS

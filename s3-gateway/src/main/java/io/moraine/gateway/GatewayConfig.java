@@ -25,6 +25,9 @@ import java.util.List;
  * @param minPartSizeBytes S3's minimum size of a non-last multipart part (5 MiB)
  * @param sigV2Enabled whether Signature Version 2 requests are accepted (older SDKs and tools)
  * @param tls HTTPS certificate, key and listeners; null serves plain HTTP only
+ * @param websitePort the website endpoint's own listener (plain HTTP, every request a website
+ *     request, the bucket named by the Host); 0 binds an ephemeral port, {@link #NO_WEBSITE_PORT}
+ *     serves the website only through the {@code BUCKET.s3-website.DOMAIN} host forms of {@code port}
  */
 public record GatewayConfig(
     String nodeId,
@@ -41,7 +44,10 @@ public record GatewayConfig(
     int keyUseFlushMillis,
     long minPartSizeBytes,
     boolean sigV2Enabled,
-    GatewayTls tls) {
+    GatewayTls tls,
+    int websitePort) {
+
+  public static final int NO_WEBSITE_PORT = -1;
 
   public static final int DEFAULT_MAX_CHUNK_SIZE_BYTES = 1024 * 1024;
   public static final int DEFAULT_INLINE_THRESHOLD_BYTES = 4096;
@@ -58,14 +64,21 @@ public record GatewayConfig(
       boolean sigV2Enabled) {
     this(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey, maxChunkSizeBytes,
         inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis, minPartSizeBytes,
-        sigV2Enabled, null);
+        sigV2Enabled, null, NO_WEBSITE_PORT);
   }
 
   /** This configuration with HTTPS as given ({@code null}: plain HTTP only). */
   public GatewayConfig withTls(GatewayTls tls) {
     return new GatewayConfig(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey,
         maxChunkSizeBytes, inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis,
-        minPartSizeBytes, sigV2Enabled, tls);
+        minPartSizeBytes, sigV2Enabled, tls, websitePort);
+  }
+
+  /** This configuration with the website endpoint on its own port ({@link #NO_WEBSITE_PORT}: none). */
+  public GatewayConfig withWebsitePort(int websitePort) {
+    return new GatewayConfig(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey,
+        maxChunkSizeBytes, inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis,
+        minPartSizeBytes, sigV2Enabled, tls, websitePort);
   }
 
   /** With Signature Version 2 accepted. */
@@ -97,6 +110,9 @@ public record GatewayConfig(
     check(shardReadTimeoutMillis > 0, "shardReadTimeoutMillis must be > 0, got " + shardReadTimeoutMillis);
     check(shardWriteTimeoutMillis > 0, "shardWriteTimeoutMillis must be > 0, got " + shardWriteTimeoutMillis);
     check(keyUseFlushMillis > 0, "keyUseFlushMillis must be > 0, got " + keyUseFlushMillis);
+    check(websitePort == NO_WEBSITE_PORT || (websitePort >= 0 && websitePort <= 65535),
+        "websitePort must be 0..65535 or " + NO_WEBSITE_PORT + ", got " + websitePort);
+    check(websitePort <= 0 || websitePort != port, "websitePort must differ from port " + port);
     check(minPartSizeBytes >= 0, "minPartSizeBytes must be >= 0, got " + minPartSizeBytes);
     if (tls != null) {
       tls.validate();

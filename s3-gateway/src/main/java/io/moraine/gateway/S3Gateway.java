@@ -53,6 +53,7 @@ public final class S3Gateway implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final ServerConnector httpsConnector;
+  private final ServerConnector websiteConnector;
 
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random) {
@@ -116,6 +117,15 @@ public final class S3Gateway implements AutoCloseable {
     }
     this.httpsConnector = tls == null ? null : httpsConnector(server, http, config, tls);
     this.connector = plain != null ? plain : httpsConnector;
+    if (config.websitePort() != GatewayConfig.NO_WEBSITE_PORT) {
+      websiteConnector = new ServerConnector(server, new HttpConnectionFactory(http));
+      websiteConnector.setName(io.moraine.gateway.http.S3Handler.WEBSITE_CONNECTOR);
+      websiteConnector.setHost(config.host());
+      websiteConnector.setPort(config.websitePort());
+      server.addConnector(websiteConnector);
+    } else {
+      websiteConnector = null;
+    }
     server.setHandler(new io.moraine.gateway.metrics.RequestObserver(handler, observability.metrics(),
         observability.slowRequestMillis(), System::nanoTime, clock::millis));
     server.setErrorHandler(new io.moraine.gateway.http.S3ProtocolErrorHandler(ids));
@@ -154,7 +164,8 @@ public final class S3Gateway implements AutoCloseable {
     keyUseFlusher.scheduleWithFixedDelay(identities::flush, config.keyUseFlushMillis(), config.keyUseFlushMillis(),
         java.util.concurrent.TimeUnit.MILLISECONDS);
     log.info("{} serving S3 on {}:{}{} (region {})", config.nodeId(), config.host(), port(),
-        httpsConnector == null ? "" : connector == httpsConnector ? " (https)" : ", https on " + httpsPort(),
+        (httpsConnector == null ? "" : connector == httpsConnector ? " (https)" : ", https on " + httpsPort())
+            + (websiteConnector == null ? "" : ", website endpoint on " + websitePort()),
         config.region());
   }
 
@@ -167,6 +178,11 @@ public final class S3Gateway implements AutoCloseable {
   }
 
   /** The bound HTTPS port, or -1 without TLS. */
+  /** The website endpoint's own port; -1 when it has none. */
+  public int websitePort() {
+    return websiteConnector == null ? -1 : websiteConnector.getLocalPort();
+  }
+
   public int httpsPort() {
     return httpsConnector == null ? -1 : httpsConnector.getLocalPort();
   }

@@ -71,6 +71,30 @@ class WebsiteTest {
     assertThat(head.body()).isEmpty();
   }
 
+  /**
+   * The website endpoint's own port (gateway.website.port): as on S3's website endpoints, the
+   * Host names the bucket ({@code BUCKET.s3-website.DOMAIN}, {@code BUCKET.DOMAIN}, or a CNAME
+   * equal to the bucket name) and nothing on it is the REST API.
+   */
+  @Test
+  void theWebsitePortServesEveryHostFormAndNothingElse() throws Exception {
+    int port = fx.gateway.websitePort();
+    assertThat(port).isPositive().isNotEqualTo(fx.gateway.port());
+    for (String host : java.util.List.of("site.s3-website.localhost:" + port, "site.s3-website-us-east-1.localhost",
+        "site.localhost:" + port, "site")) {
+      RawHttp.Reply root = RawHttp.send(port, "GET", host, "/");
+      assertThat(root.status()).as(host).isEqualTo(200);
+      assertThat(root.body()).as(host).isEqualTo("<h1>home</h1>");
+    }
+    assertThat(RawHttp.send(port, "GET", "site.localhost", "/docs").headers()).containsEntry("location", "/docs/");
+    RawHttp.Reply bare = RawHttp.send(port, "GET", "127.0.0.1:" + port, "/");
+    assertThat(bare.status()).isEqualTo(404);
+    assertThat(bare.headers().get("content-type")).startsWith("text/html");
+    assertThat(bare.body()).contains("Code: NoSuchBucket").contains("BucketName: 127.0.0.1");
+    assertThat(RawHttp.send(port, "PUT", "site.localhost", "/new.html").status()).isEqualTo(405);
+    assertThat(RawHttp.send(port, "GET", "site.localhost", "/secret.html").status()).isEqualTo(403);
+  }
+
   @Test
   void errorsAreHtmlAndUseTheErrorDocument() throws Exception {
     RawHttp.Reply missing = request("GET", "site", "/nope.html");

@@ -93,9 +93,17 @@ public final class DevCluster implements AutoCloseable {
       try (Reader r = Files.newBufferedReader(file)) {
         p.load(r);
       }
+      if (p.getProperty("port.website") == null) { // a data dir from before the website port
+        try (ServerSocket s = new ServerSocket(0)) {
+          p.setProperty("port.website", Integer.toString(s.getLocalPort()));
+        }
+        try (Writer w = Files.newBufferedWriter(file)) {
+          p.store(w, "bin/moraine dev: internal ports chosen at the first start and kept");
+        }
+      }
       return p;
     }
-    List<String> keys = new ArrayList<>(List.of("meta-1", "meta-2", "meta-3", "admin"));
+    List<String> keys = new ArrayList<>(List.of("meta-1", "meta-2", "meta-3", "admin", "website"));
     keys.addAll(storageIds());
     List<ServerSocket> held = new ArrayList<>();
     try {
@@ -170,6 +178,7 @@ public final class DevCluster implements AutoCloseable {
       gateway.put(Keys.GATEWAY_TLS_CERT_FILE, tls.certFile().toString());
       gateway.put(Keys.GATEWAY_TLS_KEY_FILE, tls.keyFile().toString());
     }
+    gateway.put(Keys.GATEWAY_WEBSITE_PORT, port("website"));
     started.put("gateway-1", Roles.startGateway(config("gateway-1", "az1", gateway), metrics));
     // The repair gauges once (every instance reports the cluster's figures).
     started.get("meta-1").metrics().accept(metrics.registry());
@@ -209,6 +218,11 @@ public final class DevCluster implements AutoCloseable {
   }
 
   /** The gateway's S3 endpoint. */
+  /** The website endpoint's own port (chosen at the first start, kept in dev.properties). */
+  public int websitePort() {
+    return Integer.parseInt(port("website"));
+  }
+
   public int gatewayPort() {
     return started.get("gateway-1").servicePort();
   }

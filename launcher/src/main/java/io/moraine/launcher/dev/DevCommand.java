@@ -37,9 +37,16 @@ public final class DevCommand implements Callable<Integer> {
     }, "shutdown"));
     Credentials creds = Credentials.fromEnvironment(System.getenv());
     System.out.println(readyLine(cluster, creds));
+    System.out.println(websiteLine(cluster));
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** Where the website endpoint listens: any bucket with a website configuration, by its host name. */
+  static String websiteLine(DevCluster cluster) {
+    return "moraine website endpoint=http://BUCKET.s3-website.localhost:" + cluster.websitePort() + "/ port="
+        + cluster.websitePort();
   }
 
   /** The ready line of DESIGN.md (Contracts); with TLS the endpoint is https and {@code ca=} names the CA file. */

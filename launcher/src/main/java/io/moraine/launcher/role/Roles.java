@@ -190,7 +190,8 @@ public final class Roles {
         domains.isEmpty() ? d.virtualHostDomains() : domains, d.rootAccessKey(), d.rootSecretKey(),
         d.maxChunkSizeBytes(), d.inlineThresholdBytes(), d.shardReadTimeoutMillis(), d.shardWriteTimeoutMillis(),
         d.keyUseFlushMillis(), d.minPartSizeBytes(),
-        Boolean.parseBoolean(cfg.get(Keys.GATEWAY_SIGV2, "true"))).withTls(gatewayTls(cfg)).validate();
+        Boolean.parseBoolean(cfg.get(Keys.GATEWAY_SIGV2, "true"))).withTls(gatewayTls(cfg))
+        .withWebsitePort(cfg.getInt(Keys.GATEWAY_WEBSITE_PORT, GatewayConfig.NO_WEBSITE_PORT)).validate();
     MetadataClient gatewayMeta = meta;
     ScheduledExecutorService unsafeCommits = Executors.newSingleThreadScheduledExecutor();
     if (cfg.get(Keys.UNSAFE).isPresent()) {

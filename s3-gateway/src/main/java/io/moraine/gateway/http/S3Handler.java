@@ -226,7 +226,8 @@ public final class S3Handler extends Handler.Abstract {
     SignedRequest signed = new SignedRequest(request.getMethod(), rawPath, decodedPath, AwsUris.parseQuery(rawQuery),
         headers);
     String host = signed.header("host").orElse("");
-    HostForm form = endpointHost(host);
+    HostForm form = WEBSITE_CONNECTOR.equals(request.getConnectionMetaData().getConnector().getName())
+        ? websitePortHost(host) : endpointHost(host);
     String bucket = form != null ? form.bucket() : virtualHostBucket(host);
     String key = null;
     String path = decodedPath.startsWith("/") ? decodedPath.substring(1) : decodedPath;
@@ -286,6 +287,31 @@ public final class S3Handler extends Handler.Abstract {
       }
     }
     return null;
+  }
+
+  /** The name of the website endpoint's own listener (gateway.website.port): every request on it is a website request. */
+  public static final String WEBSITE_CONNECTOR = "website";
+
+  /**
+   * The bucket of a request on the website port, from its Host as S3's website endpoints read
+   * it: {@code BUCKET.s3-website[-REGION].DOMAIN}, {@code BUCKET.DOMAIN}, else the whole host name
+   * (a CNAME to the endpoint names a bucket of the same name, e.g. {@code www.example.com}); the
+   * path is always the key. Never null: a host naming no bucket is answered NoSuchBucket.
+   */
+  private HostForm websitePortHost(String host) {
+    HostForm form = endpointHost(host);
+    if (form != null && form.endpoint() == S3Request.Endpoint.WEBSITE) {
+      return form;
+    }
+    String bucket = virtualHostBucket(host);
+    if (bucket == null) {
+      bucket = host.toLowerCase(Locale.ROOT);
+      int colon = bucket.lastIndexOf(':');
+      if (colon >= 0 && !bucket.endsWith("]")) {
+        bucket = bucket.substring(0, colon);
+      }
+    }
+    return new HostForm(bucket.isEmpty() ? "-" : bucket, S3Request.Endpoint.WEBSITE);
   }
 
   private static HostForm bucketOf(String front, String suffix, S3Request.Endpoint endpoint) {
