@@ -62,9 +62,9 @@ sealed interface Line {
     return new Field(name, value);
   }
 
-  /** A rate as {@code %.1f} prints it (HALF_UP on the exact binary value), as a number JSON keeps. */
+  /** A rate as {@code %.1f} prints it (HALF_UP on the shortest decimal form of the double), as a number JSON keeps. */
   static BigDecimal oneDecimal(double v) {
-    return new BigDecimal(v).setScale(1, RoundingMode.HALF_UP);
+    return BigDecimal.valueOf(v).setScale(1, RoundingMode.HALF_UP);
   }
 
   // ---- status, meta add|remove ----------------------------------------------------------------
