@@ -59,8 +59,7 @@ final class AccountCommands {
       try (CuratorFramework client = group.admin.connect(); RaftMetadataClient meta = group.admin.metadata(client)) {
         a = meta.createAccount(name, email == null ? "" : email, accessKey, secretKey);
       }
-      System.out.println("account_id=" + a.awsAccountId() + " canonical_id=" + a.accountId() + " access_key=" + accessKey
-          + " secret_key=" + secretKey);
+      group.admin.out().print(new Line.AccountCreated(a.awsAccountId(), a.accountId(), accessKey, secretKey));
       return 0;
     }
   }
@@ -117,8 +116,8 @@ final class AccountCommands {
             .setSerial(serial).setUserName("root").setLastStep(Totp.step(System.currentTimeMillis()) - 3)).build());
       }
       String label = URLEncoder.encode("Moraine:" + account, StandardCharsets.UTF_8).replace("+", "%20");
-      System.out.println("serial=" + serial + " otpauth=otpauth://totp/" + label + "?secret=" + Totp.base32(seed)
-          + "&issuer=Moraine&algorithm=SHA1&digits=6&period=30");
+      group.admin.out().print(new Line.MfaCreated(serial, "otpauth://totp/" + label + "?secret=" + Totp.base32(seed)
+          + "&issuer=Moraine&algorithm=SHA1&digits=6&period=30"));
       return 0;
     }
   }

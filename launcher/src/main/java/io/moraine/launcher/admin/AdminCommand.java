@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
@@ -22,15 +23,26 @@ import picocli.CommandLine.Parameters;
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operate a running cluster.",
     subcommands = {AdminCommand.Status.class, AdminCommand.User.class, AccountCommands.AccountGroup.class,
       AccountCommands.MfaGroup.class, AdminCommand.Scrub.class,
-        AdminCommand.Drain.class, AdminCommand.RemoveStorage.class, AdminCommand.Meta.class, LogLevel.class, Top.class})
+        AdminCommand.Drain.class, AdminCommand.RemoveStorage.class, AdminCommand.Meta.class, LogLevel.class, Top.class,
+        InventoryCommands.NodeGroup.class, InventoryCommands.BucketGroup.class, InventoryCommands.Usage.class})
 public final class AdminCommand implements Runnable {
 
   @Option(names = "--zk", defaultValue = "127.0.0.1:2181", description = "ZooKeeper to reach the cluster through (default ${DEFAULT-VALUE})")
   String zk;
 
+  // Inherited: accepted before or after the subcommand (`admin --json status`, `admin status --json`).
+  @Option(names = "--json", scope = ScopeType.INHERIT,
+      description = "print one JSON object per output line (its \"type\", then the text line's fields)")
+  boolean json;
+
   @Override
   public void run() {
     new picocli.CommandLine(this).usage(System.out);
+  }
+
+  /** Where the command's lines go: text, or JSON with {@code --json}. */
+  Output out() {
+    return new Output(System.out, json);
   }
 
   CuratorFramework connect() throws InterruptedException {
@@ -46,9 +58,9 @@ public final class AdminCommand implements Runnable {
   }
 
   /** After a membership change: each group's line as the now published peers report it. */
-  static void printGroups(CuratorFramework client, int groups) throws Exception {
+  static void printGroups(Output out, CuratorFramework client, int groups) throws Exception {
     for (GroupStatus s : MetadataAdmin.status(MetaDirectory.read(client), groups, 3_000)) {
-      System.out.println(s.line());
+      out.print(Line.Group.of(s));
     }
   }
 
@@ -61,9 +73,7 @@ public final class AdminCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       try (CuratorFramework client = admin.connect(); RaftMetadataClient meta = admin.metadata(client)) {
-        for (String line : new ClusterStatus(client, meta, MetaDirectory.read(client), MetaDirectory.readGroups(client)).lines()) {
-          System.out.println(line);
-        }
+        admin.out().print(new ClusterStatus(client, meta, MetaDirectory.read(client), MetaDirectory.readGroups(client)).lines());
       }
       return 0;
     }
@@ -82,7 +92,7 @@ public final class AdminCommand implements Runnable {
     public Integer call() throws Exception {
       try (CuratorFramework client = admin.connect()) {
         long request = io.moraine.repair.RepairService.requestScrub(client);
-        System.out.println("scrub requested (request " + request + ")");
+        admin.out().print(new Line.ScrubRequested(request));
       }
       return 0;
     }
@@ -106,7 +116,7 @@ public final class AdminCommand implements Runnable {
       try (CuratorFramework client = admin.connect()) {
         new io.moraine.placement.zk.StorageMembership(client).setDraining(nodeId, !undo);
       }
-      System.out.println("node " + nodeId + (undo ? " no longer draining" : " draining"));
+      admin.out().print(new Line.DrainSet(nodeId, !undo));
       return 0;
     }
   }
@@ -132,7 +142,7 @@ public final class AdminCommand implements Runnable {
         }
         new io.moraine.placement.zk.StorageMembership(client).removeMember(nodeId);
       }
-      System.out.println("node " + nodeId + " removed");
+      admin.out().print(new Line.NodeRemoved(nodeId));
       return 0;
     }
   }
@@ -174,7 +184,7 @@ public final class AdminCommand implements Runnable {
         int groups = MetaDirectory.readGroups(client);
         MetadataAdmin.addPeer(known, groups, peer);
         MetaDirectory.publish(client, peer);
-        printGroups(client, groups);
+        printGroups(meta.admin.out(), client, groups);
       }
       return 0;
     }
@@ -197,7 +207,7 @@ public final class AdminCommand implements Runnable {
         int groups = MetaDirectory.readGroups(client);
         MetadataAdmin.removePeer(known, groups, nodeId);
         MetaDirectory.unpublish(client, nodeId);
-        printGroups(client, groups);
+        printGroups(meta.admin.out(), client, groups);
       }
       return 0;
     }
@@ -232,7 +242,7 @@ public final class AdminCommand implements Runnable {
       try (CuratorFramework client = user.admin.connect(); RaftMetadataClient meta = user.admin.metadata(client)) {
         meta.createAccount(name, accessKey, secretKey);
       }
-      System.out.println("access_key=" + accessKey + " secret_key=" + secretKey);
+      user.admin.out().print(new Line.Credentials(accessKey, secretKey));
       return 0;
     }
 

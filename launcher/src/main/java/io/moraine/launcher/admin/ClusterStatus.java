@@ -2,13 +2,6 @@ package io.moraine.launcher.admin;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.moraine.metadata.api.Bucket;
-import io.moraine.metadata.api.DataLayout;
-import io.moraine.metadata.api.ListPage;
-import io.moraine.metadata.api.ListRequest;
-import io.moraine.metadata.api.ObjectSummary;
-import io.moraine.metadata.api.ObjectVersion;
-import io.moraine.metadata.api.Segment;
 import io.moraine.metadata.client.MetadataAdmin;
 import io.moraine.metadata.client.RaftMetadataClient;
 import io.moraine.metadata.server.MetaPeer;
@@ -34,8 +27,9 @@ import org.apache.curator.framework.CuratorFramework;
  * per metadata group, one {@code node NODE_ID az AZ state up|down|draining used BYTES total BYTES}
  * per storage node, and exactly one redundancy line, then the repair service's progress
  * ({@code repair leader ...}, {@code scrub passes ...}) from its record in ZooKeeper. Missing shards
- * are counted by walking every object's manifest now (a shard is missing when the node holding it
- * is down), so the line is exact even between repair passes.
+ * are counted by walking every manifest now ({@link Inventory#shardsByNode}: every stored version
+ * and upload part; a shard is missing when the node holding it is down), so the line is exact
+ * even between repair passes. Also the lines of {@code node list}.
  */
 final class ClusterStatus {
 
@@ -51,13 +45,56 @@ final class ClusterStatus {
     this.groups = groups;
   }
 
-  List<String> lines() throws Exception {
-    List<String> lines = new ArrayList<>();
+  List<Line> lines() throws Exception {
+    List<Line> lines = new ArrayList<>();
     for (GroupStatus group : MetadataAdmin.status(peers, groups, 3_000)) {
-      lines.add(group.line());
+      lines.add(Line.Group.of(group));
     }
     Set<String> down = new TreeSet<>();
     Set<String> draining = new TreeSet<>();
+    for (Polled p : pollNodes()) {
+      if (p.info().state() == NodeInfo.NodeState.DOWN) {
+        down.add(p.info().nodeId());
+      } else if (p.info().state() == NodeInfo.NodeState.DRAINING) {
+        draining.add(p.info().nodeId());
+      }
+      lines.add(p.line());
+    }
+    // Walk the manifests only when a node is down or draining: a healthy cluster's status stays cheap.
+    java.util.Map<String, Long> shardsOn = down.isEmpty() && draining.isEmpty() ? java.util.Map.of()
+        : new Inventory(meta).shardsByNode();
+    long missing = down.stream().mapToLong(n -> shardsOn.getOrDefault(n, 0L)).sum();
+    lines.add(new Line.Redundancy(missing));
+    for (String node : draining) {
+      // Drain progress: the node may be removed once this reaches 0.
+      lines.add(new Line.Drain(node, shardsOn.getOrDefault(node, 0L)));
+    }
+    RepairProgress repair = RepairService.readProgress(zk).orElse(RepairProgress.empty());
+    lines.addAll(Line.of(repair));
+    return lines;
+  }
+
+  /**
+   * {@code node list}: every storage node's status line with its gRPC address and the shards the
+   * manifests place on it (every stored version and upload part; for a down node, the shards
+   * counted missing).
+   */
+  List<Line> nodeList() throws Exception {
+    List<Polled> nodes = pollNodes();
+    java.util.Map<String, Long> shardsOn = new Inventory(meta).shardsByNode();
+    List<Line> lines = new ArrayList<>();
+    for (Polled p : nodes) {
+      lines.add(new Line.NodeDetail(p.line(), p.info().host() + ":" + p.info().grpcPort(),
+          shardsOn.getOrDefault(p.info().nodeId(), 0L)));
+    }
+    return lines;
+  }
+
+  /** A member and its line: disk usage from its Health answer (0 used and its registered capacity when it does not answer). */
+  private record Polled(NodeInfo info, Line.Node line) {}
+
+  private List<Polled> pollNodes() throws Exception {
+    List<Polled> polled = new ArrayList<>();
     try (ZkPlacementView view = new ZkPlacementView(zk)) {
       view.start();
       view.awaitMap(Duration.ofSeconds(10));
@@ -71,27 +108,11 @@ final class ClusterStatus {
             used = health.getDisksList().stream().mapToLong(DiskInfo::getUsedBytes).sum();
             total = health.getDisksList().stream().mapToLong(DiskInfo::getTotalBytes).sum();
           }
-        } else {
-          down.add(node.nodeId());
         }
-        if (node.state() == NodeInfo.NodeState.DRAINING) {
-          draining.add(node.nodeId());
-        }
-        lines.add("node " + node.nodeId() + " az " + node.az() + " state " + state + " used " + used + " total " + total);
+        polled.add(new Polled(node, new Line.Node(node.nodeId(), node.az(), state, used, total)));
       }
     }
-    Set<String> watched = new TreeSet<>(down);
-    watched.addAll(draining);
-    java.util.Map<String, Long> shardsOn = watched.isEmpty() ? java.util.Map.of() : countShardsOn(watched);
-    long missing = down.stream().mapToLong(n -> shardsOn.getOrDefault(n, 0L)).sum();
-    lines.add(missing == 0 ? "redundancy: full" : "redundancy: degraded (" + missing + " shards missing)");
-    for (String node : draining) {
-      // Drain progress: the node may be removed once this reaches 0.
-      lines.add("drain " + node + " shards-left " + shardsOn.getOrDefault(node, 0L));
-    }
-    RepairProgress repair = RepairService.readProgress(zk).orElse(RepairProgress.empty());
-    lines.addAll(repair.statusLines());
-    return lines;
+    return polled;
   }
 
   /** Why {@code nodeId} may not leave the membership yet, or empty when it is draining and holds no shard. */
@@ -108,7 +129,7 @@ final class ClusterStatus {
     if (node.state() != NodeInfo.NodeState.DRAINING) {
       return java.util.Optional.of("it is not draining (admin drain " + nodeId + " first)");
     }
-    long left = countShardsOn(Set.of(nodeId)).getOrDefault(nodeId, 0L);
+    long left = new Inventory(meta).shardsByNode().getOrDefault(nodeId, 0L);
     return left == 0 ? java.util.Optional.empty()
         : java.util.Optional.of("shards-left " + left + " (wait for shards-left 0)");
   }
@@ -123,28 +144,5 @@ final class ClusterStatus {
     } finally {
       channel.shutdownNow();
     }
-  }
-
-  private java.util.Map<String, Long> countShardsOn(Set<String> nodes) {
-    java.util.Map<String, Long> count = new java.util.TreeMap<>();
-    for (Bucket bucket : meta.listAllBuckets()) {
-      String after = "";
-      while (true) {
-        ListPage page = meta.listObjects(bucket.name(), new ListRequest("", "", after, 1000));
-        for (ObjectSummary summary : page.contents()) {
-          ObjectVersion v = meta.getObject(bucket.name(), summary.key()).orElse(null);
-          if (v != null && v.layout() instanceof DataLayout.Segments segments) {
-            for (Segment segment : segments.segments()) {
-              segment.shardNodes().stream().filter(nodes::contains).forEach(n -> count.merge(n, 1L, Long::sum));
-            }
-          }
-        }
-        if (!page.truncated()) {
-          break;
-        }
-        after = page.nextMarker();
-      }
-    }
-    return count;
   }
 }

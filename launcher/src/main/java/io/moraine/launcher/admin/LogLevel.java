@@ -55,6 +55,7 @@ final class LogLevel implements Callable<Integer> {
       System.err.println("no process has published its admin port in ZooKeeper");
       return 1;
     }
+    Output out = admin.out();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     int failures = 0;
     for (Map.Entry<String, String> e : new java.util.TreeMap<>(endpoints).entrySet()) {
@@ -63,14 +64,17 @@ final class LogLevel implements Callable<Integer> {
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
             .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          System.out.println(e.getKey() + " " + r.body().strip());
+        String body = r.body().strip();
+        int space = body.indexOf(' ');
+        if (r.statusCode() == 200 && space > 0) {
+          // The process answers "LOGGER EFFECTIVE_LEVEL".
+          out.print(new Line.LogLevelSet(e.getKey(), body.substring(0, space), body.substring(space + 1)));
         } else {
-          System.out.println(e.getKey() + " error " + r.body().strip());
+          out.print(new Line.LogLevelError(e.getKey(), body));
           failures++;
         }
       } catch (java.io.IOException ex) {
-        System.out.println(e.getKey() + " error " + ex);
+        out.print(new Line.LogLevelError(e.getKey(), ex.toString()));
         failures++;
       }
     }

@@ -60,7 +60,7 @@ final class Top implements Callable<Integer> {
     for (int n = 0; count == 0 || n < count; n++) {
       Thread.sleep((long) (interval * 1000));
       Sample after = sample(http, gateways);
-      print(before, after, (after.nanos - before.nanos) / 1e9, gateways.size());
+      print(admin.out(), before, after, (after.nanos - before.nanos) / 1e9, gateways.size());
       before = after;
     }
     return 0;
@@ -112,7 +112,7 @@ final class Top implements Callable<Integer> {
     return parse(System.nanoTime(), scrapes);
   }
 
-  static List<String> lines(Sample before, Sample after, double seconds, int gateways) {
+  static List<Line> lines(Sample before, Sample after, double seconds, int gateways) {
     record Row(String op, double rps, double r4, double r5) {}
     List<Row> rows = new ArrayList<>();
     double total = 0;
@@ -128,17 +128,16 @@ final class Top implements Callable<Integer> {
       }
     }
     rows.sort((x, y) -> Double.compare(y.rps(), x.rps()));
-    List<String> out = new ArrayList<>();
+    List<Line> out = new ArrayList<>();
     for (Row r : rows) {
-      out.add(String.format(java.util.Locale.ROOT, "%s rps %.1f 4xx %.1f 5xx %.1f", r.op(), r.rps(), r.r4(), r.r5()));
+      out.add(new Line.TopOperation(r.op(), Line.oneDecimal(r.rps()), Line.oneDecimal(r.r4()), Line.oneDecimal(r.r5())));
     }
-    out.add(String.format(java.util.Locale.ROOT, "total rps %.1f in_flight %d gateways %d", total,
-        Math.round(after.inFlight()), gateways));
+    out.add(new Line.TopTotal(Line.oneDecimal(total), Math.round(after.inFlight()), gateways));
     return out;
   }
 
-  private static void print(Sample before, Sample after, double seconds, int gateways) {
-    lines(before, after, seconds, gateways).forEach(System.out::println);
-    System.out.println();
+  private static void print(Output out, Sample before, Sample after, double seconds, int gateways) {
+    out.print(lines(before, after, seconds, gateways));
+    out.separator();
   }
 }

@@ -19,7 +19,7 @@ class TopTest {
   void ratesAreDeltasOverTheIntervalSummedOverGateways() {
     Top.Sample before = Top.parse(0, List.of(scrape(10, 0, 0, 0), scrape(0, 0, 0, 0)));
     Top.Sample after = Top.parse(2_000_000_000L, List.of(scrape(30, 2, 4, 3), scrape(8, 0, 0, 1)));
-    assertThat(Top.lines(before, after, 2.0, 2)).containsExactly(
+    assertThat(Top.lines(before, after, 2.0, 2).stream().map(Line::text)).containsExactly(
         "PutObject rps 15.0 4xx 0.0 5xx 1.0",
         "GetObject rps 2.0 4xx 2.0 5xx 0.0",
         "total rps 17.0 in_flight 4 gateways 2");
