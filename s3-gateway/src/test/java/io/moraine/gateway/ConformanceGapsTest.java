@@ -95,6 +95,46 @@ class ConformanceGapsTest {
     assertThat(s3.listObjectsV2(b -> b.bucket("digests")).keyCount()).isZero();
   }
 
+  /**
+   * S3 API reference, PutObject / "Common Request Headers" (Content-Length): a body shorter than its
+   * Content-Length is 400 IncompleteBody, a Content-MD5 that does not match the bytes 400 BadDigest,
+   * and neither replaces the stored version; S3 reads Content-Length bytes, so extra bytes are not
+   * stored. Over a raw socket, since SDKs never send such bodies.
+   */
+  @Test
+  void shortBodiesAndWrongDigestsStoreNothingAndLongBodiesStoreContentLengthBytes() throws Exception {
+    s3.createBucket(b -> b.bucket("bodies").acl(software.amazon.awssdk.services.s3.model.BucketCannedACL.PUBLIC_READ_WRITE));
+    s3.putObject(b -> b.bucket("bodies").key("k"), RequestBody.fromString("old"));
+
+    String shortReply = halfClosed("PUT /bodies/k HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\nabc");
+    assertThat(shortReply).startsWith("HTTP/1.1 400").contains("<Code>IncompleteBody</Code>")
+        .contains("You did not provide the number of bytes specified by the Content-Length HTTP header");
+    assertThat(s3.getObjectAsBytes(b -> b.bucket("bodies").key("k")).asUtf8String()).isEqualTo("old");
+
+    String md5OfOtherBytes = java.util.Base64.getEncoder().encodeToString(
+        java.security.MessageDigest.getInstance("MD5").digest("xyz".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    RawHttp.Reply badDigest = RawHttp.exchange(fx.gateway.port(), "PUT /bodies/k HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Content-MD5: " + md5OfOtherBytes + "\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc");
+    assertThat(badDigest.status()).isEqualTo(400);
+    assertThat(badDigest.body()).contains("<Code>BadDigest</Code>");
+    assertThat(s3.getObjectAsBytes(b -> b.bucket("bodies").key("k")).asUtf8String()).isEqualTo("old");
+
+    String longReply = halfClosed("PUT /bodies/k HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n"
+        + "Connection: close\r\n\r\nabcdef");
+    assertThat(longReply).startsWith("HTTP/1.1 200");
+    assertThat(s3.getObjectAsBytes(b -> b.bucket("bodies").key("k")).asUtf8String()).isEqualTo("abc");
+  }
+
+  /** Sends {@code request}, closes the sending side (the client stops early) and reads the whole reply. */
+  private static String halfClosed(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fx.gateway.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      socket.shutdownOutput();
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   @Test
   void unicodeUserMetadataSignsAndRoundTrips() {
     s3.createBucket(b -> b.bucket("unicode-meta"));
