@@ -70,7 +70,14 @@ public final class VerifiedBody extends InputStream {
     if (left == 0) {
       return -1;
     }
-    int n = source.read(b, off, (int) Math.min(len, left));
+    int n;
+    try {
+      n = source.read(b, off, (int) Math.min(len, left));
+    } catch (java.io.EOFException e) {
+      // The connection ended before Content-Length bytes (Jetty's early EOF is an EOFException):
+      // S3 answers 400 IncompleteBody and stores nothing, never an internal error.
+      throw new S3Exception(new S3Error.IncompleteBody(null));
+    }
     if (n < 0) {
       throw new S3Exception(new S3Error.IncompleteBody(null));
     }
