@@ -75,7 +75,9 @@ class GatewayMetricsTest {
     try (S3Client bad = fixture.client(GatewayFixture.AK, "wrong")) {
       assertThatThrownBy(() -> bad.listBuckets()).isInstanceOf(S3Exception.class);
     }
-    assertThat(counter("moraine_s3_errors", "operation", "Unknown", "code", "SignatureDoesNotMatch")).isEqualTo(1);
+    // Counted when the exchange completes, which can be just after the client has read the reply.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(counter("moraine_s3_errors", "operation", "Unknown", "code", "SignatureDoesNotMatch")).isEqualTo(1));
   }
 
   @Test
