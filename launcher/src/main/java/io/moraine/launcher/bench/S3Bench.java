@@ -173,16 +173,18 @@ public final class S3Bench {
         return worker;
       }));
     }
-    long[] all = new long[0];
+    List<Worker> workers = new ArrayList<>();
+    for (Future<Worker> f : futures) {
+      workers.add(f.get());
+    }
+    long[] all = new long[workers.stream().mapToInt(w -> w.count).sum()];
+    int at = 0;
     long bytes = 0;
     long errors = 0;
     long end = start;
-    for (Future<Worker> f : futures) {
-      Worker w = f.get();
-      long[] l = Arrays.copyOf(w.latencies, w.count);
-      long[] merged = Arrays.copyOf(all, all.length + l.length);
-      System.arraycopy(l, 0, merged, all.length, l.length);
-      all = merged;
+    for (Worker w : workers) {
+      System.arraycopy(w.latencies, 0, all, at, w.count);
+      at += w.count;
       bytes += w.bytes;
       errors += w.errors;
       end = Math.max(end, w.finished);

@@ -97,9 +97,7 @@ public final class DevCluster implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
           p.setProperty("port.website", Integer.toString(s.getLocalPort()));
         }
-        try (Writer w = Files.newBufferedWriter(file)) {
-          p.store(w, "bin/moraine dev: internal ports chosen at the first start and kept");
-        }
+        storePorts(file, p);
       }
       return p;
     }
@@ -118,10 +116,14 @@ public final class DevCluster implements AutoCloseable {
       }
     }
     p.setProperty("format", "1");
+    storePorts(file, p);
+    return p;
+  }
+
+  private static void storePorts(Path file, Properties p) throws IOException {
     try (Writer w = Files.newBufferedWriter(file)) {
       p.store(w, "bin/moraine dev: internal ports chosen at the first start and kept");
     }
-    return p;
   }
 
   private String port(String key) {

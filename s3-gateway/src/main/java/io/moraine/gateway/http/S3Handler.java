@@ -262,11 +262,7 @@ public final class S3Handler extends Handler.Abstract {
    * host forms of the configured domains, any port; null for every other Host.
    */
   private HostForm endpointHost(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    int colon = h.lastIndexOf(':');
-    if (colon >= 0 && !h.startsWith("[")) {
-      h = h.substring(0, colon);
-    }
+    String h = hostName(host);
     for (String domain : virtualHostDomains) {
       if (!h.endsWith("." + domain)) {
         continue;
@@ -305,13 +301,20 @@ public final class S3Handler extends Handler.Abstract {
     }
     String bucket = virtualHostBucket(host);
     if (bucket == null) {
-      bucket = host.toLowerCase(Locale.ROOT);
-      int colon = bucket.lastIndexOf(':');
-      if (colon >= 0 && !bucket.endsWith("]")) {
-        bucket = bucket.substring(0, colon);
-      }
+      bucket = hostName(host);
     }
     return new HostForm(bucket.isEmpty() ? "-" : bucket, S3Request.Endpoint.WEBSITE);
+  }
+
+  /** The Host header's name, lower-cased, without its port; an IPv6 literal keeps its brackets. */
+  private static String hostName(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.startsWith("[")) {
+      int close = h.indexOf(']');
+      return close < 0 ? h : h.substring(0, close + 1);
+    }
+    int colon = h.lastIndexOf(':');
+    return colon < 0 ? h : h.substring(0, colon);
   }
 
   private static HostForm bucketOf(String front, String suffix, S3Request.Endpoint endpoint) {
@@ -379,14 +382,7 @@ public final class S3Handler extends Handler.Abstract {
 
   /** The bucket of a virtual-hosted-style Host ({@code bucket.domain[:port]}), or null for path-style. */
   private String virtualHostBucket(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.startsWith("[")) {
-      return null;
-    }
-    int colon = h.lastIndexOf(':');
-    if (colon >= 0) {
-      h = h.substring(0, colon);
-    }
+    String h = hostName(host);
     for (String domain : virtualHostDomains) {
       if (h.endsWith("." + domain) && h.length() > domain.length() + 1) {
         return h.substring(0, h.length() - domain.length() - 1);
