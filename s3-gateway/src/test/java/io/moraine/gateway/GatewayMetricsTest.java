@@ -105,10 +105,12 @@ class GatewayMetricsTest {
   @Test
   void requestLogLinesAreJson() {
     String line = RequestLogLine.json(0, "ID", "1.2.3.4", null, "PutObject", "b", "a\"b\n\u0001", 200, null, 5, 0, 1.5, 1.25,
-        null);
+        null, null);
     assertThat(line).isEqualTo("{\"time\":\"1970-01-01T00:00:00Z\",\"request_id\":\"ID\",\"remote\":\"1.2.3.4\",\"caller\":null,"
         + "\"operation\":\"PutObject\",\"bucket\":\"b\",\"key\":\"a\\\"b\\n\\u0001\",\"status\":200,\"error_code\":null,"
-        + "\"bytes_in\":5,\"bytes_out\":0,\"total_ms\":1.5,\"first_byte_ms\":1.25}");
+        + "\"bytes_in\":5,\"bytes_out\":0,\"total_ms\":1.5,\"first_byte_ms\":1.25,\"payer\":null}");
+    assertThat(RequestLogLine.json(0, "ID", null, "reader", "GetObject", "paid", "k", 200, null, 0, 9, 1, 1, "reader", null))
+        .endsWith(",\"payer\":\"reader\"}");
   }
 
   private MetricSnapshot snapshot(String name) {

@@ -71,10 +71,34 @@ class RequesterPaysTest {
     var own = owner.getObject(b -> b.bucket("paid").key("data"));
     assertThat(own.response().requestCharged()).isNull();
     own.close();
+    // Attributed to the payer (counted when each exchange completes, just after the client read it):
+    // the charged GET and LIST, not the refused ones nor the owner's own.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(charged("moraine_s3_requester_paid_requests", "payreader", null)).isEqualTo(2);
+      assertThat(charged("moraine_s3_requester_paid_bytes", "payreader", "out")).isGreaterThan(1);
+    });
+    assertThat(charged("moraine_s3_requester_paid_requests", "payowner", null)).isZero();
 
     owner.putBucketRequestPayment(b -> b.bucket("paid").requestPaymentConfiguration(c -> c.payer(Payer.BUCKET_OWNER)));
     assertThat(reader.getObjectAsBytes(b -> b.bucket("paid").key("data")).asUtf8String()).isEqualTo("d");
     assertThatThrownBy(() -> reader.putBucketRequestPayment(b -> b.bucket("paid")
         .requestPaymentConfiguration(c -> c.payer(Payer.REQUESTER)))).isInstanceOf(S3Exception.class);
+  }
+
+  /** The sum of a Requester Pays counter's data points for {@code payer} on bucket "paid". */
+  static double charged(String family, String payer, String direction) {
+    double sum = 0;
+    for (var snapshot : fx.registry.scrape()) {
+      if (snapshot.getMetadata().getName().equals(family)) {
+        for (var p : ((io.prometheus.metrics.model.snapshots.CounterSnapshot) snapshot).getDataPoints()) {
+          var labels = p.getLabels();
+          if (payer.equals(labels.get("payer")) && "paid".equals(labels.get("bucket"))
+              && (direction == null || direction.equals(labels.get("direction")))) {
+            sum += p.getValue();
+          }
+        }
+      }
+    }
+    return sum;
   }
 }

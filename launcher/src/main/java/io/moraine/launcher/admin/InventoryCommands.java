@@ -174,8 +174,24 @@ final class InventoryCommands {
     @Option(names = "--account", description = "only this account's buckets (its name)")
     String account;
 
+    @Option(names = "--requester-pays", description = "instead: the requests and body bytes requesters accepted to pay "
+        + "for on Requester Pays buckets, summed over every gateway since it started: "
+        + "payer ACCOUNT bucket B requests N bytes_in N bytes_out N")
+    boolean requesterPays;
+
     @Override
     public Integer call() throws Exception {
+      if (requesterPays) {
+        try (CuratorFramework client = admin.connect()) {
+          List<String> gateways = GatewayScrapes.gateways(client);
+          if (gateways.isEmpty()) {
+            System.err.println("no gateway has published its admin port in ZooKeeper");
+            return 1;
+          }
+          admin.out().print(charges(GatewayScrapes.scrape(GatewayScrapes.http(), gateways), bucket));
+        }
+        return 0;
+      }
       try (CuratorFramework client = admin.connect(); RaftMetadataClient meta = admin.metadata(client)) {
         Inventory inventory = new Inventory(meta);
         Optional<Optional<String>> owner = owner(inventory, account);
@@ -207,6 +223,37 @@ final class InventoryCommands {
       }
       return 0;
     }
+  }
+
+  private static final java.util.regex.Pattern CHARGED = java.util.regex.Pattern.compile(
+      "^moraine_s3_requester_paid_(requests|bytes)_total\\{([^}]*)\\} (\\S+)$", java.util.regex.Pattern.MULTILINE);
+
+  /**
+   * The Requester Pays lines of the gateways' scrapes (moraine_s3_requester_paid_*): one per
+   * payer and bucket, summed over gateways, sorted; only {@code bucket} when it is given.
+   */
+  static List<Line> charges(List<String> scrapes, String bucket) {
+    java.util.TreeMap<String, long[]> sums = new java.util.TreeMap<>();
+    for (String text : scrapes) {
+      java.util.regex.Matcher m = CHARGED.matcher(text);
+      while (m.find()) {
+        String labels = m.group(2);
+        String b = GatewayScrapes.label(labels, "bucket");
+        if (bucket != null && !bucket.equals(b)) {
+          continue;
+        }
+        long[] sum = sums.computeIfAbsent(GatewayScrapes.label(labels, "payer") + "\n" + b, k -> new long[3]);
+        long v = Math.round(Double.parseDouble(m.group(3)));
+        int i = m.group(1).equals("requests") ? 0 : GatewayScrapes.label(labels, "direction").equals("in") ? 1 : 2;
+        sum[i] += v;
+      }
+    }
+    List<Line> lines = new ArrayList<>();
+    sums.forEach((k, v) -> {
+      int nl = k.indexOf('\n');
+      lines.add(new Line.RequesterCharge(k.substring(0, nl), k.substring(nl + 1), v[0], v[1], v[2]));
+    });
+    return lines;
   }
 
   /** A bucket's usage lines, one per storage class; an empty bucket gets one STANDARD line of zeros. */

@@ -530,4 +530,23 @@ sealed interface Line {
           f("billable", billable));
     }
   }
+
+  /**
+   * {@code payer ACCOUNT bucket B requests N bytes_in N bytes_out N} ({@code usage --requester-pays}):
+   * what a requester accepted to pay for on a Requester Pays bucket, summed over the gateways.
+   */
+  record RequesterCharge(String payer, String bucket, long requests, long bytesIn, long bytesOut) implements Line {
+    public String type() {
+      return "requester-charge";
+    }
+
+    public Style style() {
+      return Style.SPACED;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("payer", payer), f("bucket", bucket), f("requests", requests), f("bytes_in", bytesIn),
+          f("bytes_out", bytesOut));
+    }
+  }
 }

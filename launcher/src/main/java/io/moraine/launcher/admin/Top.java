@@ -1,11 +1,6 @@
 package io.moraine.launcher.admin;
 
-import io.moraine.launcher.ops.AdminEndpoints;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,19 +38,15 @@ final class Top implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> gateways = new ArrayList<>();
+    List<String> gateways;
     try (CuratorFramework client = admin.connect()) {
-      for (Map.Entry<String, String> e : AdminEndpoints.read(client).entrySet()) {
-        if (e.getKey().startsWith("gateway") || e.getKey().equals("dev")) {
-          gateways.add(e.getValue());
-        }
-      }
+      gateways = GatewayScrapes.gateways(client);
     }
     if (gateways.isEmpty()) {
       System.err.println("no gateway has published its admin port in ZooKeeper");
       return 1;
     }
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    HttpClient http = GatewayScrapes.http();
     Sample before = sample(http, gateways);
     for (int n = 0; count == 0 || n < count; n++) {
       Thread.sleep((long) (interval * 1000));
@@ -95,21 +86,11 @@ final class Top implements Callable<Integer> {
   }
 
   private static String label(String labels, String name) {
-    Matcher m = Pattern.compile("(?:^|,)" + name + "=\"([^\"]*)\"").matcher(labels);
-    return m.find() ? m.group(1) : "";
+    return GatewayScrapes.label(labels, name);
   }
 
   private static Sample sample(HttpClient http, List<String> gateways) throws Exception {
-    List<String> scrapes = new ArrayList<>();
-    for (String g : gateways) {
-      try {
-        scrapes.add(http.send(HttpRequest.newBuilder(URI.create("http://" + g + "/metrics")).timeout(Duration.ofSeconds(5))
-            .build(), HttpResponse.BodyHandlers.ofString()).body());
-      } catch (java.io.IOException e) {
-        System.err.println("gateway at " + g + " did not answer: " + e);
-      }
-    }
-    return parse(System.nanoTime(), scrapes);
+    return parse(System.nanoTime(), GatewayScrapes.scrape(http, gateways));
   }
 
   static List<Line> lines(Sample before, Sample after, double seconds, int gateways) {

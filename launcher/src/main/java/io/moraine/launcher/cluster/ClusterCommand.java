@@ -119,7 +119,14 @@ public final class ClusterCommand implements Callable<Integer> {
     System.out.println("moraine cluster ready endpoints=http://127.0.0.1:" + layout.gatewayPort(1)
         + ",http://127.0.0.1:" + layout.gatewayPort(2) + " access_key=" + creds.accessKey()
         + " secret_key=" + creds.secretKey() + " region=us-east-1 zk=" + layout.zkConnect() + " dir=" + dir);
+    System.out.println(websiteLine(layout));
     return 0;
+  }
+
+  /** Where each gateway serves static websites: any bucket with a website configuration, by its host name. */
+  static String websiteLine(ClusterLayout layout) {
+    return "moraine website endpoints=http://BUCKET.s3-website.localhost:" + layout.websitePort(1)
+        + "/,http://BUCKET.s3-website.localhost:" + layout.websitePort(2) + "/";
   }
 
   /** The fixed layout's nodes, then the storage nodes added since (start order). */

@@ -26,6 +26,8 @@ public final class ClusterLayout {
   public record Node(String nodeId, String role, String az, RoleConfig config) {}
 
   static final String HOST = "127.0.0.1";
+  /** gateway-1 and gateway-2 (DESIGN.md, Contracts: `cluster start` serves on P and P+1). */
+  static final int GATEWAYS = 2;
 
   private final Path dir;
   private final Properties shape;
@@ -47,6 +49,16 @@ public final class ClusterLayout {
     if (Files.exists(file)) {
       try (Reader r = Files.newBufferedReader(file)) {
         shape.load(r);
+      }
+      List<String> missing = new ArrayList<>();
+      for (int n = 1; n <= GATEWAYS; n++) { // a cluster recorded before the website endpoint had its own port
+        if (shape.getProperty("port.gateway-" + n + ".website") == null) {
+          missing.add("port.gateway-" + n + ".website");
+        }
+      }
+      if (!missing.isEmpty()) {
+        choosePorts(shape, missing);
+        store(file, shape);
       }
       return new ClusterLayout(dir, shape);
     }
@@ -78,9 +90,20 @@ public final class ClusterLayout {
     for (String node : nodeIds(storagePerAz, zkServers)) {
       others.add("port." + node + ".admin");
     }
+    for (int n = 1; n <= GATEWAYS; n++) {
+      others.add("port.gateway-" + n + ".website");
+    }
+    choosePorts(shape, others);
+    Files.createDirectories(dir);
+    store(file, shape);
+    return new ClusterLayout(dir, shape);
+  }
+
+  /** Free ports for {@code keys}, all held open until every one is chosen so none repeats. */
+  private static void choosePorts(Properties shape, List<String> keys) throws IOException {
     List<ServerSocket> held = new ArrayList<>();
     try {
-      for (String key : others) {
+      for (String key : keys) {
         ServerSocket s = new ServerSocket(0);
         held.add(s);
         shape.setProperty(key, Integer.toString(s.getLocalPort()));
@@ -90,11 +113,12 @@ public final class ClusterLayout {
         s.close();
       }
     }
-    Files.createDirectories(dir);
+  }
+
+  private static void store(Path file, Properties shape) throws IOException {
     try (Writer w = Files.newBufferedWriter(file)) {
       shape.store(w, "Moraine local cluster: shape and ports, chosen at the first start and kept");
     }
-    return new ClusterLayout(dir, shape);
   }
 
   private static List<String> nodeIds(int storagePerAz, int zkServers) {
@@ -110,8 +134,9 @@ public final class ClusterLayout {
         ids.add("storage-az" + az + "-" + n);
       }
     }
-    ids.add("gateway-1");
-    ids.add("gateway-2");
+    for (int n = 1; n <= GATEWAYS; n++) {
+      ids.add("gateway-" + n);
+    }
     return ids;
   }
 
@@ -141,6 +166,11 @@ public final class ClusterLayout {
 
   public int gatewayPort(int n) {
     return port("gateway-" + n);
+  }
+
+  /** Gateway {@code n}'s website endpoint (its own listener; the bucket comes from the Host). */
+  public int websitePort(int n) {
+    return port("gateway-" + n + ".website");
   }
 
   public int adminPort(String nodeId) {
@@ -190,10 +220,11 @@ public final class ClusterLayout {
         nodes.add(new Node(id, "storage", "az" + az, RoleConfig.of(c)));
       }
     }
-    for (int n = 1; n <= 2; n++) {
+    for (int n = 1; n <= GATEWAYS; n++) {
       String id = "gateway-" + n;
       Map<String, String> c = common(id, "az" + n);
       c.put(Keys.GATEWAY_PORT, Integer.toString(port(id)));
+      c.put(Keys.GATEWAY_WEBSITE_PORT, Integer.toString(websitePort(n)));
       // A local test cluster: per-bucket series for every bucket (capped), the request log beside the node's log.
       c.put(Keys.METRICS_BUCKETS, "*");
       c.put(Keys.GATEWAY_REQUEST_LOG, dir.resolve("logs").resolve(id + "-requests.log").toAbsolutePath().toString());

@@ -2,6 +2,8 @@ package io.moraine.launcher.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moraine.launcher.config.RoleConfig.Keys;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,5 +37,27 @@ class ClusterLayoutTest {
     List<String> firstConfigs = first.nodes().stream().map(n -> n.config().toPropertiesText()).toList();
     assertThat(again.nodes().stream().map(n -> n.config().toPropertiesText()).toList()).isEqualTo(firstConfigs);
     assertThat(again.zkConnect()).startsWith("127.0.0.1:12181,127.0.0.1:");
+  }
+
+  @Test
+  void eachGatewayServesWebsitesOnItsOwnRecordedPort() throws Exception {
+    ClusterLayout layout = ClusterLayout.loadOrCreate(dir, 1, 1, 19000, 12181);
+    assertThat(layout.websitePort(1)).isNotIn(19000, 19001, layout.websitePort(2));
+    assertThat(layout.nodes()).filteredOn(n -> n.role().equals("gateway")).extracting(
+        n -> n.config().require(Keys.GATEWAY_WEBSITE_PORT)).containsExactly(
+        Integer.toString(layout.websitePort(1)), Integer.toString(layout.websitePort(2)));
+    assertThat(ClusterCommand.websiteLine(layout)).isEqualTo("moraine website endpoints=http://BUCKET.s3-website.localhost:"
+        + layout.websitePort(1) + "/,http://BUCKET.s3-website.localhost:" + layout.websitePort(2) + "/");
+  }
+
+  @Test
+  void aClusterRecordedBeforeWebsitePortsGetsThemOnceAndKeepsThem() throws Exception {
+    ClusterLayout.loadOrCreate(dir, 1, 1, 19000, 12181);
+    Path file = dir.resolve("cluster.properties");
+    Files.write(file, Files.readAllLines(file).stream().filter(l -> !l.contains(".website=")).toList());
+    ClusterLayout upgraded = ClusterLayout.loadOrCreate(dir, 1, 1, 19000, 12181);
+    ClusterLayout again = ClusterLayout.loadOrCreate(dir, 1, 1, 19000, 12181);
+    assertThat(again.websitePort(1)).isEqualTo(upgraded.websitePort(1));
+    assertThat(again.websitePort(2)).isEqualTo(upgraded.websitePort(2));
   }
 }

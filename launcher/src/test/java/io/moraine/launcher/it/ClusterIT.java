@@ -32,6 +32,7 @@ class ClusterIT {
   private Path dir;
 
   private int gatewayPort;
+  private int[] websitePorts;
   private boolean passed;
   private int zkPort;
 
@@ -45,6 +46,11 @@ class ClusterIT {
         "cluster", "start", "--dir", dir.toString(),
         "--gateway-port", Integer.toString(gatewayPort), "--zk-port", Integer.toString(zkPort));
     assertThat(r.exitCode()).as("cluster start; logs under %s", dir.resolve("logs")).isZero();
+    java.util.regex.Matcher website = java.util.regex.Pattern.compile(
+        "(?m)^moraine website endpoints=http://BUCKET\\.s3-website\\.localhost:(\\d+)/,http://BUCKET\\.s3-website\\.localhost:(\\d+)/$")
+        .matcher(r.stdout());
+    assertThat(website.find()).as("website line in %s", r.stdout()).isTrue();
+    websitePorts = new int[] {Integer.parseInt(website.group(1)), Integer.parseInt(website.group(2))};
   }
 
   @AfterAll
@@ -150,8 +156,28 @@ class ClusterIT {
     assertThat(log).containsPattern("(?m)^\\{\"ts\":\"[^\"]+\",\"level\":\"INFO\",\"logger\":\"io\\.moraine\\.gateway\\.S3Gateway\",\"node\":\"gateway-1\",");
   }
 
+  /** Each gateway process serves static websites on its own port (the one `cluster start` prints). */
   @Test
   @org.junit.jupiter.api.Order(2)
+  void everyGatewayServesWebsitesOnItsOwnPort() throws Exception {
+    try (S3Client gw1 = S3TestClients.rootClient(gatewayPort)) {
+      gw1.createBucket(b -> b.bucket("cluster-site"));
+      gw1.putObject(b -> b.bucket("cluster-site").key("index.html").contentType("text/html")
+          .acl(software.amazon.awssdk.services.s3.model.ObjectCannedACL.PUBLIC_READ), RequestBody.fromString("<h1>up</h1>"));
+      gw1.putBucketWebsite(b -> b.bucket("cluster-site").websiteConfiguration(w -> w.indexDocument(i -> i.suffix("index.html"))));
+    }
+    for (int port : websitePorts) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: cluster-site.s3-website.localhost:" + port
+            + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String reply = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(reply).as("website port %d", port).startsWith("HTTP/1.1 200").endsWith("<h1>up</h1>");
+      }
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(3)
   void losingBothStorageNodesOfOneAzLosesNothing() throws Exception {
     List<String[]> rows = status();
     assertThat(rows).extracting(r -> r[0]).containsExactly("zk-1", "meta-1", "meta-2", "meta-3",

@@ -132,6 +132,9 @@ public final class S3Handler extends Handler.Abstract {
         accelerate.check(r);
       }
       request.setAttribute(RequestObserver.CALLER, caller(r));
+      if (r.accountName() != null) {
+        request.setAttribute(RequestObserver.ACCOUNT, r.accountName());
+      }
       S3Operation op = Router.route(r);
       request.setAttribute(RequestObserver.OPERATION, OperationNames.of(op));
       if (!(op instanceof S3Operation.Preflight)) {

@@ -21,6 +21,8 @@ public final class GatewayMetrics {
   /** Upper bounds of the latency histograms, seconds: 1 ms to 1 min. */
   static final double[] LATENCY_BOUNDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
   static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+  /** (payer, bucket) pairs with their own Requester Pays series per gateway; later ones are {@code _other}. */
+  static final int MAX_PAYER_SERIES = 1000;
 
   final Counter requests;
   final Counter errors;
@@ -32,6 +34,8 @@ public final class GatewayMetrics {
   final Counter bucketRequests;
   final Counter bucketReceived;
   final Counter bucketSent;
+  final Counter paidRequests;
+  final Counter paidBytes;
   final Counter encodedBytes;
   final Counter parityBytes;
   final Counter decodedBytes;
@@ -64,6 +68,12 @@ public final class GatewayMetrics {
         .help("request body bytes read for an opted-in bucket").labelNames("node_id", "bucket").register(registry);
     bucketSent = Counter.builder().name("moraine_s3_bucket_sent_bytes_total")
         .help("response body bytes written for an opted-in bucket").labelNames("node_id", "bucket").register(registry);
+    paidRequests = Counter.builder().name("moraine_s3_requester_paid_requests_total")
+        .help("requests whose requester accepted a Requester Pays bucket's charge, by payer account and bucket")
+        .labelNames("node_id", "payer", "bucket").register(registry);
+    paidBytes = Counter.builder().name("moraine_s3_requester_paid_bytes_total")
+        .help("body bytes of requests charged to their requester (direction in|out), by payer account and bucket")
+        .labelNames("node_id", "payer", "bucket", "direction").register(registry);
     encodedBytes = Counter.builder().name("moraine_erasure_encoded_bytes_total")
         .help("object bytes erasure-coded into stripes by PUTs").labelNames("node_id").register(registry);
     parityBytes = Counter.builder().name("moraine_erasure_parity_bytes_total")
@@ -90,6 +100,7 @@ public final class GatewayMetrics {
     private final GaugeDataPoint inFlightPoint;
     private final ConcurrentHashMap<String, Op> ops = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, BucketSeries> bucketSeries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Charge> charges = new ConcurrentHashMap<>();
     private final DataPath dataPath;
 
     private Node(String nodeId, BucketFilter buckets) {
@@ -143,6 +154,50 @@ public final class GatewayMetrics {
         if (bytesOut > 0) {
           b.sent.inc(bytesOut);
         }
+      }
+    }
+
+    /**
+     * Attributes one finished request to the account that accepted a Requester Pays charge.
+     * Series are bounded: at most {@link #MAX_PAYER_SERIES} (payer, bucket) pairs per gateway,
+     * later pairs counted under payer {@code _other}.
+     */
+    public void recordCharge(String payer, String bucket, long bytesIn, long bytesOut) {
+      String pair = payer + '\n' + bucket;
+      Charge c = charges.get(pair);
+      if (c == null) {
+        c = admitCharge(pair, payer, bucket);
+      }
+      c.requests.inc();
+      if (bytesIn > 0) {
+        c.in.inc(bytesIn);
+      }
+      if (bytesOut > 0) {
+        c.out.inc(bytesOut);
+      }
+    }
+
+    private synchronized Charge admitCharge(String pair, String payer, String bucket) {
+      Charge c = charges.get(pair);
+      if (c == null) {
+        if (charges.size() >= MAX_PAYER_SERIES) {
+          return charges.computeIfAbsent("_other\n_other", k -> new Charge("_other", "_other"));
+        }
+        c = new Charge(payer, bucket);
+        charges.put(pair, c);
+      }
+      return c;
+    }
+
+    private final class Charge {
+      final CounterDataPoint requests;
+      final CounterDataPoint in;
+      final CounterDataPoint out;
+
+      Charge(String payer, String bucket) {
+        requests = paidRequests.labelValues(nodeId, payer, bucket);
+        in = paidBytes.labelValues(nodeId, payer, bucket, "in");
+        out = paidBytes.labelValues(nodeId, payer, bucket, "out");
       }
     }
 

@@ -5,15 +5,16 @@ import java.time.Instant;
 /**
  * One line of the S3 request log (docs/monitoring.md, "Request log"): a JSON object with the
  * fields time, request_id, remote, caller, operation, bucket, key, status, error_code,
- * bytes_in, bytes_out, total_ms, first_byte_ms (and failure when the response broke off).
- * Absent values are JSON null; first_byte_ms is null when no byte was sent.
+ * bytes_in, bytes_out, total_ms, first_byte_ms, payer (and failure when the response broke off).
+ * Absent values are JSON null; first_byte_ms is null when no byte was sent; payer is the
+ * requester's account when a Requester Pays bucket charged it, else null (the bucket owner pays).
  */
 public final class RequestLogLine {
   private RequestLogLine() {}
 
   public static String json(long timeMillis, String requestId, String remote, String caller, String operation,
       String bucket, String key, int status, String errorCode, long bytesIn, long bytesOut, double totalMs,
-      double firstByteMs, String failure) {
+      double firstByteMs, String payer, String failure) {
     StringBuilder b = new StringBuilder(256);
     b.append("{\"time\":");
     string(b, Instant.ofEpochMilli(timeMillis).toString());
@@ -41,6 +42,8 @@ public final class RequestLogLine {
     } else {
       b.append(Math.round(firstByteMs * 1000) / 1000.0);
     }
+    b.append(",\"payer\":");
+    string(b, payer);
     if (failure != null) {
       b.append(",\"failure\":");
       string(b, failure);

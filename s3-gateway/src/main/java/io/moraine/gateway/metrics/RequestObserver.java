@@ -24,6 +24,8 @@ public final class RequestObserver extends Handler.Wrapper {
   public static final String BUCKET = "moraine.bucket";
   public static final String KEY = "moraine.key";
   public static final String CALLER = "moraine.caller";
+  /** The caller's account name; it becomes the payer when the response says the requester is charged. */
+  public static final String ACCOUNT = "moraine.account";
   public static final String UNKNOWN_OPERATION = "Unknown";
 
   static final Logger ACCESS = LoggerFactory.getLogger("moraine.s3.access");
@@ -117,15 +119,20 @@ public final class RequestObserver extends Handler.Wrapper {
       }
       String errorCode = attribute(ERROR_CODE);
       String bucket = attribute(BUCKET);
+      // Requester Pays: the requester accepted the charge and S3 said so on the response.
+      String payer = "requester".equals(response.getHeaders().get("x-amz-request-charged")) ? attribute(ACCOUNT) : null;
       long totalNanos = end - startNanos;
       // No write seen (HEAD, an empty body): the headers went out as the response completed.
       long firstNanos = firstByteNanos < 0 ? totalNanos : firstByteNanos - startNanos;
       metrics.record(operation, status, errorCode, bucket, bytesIn, bytesOut, firstNanos / 1e9, totalNanos / 1e9);
+      if (payer != null && bucket != null) {
+        metrics.recordCharge(payer, bucket, bytesIn, bytesOut);
+      }
       boolean slow = totalNanos >= slowNanos;
       if (ACCESS.isInfoEnabled() || slow && SLOW.isWarnEnabled()) {
         String line = RequestLogLine.json(startMillis, response.getHeaders().get("x-amz-request-id"),
             Request.getRemoteAddr(getWrapped()), attribute(CALLER), operation, bucket, attribute(KEY), status, errorCode,
-            bytesIn, bytesOut, totalNanos / 1_000_000.0, firstNanos / 1_000_000.0,
+            bytesIn, bytesOut, totalNanos / 1_000_000.0, firstNanos / 1_000_000.0, payer,
             failure == null ? null : failure.toString());
         ACCESS.info(line);
         if (slow) {
