@@ -24,7 +24,7 @@ public final class AccelerateEndpoint {
     if (r.bucket() == null) {
       throw new S3Exception(new S3Error.InvalidRequest("S3 Transfer Acceleration endpoints serve buckets only"));
     }
-    BucketView b = access.resolve(r.bucket());
+    BucketView b = access.resolve(r, r.bucket());
     if (!AccelerateConfigs.decode(b.configs().get(AccelerateConfigs.KIND)).orElse(false)) {
       throw new S3Exception(new S3Error.InvalidRequest("S3 Transfer Acceleration is not configured on this bucket"));
     }

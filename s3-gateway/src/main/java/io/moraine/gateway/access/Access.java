@@ -126,9 +126,20 @@ public final class Access {
     return view;
   }
 
+  /**
+   * {@link #resolve(String)} once per request: every later use of the same bucket by the same
+   * request (the accelerate check, decorators, the operation) reuses that read. The guarantee is
+   * unchanged — the read happens after the request started, so it sees every change
+   * acknowledged before — and a request pays one linearizable bucket read, not one per use.
+   * Not for a handler that reads the bucket again after changing it.
+   */
+  public BucketView resolve(S3Request r, String bucketName) {
+    return r.resolvedOnce(bucketName, this::resolve);
+  }
+
   /** Resolves {@code bucketName} and authorizes a bucket-level {@code action} (NoSuchBucket, then AccessDenied). */
   public BucketView bucket(S3Request r, S3Action action, String bucketName) {
-    BucketView b = resolve(bucketName);
+    BucketView b = resolve(r, bucketName);
     check(r, action, b, null, null);
     return b;
   }
@@ -138,7 +149,7 @@ public final class Access {
    * that does not depend on an existing version (PutObject, multipart parts, ...).
    */
   public BucketView forObject(S3Request r, S3Action action, String bucketName, String key) {
-    BucketView b = resolve(bucketName);
+    BucketView b = resolve(r, bucketName);
     check(r, action, b, key, null);
     return b;
   }

@@ -56,7 +56,7 @@ public final class Cors implements ResponseDecorator {
     }
     BucketView b;
     try {
-      b = access.resolve(r.bucket());
+      b = access.resolve(r, r.bucket());
     } catch (S3Exception noSuchBucket) {
       return; // the operation answers it
     }

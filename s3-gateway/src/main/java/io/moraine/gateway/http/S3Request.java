@@ -22,6 +22,8 @@ public final class S3Request {
   private final boolean secure;
   private Authenticator.Principal principal;
   private Endpoint endpoint = Endpoint.REST;
+  /** Buckets resolved while serving this request (Access.resolve(S3Request, String)); requests are served by one thread. */
+  private java.util.Map<String, Object> resolved;
 
   /** Which of the gateway's endpoints a request came to, by its Host form. */
   public enum Endpoint { REST, WEBSITE, ACCELERATE }
@@ -43,6 +45,24 @@ public final class S3Request {
     this.requestId = requestId;
     this.remoteAddress = remoteAddress;
     this.secure = secure;
+  }
+
+  /**
+   * The value {@code compute} gives for {@code bucketName}, computed once per request: the
+   * accelerate check, response decorators and the operation all see the bucket as the request's
+   * first read of it found it.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T resolvedOnce(String bucketName, java.util.function.Function<String, T> compute) {
+    if (resolved == null) {
+      resolved = new java.util.HashMap<>(2);
+    }
+    Object v = resolved.get(bucketName);
+    if (v == null) {
+      v = compute.apply(bucketName);
+      resolved.put(bucketName, v);
+    }
+    return (T) v;
   }
 
   /** Whether this request came to the website endpoint ({@code BUCKET.s3-website.DOMAIN}). */

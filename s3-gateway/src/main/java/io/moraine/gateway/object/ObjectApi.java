@@ -329,7 +329,7 @@ public final class ObjectApi {
   }
 
   public void get(S3Request r, S3Response out, String bucket, String key, boolean head) throws IOException {
-    BucketView view = access.resolve(bucket);
+    BucketView view = access.resolve(r, bucket);
     Bucket b = view.bucket();
     Optional<String> versionId = VersionIds.fromQuery(r);
     ObjectVersion v = metadata.getObjectVersion(bucket, key, versionId.orElse(null))
@@ -405,7 +405,7 @@ public final class ObjectApi {
 
   /** GetObjectAttributes: the attributes named in x-amz-object-attributes, from metadata only. */
   public void attributes(S3Request r, S3Response out, String bucket, String key) throws IOException {
-    BucketView view = access.resolve(bucket);
+    BucketView view = access.resolve(r, bucket);
     Bucket b = view.bucket();
     java.util.Set<String> wanted = new java.util.TreeSet<>();
     // One header with commas (botocore) or the header repeated (SDK for Java): both mean a list.
@@ -550,7 +550,7 @@ public final class ObjectApi {
   }
 
   public void deleteObjects(S3Request r, S3Response out, String bucket) throws IOException {
-    BucketView view = access.resolve(bucket);
+    BucketView view = access.resolve(r, bucket);
     boolean hasChecksum = r.header("content-md5").isPresent()
         || r.signed().headers().keySet().stream().anyMatch(h -> h.startsWith("x-amz-checksum-"))
         || r.header("x-amz-trailer").isPresent();

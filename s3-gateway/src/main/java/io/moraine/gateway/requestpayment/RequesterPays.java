@@ -25,7 +25,7 @@ public final class RequesterPays implements ResponseDecorator {
     }
     BucketView b;
     try {
-      b = access.resolve(r.bucket());
+      b = access.resolve(r, r.bucket());
     } catch (S3Exception noSuchBucket) {
       return;
     }
