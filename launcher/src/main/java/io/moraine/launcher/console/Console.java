@@ -68,8 +68,8 @@ public final class Console implements HttpHandler, AutoCloseable {
   private static final int MAX_FORM_BYTES = 64 * 1024;
   private static final Duration LINK_LIFETIME = Duration.ofHours(1);
   /** The sub-resources the settings page shows as stored (XML, or JSON for a policy). */
-  static final List<String> SETTINGS = List.of("policy", "cors", "lifecycle", "tagging", "website", "encryption",
-      "replication", "ownershipControls", "publicAccessBlock", "acl");
+  static final List<String> SETTINGS = List.of("policy", "cors", "lifecycle", "tagging", "website", "ownershipControls",
+      "publicAccessBlock", "acl");
 
   private final ClusterQuery cluster;
   private final IdentityStore identities;
@@ -239,7 +239,8 @@ public final class Console implements HttpHandler, AutoCloseable {
     String ak = form.getOrDefault("access_key", "").trim();
     String sk = form.getOrDefault("secret_key", "");
     Optional<Identity> id = ak.isEmpty() ? Optional.empty() : identities.resolve(ak, null);
-    boolean ok = id.isPresent() && id.get().active() && id.get().session().isEmpty()
+    // reply().getActive() too: Identity.of builds an account root's identity as active whatever its key's status.
+    boolean ok = id.isPresent() && id.get().active() && id.get().reply().getActive() && id.get().session().isEmpty()
         && MessageDigest.isEqual(id.get().secretKey().getBytes(StandardCharsets.UTF_8), sk.getBytes(StandardCharsets.UTF_8));
     if (!ok) {
       // One answer for an unknown key, a wrong secret and an inactive key: no oracle for which it was.

@@ -59,7 +59,7 @@ final class GatewayClients implements AutoCloseable {
   }
 
   IamClient iam(Sessions.Session s) {
-    return IamClient.builder().endpointOverride(endpoint).region(Region.AWS_GLOBAL).credentialsProvider(creds(s))
+    return IamClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(creds(s))
         .httpClient(http).build();
   }
 
