@@ -222,7 +222,8 @@ class ConsoleIT {
     go(driver.findElement(By.linkText("photos/")));
     go(driver.findElement(By.linkText("2026/")));
     WebElement row = driver.findElement(By.cssSelector("tr.object[data-key='" + KEY + "']"));
-    assertThat(row.getText()).contains("big.bin").contains("20.0 MiB");
+    assertThat(row.getText()).contains("big.bin")
+        .contains(String.format(java.util.Locale.ROOT, "%.1f MiB", UPLOAD_BYTES / 1048576.0));
     assertThat(byId("crumbs").getText()).contains(BUCKET + " / photos / 2026");
     screenshot("browse-prefix");
 
