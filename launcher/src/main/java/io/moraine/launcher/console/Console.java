@@ -486,7 +486,15 @@ public final class Console implements HttpHandler, AutoCloseable {
     if (length == null) {
       throw new BadRequest(411, "an upload needs a Content-Length");
     }
-    long size = Long.parseLong(length);
+    long size;
+    try {
+      size = Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      throw new BadRequest(400, "Content-Length is not a number: " + length);
+    }
+    if (size < 0) {
+      throw new BadRequest(400, "Content-Length is negative: " + length);
+    }
     String type = Optional.ofNullable(c.exchange().getRequestHeaders().getFirst("Content-Type"))
         .orElse("application/octet-stream");
     PresignedPutObjectRequest put;
