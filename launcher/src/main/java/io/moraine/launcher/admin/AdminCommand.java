@@ -73,7 +73,7 @@ public final class AdminCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       try (CuratorFramework client = admin.connect(); RaftMetadataClient meta = admin.metadata(client)) {
-        admin.out().print(new ClusterStatus(client, meta, MetaDirectory.read(client), MetaDirectory.readGroups(client)).lines());
+        admin.out().print(new ClusterQuery(client, meta).status());
       }
       return 0;
     }

@@ -17,7 +17,7 @@ import java.util.List;
  * wave's commands). The few irregular ones (redundancy, repair, gc, ...) spell their text by
  * hand; {@code LineTest} pins every text against its contract.
  */
-sealed interface Line {
+public sealed interface Line {
 
   /** How {@link #text()} joins the fields when the line is regular. */
   enum Style { SPACED, PAIRS }

@@ -54,6 +54,7 @@ public final class DevCluster implements AutoCloseable {
   private final Map<String, Roles.Started> started = new LinkedHashMap<>();
   private AdminHttpServer admin;
   private AutoCloseable adminEndpoint;
+  private io.moraine.launcher.console.Console console;
   // One registry for the whole JVM: the roles' families are shared, nodes told apart by node_id.
   private final ProcessMetrics metrics = ProcessMetrics.withJvm(new PrometheusRegistry());
 
@@ -186,6 +187,13 @@ public final class DevCluster implements AutoCloseable {
     started.get("meta-1").metrics().accept(metrics.registry());
     admin = new AdminHttpServer(Roles.DEFAULT_HOST, Integer.parseInt(port("admin")), metrics.registry(),
         started.values().stream().map(Roles.Started::health).toList());
+    if (!options.tls()) {
+      // The web console on the admin port, a client of the gateway over plain HTTP (docs/monitoring.md).
+      console = io.moraine.launcher.console.Console.open(Roles.DEFAULT_HOST + ":" + options.zkPort(),
+          java.net.URI.create("http://" + Roles.DEFAULT_HOST + ":" + gatewayPort()), "us-east-1",
+          io.moraine.launcher.config.Credentials.fromEnvironment(System.getenv()).accessKey());
+      admin.mount("/console", console);
+    }
     adminEndpoint = io.moraine.launcher.role.RoleCommands.publishAdmin(Roles.DEFAULT_HOST + ":" + options.zkPort(), "dev",
         Roles.DEFAULT_HOST, admin.port());
   }
@@ -233,6 +241,12 @@ public final class DevCluster implements AutoCloseable {
     return admin.port();
   }
 
+  /** The web console's URL, or empty when there is none (with --tls). */
+  public java.util.Optional<String> consoleUrl() {
+    return console == null ? java.util.Optional.empty()
+        : java.util.Optional.of("http://" + Roles.DEFAULT_HOST + ":" + admin.port() + "/console/");
+  }
+
   public Path dataDir() {
     return dir();
   }
@@ -265,6 +279,13 @@ public final class DevCluster implements AutoCloseable {
     }
     if (admin != null) {
       admin.close();
+    }
+    if (console != null) {
+      try {
+        console.close();
+      } catch (Exception e) {
+        LOG.warn("console did not close cleanly", e);
+      }
     }
     List<String> ids = new ArrayList<>(started.keySet());
     java.util.Collections.reverse(ids);

@@ -38,6 +38,7 @@ public final class DevCommand implements Callable<Integer> {
     Credentials creds = Credentials.fromEnvironment(System.getenv());
     System.out.println(readyLine(cluster, creds));
     System.out.println(websiteLine(cluster));
+    cluster.consoleUrl().ifPresent(url -> System.out.println("moraine console url=" + url));
     System.out.flush();
     stopped.await();
     return 0;

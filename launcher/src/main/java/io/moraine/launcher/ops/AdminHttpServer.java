@@ -48,6 +48,11 @@ public final class AdminHttpServer implements AutoCloseable {
     server.start();
   }
 
+  /** Serves {@code path} and everything under it with {@code handler} (the gateway process's web console). */
+  public void mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+    server.createContext(path, handler);
+  }
+
   public int port() {
     return server.getAddress().getPort();
   }

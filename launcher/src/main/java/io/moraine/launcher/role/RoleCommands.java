@@ -40,6 +40,12 @@ public final class RoleCommands {
 
     abstract Roles.Started start(RoleConfig config, ProcessMetrics metrics) throws Exception;
 
+    /** What the role adds to its admin server (the gateway's web console); closed with the role. */
+    AutoCloseable mountOnAdmin(RoleConfig cfg, Roles.Started started, AdminHttpServer admin, String zkConnect)
+        throws Exception {
+      return () -> { };
+    }
+
     @Override
     public Integer call() throws Exception {
       RoleConfig cfg = RoleConfig.load(config, overrides, portKey());
@@ -57,7 +63,9 @@ public final class RoleCommands {
       String zkConnect = cfg.get(Keys.ZK_CONNECT).orElseGet(() -> this instanceof Zk
           ? host + ":" + cfg.getInt(Keys.ZK_CLIENT_PORT, 2181) : Roles.DEFAULT_ZK);
       AutoCloseable endpoint = publishAdmin(zkConnect, started.health().nodeId(), host, admin.port());
-      RunningRole role = new RunningRole(started.health().nodeId(), () -> Roles.closeAll(endpoint, started.component()),
+      AutoCloseable mounted = mountOnAdmin(cfg, started, admin, zkConnect);
+      RunningRole role = new RunningRole(started.health().nodeId(),
+          () -> Roles.closeAll(endpoint, mounted, started.component()),
           admin);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -153,6 +161,23 @@ public final class RoleCommands {
     @Override
     Roles.Started start(RoleConfig cfg, ProcessMetrics metrics) throws Exception {
       return Roles.startGateway(cfg, metrics);
+    }
+
+    /** The web console at /console/ on the admin port, a client of this gateway over plain HTTP (none with TLS). */
+    @Override
+    AutoCloseable mountOnAdmin(RoleConfig cfg, Roles.Started started, AdminHttpServer admin, String zkConnect)
+        throws Exception {
+      if (Roles.gatewayTls(cfg) != null) {
+        return () -> { };
+      }
+      String host = cfg.get(Keys.HOST, Roles.DEFAULT_HOST);
+      String reach = host.equals("0.0.0.0") ? Roles.DEFAULT_HOST : host;
+      io.moraine.launcher.console.Console console = io.moraine.launcher.console.Console.open(zkConnect,
+          java.net.URI.create("http://" + reach + ":" + started.servicePort()), cfg.get(Keys.REGION, "us-east-1"),
+          io.moraine.launcher.config.Credentials.fromEnvironment(System.getenv()).accessKey());
+      admin.mount("/console", console);
+      LOG.info("web console at http://{}:{}/console/", reach, admin.port());
+      return console;
     }
   }
 }
