@@ -129,13 +129,10 @@ class ConformanceGapsTest {
    * Issue 12 item 6 (S3 API reference, UploadPart: "If you upload a new part using the same part
    * number that was used with a previous part, the previously uploaded part is overwritten"): part 1
    * is uploaded twice, the first attempt's body stalls until the second attempt has been answered,
-   * then finishes. ListParts and Complete work (never NoSuchUpload), and the object must hold the
-   * later upload's data (issue 12). It does not yet: the part row is last-commit-wins, so the stalled
-   * first attempt, committed last, replaces the second's data. Reproduced reliably by this test; the
-   * fix belongs in the metadata core's part commit (keep the part whose upload began last), so the
-   * test stays disabled until then.
+   * then finishes. Both attempts are answered 200, ListParts and Complete work (never NoSuchUpload),
+   * and the object holds the later upload's data: each attempt is ordered when it begins (the
+   * metadata tier's BeginPart sequence), and the part commit keeps the attempt that began last.
    */
-  @org.junit.jupiter.api.Disabled("issue 12 item 6: reproduces the part race; enable with the metadata-core fix")
   @Test
   void aPartUploadedTwiceWithTheFirstAttemptFinishingLast() throws Exception {
     s3.createBucket(b -> b.bucket("parts-twice").acl(software.amazon.awssdk.services.s3.model.BucketCannedACL.PUBLIC_READ_WRITE));

@@ -127,6 +127,60 @@ class MultipartTest {
     assertThat(h.apply(putPart("bk", "big", "u1", 1, 1, "not-hex", segments("x")))).isInstanceOf(ApplyResult.Invalid.class);
   }
 
+  /**
+   * S3 API reference, UploadPart: "If you upload a new part using the same part number that was
+   * used with a previous part, the previously uploaded part is overwritten." The previous part is
+   * the attempt that began first (lower BeginPart sequence), whatever order the commits come in.
+   */
+  @Test
+  void thePartWhoseAttemptBeganLastStaysWhicheverCommitsLast() {
+    long first = begin("big", "u1");
+    long second = begin("big", "u1");
+    assertThat(second).isGreaterThan(first);
+    // The later attempt commits first ...
+    var won = h.ok(attempt(putPart("bk", "big", "u1", 1, MIN, E2, segments("late")), second)).getPart();
+    assertThat(won.getSuperseded()).isFalse();
+    assertThat(won.getReplaced().getEtag()).isEqualTo(E1); // the part stored by @BeforeEach (unordered, seq 0)
+    // ... the earlier one commits last: nothing written, its own record handed back as garbage.
+    var lost = h.ok(attempt(putPart("bk", "big", "u1", 1, MIN, E3, segments("early")), first)).getPart();
+    assertThat(lost.getSuperseded()).isTrue();
+    assertThat(lost.getReplaced().getEtag()).isEqualTo(E3);
+    assertThat(lost.getReplaced().getLayout()).isEqualTo(segments("early"));
+    PartRecord stored = h.query(listParts()).getParts().getParts(0);
+    assertThat(stored.getEtag()).isEqualTo(E2);
+    assertThat(stored.getAttemptSeq()).isEqualTo(second);
+    // Sequential re-uploads still overwrite: a third attempt begins after both and replaces.
+    long third = begin("big", "u1");
+    var again = h.ok(attempt(putPart("bk", "big", "u1", 1, MIN, E1, segments("third")), third)).getPart();
+    assertThat(again.getSuperseded()).isFalse();
+    assertThat(again.getReplaced().getLayout()).isEqualTo(segments("late"));
+    // Complete uses the part that stayed.
+    h.ok(complete("bk", "big", "u1", MIN, 1, E1, 2, E2, 3, E3));
+  }
+
+  @Test
+  void beginningAPartNeedsTheUploadAndWritesNothing() {
+    assertThat(h.error(MetaRequest.newBuilder().setBeginPart(io.moraine.proto.meta.v1.BeginPart.newBuilder()
+        .setBucket("bk").setKey("big").setUploadId("nope")))).isEqualTo(NO_SUCH_UPLOAD);
+    assertThat(h.error(MetaRequest.newBuilder().setBeginPart(io.moraine.proto.meta.v1.BeginPart.newBuilder()
+        .setBucket("none").setKey("big").setUploadId("u1")))).isEqualTo(NO_SUCH_BUCKET);
+    var begun = h.ok(MetaRequest.newBuilder().setBeginPart(io.moraine.proto.meta.v1.BeginPart.newBuilder()
+        .setBucket("bk").setKey("big").setUploadId("u1"))).getPartBegun();
+    assertThat(begun.getUpload().getStorageClass()).isEqualTo("STANDARD");
+    assertThat(begun.getSequence()).isEqualTo(h.index << 16); // the entry's log position, slot 0
+    assertThat(h.query(listParts()).getParts().getPartsCount()).isEqualTo(3);
+  }
+
+  private long begin(String key, String uploadId) {
+    return h.ok(MetaRequest.newBuilder().setBeginPart(io.moraine.proto.meta.v1.BeginPart.newBuilder()
+        .setBucket("bk").setKey(key).setUploadId(uploadId))).getPartBegun().getSequence();
+  }
+
+  private static MetaRequest.Builder attempt(MetaRequest.Builder b, long seq) {
+    b.getPutPartBuilder().getPartBuilder().setAttemptSeq(seq);
+    return b;
+  }
+
   @Test
   void abortReturnsPartsAndListingsFollow() {
     h.ok(createUpload("bk", "a/x", "u9"));

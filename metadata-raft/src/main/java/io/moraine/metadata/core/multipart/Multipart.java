@@ -61,6 +61,29 @@ public final class Multipart {
     return ok(reply().setUpload(stored));
   }
 
+  /**
+   * The start of one part attempt: the upload must exist; the reply's sequence (this entry's log
+   * position, unique and in log order) orders the attempt against every other one of the upload,
+   * so "began later" means the same thing on every gateway. Writes nothing.
+   */
+  public ApplyResult beginPart(long sequence, BeginPart cmd) {
+    if (t.store().get(Keys.bucket(cmd.getBucket())) == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
+    }
+    UploadRecord upload = t.read(Keys.upload(cmd.getBucket(), cmd.getKey(), cmd.getUploadId()), UploadRecord.parser());
+    if (upload == null) {
+      return new ApplyResult.Failed(NO_SUCH_UPLOAD, cmd.getUploadId());
+    }
+    return ok(reply().setPartBegun(PartBegun.newBuilder().setUpload(upload).setSequence(sequence)));
+  }
+
+  /**
+   * Stores a part unless an attempt that began later (higher attempt_seq) is already stored for
+   * its number: S3 API reference, UploadPart, "If you upload a new part using the same part number
+   * that was used with a previous part, the previously uploaded part is overwritten" — the previous
+   * part is the one whose upload began first, even when it finishes last. The record that lost
+   * (the replaced part, or this attempt when superseded) is in the reply: its shards are garbage.
+   */
   public ApplyResult putPart(Command c, PutPart cmd, StoreBatch batch) {
     PartRecord p = cmd.getPart();
     if (p.getPartNumber() < 1 || p.getPartNumber() > MAX_PART_NUMBER) {
@@ -83,6 +106,9 @@ public final class Multipart {
     PartReply.Builder r = PartReply.newBuilder();
     if (existing != null && existing.getLayout().equals(p.getLayout()) && existing.getEtag().equals(p.getEtag())) {
       return ok(reply().setPart(r)); // a retried put of the same part: nothing to collect
+    }
+    if (existing != null && Long.compareUnsigned(existing.getAttemptSeq(), p.getAttemptSeq()) > 0) {
+      return ok(reply().setPart(r.setReplaced(p).setSuperseded(true)));
     }
     batch.put(key, Records.encode(p.toBuilder().setLastModifiedMillis(c.leaderTimeMillis()).build()));
     if (existing != null) {
