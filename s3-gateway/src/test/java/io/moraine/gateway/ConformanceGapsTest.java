@@ -164,6 +164,34 @@ class ConformanceGapsTest {
     assertThat(stored.length() + " bytes starting " + stored.charAt(0)).isEqualTo("3 bytes starting B");
   }
 
+  /**
+   * Issue 12 item 6, "Complete must never answer NoSuchUpload": the race found is a Complete
+   * repeated after its first attempt went through (the client lost the reply, timed out, or got a
+   * 503 because the metadata commit's outcome was unknown to the gateway, and SDKs retry). S3 and
+   * Ceph RGW answer the repeat with the completed object; a repeat with another part list is
+   * NoSuchUpload (S3 API reference, CompleteMultipartUpload errors).
+   */
+  @Test
+  void aRepeatedCompleteAnswersTheCompletedObject() {
+    s3.createBucket(b -> b.bucket("complete-twice"));
+    String uploadId = s3.createMultipartUpload(b -> b.bucket("complete-twice").key("k")).uploadId();
+    String e1 = s3.uploadPart(b -> b.bucket("complete-twice").key("k").uploadId(uploadId).partNumber(1),
+        RequestBody.fromBytes(new byte[5 << 20])).eTag();
+    String e2 = s3.uploadPart(b -> b.bucket("complete-twice").key("k").uploadId(uploadId).partNumber(2),
+        RequestBody.fromString("tail")).eTag();
+    var parts = software.amazon.awssdk.services.s3.model.CompletedMultipartUpload.builder().parts(
+        software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(e1).build(),
+        software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(2).eTag(e2).build()).build();
+    var first = s3.completeMultipartUpload(b -> b.bucket("complete-twice").key("k").uploadId(uploadId).multipartUpload(parts));
+    var again = s3.completeMultipartUpload(b -> b.bucket("complete-twice").key("k").uploadId(uploadId).multipartUpload(parts));
+    assertThat(again.eTag()).isEqualTo(first.eTag()).endsWith("-2\"");
+    assertThat(s3.headObject(b -> b.bucket("complete-twice").key("k")).contentLength()).isEqualTo((5 << 20) + 4);
+    assertThatThrownBy(() -> s3.completeMultipartUpload(b -> b.bucket("complete-twice").key("k").uploadId(uploadId)
+        .multipartUpload(m -> m.parts(software.amazon.awssdk.services.s3.model.CompletedPart.builder()
+            .partNumber(1).eTag(e1).build()))))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchUpload"));
+  }
+
   /** Sends {@code request}, closes the sending side (the client stops early) and reads the whole reply. */
   private static String halfClosed(String request) throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fx.gateway.port())) {

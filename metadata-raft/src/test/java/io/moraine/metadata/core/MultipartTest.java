@@ -98,6 +98,25 @@ class MultipartTest {
     assertThat(h.store.get(Keys.part("bk", "big", "u1", 1))).isNull();
   }
 
+  /**
+   * Issue 12 item 6: a Complete repeated after it went through (the client never saw the first
+   * reply) answers the version it produced, as S3 and Ceph RGW do, not NoSuchUpload; and changes
+   * nothing. A different part list, another upload id, or a key overwritten since stay NoSuchUpload.
+   */
+  @Test
+  void aRepeatedCompleteAnswersTheVersionItProduced() {
+    var first = h.ok(complete("bk", "big", "u1", MIN, 1, E1, 2, E2, 3, E3)).getComplete();
+    assertThat(first.getCommitted().getCompletedUploadId()).isEqualTo("u1");
+    var again = h.ok(complete("bk", "big", "u1", MIN, 1, "\"" + E1 + "\"", 2, E2, 3, E3)).getComplete();
+    assertThat(again.getCommitted()).isEqualTo(first.getCommitted());
+    assertThat(again.hasReplaced()).isFalse();
+    assertThat(again.getUnusedPartsList()).isEmpty();
+    assertThat(h.error(complete("bk", "big", "u1", MIN, 1, E1, 2, E2))).isEqualTo(NO_SUCH_UPLOAD);
+    assertThat(h.error(complete("bk", "big", "u9", MIN, 1, E1, 2, E2, 3, E3))).isEqualTo(NO_SUCH_UPLOAD);
+    h.ok(put("bk", "big", "newer"));
+    assertThat(h.error(complete("bk", "big", "u1", MIN, 1, E1, 2, E2, 3, E3))).isEqualTo(NO_SUCH_UPLOAD);
+  }
+
   @Test
   void unusedPartsAreReturnedForCollectionAndTheOldVersionReplaced() {
     var old = h.ok(put("bk", "big", "old")).getPutObject().getCommitted();

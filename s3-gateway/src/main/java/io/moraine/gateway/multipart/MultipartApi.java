@@ -250,7 +250,17 @@ public final class MultipartApi {
     List<CompletedPart> parts = listed.stream().map(p -> new CompletedPart(p.partNumber(), unquote(p.etag()))).toList();
     io.moraine.metadata.api.WriteCondition condition = ObjectApi.writeCondition(r);
     ObjectApi.checkWriteCondition(metadata, bucket, key, condition);
-    List<PartRecord> stored = metadata.listParts(bucket, key, uploadId);
+    List<PartRecord> stored;
+    try {
+      stored = metadata.listParts(bucket, key, uploadId);
+    } catch (MetadataException e) {
+      if (e.error() != io.moraine.metadata.api.MetadataError.NO_SUCH_UPLOAD) {
+        throw e;
+      }
+      // Maybe a repeated Complete of an upload completed already: the commit answers the version
+      // it produced, or NoSuchUpload.
+      stored = List.of();
+    }
     checkPartChecksums(stored, listed);
     java.util.SortedMap<String, String> composite = compositeChecksum(stored, parts);
     CompleteResult result = metadata.completeMultipartUpload(bucket, key, uploadId, parts, minPartSizeBytes, condition,

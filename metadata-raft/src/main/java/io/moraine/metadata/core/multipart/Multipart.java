@@ -146,7 +146,9 @@ public final class Multipart {
     byte[] uploadKey = Keys.upload(cmd.getBucket(), cmd.getKey(), cmd.getUploadId());
     UploadRecord upload = t.read(uploadKey, UploadRecord.parser());
     if (upload == null) {
-      return new ApplyResult.Failed(NO_SUCH_UPLOAD, cmd.getUploadId());
+      ObjectRecord done = alreadyCompleted(cmd);
+      return done != null ? ok(reply().setComplete(CompleteReply.newBuilder().setCommitted(done)))
+          : new ApplyResult.Failed(NO_SUCH_UPLOAD, cmd.getUploadId());
     }
     ApplyResult unmet = Versions.conditionFails(t.read(Keys.object(cmd.getBucket(), cmd.getKey()), ObjectRecord.parser()),
         cmd.getIfMatch(), cmd.getIfNoneMatch(), cmd.getKey());
@@ -206,6 +208,7 @@ public final class Multipart {
         .addAllPartSizes(used.stream().map(PartRecord::getSize).toList())
         .setLayout(LayoutRecord.newBuilder().setSegments(segments))
         .setCommitIndex(logIndex)
+        .setCompletedUploadId(cmd.getUploadId())
         .setOwnerAccountId(upload.getOwnerAccountId().isEmpty() ? bucket.getOwnerAccountId() : upload.getOwnerAccountId())
         .addAllSubresources(upload.getSubresourcesList());
     Versions.Committed done = Versions.commit(t.store(), bucket, version, Versions.seq(logIndex, slot), batch);
@@ -221,6 +224,30 @@ public final class Multipart {
       }
     }
     return ok(reply().setComplete(r));
+  }
+
+  /**
+   * A Complete repeated after its upload was completed (a client retrying after a lost reply, a
+   * timeout or a 503 whose commit went through): the current version of the key, when it was
+   * completed from this upload with the same part list (its ETag is the md5 of the listed part
+   * ETags), so the retry answers what the first attempt did, as S3 and Ceph RGW do, rather than
+   * NoSuchUpload. Writes nothing. Null when the key has moved on or the list differs.
+   */
+  private ObjectRecord alreadyCompleted(CompleteMultipartUpload cmd) {
+    ObjectRecord current = t.read(Keys.object(cmd.getBucket(), cmd.getKey()), ObjectRecord.parser());
+    if (current == null || !current.getCompletedUploadId().equals(cmd.getUploadId()) || cmd.getPartsCount() == 0) {
+      return null;
+    }
+    MessageDigest md5 = md5();
+    for (CompletedPart w : cmd.getPartsList()) {
+      String etag = unquote(w.getEtag());
+      if (!MD5_HEX.matcher(etag).matches()) {
+        return null;
+      }
+      md5.update(HEX.parseHex(etag.toLowerCase(java.util.Locale.ROOT)));
+    }
+    String etag = HEX.formatHex(md5.digest()) + "-" + cmd.getPartsCount();
+    return current.getEtag().equals(etag) ? current : null;
   }
 
   /** The upload's headers plus the extra ones, sorted by name (extra ones win on a clash). */
