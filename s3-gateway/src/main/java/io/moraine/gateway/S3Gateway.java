@@ -24,7 +24,6 @@ import io.moraine.tls.Pem;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -110,7 +109,7 @@ public final class S3Gateway implements AutoCloseable {
     GatewayTls tls = config.tls();
     ServerConnector plain = null;
     if (tls == null || tls.servesHttp()) {
-      plain = new ServerConnector(server, new HttpConnectionFactory(http));
+      plain = new ServerConnector(server, new io.moraine.gateway.http.S3HttpConnectionFactory(http));
       plain.setHost(config.host());
       plain.setPort(config.port());
       server.addConnector(plain);
@@ -118,7 +117,7 @@ public final class S3Gateway implements AutoCloseable {
     this.httpsConnector = tls == null ? null : httpsConnector(server, http, config, tls);
     this.connector = plain != null ? plain : httpsConnector;
     if (config.websitePort() != GatewayConfig.NO_WEBSITE_PORT) {
-      websiteConnector = new ServerConnector(server, new HttpConnectionFactory(http));
+      websiteConnector = new ServerConnector(server, new io.moraine.gateway.http.S3HttpConnectionFactory(http));
       websiteConnector.setName(io.moraine.gateway.http.S3Handler.WEBSITE_CONNECTOR);
       websiteConnector.setHost(config.host());
       websiteConnector.setPort(config.websitePort());
@@ -150,7 +149,7 @@ public final class S3Gateway implements AutoCloseable {
     secure.setSniHostCheck(false);
     https.addCustomizer(secure);
     ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
-        new HttpConnectionFactory(https));
+        new io.moraine.gateway.http.S3HttpConnectionFactory(https));
     c.setHost(config.host());
     c.setPort(tls.httpsPort() == GatewayTls.SAME_PORT ? config.port() : tls.httpsPort());
     server.addConnector(c);

@@ -129,30 +129,31 @@ class ConformanceGapsTest {
    * Issue 12 item 6 (S3 API reference, UploadPart: "If you upload a new part using the same part
    * number that was used with a previous part, the previously uploaded part is overwritten"): part 1
    * is uploaded twice, the first attempt's body stalls until the second attempt has been answered,
-   * then finishes. ListParts and Complete work (never NoSuchUpload), and the object must hold the
-   * later upload's data (issue 12). It does not yet: the part row is last-commit-wins, so the stalled
-   * first attempt, committed last, replaces the second's data. Reproduced reliably by this test; the
-   * fix belongs in the metadata core's part commit (keep the part whose upload began last), so the
-   * test stays disabled until then.
+   * then finishes. Both attempts are answered 200, ListParts and Complete work (never NoSuchUpload),
+   * and the object holds the later upload's data: each attempt is ordered when it begins (the
+   * metadata tier's BeginPart sequence), and the part commit keeps the attempt that began last.
    */
-  @org.junit.jupiter.api.Disabled("issue 12 item 6: reproduces the part race; enable with the metadata-core fix")
   @Test
   void aPartUploadedTwiceWithTheFirstAttemptFinishingLast() throws Exception {
     s3.createBucket(b -> b.bucket("parts-twice").acl(software.amazon.awssdk.services.s3.model.BucketCannedACL.PUBLIC_READ_WRITE));
     String uploadId = s3.createMultipartUpload(b -> b.bucket("parts-twice").key("k")).uploadId();
     String path = "/parts-twice/k?partNumber=1&uploadId=" + uploadId;
-    byte[] first = "A".repeat(200_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    // Larger than the loopback socket buffers: writing the first 16 MiB returns only once the
+    // gateway is reading the body, so the first attempt has begun before the second is sent.
+    byte[] first = new byte[17 << 20];
+    java.util.Arrays.fill(first, (byte) 'A');
+    int stall = 16 << 20;
     try (java.net.Socket slow = new java.net.Socket("127.0.0.1", fx.gateway.port())) {
       slow.setSoTimeout(20_000);
       var out = slow.getOutputStream();
       out.write(("PUT " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + first.length
           + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      out.write(first, 0, first.length / 2);
+      out.write(first, 0, stall);
       out.flush();
       RawHttp.Reply second = RawHttp.exchange(fx.gateway.port(), "PUT " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "Content-Length: 3\r\nConnection: close\r\n\r\nBBB");
       assertThat(second.status()).isEqualTo(200);
-      out.write(first, first.length / 2, first.length - first.length / 2);
+      out.write(first, stall, first.length - stall);
       out.flush();
       String firstReply = new String(slow.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
       assertThat(firstReply).startsWith("HTTP/1.1 200");
@@ -163,8 +164,75 @@ class ConformanceGapsTest {
         .multipartUpload(m -> m.parts(software.amazon.awssdk.services.s3.model.CompletedPart.builder()
             .partNumber(1).eTag(parts.get(0).eTag()).build())));
     String stored = s3.getObjectAsBytes(b -> b.bucket("parts-twice").key("k")).asUtf8String();
-    // Length and first byte, so a failure does not print 200,000 characters.
+    // Length and first byte, so a failure does not print 17 MiB of characters.
     assertThat(stored.length() + " bytes starting " + stored.charAt(0)).isEqualTo("3 bytes starting B");
+  }
+
+  /**
+   * Issue 12 item 6, "Complete must never answer NoSuchUpload": the race found is a Complete
+   * repeated after its first attempt went through (the client lost the reply, timed out, or got a
+   * 503 because the metadata commit's outcome was unknown to the gateway, and SDKs retry). S3 and
+   * Ceph RGW answer the repeat with the completed object; a repeat with another part list is
+   * NoSuchUpload (S3 API reference, CompleteMultipartUpload errors).
+   */
+  @Test
+  void aRepeatedCompleteAnswersTheCompletedObject() {
+    s3.createBucket(b -> b.bucket("complete-twice"));
+    String uploadId = s3.createMultipartUpload(b -> b.bucket("complete-twice").key("k")).uploadId();
+    String e1 = s3.uploadPart(b -> b.bucket("complete-twice").key("k").uploadId(uploadId).partNumber(1),
+        RequestBody.fromBytes(new byte[5 << 20])).eTag();
+    String e2 = s3.uploadPart(b -> b.bucket("complete-twice").key("k").uploadId(uploadId).partNumber(2),
+        RequestBody.fromString("tail")).eTag();
+    var parts = software.amazon.awssdk.services.s3.model.CompletedMultipartUpload.builder().parts(
+        software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag(e1).build(),
+        software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(2).eTag(e2).build()).build();
+    var first = s3.completeMultipartUpload(b -> b.bucket("complete-twice").key("k").uploadId(uploadId).multipartUpload(parts));
+    var again = s3.completeMultipartUpload(b -> b.bucket("complete-twice").key("k").uploadId(uploadId).multipartUpload(parts));
+    assertThat(again.eTag()).isEqualTo(first.eTag()).endsWith("-2\"");
+    assertThat(s3.headObject(b -> b.bucket("complete-twice").key("k")).contentLength()).isEqualTo((5 << 20) + 4);
+    assertThatThrownBy(() -> s3.completeMultipartUpload(b -> b.bucket("complete-twice").key("k").uploadId(uploadId)
+        .multipartUpload(m -> m.parts(software.amazon.awssdk.services.s3.model.CompletedPart.builder()
+            .partNumber(1).eTag(e1).build()))))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchUpload"));
+  }
+
+  /**
+   * Issue 12 item 4: an Expect header other than 100-continue is ignored, as S3 ignores it (RFC
+   * 9110 section 10.1.1 lets a server answer 417 instead; S3 serves the request), for a PUT with a
+   * body and a GET; 100-continue still gets its interim "100 Continue" before the body is sent.
+   */
+  @Test
+  void anExpectationOtherThan100ContinueIsIgnored() throws Exception {
+    s3.createBucket(b -> b.bucket("expect").acl(software.amazon.awssdk.services.s3.model.BucketCannedACL.PUBLIC_READ_WRITE));
+    for (String expect : List.of("200-ok", "foo=bar, baz", "")) {
+      RawHttp.Reply put = RawHttp.exchange(fx.gateway.port(), "PUT /expect/k HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "x-amz-acl: public-read\r\nExpect: " + expect + "\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+      assertThat(put.status()).as(expect).isEqualTo(200);
+      RawHttp.Reply get = RawHttp.exchange(fx.gateway.port(), "GET /expect/k HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Expect: " + expect + "\r\nConnection: close\r\n\r\n");
+      assertThat(get.status()).as(expect).isEqualTo(200);
+      assertThat(get.body()).isEqualTo("hello");
+    }
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fx.gateway.port())) {
+      socket.setSoTimeout(10_000);
+      var out = socket.getOutputStream();
+      var in = socket.getInputStream();
+      out.write(("PUT /expect/c HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n"
+          + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      byte[] interim = new byte[25];
+      int n = 0;
+      while (n < interim.length) {
+        int r = in.read(interim, n, interim.length - n);
+        assertThat(r).as("interim response").isPositive();
+        n += r;
+      }
+      assertThat(new String(interim, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+      out.write("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+    }
+    assertThat(s3.getObjectAsBytes(b -> b.bucket("expect").key("c")).asUtf8String()).isEqualTo("abc");
   }
 
   /** Sends {@code request}, closes the sending side (the client stops early) and reads the whole reply. */

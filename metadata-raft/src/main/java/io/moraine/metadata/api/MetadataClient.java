@@ -167,8 +167,16 @@ public interface MetadataClient extends AutoCloseable {
   MultipartUpload createMultipartUpload(String bucketName, MultipartUpload upload);
 
   /**
-   * Records an uploaded part (replacing an earlier upload of the same part number, which is
-   * returned for collection). Fails with NO_SUCH_UPLOAD.
+   * Begins one part attempt (one committed entry that writes nothing): the upload, and the
+   * attempt's sequence for {@link PartRecord#attemptSeq}. Fails with NO_SUCH_BUCKET, NO_SUCH_UPLOAD.
+   */
+  PartAttempt beginPart(String bucketName, String key, String uploadId);
+
+  /**
+   * Records an uploaded part, replacing an earlier upload of the same part number unless that one
+   * began later (a higher {@link PartRecord#attemptSeq}): S3 keeps the attempt that began last.
+   * Returns the record no longer referenced, for collection: the replaced part, or {@code part}
+   * itself when a later attempt is already stored. Fails with NO_SUCH_UPLOAD.
    */
   Optional<PartRecord> putPart(String bucketName, String key, String uploadId, PartRecord part);
 

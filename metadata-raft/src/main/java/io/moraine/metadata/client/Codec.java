@@ -158,11 +158,12 @@ public final class Codec {
   public static io.moraine.proto.meta.v1.PartRecord part(PartRecord p) {
     return io.moraine.proto.meta.v1.PartRecord.newBuilder()
         .setPartNumber(p.partNumber()).setSize(p.size()).setEtag(p.etag()).setLastModifiedMillis(p.lastModifiedMillis())
-        .setLayout(layout(p.layout())).setChecksumHeader(p.checksumHeader()).setChecksum(p.checksum()).build();
+        .setLayout(layout(p.layout())).setChecksumHeader(p.checksumHeader()).setChecksum(p.checksum())
+        .setAttemptSeq(p.attemptSeq()).build();
   }
 
   public static PartRecord part(io.moraine.proto.meta.v1.PartRecord r) {
     return new PartRecord(r.getPartNumber(), r.getSize(), r.getEtag(), r.getLastModifiedMillis(), layout(r.getLayout()),
-        r.getChecksumHeader(), r.getChecksum());
+        r.getChecksumHeader(), r.getChecksum(), r.getAttemptSeq());
   }
 }

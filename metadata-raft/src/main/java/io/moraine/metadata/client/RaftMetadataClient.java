@@ -586,6 +586,13 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public io.moraine.metadata.api.PartAttempt beginPart(String bucketName, String key, String uploadId) {
+    var r = routedWrite(bucketName, MetaRequest.newBuilder().setBeginPart(io.moraine.proto.meta.v1.BeginPart.newBuilder()
+        .setBucket(bucketName).setKey(key).setUploadId(uploadId))).getPartBegun();
+    return new io.moraine.metadata.api.PartAttempt(Codec.upload(r.getUpload()), r.getSequence());
+  }
+
+  @Override
   public Optional<PartRecord> putPart(String bucketName, String key, String uploadId, PartRecord part) {
     var r = routedWrite(bucketName, MetaRequest.newBuilder().setPutPart(PutPart.newBuilder()
         .setBucket(bucketName).setKey(key).setUploadId(uploadId).setPart(Codec.part(part)))).getPart();

@@ -149,6 +149,7 @@ public final class MetadataCore {
       case IAM_COMMAND -> iam.apply(c, r.getIamCommand(), batch);
       case CREATE_MULTIPART_UPLOAD -> multipart.createUpload(c, r.getCreateMultipartUpload(), batch);
       case PUT_PART -> multipart.putPart(c, r.getPutPart(), batch);
+      case BEGIN_PART -> multipart.beginPart(Versions.seq(logIndex, slot), r.getBeginPart());
       case COMPLETE_MULTIPART_UPLOAD -> multipart.complete(logIndex, slot, c, r.getCompleteMultipartUpload(), batch);
       case ABORT_MULTIPART_UPLOAD -> multipart.abort(r.getAbortMultipartUpload(), batch);
       case RELOCATE_SHARD -> objects.relocateShard(r.getRelocateShard(), batch);

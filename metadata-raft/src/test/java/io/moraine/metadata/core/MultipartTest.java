@@ -98,6 +98,25 @@ class MultipartTest {
     assertThat(h.store.get(Keys.part("bk", "big", "u1", 1))).isNull();
   }
 
+  /**
+   * Issue 12 item 6: a Complete repeated after it went through (the client never saw the first
+   * reply) answers the version it produced, as S3 and Ceph RGW do, not NoSuchUpload; and changes
+   * nothing. A different part list, another upload id, or a key overwritten since stay NoSuchUpload.
+   */
+  @Test
+  void aRepeatedCompleteAnswersTheVersionItProduced() {
+    var first = h.ok(complete("bk", "big", "u1", MIN, 1, E1, 2, E2, 3, E3)).getComplete();
+    assertThat(first.getCommitted().getCompletedUploadId()).isEqualTo("u1");
+    var again = h.ok(complete("bk", "big", "u1", MIN, 1, "\"" + E1 + "\"", 2, E2, 3, E3)).getComplete();
+    assertThat(again.getCommitted()).isEqualTo(first.getCommitted());
+    assertThat(again.hasReplaced()).isFalse();
+    assertThat(again.getUnusedPartsList()).isEmpty();
+    assertThat(h.error(complete("bk", "big", "u1", MIN, 1, E1, 2, E2))).isEqualTo(NO_SUCH_UPLOAD);
+    assertThat(h.error(complete("bk", "big", "u9", MIN, 1, E1, 2, E2, 3, E3))).isEqualTo(NO_SUCH_UPLOAD);
+    h.ok(put("bk", "big", "newer"));
+    assertThat(h.error(complete("bk", "big", "u1", MIN, 1, E1, 2, E2, 3, E3))).isEqualTo(NO_SUCH_UPLOAD);
+  }
+
   @Test
   void unusedPartsAreReturnedForCollectionAndTheOldVersionReplaced() {
     var old = h.ok(put("bk", "big", "old")).getPutObject().getCommitted();
@@ -125,6 +144,60 @@ class MultipartTest {
     assertThat(h.error(putPart("bk", "big", "nope", 1, 1, E1, segments("x")))).isEqualTo(NO_SUCH_UPLOAD);
     assertThat(h.apply(putPart("bk", "big", "u1", 10001, 1, E1, segments("x")))).isInstanceOf(ApplyResult.Invalid.class);
     assertThat(h.apply(putPart("bk", "big", "u1", 1, 1, "not-hex", segments("x")))).isInstanceOf(ApplyResult.Invalid.class);
+  }
+
+  /**
+   * S3 API reference, UploadPart: "If you upload a new part using the same part number that was
+   * used with a previous part, the previously uploaded part is overwritten." The previous part is
+   * the attempt that began first (lower BeginPart sequence), whatever order the commits come in.
+   */
+  @Test
+  void thePartWhoseAttemptBeganLastStaysWhicheverCommitsLast() {
+    long first = begin("big", "u1");
+    long second = begin("big", "u1");
+    assertThat(second).isGreaterThan(first);
+    // The later attempt commits first ...
+    var won = h.ok(attempt(putPart("bk", "big", "u1", 1, MIN, E2, segments("late")), second)).getPart();
+    assertThat(won.getSuperseded()).isFalse();
+    assertThat(won.getReplaced().getEtag()).isEqualTo(E1); // the part stored by @BeforeEach (unordered, seq 0)
+    // ... the earlier one commits last: nothing written, its own record handed back as garbage.
+    var lost = h.ok(attempt(putPart("bk", "big", "u1", 1, MIN, E3, segments("early")), first)).getPart();
+    assertThat(lost.getSuperseded()).isTrue();
+    assertThat(lost.getReplaced().getEtag()).isEqualTo(E3);
+    assertThat(lost.getReplaced().getLayout()).isEqualTo(segments("early"));
+    PartRecord stored = h.query(listParts()).getParts().getParts(0);
+    assertThat(stored.getEtag()).isEqualTo(E2);
+    assertThat(stored.getAttemptSeq()).isEqualTo(second);
+    // Sequential re-uploads still overwrite: a third attempt begins after both and replaces.
+    long third = begin("big", "u1");
+    var again = h.ok(attempt(putPart("bk", "big", "u1", 1, MIN, E1, segments("third")), third)).getPart();
+    assertThat(again.getSuperseded()).isFalse();
+    assertThat(again.getReplaced().getLayout()).isEqualTo(segments("late"));
+    // Complete uses the part that stayed.
+    h.ok(complete("bk", "big", "u1", MIN, 1, E1, 2, E2, 3, E3));
+  }
+
+  @Test
+  void beginningAPartNeedsTheUploadAndWritesNothing() {
+    assertThat(h.error(MetaRequest.newBuilder().setBeginPart(io.moraine.proto.meta.v1.BeginPart.newBuilder()
+        .setBucket("bk").setKey("big").setUploadId("nope")))).isEqualTo(NO_SUCH_UPLOAD);
+    assertThat(h.error(MetaRequest.newBuilder().setBeginPart(io.moraine.proto.meta.v1.BeginPart.newBuilder()
+        .setBucket("none").setKey("big").setUploadId("u1")))).isEqualTo(NO_SUCH_BUCKET);
+    var begun = h.ok(MetaRequest.newBuilder().setBeginPart(io.moraine.proto.meta.v1.BeginPart.newBuilder()
+        .setBucket("bk").setKey("big").setUploadId("u1"))).getPartBegun();
+    assertThat(begun.getUpload().getStorageClass()).isEqualTo("STANDARD");
+    assertThat(begun.getSequence()).isEqualTo(h.index << 16); // the entry's log position, slot 0
+    assertThat(h.query(listParts()).getParts().getPartsCount()).isEqualTo(3);
+  }
+
+  private long begin(String key, String uploadId) {
+    return h.ok(MetaRequest.newBuilder().setBeginPart(io.moraine.proto.meta.v1.BeginPart.newBuilder()
+        .setBucket("bk").setKey(key).setUploadId(uploadId))).getPartBegun().getSequence();
+  }
+
+  private static MetaRequest.Builder attempt(MetaRequest.Builder b, long seq) {
+    b.getPutPartBuilder().getPartBuilder().setAttemptSeq(seq);
+    return b;
   }
 
   @Test

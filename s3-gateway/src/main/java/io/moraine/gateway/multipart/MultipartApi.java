@@ -81,7 +81,10 @@ public final class MultipartApi {
   public void uploadPart(S3Request r, S3Response out, String bucket, String key, String uploadId, int partNumber)
       throws IOException {
     access.forObject(r, S3Action.PutObject, bucket, key);
-    MultipartUpload upload = find(bucket, key, uploadId);
+    // Begun before the body is read: the attempt that begins later keeps the part number, however
+    // the two bodies' transfers interleave (S3 API reference, UploadPart).
+    io.moraine.metadata.api.PartAttempt attempt = metadata.beginPart(bucket, key, uploadId);
+    MultipartUpload upload = attempt.upload();
     long size = Bodies.requiredLength(r);
     if (size > ObjectApi.MAX_PUT_BYTES) {
       throw new S3Exception(new S3Error.EntityTooLarge(null));
@@ -90,7 +93,7 @@ public final class MultipartApi {
     ObjectData.Stored stored = data.store(body, size, ErasureProfile.forStorageClass(upload.storageClass()), false);
     PartRecord part = new PartRecord(partNumber, size, stored.digests().md5Hex(), 0, stored.layout(),
         stored.digests().checksumAlgorithm().map(a -> a.headerName()).orElse(""),
-        stored.digests().checksumBase64().orElse(""));
+        stored.digests().checksumBase64().orElse(""), attempt.sequence());
     Optional<PartRecord> replaced;
     try {
       replaced = metadata.putPart(bucket, key, uploadId, part);
@@ -113,7 +116,8 @@ public final class MultipartApi {
   public void uploadPartCopy(S3Request r, S3Response out, String bucket, String key, String uploadId, int partNumber)
       throws IOException {
     access.forObject(r, S3Action.PutObject, bucket, key);
-    MultipartUpload upload = find(bucket, key, uploadId);
+    io.moraine.metadata.api.PartAttempt attempt = metadata.beginPart(bucket, key, uploadId);
+    MultipartUpload upload = attempt.upload();
     String[] source = ObjectApi.copySource(r.header("x-amz-copy-source").orElseThrow());
     BucketView srcBucket = access.resolve(source[0]);
     String srcVersion = source[2];
@@ -144,7 +148,8 @@ public final class MultipartApi {
           new VerifiedBody.Declared(length, Optional.empty(), Optional.empty(), Optional.empty()));
       stored = data.store(body, length, ErasureProfile.forStorageClass(upload.storageClass()), false);
     }
-    PartRecord part = new PartRecord(partNumber, length, stored.digests().md5Hex(), 0, stored.layout());
+    PartRecord part = new PartRecord(partNumber, length, stored.digests().md5Hex(), 0, stored.layout(), "", "",
+        attempt.sequence());
     Optional<PartRecord> replaced;
     try {
       replaced = metadata.putPart(bucket, key, uploadId, part);
@@ -245,7 +250,17 @@ public final class MultipartApi {
     List<CompletedPart> parts = listed.stream().map(p -> new CompletedPart(p.partNumber(), unquote(p.etag()))).toList();
     io.moraine.metadata.api.WriteCondition condition = ObjectApi.writeCondition(r);
     ObjectApi.checkWriteCondition(metadata, bucket, key, condition);
-    List<PartRecord> stored = metadata.listParts(bucket, key, uploadId);
+    List<PartRecord> stored;
+    try {
+      stored = metadata.listParts(bucket, key, uploadId);
+    } catch (MetadataException e) {
+      if (e.error() != io.moraine.metadata.api.MetadataError.NO_SUCH_UPLOAD) {
+        throw e;
+      }
+      // Maybe a repeated Complete of an upload completed already: the commit answers the version
+      // it produced, or NoSuchUpload.
+      stored = List.of();
+    }
     checkPartChecksums(stored, listed);
     java.util.SortedMap<String, String> composite = compositeChecksum(stored, parts);
     CompleteResult result = metadata.completeMultipartUpload(bucket, key, uploadId, parts, minPartSizeBytes, condition,

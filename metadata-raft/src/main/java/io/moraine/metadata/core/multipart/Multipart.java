@@ -61,6 +61,29 @@ public final class Multipart {
     return ok(reply().setUpload(stored));
   }
 
+  /**
+   * The start of one part attempt: the upload must exist; the reply's sequence (this entry's log
+   * position, unique and in log order) orders the attempt against every other one of the upload,
+   * so "began later" means the same thing on every gateway. Writes nothing.
+   */
+  public ApplyResult beginPart(long sequence, BeginPart cmd) {
+    if (t.store().get(Keys.bucket(cmd.getBucket())) == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
+    }
+    UploadRecord upload = t.read(Keys.upload(cmd.getBucket(), cmd.getKey(), cmd.getUploadId()), UploadRecord.parser());
+    if (upload == null) {
+      return new ApplyResult.Failed(NO_SUCH_UPLOAD, cmd.getUploadId());
+    }
+    return ok(reply().setPartBegun(PartBegun.newBuilder().setUpload(upload).setSequence(sequence)));
+  }
+
+  /**
+   * Stores a part unless an attempt that began later (higher attempt_seq) is already stored for
+   * its number: S3 API reference, UploadPart, "If you upload a new part using the same part number
+   * that was used with a previous part, the previously uploaded part is overwritten" — the previous
+   * part is the one whose upload began first, even when it finishes last. The record that lost
+   * (the replaced part, or this attempt when superseded) is in the reply: its shards are garbage.
+   */
   public ApplyResult putPart(Command c, PutPart cmd, StoreBatch batch) {
     PartRecord p = cmd.getPart();
     if (p.getPartNumber() < 1 || p.getPartNumber() > MAX_PART_NUMBER) {
@@ -83,6 +106,9 @@ public final class Multipart {
     PartReply.Builder r = PartReply.newBuilder();
     if (existing != null && existing.getLayout().equals(p.getLayout()) && existing.getEtag().equals(p.getEtag())) {
       return ok(reply().setPart(r)); // a retried put of the same part: nothing to collect
+    }
+    if (existing != null && Long.compareUnsigned(existing.getAttemptSeq(), p.getAttemptSeq()) > 0) {
+      return ok(reply().setPart(r.setReplaced(p).setSuperseded(true)));
     }
     batch.put(key, Records.encode(p.toBuilder().setLastModifiedMillis(c.leaderTimeMillis()).build()));
     if (existing != null) {
@@ -120,7 +146,9 @@ public final class Multipart {
     byte[] uploadKey = Keys.upload(cmd.getBucket(), cmd.getKey(), cmd.getUploadId());
     UploadRecord upload = t.read(uploadKey, UploadRecord.parser());
     if (upload == null) {
-      return new ApplyResult.Failed(NO_SUCH_UPLOAD, cmd.getUploadId());
+      ObjectRecord done = alreadyCompleted(cmd);
+      return done != null ? ok(reply().setComplete(CompleteReply.newBuilder().setCommitted(done)))
+          : new ApplyResult.Failed(NO_SUCH_UPLOAD, cmd.getUploadId());
     }
     ApplyResult unmet = Versions.conditionFails(t.read(Keys.object(cmd.getBucket(), cmd.getKey()), ObjectRecord.parser()),
         cmd.getIfMatch(), cmd.getIfNoneMatch(), cmd.getKey());
@@ -180,6 +208,7 @@ public final class Multipart {
         .addAllPartSizes(used.stream().map(PartRecord::getSize).toList())
         .setLayout(LayoutRecord.newBuilder().setSegments(segments))
         .setCommitIndex(logIndex)
+        .setCompletedUploadId(cmd.getUploadId())
         .setOwnerAccountId(upload.getOwnerAccountId().isEmpty() ? bucket.getOwnerAccountId() : upload.getOwnerAccountId())
         .addAllSubresources(upload.getSubresourcesList());
     Versions.Committed done = Versions.commit(t.store(), bucket, version, Versions.seq(logIndex, slot), batch);
@@ -195,6 +224,30 @@ public final class Multipart {
       }
     }
     return ok(reply().setComplete(r));
+  }
+
+  /**
+   * A Complete repeated after its upload was completed (a client retrying after a lost reply, a
+   * timeout or a 503 whose commit went through): the current version of the key, when it was
+   * completed from this upload with the same part list (its ETag is the md5 of the listed part
+   * ETags), so the retry answers what the first attempt did, as S3 and Ceph RGW do, rather than
+   * NoSuchUpload. Writes nothing. Null when the key has moved on or the list differs.
+   */
+  private ObjectRecord alreadyCompleted(CompleteMultipartUpload cmd) {
+    ObjectRecord current = t.read(Keys.object(cmd.getBucket(), cmd.getKey()), ObjectRecord.parser());
+    if (current == null || !current.getCompletedUploadId().equals(cmd.getUploadId()) || cmd.getPartsCount() == 0) {
+      return null;
+    }
+    MessageDigest md5 = md5();
+    for (CompletedPart w : cmd.getPartsList()) {
+      String etag = unquote(w.getEtag());
+      if (!MD5_HEX.matcher(etag).matches()) {
+        return null;
+      }
+      md5.update(HEX.parseHex(etag.toLowerCase(java.util.Locale.ROOT)));
+    }
+    String etag = HEX.formatHex(md5.digest()) + "-" + cmd.getPartsCount();
+    return current.getEtag().equals(etag) ? current : null;
   }
 
   /** The upload's headers plus the extra ones, sorted by name (extra ones win on a clash). */
