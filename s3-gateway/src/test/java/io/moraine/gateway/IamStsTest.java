@@ -151,6 +151,24 @@ class IamStsTest {
     }
   }
 
+  /** A deactivated access key of an account's root stops at once, as an IAM user's does (IAM UpdateAccessKey). */
+  @Test
+  void aDeactivatedRootKeyIsRefused() {
+    fx.metadata.createAccount("erin", "AKIAMAINERIN", "erin-secret");
+    try (IamClient erinIam = iam(AwsBasicCredentials.create("AKIAMAINERIN", "erin-secret"))) {
+      var second = erinIam.createAccessKey(b -> {}).accessKey();
+      try (S3Client viaSecond = s3(AwsBasicCredentials.create(second.accessKeyId(), second.secretAccessKey()));
+          S3Client viaFirst = s3(AwsBasicCredentials.create("AKIAMAINERIN", "erin-secret"))) {
+        viaSecond.listBuckets();
+        erinIam.updateAccessKey(b -> b.accessKeyId(second.accessKeyId()).status(StatusType.INACTIVE));
+        refused(viaSecond::listBuckets, 403, "InvalidAccessKeyId");
+        viaFirst.listBuckets();
+        erinIam.updateAccessKey(b -> b.accessKeyId(second.accessKeyId()).status(StatusType.ACTIVE));
+        viaSecond.listBuckets();
+      }
+    }
+  }
+
   @Test
   void assumeRoleGivesTemporaryCredentialsWithinTheRolesPolicies() {
     String trust = """

@@ -53,7 +53,7 @@ public record Identity(Caller caller, String accountId, String awsAccountId, Str
       String accountName, IdentityReply reply) {
     return new Identity(new Caller(CallerType.ACCOUNT_ROOT, awsAccountId, canonicalId,
         "arn:aws:iam::" + awsAccountId + ":root", null), canonicalId, awsAccountId, accountName, null, awsAccountId,
-        secretKey, true, reply != null ? reply : IdentityReply.newBuilder().setFound(true).setActive(true)
+        secretKey, reply == null || reply.getActive(), reply != null ? reply : IdentityReply.newBuilder().setFound(true).setActive(true)
         .setAccessKeyId(accessKeyId).setSecretKey(secretKey).setPrincipalType(1).build());
   }
 
