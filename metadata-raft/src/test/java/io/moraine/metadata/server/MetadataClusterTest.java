@@ -100,7 +100,19 @@ class MetadataClusterTest {
       String md5a = "78429f7462d636a84d9c922f495599c5";
       String md5b = "bca7c72402361f2a3af235b051ce87f4";
       client.putPart("photos", "big", "up-1", new PartRecord(1, 5 << 20, md5a, 0, new DataLayout.Segments(List.of(segment("p1", 5 << 20)))));
-      client.putPart("photos", "big", "up-1", new PartRecord(2, 3, md5b, 0, new DataLayout.Segments(List.of(segment("p2", 3)))));
+      // Part 2 uploaded twice, the attempt that began first committing last: it loses and comes
+      // back as the record to collect (issue 12 item 6), through real Ratis and the codec.
+      var early = client.beginPart("photos", "big", "up-1");
+      var late = client.beginPart("photos", "big", "up-1");
+      assertThat(late.sequence()).isGreaterThan(early.sequence());
+      assertThat(early.upload().headers()).containsEntry("content-type", "video/mp4");
+      client.putPart("photos", "big", "up-1", new PartRecord(2, 3, md5b, 0, new DataLayout.Segments(List.of(segment("p2", 3))),
+          "", "", late.sequence()));
+      var lost = client.putPart("photos", "big", "up-1", new PartRecord(2, 3, md5a, 0,
+          new DataLayout.Segments(List.of(segment("p2-early", 3))), "", "", early.sequence()));
+      assertThat(lost).get().extracting(PartRecord::etag).isEqualTo(md5a);
+      assertThatThrownBy(() -> client.beginPart("photos", "big", "no-such-upload"))
+          .isInstanceOfSatisfying(MetadataException.class, e -> assertThat(e.error()).isEqualTo(MetadataError.NO_SUCH_UPLOAD));
       assertThat(client.listParts("photos", "big", "up-1")).extracting(PartRecord::partNumber).containsExactly(1, 2);
       assertThat(client.listMultipartUploads("photos", "", 1000)).extracting(MultipartUpload::uploadId).containsExactly("up-1");
       assertThatThrownBy(() -> client.deleteBucket("photos"))
@@ -108,6 +120,10 @@ class MetadataClusterTest {
       var done = client.completeMultipartUpload("photos", "big", "up-1",
           List.of(new CompletedPart(1, md5a), new CompletedPart(2, md5b)), 5 << 20);
       assertThat(done.committed().etag()).endsWith("-2");
+      // A repeated Complete (the first reply lost) answers the same version, not NoSuchUpload.
+      assertThat(client.completeMultipartUpload("photos", "big", "up-1",
+          List.of(new CompletedPart(1, md5a), new CompletedPart(2, md5b)), 5 << 20).committed().etag())
+          .isEqualTo(done.committed().etag());
       assertThat(done.committed().headers()).containsEntry("content-type", "video/mp4");
       assertThat(((DataLayout.Segments) done.committed().layout()).segments()).extracting(Segment::dataId).containsExactly("p1", "p2");
       assertThatThrownBy(() -> client.listParts("photos", "big", "up-1"))
