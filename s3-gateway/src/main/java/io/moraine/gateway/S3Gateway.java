@@ -61,9 +61,20 @@ public final class S3Gateway implements AutoCloseable {
         io.moraine.gateway.metrics.Observability.unscraped(config.nodeId()));
   }
 
-  /** With the metrics series and request-log settings of this gateway (docs/metrics.md, docs/monitoring.md). */
+  /** With the metrics series and request-log settings of this gateway (docs/metrics.md, docs/monitoring.md); no root key. */
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability) {
+    this(config, metadata, shardClients, placement, clock, random, observability, java.util.Optional.empty());
+  }
+
+  /**
+   * With the root key of SSE-S3 ({@code rootKey}; empty: SSE requests and reads of encrypted
+   * objects are refused with 501, everything else is served). Data keys, nonces, instance and
+   * master key ids come from {@code random}.
+   */
+  public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
+      InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability,
+      java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey) {
     this.config = config.validate();
     this.metadata = metadata;
     Ids ids = new Ids(random);
@@ -77,7 +88,8 @@ public final class S3Gateway implements AutoCloseable {
         config.shardWriteTimeoutMillis(), observability.metrics().dataPath());
     BlobReader reader = new BlobReader(shardClients, placement, threads, config.shardReadTimeoutMillis(),
         observability.metrics().dataPath());
-    ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes());
+    ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(),
+        new io.moraine.gateway.crypto.Sse(rootKey, metadata, random));
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads);
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);

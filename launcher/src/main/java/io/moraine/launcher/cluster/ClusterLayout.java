@@ -139,6 +139,11 @@ public final class ClusterLayout {
     return String.join(",", parts);
   }
 
+  /** {@code DIR/root.key}: SSE-S3's root key, shared by both gateways; `cluster start` generates it once. */
+  public Path rootKeyFile() {
+    return dir.resolve(io.moraine.launcher.dev.DevCluster.ROOT_KEY_FILE).toAbsolutePath();
+  }
+
   public int gatewayPort(int n) {
     return port("gateway-" + n);
   }
@@ -197,6 +202,7 @@ public final class ClusterLayout {
       // A local test cluster: per-bucket series for every bucket (capped), the request log beside the node's log.
       c.put(Keys.METRICS_BUCKETS, "*");
       c.put(Keys.GATEWAY_REQUEST_LOG, dir.resolve("logs").resolve(id + "-requests.log").toAbsolutePath().toString());
+      c.put(Keys.ENCRYPTION_ROOT_KEY_FILE, rootKeyFile().toString());
       nodes.add(new Node(id, "gateway", "az" + n, RoleConfig.of(c)));
     }
     return nodes;

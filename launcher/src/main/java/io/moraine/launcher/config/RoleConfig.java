@@ -55,6 +55,8 @@ public final class RoleConfig {
     public static final String GATEWAY_HTTP_ENABLED = "gateway.http.enabled";
     /** The website endpoint's own port (plain HTTP, bucket from the Host); unset: only the s3-website host forms of gateway.port. */
     public static final String GATEWAY_WEBSITE_PORT = "gateway.website.port";
+    /** File holding the root key (base64 of 32 bytes) that wraps the SSE-S3 master keys; MORAINE_ROOT_KEY wins (docs/encryption.md). */
+    public static final String ENCRYPTION_ROOT_KEY_FILE = "encryption.root-key-file";
     public static final String REGION = "region";
     public static final String PLACEMENT_GROUPS = "placement.groups";
     public static final String MAX_BUCKETS_PER_ACCOUNT = "meta.max.buckets.per.account";
