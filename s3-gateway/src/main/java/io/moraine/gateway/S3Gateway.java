@@ -54,6 +54,7 @@ public final class S3Gateway implements AutoCloseable {
   private final ServerConnector connector;
   private final ServerConnector httpsConnector;
   private final ServerConnector websiteConnector;
+  private final java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper;
 
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random) {
@@ -88,8 +89,9 @@ public final class S3Gateway implements AutoCloseable {
         config.shardWriteTimeoutMillis(), observability.metrics().dataPath());
     BlobReader reader = new BlobReader(shardClients, placement, threads, config.shardReadTimeoutMillis(),
         observability.metrics().dataPath());
-    ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(),
-        new io.moraine.gateway.crypto.Sse(rootKey, metadata, random));
+    io.moraine.gateway.crypto.Sse sse = new io.moraine.gateway.crypto.Sse(rootKey, metadata, random);
+    this.rewrapper = sse.masterKeys().map(k -> new io.moraine.gateway.crypto.Rewrapper(metadata, k, random));
+    ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(), sse);
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads);
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);
@@ -167,6 +169,11 @@ public final class S3Gateway implements AutoCloseable {
     c.setPort(tls.httpsPort() == GatewayTls.SAME_PORT ? config.port() : tls.httpsPort());
     server.addConnector(c);
     return c;
+  }
+
+  /** The background re-wrap of old data keys to the active master key; empty without a root key. */
+  public java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper() {
+    return rewrapper;
   }
 
   /** Ensures the root account exists, then binds and serves. */

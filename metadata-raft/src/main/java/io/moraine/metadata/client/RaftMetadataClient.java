@@ -304,6 +304,12 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public boolean rewrapDataKey(io.moraine.proto.meta.v1.RewrapDataKey command) {
+    return routedWrite(command.getBucket(), MetaRequest.newBuilder().setKeyringCommand(
+        io.moraine.proto.meta.v1.KeyringCommand.newBuilder().setRewrapDataKey(command))).getKeyring().getApplied();
+  }
+
+  @Override
   public io.moraine.proto.meta.v1.KeyringReply keyringQuery(io.moraine.proto.meta.v1.KeyringQuery query) {
     return read(directory(), MetaRequest.newBuilder().setKeyringQuery(query)).getKeyring();
   }

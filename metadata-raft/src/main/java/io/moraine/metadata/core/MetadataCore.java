@@ -150,7 +150,9 @@ public final class MetadataCore {
       case DELETE_BUCKET_CONFIG -> configs.delete(Versions.seq(logIndex, slot), r.getDeleteBucketConfig(), batch);
       case SET_OBJECT_SUBRESOURCE -> configs.setObjectSubresource(r.getSetObjectSubresource(), batch);
       case IAM_COMMAND -> iam.apply(c, r.getIamCommand(), batch);
-      case KEYRING_COMMAND -> keyring.apply(Versions.seq(logIndex, slot), c, r.getKeyringCommand(), batch);
+      case KEYRING_COMMAND -> r.getKeyringCommand().hasRewrapDataKey()
+          ? objects.rewrapDataKey(r.getKeyringCommand().getRewrapDataKey(), batch)
+          : keyring.apply(Versions.seq(logIndex, slot), c, r.getKeyringCommand(), batch);
       case CREATE_MULTIPART_UPLOAD -> multipart.createUpload(c, r.getCreateMultipartUpload(), batch);
       case PUT_PART -> multipart.putPart(c, r.getPutPart(), batch);
       case COMPLETE_MULTIPART_UPLOAD -> multipart.complete(logIndex, slot, c, r.getCompleteMultipartUpload(), batch);

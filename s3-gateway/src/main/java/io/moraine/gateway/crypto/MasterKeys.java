@@ -66,6 +66,16 @@ public final class MasterKeys {
     return new MasterKey(record.getId(), unwrap(withMaterial(record)));
   }
 
+  /** The active key if the cluster has one (never creates one): the re-wrap's target. */
+  public java.util.Optional<MasterKey> activeIfAny() {
+    KeyringReply r = metadata.keyringQuery(KeyringQuery.newBuilder().setActive(EmptyReply.getDefaultInstance()).build());
+    if (r.getKeysCount() == 0) {
+      return java.util.Optional.empty();
+    }
+    MasterKeyRecord record = r.getKeys(0);
+    return java.util.Optional.of(new MasterKey(record.getId(), unwrap(withMaterial(record))));
+  }
+
   /** Master key {@code id} (a retired one too), for reading what it sealed. */
   public byte[] byId(String id) {
     byte[] cached = unwrapped.get(id);

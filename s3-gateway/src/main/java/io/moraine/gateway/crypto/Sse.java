@@ -35,6 +35,11 @@ public final class Sse {
     this.random = random;
   }
 
+  /** The keyring as this gateway sees it; empty without a root key. */
+  public Optional<MasterKeys> masterKeys() {
+    return masterKeys;
+  }
+
   /** A gateway without a root key (tests of the refusal). */
   public static Sse disabled(RandomGenerator random) {
     return new Sse(Optional.empty(), null, random);

@@ -44,6 +44,7 @@ public final class Keyring {
     return switch (cmd.getBodyCase()) {
       case ADD_MASTER_KEY -> add(seq, c, cmd.getAddMasterKey(), batch);
       case SET_MASTER_KEY_MATERIAL -> setMaterial(cmd.getSetMasterKeyMaterial(), batch);
+      case REWRAP_DATA_KEY -> new ApplyResult.Invalid("RewrapDataKey is applied by core.object");
       case BODY_NOT_SET -> new ApplyResult.Invalid("empty keyring command");
     };
   }
