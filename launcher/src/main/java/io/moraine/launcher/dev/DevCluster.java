@@ -183,6 +183,7 @@ public final class DevCluster implements AutoCloseable {
     gateway.put(Keys.GATEWAY_WEBSITE_PORT, port("website"));
     // SSE-S3's root key: generated once under the data dir (mode 0600), reused on later starts.
     gateway.put(Keys.ENCRYPTION_ROOT_KEY_FILE, rootKeyFile().toString());
+    gateway.put(Keys.ENCRYPTION_REWRAP_INTERVAL_SECONDS, "10"); // a dev cluster shows the re-wrap soon after a rotation
     started.put("gateway-1", Roles.startGateway(config("gateway-1", "az1", gateway), metrics));
     // The repair gauges once (every instance reports the cluster's figures).
     started.get("meta-1").metrics().accept(metrics.registry());

@@ -206,7 +206,10 @@ public final class Roles {
     S3Gateway gateway = new S3Gateway(gatewayConfig, gatewayMeta, shards, view, InstantSource.system(), new SecureRandom(),
         observability(cfg, nodeId, metrics), rootKey);
     gateway.start();
-    AutoCloseable all = () -> closeAll(gateway, unsafeCommits::shutdownNow, shards, view, meta, zk);
+    // Old data keys move to the newest master key in the background (docs/encryption.md).
+    AutoCloseable rewrap = gateway.rewrapper().isEmpty() ? () -> { } : new SseRewrapService(zk, nodeId,
+        gateway.rewrapper().get(), cfg.getLong(Keys.ENCRYPTION_REWRAP_INTERVAL_SECONDS, 300) * 1000);
+    AutoCloseable all = () -> closeAll(rewrap, gateway, unsafeCommits::shutdownNow, shards, view, meta, zk);
     return new Started(all, new AdminHttpServer.Component(nodeId, "gateway", () -> view.current().isPresent()),
         gateway.port());
   }

@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * SSE-S3 on a dev cluster (real ZooKeeper, Ratis, storage nodes writing BlockFrame files): the
  * generated root key (0600, reused on restart), the storage nodes' shard files scanned for a known
  * plaintext — absent for encrypted objects, present for an unencrypted control — and
- * `admin kms rotate-master` with old and new objects readable, also after a whole-cluster restart.
+ * `admin kms rotate-master` with old and new objects readable, the old object's data key re-wrapped
+ * in the background, all readable after a whole-cluster restart.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SseIT {
@@ -106,16 +107,40 @@ class SseIT {
           .isGreaterThan(0);
       assertThat(shardFilesContaining(SECRET)).as("no shard file holds the encrypted object's plaintext").isZero();
 
+      String sealedUnder;
+      try (org.apache.curator.framework.CuratorFramework zk = io.moraine.launcher.role.Zk.connectBlocking(
+              "127.0.0.1:" + zkPort, io.moraine.launcher.role.Zk.SESSION_TIMEOUT_MILLIS);
+          io.moraine.metadata.client.RaftMetadataClient meta = io.moraine.launcher.role.MetaDirectory.connectClient(zk,
+              io.moraine.launcher.role.MetaDirectory.read(zk))) {
+        sealedUnder = meta.getObject("sse-it", "secret").orElseThrow().encryption().getMasterKeyId();
+      }
       Launcher.Result rotated = Launcher.run(60, "admin", "--zk", "127.0.0.1:" + zkPort, "kms", "rotate-master");
       assertThat(rotated.exitCode()).isZero();
       Matcher m = MASTER_KEY.matcher(rotated.stdout());
       assertThat(m.matches()).as("admin kms rotate-master printed %s", rotated.stdout()).isTrue();
+      assertThat(m.group(1)).isNotEqualTo(sealedUnder);
 
       s3.putObject(b -> b.bucket("sse-it").key("after-rotation").serverSideEncryption(ServerSideEncryption.AES256),
           RequestBody.fromBytes(afterRotation));
       assertThat(s3.getObjectAsBytes(b -> b.bucket("sse-it").key("secret")).asByteArray()).isEqualTo(secret);
       assertThat(s3.getObjectAsBytes(b -> b.bucket("sse-it").key("after-rotation")).asByteArray()).isEqualTo(afterRotation);
       assertThat(shardFilesContaining(SECRET)).isZero();
+
+      // The background re-wrap (every 10 s in dev) moves the old object's data key to the new master.
+      try (org.apache.curator.framework.CuratorFramework zk = io.moraine.launcher.role.Zk.connectBlocking(
+              "127.0.0.1:" + zkPort, io.moraine.launcher.role.Zk.SESSION_TIMEOUT_MILLIS);
+          io.moraine.metadata.client.RaftMetadataClient meta = io.moraine.launcher.role.MetaDirectory.connectClient(zk,
+              io.moraine.launcher.role.MetaDirectory.read(zk))) {
+        // (It may have run already: the pass can follow the rotation within seconds.)
+        String now = meta.getObject("sse-it", "secret").orElseThrow().encryption().getMasterKeyId();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(90);
+        while (!now.equals(m.group(1)) && System.nanoTime() < deadline) {
+          Thread.sleep(500);
+          now = meta.getObject("sse-it", "secret").orElseThrow().encryption().getMasterKeyId();
+        }
+        assertThat(now).as("the old object's data key was re-wrapped to the rotated master key").isEqualTo(m.group(1));
+      }
+      assertThat(s3.getObjectAsBytes(b -> b.bucket("sse-it").key("secret")).asByteArray()).isEqualTo(secret);
     }
 
     cluster.close();

@@ -87,6 +87,35 @@ class KeyringCoreTest {
   }
 
   @Test
+  void rewrapChangesOnlyTheWrappedKeyOfAnUnchangedRecord() {
+    h.ok(CoreHarness.createBucket("owner", "b"));
+    io.moraine.proto.meta.v1.EncryptionRecord enc = io.moraine.proto.meta.v1.EncryptionRecord.newBuilder()
+        .setFormatVersion(1).setMode(1).setMasterKeyId("k1").setWrappedDataKey(ByteString.copyFromUtf8("old"))
+        .setInstanceId("i1").setNonceBase(ByteString.copyFrom(new byte[12])).build();
+    MetaRequest.Builder put = CoreHarness.put("b", "key", "d1");
+    put.getPutObjectBuilder().getVersionBuilder().setEncryption(enc);
+    h.ok(put);
+    MetaRequest.Builder rewrap = MetaRequest.newBuilder().setKeyringCommand(KeyringCommand.newBuilder().setRewrapDataKey(
+        io.moraine.proto.meta.v1.RewrapDataKey.newBuilder().setBucket("b").setKey("key").setVersionId("null")
+            .setInstanceId("i1").setExpectedMasterKeyId("k1").setMasterKeyId("k2")
+            .setWrappedDataKey(ByteString.copyFromUtf8("new"))));
+    assertThat(h.ok(rewrap.clone()).getKeyring().getApplied()).isTrue();
+    io.moraine.proto.meta.v1.ObjectRecord after = h.query(MetaRequest.newBuilder().setGetObject(
+        io.moraine.proto.meta.v1.GetObject.newBuilder().setBucket("b").setKey("key"))).getObject().getObject();
+    assertThat(after.getEncryption().getMasterKeyId()).isEqualTo("k2");
+    assertThat(after.getEncryption().getWrappedDataKey().toStringUtf8()).isEqualTo("new");
+    assertThat(after.getEncryption().getInstanceId()).isEqualTo("i1");
+    assertThat(after.getLayout()).isEqualTo(CoreHarness.segments("d1"));
+    // The same re-wrap again: the record no longer names k1, so it is not applied.
+    assertThat(h.ok(rewrap.clone()).getKeyring().getApplied()).isFalse();
+    // An overwrite (another instance) wins over a re-wrap that read the old record.
+    h.ok(CoreHarness.put("b", "key", "d2"));
+    MetaRequest.Builder stale = rewrap.clone();
+    stale.getKeyringCommandBuilder().getRewrapDataKeyBuilder().setExpectedMasterKeyId("k2").setMasterKeyId("k3");
+    assertThat(h.ok(stale).getKeyring().getApplied()).isFalse();
+  }
+
+  @Test
   void malformedCommandsAreInvalid() {
     assertThat(h.apply(add("", "m", false))).isInstanceOf(ApplyResult.Invalid.class);
     assertThat(h.apply(setMaterial("missing", "m"))).isInstanceOf(ApplyResult.Invalid.class);
