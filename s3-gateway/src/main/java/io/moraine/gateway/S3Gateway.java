@@ -53,6 +53,7 @@ public final class S3Gateway implements AutoCloseable {
   private final ServerConnector connector;
   private final ServerConnector httpsConnector;
   private final ServerConnector websiteConnector;
+  private final java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper;
 
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random) {
@@ -60,9 +61,20 @@ public final class S3Gateway implements AutoCloseable {
         io.moraine.gateway.metrics.Observability.unscraped(config.nodeId()));
   }
 
-  /** With the metrics series and request-log settings of this gateway (docs/metrics.md, docs/monitoring.md). */
+  /** With the metrics series and request-log settings of this gateway (docs/metrics.md, docs/monitoring.md); no root key. */
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability) {
+    this(config, metadata, shardClients, placement, clock, random, observability, java.util.Optional.empty());
+  }
+
+  /**
+   * With the root key of SSE-S3 ({@code rootKey}; empty: SSE requests and reads of encrypted
+   * objects are refused with 501, everything else is served). Data keys, nonces, instance and
+   * master key ids come from {@code random}.
+   */
+  public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
+      InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability,
+      java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey) {
     this.config = config.validate();
     this.metadata = metadata;
     Ids ids = new Ids(random);
@@ -76,7 +88,9 @@ public final class S3Gateway implements AutoCloseable {
         config.shardWriteTimeoutMillis(), observability.metrics().dataPath());
     BlobReader reader = new BlobReader(shardClients, placement, threads, config.shardReadTimeoutMillis(),
         observability.metrics().dataPath());
-    ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes());
+    io.moraine.gateway.crypto.Sse sse = new io.moraine.gateway.crypto.Sse(rootKey, metadata, random);
+    this.rewrapper = sse.masterKeys().map(k -> new io.moraine.gateway.crypto.Rewrapper(metadata, k, random));
+    ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(), sse);
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads);
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);
@@ -154,6 +168,11 @@ public final class S3Gateway implements AutoCloseable {
     c.setPort(tls.httpsPort() == GatewayTls.SAME_PORT ? config.port() : tls.httpsPort());
     server.addConnector(c);
     return c;
+  }
+
+  /** The background re-wrap of old data keys to the active master key; empty without a root key. */
+  public java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper() {
+    return rewrapper;
   }
 
   /** Ensures the root account exists, then binds and serves. */

@@ -32,13 +32,18 @@ final class GatewayFixture implements AutoCloseable {
       new io.prometheus.metrics.model.registry.PrometheusRegistry();
 
   private GatewayFixture(int maxBucketsPerAccount, long seed) throws Exception {
+    this(maxBucketsPerAccount, seed, java.util.Optional.empty());
+  }
+
+  private GatewayFixture(int maxBucketsPerAccount, long seed, java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey)
+      throws Exception {
     InstantSource clock = InstantSource.system();
     metadata = InMemoryMetadata.create(clock, maxBucketsPerAccount);
     GatewayConfig config = new GatewayConfig("gateway-1", "127.0.0.1", 0, "us-east-1", List.of("localhost", "s3.localhost"),
         AK, SK, 64 * 1024, 4096, 1000, 10_000, 10_000, 5L * 1024 * 1024).withWebsitePort(0);
     gateway = new S3Gateway(config, metadata, shards, placement, clock, new SplittableRandom(seed),
         new io.moraine.gateway.metrics.Observability(new io.moraine.gateway.metrics.GatewayMetrics(registry).node("gateway-1",
-            io.moraine.gateway.metrics.BucketFilter.of(List.of("*"), 2)), 0));
+            io.moraine.gateway.metrics.BucketFilter.of(List.of("*"), 2)), 0), rootKey);
     gateway.start();
     endpoint = URI.create("http://127.0.0.1:" + gateway.port());
   }
@@ -46,6 +51,12 @@ final class GatewayFixture implements AutoCloseable {
   /** Starts a gateway whose accounts may own at most {@code maxBucketsPerAccount} buckets. */
   static GatewayFixture start(int maxBucketsPerAccount, long seed) throws Exception {
     return new GatewayFixture(maxBucketsPerAccount, seed);
+  }
+
+  /** As {@link #start(int, long)}, with the SSE-S3 root key {@code rootKey}. */
+  static GatewayFixture start(int maxBucketsPerAccount, long seed, io.moraine.gateway.crypto.RootKey rootKey)
+      throws Exception {
+    return new GatewayFixture(maxBucketsPerAccount, seed, java.util.Optional.of(rootKey));
   }
 
   /** A path-style SDK client for this gateway with the given credentials; the caller closes it. */

@@ -315,6 +315,21 @@ public sealed interface Line {
   // ---- accounts --------------------------------------------------------------------------------
 
   /** {@code access_key=AK secret_key=SK} (Contracts: user create). */
+  /** {@code admin kms rotate-master}: the new active SSE-S3 master key. */
+  record MasterKey(String id) implements Line {
+    public String type() {
+      return "master_key";
+    }
+
+    public Style style() {
+      return Style.PAIRS;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("master_key", id));
+    }
+  }
+
   record Credentials(String accessKey, String secretKey) implements Line {
     public String type() {
       return "credentials";

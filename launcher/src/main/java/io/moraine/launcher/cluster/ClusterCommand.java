@@ -92,6 +92,7 @@ public final class ClusterCommand implements Callable<Integer> {
     Files.createDirectories(dir.resolve("conf"));
     Files.createDirectories(dir.resolve("pids"));
     Files.createDirectories(dir.resolve("logs"));
+    io.moraine.gateway.crypto.RootKey.generateIfAbsent(layout.rootKeyFile(), new java.security.SecureRandom());
     List<Node> nodes = allNodes(layout);
     for (Node node : nodes) {
       Files.writeString(layout.configFile(node.nodeId()),

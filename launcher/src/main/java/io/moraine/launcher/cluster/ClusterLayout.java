@@ -164,6 +164,11 @@ public final class ClusterLayout {
     return String.join(",", parts);
   }
 
+  /** {@code DIR/root.key}: SSE-S3's root key, shared by both gateways; `cluster start` generates it once. */
+  public Path rootKeyFile() {
+    return dir.resolve(io.moraine.launcher.dev.DevCluster.ROOT_KEY_FILE).toAbsolutePath();
+  }
+
   public int gatewayPort(int n) {
     return port("gateway-" + n);
   }
@@ -228,6 +233,8 @@ public final class ClusterLayout {
       // A local test cluster: per-bucket series for every bucket (capped), the request log beside the node's log.
       c.put(Keys.METRICS_BUCKETS, "*");
       c.put(Keys.GATEWAY_REQUEST_LOG, dir.resolve("logs").resolve(id + "-requests.log").toAbsolutePath().toString());
+      c.put(Keys.ENCRYPTION_ROOT_KEY_FILE, rootKeyFile().toString());
+      c.put(Keys.ENCRYPTION_REWRAP_INTERVAL_SECONDS, "10");
       nodes.add(new Node(id, "gateway", "az" + n, RoleConfig.of(c)));
     }
     return nodes;

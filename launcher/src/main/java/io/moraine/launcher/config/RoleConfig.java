@@ -55,6 +55,10 @@ public final class RoleConfig {
     public static final String GATEWAY_HTTP_ENABLED = "gateway.http.enabled";
     /** The website endpoint's own port (plain HTTP, bucket from the Host); unset: only the s3-website host forms of gateway.port. */
     public static final String GATEWAY_WEBSITE_PORT = "gateway.website.port";
+    /** File holding the root key (base64 of 32 bytes) that wraps the SSE-S3 master keys; MORAINE_ROOT_KEY wins (docs/encryption.md). */
+    public static final String ENCRYPTION_ROOT_KEY_FILE = "encryption.root-key-file";
+    /** Seconds between passes of the SSE-S3 re-wrap of old data keys to the newest master key (default 300). */
+    public static final String ENCRYPTION_REWRAP_INTERVAL_SECONDS = "encryption.rewrap.interval.seconds";
     public static final String REGION = "region";
     public static final String PLACEMENT_GROUPS = "placement.groups";
     public static final String MAX_BUCKETS_PER_ACCOUNT = "meta.max.buckets.per.account";
@@ -79,7 +83,7 @@ public final class RoleConfig {
     static final List<String> ALL = List.of(NODE_ID, AZ, HOST, ADMIN_PORT, DATA_DIR, ZK_CONNECT,
         ZK_CLIENT_PORT, ZK_SERVERS, META_PORT, META_PEERS, META_GROUPS, META_JOIN, STORAGE_PORT, STORAGE_DISKS,
         STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, GATEWAY_SIGV2,
-        GATEWAY_TLS_CERT_FILE, GATEWAY_TLS_KEY_FILE, GATEWAY_HTTPS_PORT, GATEWAY_HTTP_ENABLED, GATEWAY_WEBSITE_PORT, REGION, PLACEMENT_GROUPS, MAX_BUCKETS_PER_ACCOUNT, REPAIR_GRACE_SECONDS,
+        GATEWAY_TLS_CERT_FILE, GATEWAY_TLS_KEY_FILE, GATEWAY_HTTPS_PORT, GATEWAY_HTTP_ENABLED, GATEWAY_WEBSITE_PORT, ENCRYPTION_ROOT_KEY_FILE, ENCRYPTION_REWRAP_INTERVAL_SECONDS, REGION, PLACEMENT_GROUPS, MAX_BUCKETS_PER_ACCOUNT, REPAIR_GRACE_SECONDS,
         REPAIR_SCRUB_INTERVAL_SECONDS, REPAIR_SCRUB_BYTES_PER_SECOND, REPAIR_GC_MIN_AGE_SECONDS,
         REPAIR_PASS_INTERVAL_MILLIS, UNSAFE);
 

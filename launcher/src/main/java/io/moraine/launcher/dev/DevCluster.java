@@ -182,6 +182,9 @@ public final class DevCluster implements AutoCloseable {
       gateway.put(Keys.GATEWAY_TLS_KEY_FILE, tls.keyFile().toString());
     }
     gateway.put(Keys.GATEWAY_WEBSITE_PORT, port("website"));
+    // SSE-S3's root key: generated once under the data dir (mode 0600), reused on later starts.
+    gateway.put(Keys.ENCRYPTION_ROOT_KEY_FILE, rootKeyFile().toString());
+    gateway.put(Keys.ENCRYPTION_REWRAP_INTERVAL_SECONDS, "10"); // a dev cluster shows the re-wrap soon after a rotation
     started.put("gateway-1", Roles.startGateway(config("gateway-1", "az1", gateway), metrics));
     // The repair gauges once (every instance reports the cluster's figures).
     started.get("meta-1").metrics().accept(metrics.registry());
@@ -216,6 +219,14 @@ public final class DevCluster implements AutoCloseable {
       throw new IllegalStateException(e);
     }
   }
+
+  /** {@code DATA_DIR/root.key}: the root key of SSE-S3 (docs/encryption.md), generated on first use. */
+  public Path rootKeyFile() throws java.io.IOException {
+    return io.moraine.gateway.crypto.RootKey.generateIfAbsent(dir().resolve(ROOT_KEY_FILE), new java.security.SecureRandom());
+  }
+
+  /** The root key's file name under the data dir ({@code dev}) or the cluster dir ({@code cluster}). */
+  public static final String ROOT_KEY_FILE = "root.key";
 
   /** The dev certificate files under {@code DATA_DIR/tls/}, generated on first use and reused after. */
   public TlsFiles tlsFiles() {

@@ -197,10 +197,19 @@ public final class Roles {
     if (cfg.get(Keys.UNSAFE).isPresent()) {
       gatewayMeta = UnsafeModes.ackBeforeCommit(meta, unsafeCommits, new SecureRandom(), InstantSource.system());
     }
+    java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey = io.moraine.gateway.crypto.RootKey.load(System.getenv(),
+        cfg.get(Keys.ENCRYPTION_ROOT_KEY_FILE).map(Path::of), new SecureRandom());
+    if (rootKey.isEmpty()) {
+      org.slf4j.LoggerFactory.getLogger(Roles.class).warn("{}: no root key ({} or {}): SSE requests are refused", nodeId, io.moraine.gateway.crypto.RootKey.ENV,
+          Keys.ENCRYPTION_ROOT_KEY_FILE);
+    }
     S3Gateway gateway = new S3Gateway(gatewayConfig, gatewayMeta, shards, view, InstantSource.system(), new SecureRandom(),
-        observability(cfg, nodeId, metrics));
+        observability(cfg, nodeId, metrics), rootKey);
     gateway.start();
-    AutoCloseable all = () -> closeAll(gateway, unsafeCommits::shutdownNow, shards, view, meta, zk);
+    // Old data keys move to the newest master key in the background (docs/encryption.md).
+    AutoCloseable rewrap = gateway.rewrapper().isEmpty() ? () -> { } : new SseRewrapService(zk, nodeId,
+        gateway.rewrapper().get(), cfg.getLong(Keys.ENCRYPTION_REWRAP_INTERVAL_SECONDS, 300) * 1000);
+    AutoCloseable all = () -> closeAll(rewrap, gateway, unsafeCommits::shutdownNow, shards, view, meta, zk);
     return new Started(all, new AdminHttpServer.Component(nodeId, "gateway", () -> view.current().isPresent()),
         gateway.port());
   }

@@ -45,6 +45,21 @@ public interface MetadataClient extends AutoCloseable {
   /** Answers one IAM query, linearizably. */
   io.moraine.proto.meta.v1.IamReply iamQuery(io.moraine.proto.meta.v1.IamQuery query);
 
+  // ---- SSE-S3 keyring (directory group) --------------------------------------------------------
+  // Master-key records cross this boundary as their moraine.meta.v1 messages, as IAM's do.
+
+  /** Applies one keyring command (add a master key, set a key's material); see meta.proto. */
+  io.moraine.proto.meta.v1.KeyringReply keyring(io.moraine.proto.meta.v1.KeyringCommand command);
+
+  /**
+   * The background re-wrap's conditional commit of one object version's new wrapped data key, in
+   * the bucket's group; returns whether it applied (see meta.proto RewrapDataKey). Fails with NO_SUCH_BUCKET.
+   */
+  boolean rewrapDataKey(io.moraine.proto.meta.v1.RewrapDataKey command);
+
+  /** Answers one keyring query (the active key, one key, every key), linearizably. */
+  io.moraine.proto.meta.v1.KeyringReply keyringQuery(io.moraine.proto.meta.v1.KeyringQuery query);
+
   // ---- buckets ------------------------------------------------------------------------------
 
   /** Fails with BUCKET_ALREADY_EXISTS (other owner) or BUCKET_ALREADY_OWNED_BY_YOU, TOO_MANY_BUCKETS. */

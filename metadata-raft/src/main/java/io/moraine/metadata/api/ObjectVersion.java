@@ -19,6 +19,8 @@ import java.util.SortedMap;
  * @param ownerAccountId the account that owns this version (S3: the writer, unless the bucket's
  *     object ownership says otherwise); empty on a put means the bucket owner
  * @param subresources the version's sub-resources (ACL, tags, ...), stored with it
+ * @param encryption how the version's data is encrypted (docs/encryption.md), null for plaintext;
+ *     a wire type, as IAM's records are: the gateway's crypto package owns its meaning
  */
 public record ObjectVersion(
     String key,
@@ -33,7 +35,15 @@ public record ObjectVersion(
     boolean deleteMarker,
     java.util.List<Long> partSizes,
     String ownerAccountId,
-    Subresources subresources) {
+    Subresources subresources,
+    io.moraine.proto.meta.v1.EncryptionRecord encryption) {
+
+  public ObjectVersion(String key, String versionId, long size, String etag, long lastModifiedMillis,
+      String storageClass, SortedMap<String, String> headers, int partCount, DataLayout layout, boolean deleteMarker,
+      java.util.List<Long> partSizes, String ownerAccountId, Subresources subresources) {
+    this(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout, deleteMarker,
+        partSizes, ownerAccountId, subresources, null);
+  }
 
   public ObjectVersion {
     partSizes = java.util.List.copyOf(partSizes);
@@ -50,12 +60,21 @@ public record ObjectVersion(
 
   public ObjectVersion withOwner(String owner) {
     return new ObjectVersion(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout,
-        deleteMarker, partSizes, owner, subresources);
+        deleteMarker, partSizes, owner, subresources, encryption);
   }
 
   public ObjectVersion withSubresources(Subresources s) {
     return new ObjectVersion(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout,
-        deleteMarker, partSizes, ownerAccountId, s);
+        deleteMarker, partSizes, ownerAccountId, s, encryption);
+  }
+
+  public ObjectVersion withEncryption(io.moraine.proto.meta.v1.EncryptionRecord e) {
+    return new ObjectVersion(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout,
+        deleteMarker, partSizes, ownerAccountId, subresources, e);
+  }
+
+  public boolean encrypted() {
+    return encryption != null;
   }
 
   public static final String NULL_VERSION = "null";

@@ -106,12 +106,16 @@ public final class Codec {
   }
 
   public static ObjectRecord object(ObjectVersion v) {
-    return ObjectRecord.newBuilder()
+    ObjectRecord.Builder b = ObjectRecord.newBuilder()
         .setKey(v.key()).setVersionId(v.versionId() == null ? ObjectVersion.NULL_VERSION : v.versionId())
         .setSize(v.size()).setEtag(v.etag()).setLastModifiedMillis(v.lastModifiedMillis())
         .setStorageClass(v.storageClass()).addAllHeaders(headers(v.headers())).setPartCount(v.partCount())
         .setLayout(layout(v.layout())).setOwnerAccountId(v.ownerAccountId())
-        .addAllSubresources(subresources(v.subresources())).build();
+        .addAllSubresources(subresources(v.subresources()));
+    if (v.encryption() != null) {
+      b.setEncryption(v.encryption());
+    }
+    return b.build();
   }
 
   public static List<ObjectSubresource> subresources(Subresources s) {
@@ -135,7 +139,8 @@ public final class Codec {
   public static ObjectVersion object(ObjectRecord r) {
     return new ObjectVersion(r.getKey(), r.getVersionId(), r.getSize(), r.getEtag(), r.getLastModifiedMillis(),
         r.getStorageClass(), headers(r.getHeadersList()), r.getPartCount(), layout(r.getLayout()), r.getDeleteMarker(),
-        r.getPartSizesList(), r.getOwnerAccountId(), subresources(r.getSubresourcesList()));
+        r.getPartSizesList(), r.getOwnerAccountId(), subresources(r.getSubresourcesList()),
+        r.hasEncryption() ? r.getEncryption() : null);
   }
 
   public static ObjectSummary summary(ObjectRecord r) {
@@ -144,15 +149,20 @@ public final class Codec {
   }
 
   public static UploadRecord upload(MultipartUpload u) {
-    return UploadRecord.newBuilder()
+    UploadRecord.Builder b = UploadRecord.newBuilder()
         .setKey(u.key()).setUploadId(u.uploadId()).setInitiatedMillis(u.initiatedMillis())
         .setStorageClass(u.storageClass()).addAllHeaders(headers(u.headers())).setOwnerAccountId(u.ownerAccountId())
-        .addAllSubresources(subresources(u.subresources())).build();
+        .addAllSubresources(subresources(u.subresources()));
+    if (u.encryption() != null) {
+      b.setEncryption(u.encryption());
+    }
+    return b.build();
   }
 
   public static MultipartUpload upload(UploadRecord r) {
     return new MultipartUpload(r.getKey(), r.getUploadId(), r.getInitiatedMillis(), r.getStorageClass(),
-        headers(r.getHeadersList()), r.getOwnerAccountId(), subresources(r.getSubresourcesList()));
+        headers(r.getHeadersList()), r.getOwnerAccountId(), subresources(r.getSubresourcesList()),
+        r.hasEncryption() ? r.getEncryption() : null);
   }
 
   public static io.moraine.proto.meta.v1.PartRecord part(PartRecord p) {

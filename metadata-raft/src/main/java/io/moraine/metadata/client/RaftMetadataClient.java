@@ -299,6 +299,22 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public io.moraine.proto.meta.v1.KeyringReply keyring(io.moraine.proto.meta.v1.KeyringCommand command) {
+    return write(directory(), MetaRequest.newBuilder().setKeyringCommand(command)).getKeyring();
+  }
+
+  @Override
+  public boolean rewrapDataKey(io.moraine.proto.meta.v1.RewrapDataKey command) {
+    return routedWrite(command.getBucket(), MetaRequest.newBuilder().setKeyringCommand(
+        io.moraine.proto.meta.v1.KeyringCommand.newBuilder().setRewrapDataKey(command))).getKeyring().getApplied();
+  }
+
+  @Override
+  public io.moraine.proto.meta.v1.KeyringReply keyringQuery(io.moraine.proto.meta.v1.KeyringQuery query) {
+    return read(directory(), MetaRequest.newBuilder().setKeyringQuery(query)).getKeyring();
+  }
+
+  @Override
   public io.moraine.proto.meta.v1.IamReply iamQuery(io.moraine.proto.meta.v1.IamQuery query) {
     return read(directory(), MetaRequest.newBuilder().setIamQuery(query)).getIam();
   }

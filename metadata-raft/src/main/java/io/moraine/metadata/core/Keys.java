@@ -37,6 +37,8 @@ import java.util.Arrays;
  *   'a' account 0x00 kind                  → AccountConfigRecord
  *   'i' awsAccountId                       → AccountRecord{account_id} (12-digit id → account)
  *   'e' email                              → AccountRecord{account_id}
+ *   'k' masterKeyId                        → MasterKeyRecord (SSE-S3 keyring, directory group g1)
+ *   'j'                                    → MasterKeyRecord{id}: the active master key
  * </pre>
  *
  * Bucket names, account ids and upload ids never contain 0x00 (the core rejects them), so a bare
@@ -72,6 +74,8 @@ public final class Keys {
   public static final byte ACCOUNT_CONFIG = 'a';
   public static final byte AWS_ACCOUNT_ID = 'i';
   public static final byte EMAIL = 'e';
+  public static final byte MASTER_KEY = 'k';
+  public static final byte ACTIVE_MASTER_KEY = 'j';
 
   private Keys() {}
 
@@ -106,6 +110,18 @@ public final class Keys {
 
   public static byte[] ownerBucket(String ownerAccountId, String bucket) {
     return Builder.of(OWNER_BUCKET).terminated(ownerAccountId).raw(bucket).build();
+  }
+
+  public static byte[] masterKeyPrefix() {
+    return new byte[] {MASTER_KEY};
+  }
+
+  public static byte[] masterKey(String id) {
+    return Builder.of(MASTER_KEY).raw(id).build();
+  }
+
+  public static byte[] activeMasterKey() {
+    return new byte[] {ACTIVE_MASTER_KEY};
   }
 
   public static byte[] bucketDir(String bucket) {

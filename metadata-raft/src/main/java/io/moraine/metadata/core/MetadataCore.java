@@ -7,6 +7,7 @@ import io.moraine.metadata.core.bucket.Buckets;
 import io.moraine.metadata.core.config.BucketConfigs;
 import io.moraine.metadata.core.iam.IamCommands;
 import io.moraine.metadata.core.iam.IamQueries;
+import io.moraine.metadata.core.keyring.Keyring;
 import io.moraine.metadata.core.multipart.Multipart;
 import io.moraine.metadata.core.object.Listing;
 import io.moraine.metadata.core.object.Objects;
@@ -50,6 +51,7 @@ public final class MetadataCore {
   private final BucketConfigs configs;
   private final IamCommands iam;
   private final IamQueries iamQueries;
+  private final Keyring keyring;
 
   public MetadataCore(StateStore store) {
     this.store = store;
@@ -61,6 +63,7 @@ public final class MetadataCore {
     this.configs = new BucketConfigs(tables);
     this.iam = new IamCommands(tables);
     this.iamQueries = new IamQueries(tables);
+    this.keyring = new Keyring(tables);
   }
 
   public StateStore store() {
@@ -147,6 +150,9 @@ public final class MetadataCore {
       case DELETE_BUCKET_CONFIG -> configs.delete(Versions.seq(logIndex, slot), r.getDeleteBucketConfig(), batch);
       case SET_OBJECT_SUBRESOURCE -> configs.setObjectSubresource(r.getSetObjectSubresource(), batch);
       case IAM_COMMAND -> iam.apply(c, r.getIamCommand(), batch);
+      case KEYRING_COMMAND -> r.getKeyringCommand().hasRewrapDataKey()
+          ? objects.rewrapDataKey(r.getKeyringCommand().getRewrapDataKey(), batch)
+          : keyring.apply(Versions.seq(logIndex, slot), c, r.getKeyringCommand(), batch);
       case CREATE_MULTIPART_UPLOAD -> multipart.createUpload(c, r.getCreateMultipartUpload(), batch);
       case PUT_PART -> multipart.putPart(c, r.getPutPart(), batch);
       case BEGIN_PART -> multipart.beginPart(Versions.seq(logIndex, slot), r.getBeginPart());
@@ -181,6 +187,7 @@ public final class MetadataCore {
       case LIST_MULTIPART_UPLOADS -> multipart.listUploads(r.getListMultipartUploads());
       case GET_BUCKET_CONFIGS -> configs.get(r.getGetBucketConfigs().getBucket());
       case IAM_QUERY -> iamQueries.query(r.getIamQuery());
+      case KEYRING_QUERY -> keyring.query(r.getKeyringQuery());
       case LOOKUP_BUCKET_NAME -> {
         BucketDirRecord d = tables.read(Keys.bucketDir(r.getLookupBucketName().getBucket()), BucketDirRecord.parser());
         BucketDirReply.Builder b = BucketDirReply.newBuilder();

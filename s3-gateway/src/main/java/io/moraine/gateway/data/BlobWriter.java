@@ -93,6 +93,17 @@ public final class BlobWriter {
   /** Writes {@code sizeBytes} (> 0) bytes of {@code body} as one blob; returns its segment. */
   public Segment write(InputStream body, long sizeBytes, ErasureProfile profile, BodyCheck beforeDurable)
       throws IOException {
+    return write(ids.dataId(), body, sizeBytes, profile, beforeDurable);
+  }
+
+  /** A fresh blob id (for a caller that must know it before writing: an encrypted part's nonce derives from it). */
+  public String newDataId() {
+    return ids.dataId();
+  }
+
+  /** As {@link #write(InputStream, long, ErasureProfile, BodyCheck)} as blob {@code dataId}. */
+  public Segment write(String dataId, InputStream body, long sizeBytes, ErasureProfile profile, BodyCheck beforeDurable)
+      throws IOException {
     if (sizeBytes <= 0) {
       throw new IllegalArgumentException("a blob has at least one byte, got sizeBytes=" + sizeBytes);
     }
@@ -103,7 +114,6 @@ public final class BlobWriter {
     StripeLayout layout = new StripeLayout(k, profile.parityShards(), chunk, sizeBytes);
     PlacementMap map = placement.current().orElseThrow(
         () -> new S3Exception(new S3Error.ServiceUnavailable("No placement map has been published yet")));
-    String dataId = ids.dataId();
     int group = map.placementGroupOf(dataId);
     List<PlacementView.ShardTarget> targets = placement.targets(group, width, profile.maxShardsPerAz(),
         profile.maxShardsPerNode()).orElseThrow(

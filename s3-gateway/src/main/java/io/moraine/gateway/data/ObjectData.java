@@ -1,6 +1,13 @@
 package io.moraine.gateway.data;
 
 import io.moraine.gateway.auth.VerifiedBody;
+import io.moraine.gateway.crypto.DecryptingOutputStream;
+import io.moraine.gateway.crypto.EncryptingInputStream;
+import io.moraine.gateway.crypto.PackageCipher;
+import io.moraine.gateway.crypto.PackageFormat;
+import io.moraine.gateway.crypto.SealedRange;
+import io.moraine.gateway.crypto.Sse;
+import io.moraine.metadata.api.ObjectVersion;
 import io.moraine.metadata.api.DataLayout;
 import io.moraine.metadata.api.Segment;
 import java.io.IOException;
@@ -19,11 +26,94 @@ public final class ObjectData {
   private final BlobWriter writer;
   private final BlobReader reader;
   private final int inlineThresholdBytes;
+  private final Sse sse;
 
-  public ObjectData(BlobWriter writer, BlobReader reader, int inlineThresholdBytes) {
+  public ObjectData(BlobWriter writer, BlobReader reader, int inlineThresholdBytes, Sse sse) {
     this.writer = writer;
     this.reader = reader;
     this.inlineThresholdBytes = inlineThresholdBytes;
+    this.sse = sse;
+  }
+
+  public Sse sse() {
+    return sse;
+  }
+
+  /** Chooses the cipher of a blob once its id is known (parts: the nonce base derives from it). */
+  public interface CipherFor {
+    PackageCipher blob(String dataId);
+  }
+
+  /**
+   * Stores a body of {@code size} plaintext bytes sealed (docs/encryption.md) before striping, so
+   * the data path — and inline bytes in metadata — see only packages. The digests are the
+   * plaintext's (the ETag of SSE-S3 objects is the plaintext MD5, as in S3). Always at least one
+   * package, so even an empty body is a 16-byte tag.
+   */
+  public Stored storeSealed(VerifiedBody body, long size, ErasureProfile profile, boolean allowInline, CipherFor cipher)
+      throws IOException {
+    long sealed = PackageFormat.sealedSize(size);
+    if (allowInline && sealed <= inlineThresholdBytes) {
+      EncryptingInputStream in = new EncryptingInputStream(body, cipher.blob(""));
+      byte[] bytes = in.readNBytes((int) sealed);
+      VerifiedBody.Digests d = body.finish();
+      if (bytes.length != sealed || in.read() >= 0) {
+        throw new IllegalStateException("sealed " + bytes.length + " bytes of " + size + ", expected " + sealed);
+      }
+      return new Stored(new DataLayout.Inline(bytes), d);
+    }
+    String dataId = writer.newDataId();
+    EncryptingInputStream in = new EncryptingInputStream(body, cipher.blob(dataId));
+    VerifiedBody.Digests[] digests = new VerifiedBody.Digests[1];
+    Segment segment = writer.write(dataId, in, sealed, profile, () -> digests[0] = body.finish());
+    return new Stored(new DataLayout.Segments(List.of(segment)), digests[0]);
+  }
+
+  /**
+   * Plaintext bytes [offset, offset+length) of an object version of {@code bucket}: as stored,
+   * or — encrypted — only the packages the range touches, authenticated and opened (a tampered or
+   * misplaced package fails with {@link io.moraine.gateway.crypto.TamperedPackageException},
+   * never wrong bytes).
+   */
+  public void readObject(String bucket, ObjectVersion v, long offset, long length, OutputStream out) throws IOException {
+    if (!v.encrypted()) {
+      read(v.layout(), offset, length, out);
+      return;
+    }
+    Sse.Sealed keys = sse.open(v.encryption());
+    if (v.partCount() == 0) {
+      readSealed(v.layout(), v.size(), keys.single(bucket, v.key()), offset, length, out);
+      return;
+    }
+    List<Segment> segments = ((DataLayout.Segments) v.layout()).segments();
+    List<Integer> partNumbers = v.encryption().getPartNumbersList();
+    if (segments.size() != v.partCount() || partNumbers.size() != v.partCount() || v.partSizes().size() != v.partCount()) {
+      throw new IllegalStateException("encrypted multipart object " + v.key() + " has " + segments.size()
+          + " segments, " + partNumbers.size() + " part numbers and " + v.partSizes().size() + " part sizes for "
+          + v.partCount() + " parts");
+    }
+    long partStart = 0;
+    long end = offset + length;
+    for (int i = 0; i < v.partCount() && partStart < end; i++) {
+      long partSize = v.partSizes().get(i);
+      long from = Math.max(offset, partStart);
+      long to = Math.min(end, partStart + partSize);
+      if (from < to) {
+        Segment s = segments.get(i);
+        readSealed(new DataLayout.Segments(List.of(s)), partSize, keys.part(bucket, v.key(), partNumbers.get(i), s.dataId()),
+            from - partStart, to - from, out);
+      }
+      partStart += partSize;
+    }
+  }
+
+  /** Plaintext [offset, offset+length) of one sealed blob of {@code plaintextSize} bytes. */
+  private void readSealed(DataLayout blob, long plaintextSize, PackageCipher cipher, long offset, long length,
+      OutputStream out) throws IOException {
+    SealedRange range = SealedRange.of(plaintextSize, offset, length);
+    DecryptingOutputStream plain = new DecryptingOutputStream(out, cipher, range);
+    read(blob, range.sealedOffset(), range.sealedLength(), plain);
+    plain.finish();
   }
 
   /**

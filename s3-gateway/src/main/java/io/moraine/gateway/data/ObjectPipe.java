@@ -2,7 +2,7 @@ package io.moraine.gateway.data;
 
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
-import io.moraine.metadata.api.DataLayout;
+import io.moraine.metadata.api.ObjectVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PipedInputStream;
@@ -22,18 +22,19 @@ public final class ObjectPipe extends InputStream {
   private final PipedInputStream in;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-  public ObjectPipe(ObjectData data, DataLayout layout, long size, ExecutorService threads) throws IOException {
-    this(data, layout, 0, size, threads);
+  /** The whole object (plaintext, decrypted when it is encrypted) of {@code bucket}. */
+  public ObjectPipe(ObjectData data, String bucket, ObjectVersion v, ExecutorService threads) throws IOException {
+    this(data, bucket, v, 0, v.size(), threads);
   }
 
-  /** The bytes [offset, offset + length) of the object (UploadPartCopy with a source range). */
-  public ObjectPipe(ObjectData data, DataLayout layout, long offset, long length, ExecutorService threads)
+  /** The plaintext bytes [offset, offset + length) of the object (UploadPartCopy with a source range). */
+  public ObjectPipe(ObjectData data, String bucket, ObjectVersion v, long offset, long length, ExecutorService threads)
       throws IOException {
     this.in = new PipedInputStream(PIPE_BYTES);
     PipedOutputStream out = new PipedOutputStream(in);
     threads.execute(() -> {
       try {
-        data.read(layout, offset, length, out);
+        data.readObject(bucket, v, offset, length, out);
       } catch (Throwable t) {
         failure.set(t); // before the close below, so the consumer sees it at EOF
       } finally {

@@ -28,6 +28,7 @@ import io.moraine.metadata.api.MultipartUpload;
 import io.moraine.metadata.api.PartRecord;
 import io.moraine.metadata.api.UploadListPage;
 import io.moraine.gateway.data.ObjectPipe;
+import io.moraine.gateway.crypto.Sse;
 import io.moraine.gateway.version.VersionIds;
 import io.moraine.metadata.api.Bucket;
 import io.moraine.metadata.api.ObjectVersion;
@@ -71,11 +72,27 @@ public final class MultipartApi {
     ObjectHeaders.checkKey(key);
     BucketView view = access.forObject(r, S3Action.PutObject, bucket, key);
     WriteAcls.NewObject ownership = WriteAcls.forNewObject(access, r, view);
+    // SSE-S3: one data key, nonce base and instance id for the whole upload; each part derives its
+    // nonce base from its blob id and binds its part number (docs/encryption.md).
+    io.moraine.proto.meta.v1.EncryptionRecord encryption = data.sse().requested(r)
+        ? data.sse().newEncryption().record() : null;
     MultipartUpload upload = new MultipartUpload(key, ids.uploadId(), 0, ObjectHeaders.storageClass(r),
         ObjectHeaders.fromRequest(r), ownership.owner(),
-        WriteTags.apply(access, r, view, key, ownership.subresources(), null));
+        WriteTags.apply(access, r, view, key, ownership.subresources(), null), encryption);
     MultipartUpload created = metadata.createMultipartUpload(bucket, upload);
+    Sse.header(out, encryption);
     out.xml(200, S3Xml.render(new S3Xml.InitiateMultipartUploadResult(bucket, key, created.uploadId())));
+  }
+
+  /** One part's body, sealed under the upload's data key when the upload is encrypted. */
+  private ObjectData.Stored storePart(VerifiedBody body, long size, String bucket, String key, MultipartUpload upload,
+      int partNumber) throws IOException {
+    ErasureProfile profile = ErasureProfile.forStorageClass(upload.storageClass());
+    if (upload.encryption() == null) {
+      return data.store(body, size, profile, false);
+    }
+    Sse.Sealed keys = data.sse().open(upload.encryption());
+    return data.storeSealed(body, size, profile, false, dataId -> keys.part(bucket, key, partNumber, dataId));
   }
 
   public void uploadPart(S3Request r, S3Response out, String bucket, String key, String uploadId, int partNumber)
@@ -90,7 +107,7 @@ public final class MultipartApi {
       throw new S3Exception(new S3Error.EntityTooLarge(null));
     }
     VerifiedBody body = Bodies.open(r, size);
-    ObjectData.Stored stored = data.store(body, size, ErasureProfile.forStorageClass(upload.storageClass()), false);
+    ObjectData.Stored stored = storePart(body, size, bucket, key, upload, partNumber);
     PartRecord part = new PartRecord(partNumber, size, stored.digests().md5Hex(), 0, stored.layout(),
         stored.digests().checksumAlgorithm().map(a -> a.headerName()).orElse(""),
         stored.digests().checksumBase64().orElse(""), attempt.sequence());
@@ -102,6 +119,7 @@ public final class MultipartApi {
       throw e;
     }
     replaced.ifPresent(p -> collector.collect(p.layout()));
+    Sse.header(out, upload.encryption());
     out.header("ETag", ObjectApi.quote(stored.digests().md5Hex()));
     if (stored.digests().checksumAlgorithm().isPresent() && stored.digests().checksumBase64().isPresent()) {
       out.header(stored.digests().checksumAlgorithm().get().headerName(), stored.digests().checksumBase64().get());
@@ -143,10 +161,10 @@ public final class MultipartApi {
           + "allowable size for a copy source: " + ObjectApi.MAX_PUT_BYTES));
     }
     ObjectData.Stored stored;
-    try (ObjectPipe pipe = new ObjectPipe(data, src.layout(), first, length, threads)) {
+    try (ObjectPipe pipe = new ObjectPipe(data, source[0], src, first, length, threads)) {
       VerifiedBody body = new VerifiedBody(pipe, new io.moraine.gateway.auth.PayloadMode.Unsigned(),
           new VerifiedBody.Declared(length, Optional.empty(), Optional.empty(), Optional.empty()));
-      stored = data.store(body, length, ErasureProfile.forStorageClass(upload.storageClass()), false);
+      stored = storePart(body, length, bucket, key, upload, partNumber);
     }
     PartRecord part = new PartRecord(partNumber, length, stored.digests().md5Hex(), 0, stored.layout(), "", "",
         attempt.sequence());
@@ -161,6 +179,7 @@ public final class MultipartApi {
     if (srcVersion != null || VersionIds.shown(srcBucket.bucket(), src.versionId())) {
       out.header("x-amz-copy-source-version-id", src.versionId());
     }
+    Sse.header(out, upload.encryption());
     out.xml(200, S3Xml.renderCopyPart(new S3Xml.CopyObjectResult(clock.millis(), ObjectApi.quote(stored.digests().md5Hex()))));
   }
 
@@ -270,6 +289,7 @@ public final class MultipartApi {
     String host = r.header("host").orElse("localhost");
     String location = "http://" + host + "/" + bucket + "/" + AwsUris.encode(key, false);
     io.moraine.gateway.version.VersionIds.header(out, b, result.committed().versionId());
+    Sse.header(out, result.committed());
     String[] checksum = composite.isEmpty() ? null : new String[] {
         ObjectApi.checksumElement(composite.firstKey()), composite.get(composite.firstKey())};
     out.xml(200, S3Xml.render(new S3Xml.CompleteMultipartUploadResult(location, bucket, key,

@@ -11,6 +11,7 @@ import io.moraine.gateway.data.DataCollector;
 import io.moraine.gateway.data.ErasureProfile;
 import io.moraine.gateway.data.ObjectData;
 import io.moraine.gateway.data.ObjectPipe;
+import io.moraine.gateway.crypto.Sse;
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
 import io.moraine.gateway.http.Bodies;
@@ -76,6 +77,9 @@ public final class ObjectApi {
   public void put(S3Request r, S3Response out, String bucket, String key) throws IOException {
     Written w = write(r, bucket, key);
     VersionIds.header(out, w.bucket(), w.versionId());
+    if (w.encrypted()) {
+      out.header(Sse.HEADER, Sse.AES256);
+    }
     out.header("ETag", quote(w.etag()));
     w.checksumHeader().ifPresent(h -> out.header(h[0], h[1]));
     out.empty(200);
@@ -124,7 +128,8 @@ public final class ObjectApi {
   }
 
   /** A stored and committed object: what the PUT and POST responses report. */
-  public record Written(Bucket bucket, String etag, String versionId, Optional<String[]> checksumHeader) {}
+  public record Written(Bucket bucket, String etag, String versionId, Optional<String[]> checksumHeader,
+      boolean encrypted) {}
 
   /**
    * PutObject without its response: authorizes {@code PutObject} for the request's caller,
@@ -146,19 +151,32 @@ public final class ObjectApi {
       throw new S3Exception(new S3Error.EntityTooLarge(null));
     }
     WriteCondition condition = writeCondition(r);
+    boolean encrypt = data.sse().requested(r);
     checkWriteCondition(metadata, bucket, key, condition); // early, to spare the upload; the commit re-checks
     VerifiedBody body = Bodies.open(r, size);
-    ObjectData.Stored stored = data.store(body, size, ErasureProfile.forStorageClass(storageClass), true);
+    Sse.Sealed sealed = encrypt ? data.sse().newEncryption() : null;
+    ObjectData.Stored stored = store(body, size, storageClass, sealed, bucket, key);
     headers = withChecksum(headers, stored);
     ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, size, stored.digests().md5Hex(), 0,
-        storageClass, headers, 0, stored.layout()).withOwner(ownership.owner()).withSubresources(subresources);
+        storageClass, headers, 0, stored.layout()).withOwner(ownership.owner()).withSubresources(subresources)
+        .withEncryption(sealed == null ? null : sealed.record().toBuilder().setPlaintextSize(size).build());
     PutResult result = commit(bucket, key, version, stored, condition);
     Optional<String[]> checksum = stored.digests().checksumAlgorithm().isPresent()
         && stored.digests().checksumBase64().isPresent()
         ? Optional.of(new String[] {stored.digests().checksumAlgorithm().get().headerName(),
             stored.digests().checksumBase64().get()})
         : Optional.empty();
-    return new Written(b, stored.digests().md5Hex(), result.committed().versionId(), checksum);
+    return new Written(b, stored.digests().md5Hex(), result.committed().versionId(), checksum, sealed != null);
+  }
+
+  /** A single PUT's (or copy's) body stored as it is, or sealed under {@code sealed}'s data key. */
+  private ObjectData.Stored store(VerifiedBody body, long size, String storageClass, Sse.Sealed sealed, String bucket,
+      String key) throws IOException {
+    ErasureProfile profile = ErasureProfile.forStorageClass(storageClass);
+    if (sealed == null) {
+      return data.store(body, size, profile, true);
+    }
+    return data.storeSealed(body, size, profile, true, dataId -> sealed.single(bucket, key));
   }
 
   /**
@@ -189,8 +207,10 @@ public final class ObjectApi {
       throw new S3Exception(new S3Error.InvalidArgument("Unknown metadata directive."));
     }
     boolean storageClassGiven = r.header("x-amz-storage-class").isPresent();
+    // The destination is encrypted as the copy request asks, whatever the source was (S3).
+    boolean encrypt = data.sse().requested(r);
     if (source[0].equals(bucket) && source[1].equals(key) && srcVersion == null && directive.equals("COPY")
-        && !storageClassGiven) {
+        && !storageClassGiven && !encrypt) {
       throw new S3Exception(new S3Error.InvalidRequest("This copy request is illegal because it is trying to copy an "
           + "object to itself without changing the object's metadata, storage class, website redirect location or "
           + "encryption attributes."));
@@ -207,15 +227,18 @@ public final class ObjectApi {
       headers.keySet().removeIf(h -> h.startsWith(CHECKSUM_PREFIX));
     }
     ObjectData.Stored stored;
-    try (ObjectPipe pipe = new ObjectPipe(data, src.layout(), src.size(), threads)) {
+    Sse.Sealed sealed = encrypt ? data.sse().newEncryption() : null;
+    try (ObjectPipe pipe = new ObjectPipe(data, source[0], src, threads)) {
       VerifiedBody body = new VerifiedBody(pipe, new io.moraine.gateway.auth.PayloadMode.Unsigned(),
           new VerifiedBody.Declared(src.size(), Optional.empty(), Optional.empty(), Optional.empty()));
-      stored = data.store(body, src.size(), ErasureProfile.forStorageClass(storageClass), true);
+      stored = store(body, src.size(), storageClass, sealed, bucket, key);
     }
     ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, src.size(), stored.digests().md5Hex(), 0,
-        storageClass, headers, 0, stored.layout()).withOwner(ownership.owner()).withSubresources(copySubresources);
+        storageClass, headers, 0, stored.layout()).withOwner(ownership.owner()).withSubresources(copySubresources)
+        .withEncryption(sealed == null ? null : sealed.record().toBuilder().setPlaintextSize(src.size()).build());
     PutResult result = commit(bucket, key, version, stored);
     VersionIds.header(out, b, result.committed().versionId());
+    Sse.header(out, version);
     if (srcVersion != null || VersionIds.shown(srcBucket.bucket(), src.versionId())) {
       out.header("x-amz-copy-source-version-id", src.versionId());
     }
@@ -384,6 +407,7 @@ public final class ObjectApi {
     out.header("ETag", quote(v.etag()));
     out.header("Last-Modified", S3Response.httpDate(v.lastModifiedMillis()));
     out.header("Accept-Ranges", "bytes");
+    Sse.header(out, v);
     WriteTags.count(v).ifPresent(n -> out.header("x-amz-tagging-count", n));
     if (!"STANDARD".equals(v.storageClass())) {
       out.header("x-amz-storage-class", v.storageClass());
@@ -397,9 +421,12 @@ public final class ObjectApi {
       status = 206;
       out.header("Content-Range", "bytes " + first + "-" + range.get().last() + "/" + v.size());
     }
+    if (v.encrypted() && !head) {
+      data.sse().open(v.encryption()); // a gateway that cannot decrypt says so before the 200
+    }
     OutputStream body = out.stream(status, length);
     if (!head) {
-      data.read(v.layout(), first, length, body);
+      data.readObject(bucket, v, first, length, body);
     }
   }
 

@@ -78,7 +78,7 @@ public final class TorrentHandler implements SubresourceHandler {
     while (v.size() / piece >= MAX_PIECES) {
       piece *= 2;
     }
-    byte[] pieces = hashPieces(v, piece);
+    byte[] pieces = hashPieces(bucket, v, piece);
     String name = key.substring(key.lastIndexOf('/') + 1);
     TreeMap<String, Object> info = new TreeMap<>();
     info.put("length", v.size());
@@ -95,7 +95,7 @@ public final class TorrentHandler implements SubresourceHandler {
     out.body(200, "application/x-bittorrent", Bencode.encode(torrent));
   }
 
-  private byte[] hashPieces(ObjectVersion v, long piece) throws IOException {
+  private byte[] hashPieces(String bucket, ObjectVersion v, long piece) throws IOException {
     MessageDigest sha1;
     try {
       sha1 = MessageDigest.getInstance("SHA-1");
@@ -105,7 +105,7 @@ public final class TorrentHandler implements SubresourceHandler {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     byte[] buf = new byte[64 * 1024];
     long inPiece = 0;
-    try (InputStream in = new ObjectPipe(data, v.layout(), v.size(), threads)) {
+    try (InputStream in = new ObjectPipe(data, bucket, v, threads)) {
       int n;
       while ((n = in.read(buf)) > 0) {
         int off = 0;

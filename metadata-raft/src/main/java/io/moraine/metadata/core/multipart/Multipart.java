@@ -211,6 +211,11 @@ public final class Multipart {
         .setCompletedUploadId(cmd.getUploadId())
         .setOwnerAccountId(upload.getOwnerAccountId().isEmpty() ? bucket.getOwnerAccountId() : upload.getOwnerAccountId())
         .addAllSubresources(upload.getSubresourcesList());
+    if (upload.hasEncryption()) {
+      // Each part's packages carry its part number in their AAD: the object keeps them, in order.
+      version.setEncryption(upload.getEncryption().toBuilder().clearPartNumbers().setPlaintextSize(size)
+          .addAllPartNumbers(used.stream().map(PartRecord::getPartNumber).toList()));
+    }
     Versions.Committed done = Versions.commit(t.store(), bucket, version, Versions.seq(logIndex, slot), batch);
     batch.delete(uploadKey);
     CompleteReply.Builder r = CompleteReply.newBuilder().setCommitted(done.committed());

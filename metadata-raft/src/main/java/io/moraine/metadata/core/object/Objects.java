@@ -123,6 +123,40 @@ public final class Objects {
     return ok(reply().setRelocateShard(RelocateShardReply.newBuilder().setApplied(true)));
   }
 
+  /**
+   * The background re-wrap's commit (docs/encryption.md): the version's data key wrapped anew,
+   * applied only while its record is still the one the caller read — same instance id, same old
+   * master key — so an overwrite, delete or concurrent re-wrap wins. Layout and data unchanged.
+   */
+  public ApplyResult rewrapDataKey(io.moraine.proto.meta.v1.RewrapDataKey cmd, StoreBatch batch) {
+    if (cmd.getVersionId().isEmpty() || cmd.getInstanceId().isEmpty() || cmd.getMasterKeyId().isEmpty()
+        || cmd.getWrappedDataKey().isEmpty()) {
+      return new ApplyResult.Invalid("rewrap needs a version id, an instance id, a master key and a wrapped key");
+    }
+    if (t.store().get(Keys.bucket(cmd.getBucket())) == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
+    }
+    MetaReply.Builder notApplied = reply().setKeyring(io.moraine.proto.meta.v1.KeyringReply.newBuilder().setApplied(false));
+    byte[] key = Keys.object(cmd.getBucket(), cmd.getKey());
+    ObjectRecord current = t.read(key, ObjectRecord.parser());
+    boolean isCurrent = current != null && cmd.getVersionId().equals(current.getVersionId());
+    ObjectRecord target = isCurrent ? current : Versions.find(t.store(), cmd.getBucket(), cmd.getKey(), cmd.getVersionId());
+    if (target == null || !target.hasEncryption()
+        || !target.getEncryption().getInstanceId().equals(cmd.getInstanceId())
+        || !target.getEncryption().getMasterKeyId().equals(cmd.getExpectedMasterKeyId())) {
+      return ok(notApplied);
+    }
+    ObjectRecord updated = target.toBuilder().setEncryption(target.getEncryption().toBuilder()
+        .setMasterKeyId(cmd.getMasterKeyId()).setWrappedDataKey(cmd.getWrappedDataKey())).build();
+    if (isCurrent) {
+      batch.put(key, Records.encode(updated));
+    }
+    if (updated.getVersionSeq() > 0) {
+      batch.put(Keys.version(cmd.getBucket(), updated.getKey(), updated.getVersionSeq()), Records.encode(updated));
+    }
+    return ok(reply().setKeyring(io.moraine.proto.meta.v1.KeyringReply.newBuilder().setApplied(true)));
+  }
+
   /** The layout with the shard moved, or null when it does not name the expected node there. */
   private static LayoutRecord relocated(LayoutRecord layout, RelocateShard cmd) {
     if (!layout.hasSegments()) {
