@@ -23,7 +23,9 @@ class TorrentTest {
 
   @BeforeAll
   static void start() throws Exception {
-    fx = GatewayFixture.start(100, 43);
+    byte[] root = new byte[32];
+    new SplittableRandom(43).nextBytes(root);
+    fx = GatewayFixture.start(100, 43, io.moraine.gateway.crypto.RootKey.of(root, new java.security.SecureRandom()));
     s3 = fx.client(GatewayFixture.AK, GatewayFixture.SK);
     new SplittableRandom(7).nextBytes(DATA);
     s3.createBucket(b -> b.bucket("seeds"));
@@ -65,6 +67,22 @@ class TorrentTest {
       assertThat(Arrays.copyOfRange(pieces, 20 * i, 20 * i + 20)).as("piece " + i).isEqualTo(expected);
     }
     assertThat(new String(t, StandardCharsets.ISO_8859_1)).contains("8:url-listl").contains("/seeds/dir/big.bin");
+  }
+
+  /**
+   * An encrypted object gets no torrent (S3 offered torrents only for unencrypted objects): its
+   * stored bytes are sealed packages, and peers would have to be handed the plaintext's hashes.
+   */
+  @Test
+  void encryptedObjectsGetNone() {
+    s3.putObject(b -> b.bucket("seeds").key("sealed.bin").acl(ObjectCannedACL.PUBLIC_READ)
+        .serverSideEncryption(software.amazon.awssdk.services.s3.model.ServerSideEncryption.AES256),
+        RequestBody.fromBytes(DATA));
+    assertThatThrownBy(() -> s3.getObjectTorrentAsBytes(b -> b.bucket("seeds").key("sealed.bin")))
+        .isInstanceOfSatisfying(S3Exception.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(400);
+          assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
+        });
   }
 
   @Test

@@ -58,7 +58,7 @@ public final class TorrentHandler implements SubresourceHandler {
     if (!method.equals("GET")) {
       throw new S3Exception(new S3Error.MethodNotAllowed(null));
     }
-    BucketView b = access.resolve(bucket);
+    BucketView b = access.resolve(r, bucket);
     Optional<String> versionId = VersionIds.fromQuery(r);
     ObjectVersion v = metadata.getObjectVersion(bucket, key, versionId.orElse(null))
         .orElseThrow(() -> access.missing(r, b, key,
@@ -70,6 +70,9 @@ public final class TorrentHandler implements SubresourceHandler {
     // Only what anyone may read is seeded: the web seed serves it to anonymous peers.
     if (!access.allowed(r.anonymousFor(key), S3Action.GetObject, b, key, v)) {
       throw new S3Exception(new S3Error.AccessDenied("Torrents are served only for publicly readable objects"));
+    }
+    if (v.encryption() != null) {
+      throw new S3Exception(new S3Error.InvalidRequest("Torrents are not available for encrypted objects"));
     }
     if (v.size() > MAX_TORRENT_BYTES) {
       throw new S3Exception(new S3Error.InvalidRequest("Torrents are not available for objects larger than 5 GB"));
