@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.random.RandomGenerator;
 import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -31,11 +32,16 @@ public final class KeyWrap {
   }
 
   public static byte[] wrap(byte[] kek, byte[] plaintext, String purpose, RandomGenerator random) {
+    return wrap(new SecretKeySpec(kek, "AES"), plaintext, purpose, random);
+  }
+
+  /** {@link #wrap(byte[], byte[], String, RandomGenerator)} under a key already made a JCE key ({@link RootKey}). */
+  static byte[] wrap(SecretKey kek, byte[] plaintext, String purpose, RandomGenerator random) {
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);
     try {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+      c.init(Cipher.ENCRYPT_MODE, kek, new GCMParameterSpec(TAG_BITS, nonce));
       c.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
       byte[] sealed = c.doFinal(plaintext);
       byte[] out = new byte[1 + NONCE_BYTES + sealed.length];
@@ -50,11 +56,15 @@ public final class KeyWrap {
 
   /** The key of a {@link #wrap} for the same purpose; fails if it was altered, or wrapped by another key or purpose. */
   public static byte[] unwrap(byte[] kek, byte[] wrapped, String purpose) throws GeneralSecurityException {
+    return unwrap(new SecretKeySpec(kek, "AES"), wrapped, purpose);
+  }
+
+  static byte[] unwrap(SecretKey kek, byte[] wrapped, String purpose) throws GeneralSecurityException {
     if (wrapped.length < 1 + NONCE_BYTES + TAG_BITS / 8 || wrapped[0] != FORMAT_V1) {
       throw new GeneralSecurityException("not a version-1 wrapped key");
     }
     Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-    c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(TAG_BITS, wrapped, 1, NONCE_BYTES));
+    c.init(Cipher.DECRYPT_MODE, kek, new GCMParameterSpec(TAG_BITS, wrapped, 1, NONCE_BYTES));
     c.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
     return c.doFinal(wrapped, 1 + NONCE_BYTES, wrapped.length - 1 - NONCE_BYTES);
   }

@@ -14,8 +14,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -34,9 +32,6 @@ import javax.crypto.spec.SecretKeySpec;
 public final class RootKey {
   public static final String ENV = "MORAINE_ROOT_KEY";
   public static final int KEY_BYTES = 32;
-  private static final byte FORMAT_V1 = 1;
-  private static final int NONCE_BYTES = 12;
-  private static final int TAG_BITS = 128;
 
   private final SecretKeySpec key;
   private final String id;
@@ -103,34 +98,14 @@ public final class RootKey {
     return id;
   }
 
-  /** {@code plaintext} sealed for {@code purpose}. */
+  /** {@code plaintext} sealed for {@code purpose} ({@link KeyWrap}'s version-1 form). */
   public byte[] wrap(byte[] plaintext, String purpose) {
-    byte[] nonce = new byte[NONCE_BYTES];
-    random.nextBytes(nonce);
-    try {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-      c.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
-      byte[] sealed = c.doFinal(plaintext);
-      byte[] out = new byte[1 + NONCE_BYTES + sealed.length];
-      out[0] = FORMAT_V1;
-      System.arraycopy(nonce, 0, out, 1, NONCE_BYTES);
-      System.arraycopy(sealed, 0, out, 1 + NONCE_BYTES, sealed.length);
-      return out;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM unavailable", e);
-    }
+    return KeyWrap.wrap(key, plaintext, purpose, random);
   }
 
   /** The plaintext of a {@link #wrap} for the same {@code purpose}; fails if it was altered or wrapped otherwise. */
   public byte[] unwrap(byte[] wrapped, String purpose) throws GeneralSecurityException {
-    if (wrapped.length < 1 + NONCE_BYTES + TAG_BITS / 8 || wrapped[0] != FORMAT_V1) {
-      throw new GeneralSecurityException("not a version-1 root-wrapped blob");
-    }
-    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-    c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, wrapped, 1, NONCE_BYTES));
-    c.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
-    return c.doFinal(wrapped, 1 + NONCE_BYTES, wrapped.length - 1 - NONCE_BYTES);
+    return KeyWrap.unwrap(key, wrapped, purpose);
   }
 
   private static String fingerprint(byte[] material) {
