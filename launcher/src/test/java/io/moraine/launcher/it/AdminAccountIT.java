@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moraine.gateway.iam.Totp;
-import io.moraine.launcher.dev.DevCluster;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -32,32 +30,22 @@ class AdminAccountIT {
       "account_id=(\\d{12}) canonical_id=(\\S+) access_key=(AKIA[A-Z0-9]{16}) secret_key=(\\S{40})\\n");
   private static final Pattern MFA = Pattern.compile("serial=(arn:aws:iam::(\\d{12}):mfa/\\S+) otpauth=(otpauth://totp/\\S+)\\n");
 
-  private Path dataDir;
-  private DevCluster cluster;
-  private int zkPort;
+  private DevFixture dev;
 
   @BeforeAll
   void start() throws Exception {
-    dataDir = java.nio.file.Files.createTempDirectory("moraine-admin-account-it");
-    zkPort = S3TestClients.freePort();
-    cluster = DevCluster.start(new DevCluster.Options(dataDir, 0, zkPort));
+    dev = DevFixture.start("moraine-admin-account-it");
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
+    if (dev != null) {
+      dev.close();
     }
-    TestDirs.deleteRecursively(dataDir);
   }
 
   private Launcher.Result admin(String... args) throws Exception {
-    String[] all = new String[args.length + 3];
-    all[0] = "admin";
-    all[1] = "--zk";
-    all[2] = "127.0.0.1:" + zkPort;
-    System.arraycopy(args, 0, all, 3, args.length);
-    return Launcher.run(60, all);
+    return dev.admin(60, args);
   }
 
   @Test
@@ -87,8 +75,8 @@ class AdminAccountIT {
     assertThat(seed).hasSizeGreaterThanOrEqualTo(20);
     assertThat(admin("mfa", "create", "--account", "no-such-account").exitCode()).isNotZero();
 
-    try (S3Client shop = S3TestClients.client(cluster.gatewayPort(), a.group(3), a.group(4));
-        S3Client stranger = S3TestClients.client(cluster.gatewayPort(), o.group(3), o.group(4))) {
+    try (S3Client shop = S3TestClients.client(dev.cluster().gatewayPort(), a.group(3), a.group(4));
+        S3Client stranger = S3TestClients.client(dev.cluster().gatewayPort(), o.group(3), o.group(4))) {
       shop.createBucket(b -> b.bucket("shop-vault"));
       shop.putBucketVersioning(b -> b.bucket("shop-vault").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
       String version = shop.putObject(b -> b.bucket("shop-vault").key("ledger"), RequestBody.fromString("1")).versionId();

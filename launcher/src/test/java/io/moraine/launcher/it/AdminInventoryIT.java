@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.moraine.launcher.dev.DevCluster;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -31,32 +29,22 @@ class AdminInventoryIT {
       "node storage-az([1-3])-\\d+ az az\\1 state up used \\d+ total \\d+ addr [^\\s:]+:\\d+ shards (\\d+)");
   private static final long MIB = 1024 * 1024;
 
-  private Path dataDir;
-  private DevCluster cluster;
-  private int zkPort;
+  private DevFixture dev;
 
   @BeforeAll
   void start() throws Exception {
-    dataDir = java.nio.file.Files.createTempDirectory("moraine-admin-inventory-it");
-    zkPort = S3TestClients.freePort();
-    cluster = DevCluster.start(new DevCluster.Options(dataDir, 0, zkPort));
+    dev = DevFixture.start("moraine-admin-inventory-it");
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
+    if (dev != null) {
+      dev.close();
     }
-    TestDirs.deleteRecursively(dataDir);
   }
 
   private List<String> admin(String... args) throws Exception {
-    String[] all = new String[args.length + 3];
-    all[0] = "admin";
-    all[1] = "--zk";
-    all[2] = "127.0.0.1:" + zkPort;
-    System.arraycopy(args, 0, all, 3, args.length);
-    Launcher.Result r = Launcher.run(120, all);
+    Launcher.Result r = dev.admin(120, args);
     assertThat(r.exitCode()).as("admin %s printed %s", String.join(" ", args), r.stdout()).isZero();
     return r.stdout().isEmpty() ? List.of() : Arrays.asList(r.stdout().split("\n"));
   }
@@ -65,7 +53,7 @@ class AdminInventoryIT {
   void inventoryCommandsReportWhatWasWritten() throws Exception {
     Matcher a = ACCOUNT.matcher(String.join("\n", admin("account", "create", "shop")) + "\n");
     assertThat(a.matches()).isTrue();
-    try (S3Client shop = S3TestClients.client(cluster.gatewayPort(), a.group(1), a.group(2))) {
+    try (S3Client shop = S3TestClients.client(dev.cluster().gatewayPort(), a.group(1), a.group(2))) {
       shop.createBucket(b -> b.bucket("inv-empty"));
       shop.createBucket(b -> b.bucket("inv-photos"));
       shop.putBucketVersioning(b -> b.bucket("inv-photos").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));

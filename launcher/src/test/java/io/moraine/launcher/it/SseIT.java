@@ -32,23 +32,18 @@ class SseIT {
   private static final String SECRET = "SSE-IT-SECRET-PLAINTEXT:";
   private static final String CONTROL = "SSE-IT-CONTROL-PLAINTEXT:";
 
-  private Path dataDir;
-  private DevCluster cluster;
-  private int zkPort;
+  private DevFixture dev;
 
   @BeforeAll
   void start() throws Exception {
-    dataDir = Files.createTempDirectory("moraine-sse-it");
-    zkPort = S3TestClients.freePort();
-    cluster = DevCluster.start(new DevCluster.Options(dataDir, 0, zkPort));
+    dev = DevFixture.start("moraine-sse-it");
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
+    if (dev != null) {
+      dev.close();
     }
-    TestDirs.deleteRecursively(dataDir);
   }
 
   private static byte[] marked(String prefix, int n) {
@@ -63,9 +58,9 @@ class SseIT {
   private long shardFilesContaining(String needle) throws Exception {
     byte[] n = needle.getBytes(StandardCharsets.US_ASCII);
     long hits = 0;
-    try (Stream<Path> files = Files.walk(dataDir)) {
+    try (Stream<Path> files = Files.walk(dev.dataDir)) {
       for (Path f : files.filter(Files::isRegularFile)
-          .filter(p -> dataDir.relativize(p).getName(0).toString().startsWith("storage-")).toList()) {
+          .filter(p -> dev.dataDir.relativize(p).getName(0).toString().startsWith("storage-")).toList()) {
         if (indexOf(Files.readAllBytes(f), n) >= 0) {
           hits++;
         }
@@ -89,7 +84,7 @@ class SseIT {
 
   @Test
   void shardFilesHoldOnlyCiphertextAndRotationKeepsOldObjectsReadable() throws Exception {
-    Path rootKey = dataDir.resolve(DevCluster.ROOT_KEY_FILE);
+    Path rootKey = dev.dataDir.resolve(DevCluster.ROOT_KEY_FILE);
     assertThat(rootKey).exists();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(rootKey))).isEqualTo("rw-------");
     String rootKeyText = Files.readString(rootKey);
@@ -97,7 +92,7 @@ class SseIT {
     byte[] secret = marked(SECRET, 600_000);
     byte[] control = marked(CONTROL, 600_000);
     byte[] afterRotation = marked(SECRET, 300_000);
-    try (S3Client s3 = S3TestClients.rootClient(cluster.gatewayPort())) {
+    try (S3Client s3 = S3TestClients.rootClient(dev.cluster().gatewayPort())) {
       s3.createBucket(b -> b.bucket("sse-it"));
       assertThat(s3.putObject(b -> b.bucket("sse-it").key("secret").serverSideEncryption(ServerSideEncryption.AES256),
           RequestBody.fromBytes(secret)).serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
@@ -109,12 +104,12 @@ class SseIT {
 
       String sealedUnder;
       try (org.apache.curator.framework.CuratorFramework zk = io.moraine.launcher.role.Zk.connectBlocking(
-              "127.0.0.1:" + zkPort, io.moraine.launcher.role.Zk.SESSION_TIMEOUT_MILLIS);
+              "127.0.0.1:" + dev.zkPort, io.moraine.launcher.role.Zk.SESSION_TIMEOUT_MILLIS);
           io.moraine.metadata.client.RaftMetadataClient meta = io.moraine.launcher.role.MetaDirectory.connectClient(zk,
               io.moraine.launcher.role.MetaDirectory.read(zk))) {
         sealedUnder = meta.getObject("sse-it", "secret").orElseThrow().encryption().getMasterKeyId();
       }
-      Launcher.Result rotated = Launcher.run(60, "admin", "--zk", "127.0.0.1:" + zkPort, "kms", "rotate-master");
+      Launcher.Result rotated = dev.admin(60, "kms", "rotate-master");
       assertThat(rotated.exitCode()).isZero();
       Matcher m = MASTER_KEY.matcher(rotated.stdout());
       assertThat(m.matches()).as("admin kms rotate-master printed %s", rotated.stdout()).isTrue();
@@ -128,7 +123,7 @@ class SseIT {
 
       // The background re-wrap (every 10 s in dev) moves the old object's data key to the new master.
       try (org.apache.curator.framework.CuratorFramework zk = io.moraine.launcher.role.Zk.connectBlocking(
-              "127.0.0.1:" + zkPort, io.moraine.launcher.role.Zk.SESSION_TIMEOUT_MILLIS);
+              "127.0.0.1:" + dev.zkPort, io.moraine.launcher.role.Zk.SESSION_TIMEOUT_MILLIS);
           io.moraine.metadata.client.RaftMetadataClient meta = io.moraine.launcher.role.MetaDirectory.connectClient(zk,
               io.moraine.launcher.role.MetaDirectory.read(zk))) {
         // (It may have run already: the pass can follow the rotation within seconds.)
@@ -143,10 +138,9 @@ class SseIT {
       assertThat(s3.getObjectAsBytes(b -> b.bucket("sse-it").key("secret")).asByteArray()).isEqualTo(secret);
     }
 
-    cluster.close();
-    cluster = DevCluster.start(new DevCluster.Options(dataDir, 0, zkPort));
+    dev.restart();
     assertThat(Files.readString(rootKey)).as("the root key is reused on later starts").isEqualTo(rootKeyText);
-    try (S3Client s3 = S3TestClients.rootClient(cluster.gatewayPort())) {
+    try (S3Client s3 = S3TestClients.rootClient(dev.cluster().gatewayPort())) {
       for (String k : List.of("secret", "after-rotation")) {
         assertThat(s3.headObject(b -> b.bucket("sse-it").key(k)).serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
       }
