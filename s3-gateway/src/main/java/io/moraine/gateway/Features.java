@@ -15,7 +15,8 @@ final class Features {
   private Features() {}
 
   static SubresourceHandlers subresources(MetadataClient metadata, Access access, GatewayConfig config,
-      InstantSource clock, io.moraine.gateway.data.ObjectData data, java.util.concurrent.ExecutorService threads) {
+      InstantSource clock, io.moraine.gateway.data.ObjectData data, java.util.concurrent.ExecutorService threads,
+      Ids ids) {
     return new SubresourceHandlers()
         .register(new io.moraine.gateway.acl.AclHandler(metadata, access))
         .register(new io.moraine.gateway.bucketpolicy.BucketPolicyHandler(metadata, access))
@@ -24,6 +25,7 @@ final class Features {
         .register(new io.moraine.gateway.ownership.OwnershipControlsHandler(metadata, access))
         .register(new io.moraine.gateway.tagging.TaggingHandler(metadata, access))
         .register(new io.moraine.gateway.cors.CorsHandler(metadata, access))
+        .register(new io.moraine.gateway.lifecycle.LifecycleHandler(metadata, access, ids))
         .register(new io.moraine.gateway.requestpayment.RequestPaymentHandler(metadata, access))
         .register(new io.moraine.gateway.website.WebsiteHandler(metadata, access))
         .register(new io.moraine.gateway.accelerate.AccelerateHandler(metadata, access))

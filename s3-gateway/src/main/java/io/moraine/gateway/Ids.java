@@ -31,6 +31,11 @@ public final class Ids {
     return HexFormat.of().formatHex(bytes(16));
   }
 
+  /** An ID for a lifecycle rule given without one: 48 base64 characters, the form S3 assigns. */
+  public String lifecycleRuleId() {
+    return Base64.getEncoder().encodeToString(bytes(36));
+  }
+
   /** A multipart upload id (URL-safe). */
   public String uploadId() {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(24));

@@ -92,7 +92,7 @@ public final class S3Gateway implements AutoCloseable {
     this.rewrapper = sse.masterKeys().map(k -> new io.moraine.gateway.crypto.Rewrapper(metadata, k, random));
     ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(), sse);
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
-    SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads);
+    SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads, ids);
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);
     io.moraine.gateway.version.VersioningApi versioning = new io.moraine.gateway.version.VersioningApi(metadata, access, clock);
     ObjectApi objects = new ObjectApi(metadata, access, data, collector, threads, versioning);
