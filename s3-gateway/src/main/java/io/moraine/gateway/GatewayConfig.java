@@ -28,6 +28,8 @@ import java.util.List;
  * @param websitePort the website endpoint's own listener (plain HTTP, every request a website
  *     request, the bucket named by the Host); 0 binds an ephemeral port, {@link #NO_WEBSITE_PORT}
  *     serves the website only through the {@code BUCKET.s3-website.DOMAIN} host forms of {@code port}
+ * @param dayScale the length of a lifecycle "day" ({@code time.day.seconds}); a wrong one makes
+ *     {@code x-amz-expiration} disagree with when the lifecycle engine really expires the object
  */
 public record GatewayConfig(
     String nodeId,
@@ -45,7 +47,8 @@ public record GatewayConfig(
     long minPartSizeBytes,
     boolean sigV2Enabled,
     GatewayTls tls,
-    int websitePort) {
+    int websitePort,
+    io.moraine.metadata.api.DayScale dayScale) {
 
   public static final int NO_WEBSITE_PORT = -1;
 
@@ -55,6 +58,7 @@ public record GatewayConfig(
 
   public GatewayConfig {
     virtualHostDomains = List.copyOf(virtualHostDomains);
+    dayScale = dayScale == null ? io.moraine.metadata.api.DayScale.real() : dayScale;
   }
 
   /** Plain HTTP only. */
@@ -64,21 +68,28 @@ public record GatewayConfig(
       boolean sigV2Enabled) {
     this(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey, maxChunkSizeBytes,
         inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis, minPartSizeBytes,
-        sigV2Enabled, null, NO_WEBSITE_PORT);
+        sigV2Enabled, null, NO_WEBSITE_PORT, null);
   }
 
   /** This configuration with HTTPS as given ({@code null}: plain HTTP only). */
   public GatewayConfig withTls(GatewayTls tls) {
     return new GatewayConfig(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey,
         maxChunkSizeBytes, inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis,
-        minPartSizeBytes, sigV2Enabled, tls, websitePort);
+        minPartSizeBytes, sigV2Enabled, tls, websitePort, dayScale);
   }
 
   /** This configuration with the website endpoint on its own port ({@link #NO_WEBSITE_PORT}: none). */
   public GatewayConfig withWebsitePort(int websitePort) {
     return new GatewayConfig(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey,
         maxChunkSizeBytes, inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis,
-        minPartSizeBytes, sigV2Enabled, tls, websitePort);
+        minPartSizeBytes, sigV2Enabled, tls, websitePort, dayScale);
+  }
+
+  /** This configuration with lifecycle days of {@code dayScale} (config key time.day.seconds). */
+  public GatewayConfig withDayScale(io.moraine.metadata.api.DayScale dayScale) {
+    return new GatewayConfig(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey,
+        maxChunkSizeBytes, inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis,
+        minPartSizeBytes, sigV2Enabled, tls, websitePort, dayScale);
   }
 
   /** With Signature Version 2 accepted. */

@@ -95,7 +95,7 @@ public final class S3Gateway implements AutoCloseable {
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads, ids);
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);
     io.moraine.gateway.version.VersioningApi versioning = new io.moraine.gateway.version.VersioningApi(metadata, access, clock);
-    ObjectApi objects = new ObjectApi(metadata, access, data, collector, threads, versioning);
+    ObjectApi objects = new ObjectApi(metadata, access, data, collector, threads, versioning, config.dayScale());
     S3Handler handler = new S3Handler(ids, authenticator, config.virtualHostDomains(), new io.moraine.gateway.http.Apis(
         new BucketApi(metadata, access, config.region()), objects, new ListApi(metadata, access),
         new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes(), threads, clock),

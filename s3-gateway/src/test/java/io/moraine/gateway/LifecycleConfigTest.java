@@ -128,4 +128,36 @@ class LifecycleConfigTest {
         + "Content-MD5: " + md5 + "\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
     assertThat(ok.status()).as(ok.body()).isEqualTo(200);
   }
+
+  /**
+   * S3 API Reference, PutObject / GetObject / HeadObject {@code x-amz-expiration}: "the expiry-date
+   * and rule-id key-value pairs" of the Expiration rule that applies; Days are rounded up to the
+   * next midnight UTC.
+   */
+  @Test
+  void expirationHeaderNamesTheRuleOnPutGetAndHead() {
+    s3.createBucket(b -> b.bucket("lc-exp"));
+    s3.putBucketLifecycleConfiguration(b -> b.bucket("lc-exp").lifecycleConfiguration(c -> c.rules(
+        LifecycleRule.builder().id("short").status(ExpirationStatus.ENABLED).filter(f -> f.prefix("tmp/"))
+            .expiration(e -> e.days(3)).build(),
+        LifecycleRule.builder().id("long").status(ExpirationStatus.ENABLED).filter(f -> f.prefix(""))
+            .expiration(e -> e.days(10)).build(),
+        LifecycleRule.builder().id("off").status(ExpirationStatus.DISABLED).filter(f -> f.prefix("tmp/"))
+            .expiration(e -> e.days(1)).build())));
+    var put = s3.putObject(b -> b.bucket("lc-exp").key("tmp/a"), software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
+    var head = s3.headObject(b -> b.bucket("lc-exp").key("tmp/a"));
+    long expected = io.moraine.metadata.api.DayScale.real().daysAfter(head.lastModified().toEpochMilli(), 3);
+    String header = "expiry-date=\"" + io.moraine.gateway.http.S3Response.httpDate(expected)
+        + "\", rule-id=\"short\"";
+    assertThat(expected % 86_400_000L).isZero();
+    assertThat(header).endsWith(" 00:00:00 GMT\", rule-id=\"short\"");
+    assertThat(put.expiration()).isEqualTo(header);
+    assertThat(head.expiration()).isEqualTo(header);
+    assertThat(s3.getObjectAsBytes(b -> b.bucket("lc-exp").key("tmp/a")).response().expiration()).isEqualTo(header);
+    assertThat(s3.putObject(b -> b.bucket("lc-exp").key("other"), software.amazon.awssdk.core.sync.RequestBody.fromString("x"))
+        .expiration()).contains("rule-id=\"long\"");
+    s3.createBucket(b -> b.bucket("lc-none"));
+    assertThat(s3.putObject(b -> b.bucket("lc-none").key("k"), software.amazon.awssdk.core.sync.RequestBody.fromString("x"))
+        .expiration()).isNull();
+  }
 }

@@ -191,7 +191,8 @@ public final class Roles {
         d.maxChunkSizeBytes(), d.inlineThresholdBytes(), d.shardReadTimeoutMillis(), d.shardWriteTimeoutMillis(),
         d.keyUseFlushMillis(), d.minPartSizeBytes(),
         Boolean.parseBoolean(cfg.get(Keys.GATEWAY_SIGV2, "true"))).withTls(gatewayTls(cfg))
-        .withWebsitePort(cfg.getInt(Keys.GATEWAY_WEBSITE_PORT, GatewayConfig.NO_WEBSITE_PORT)).validate();
+        .withWebsitePort(cfg.getInt(Keys.GATEWAY_WEBSITE_PORT, GatewayConfig.NO_WEBSITE_PORT))
+        .withDayScale(cfg.dayScale()).validate();
     MetadataClient gatewayMeta = meta;
     ScheduledExecutorService unsafeCommits = Executors.newSingleThreadScheduledExecutor();
     if (cfg.get(Keys.UNSAFE).isPresent()) {

@@ -63,10 +63,13 @@ public final class ObjectApi {
   private final DataCollector collector;
   private final ExecutorService threads;
   private final io.moraine.gateway.version.VersioningApi versioning;
+  private final io.moraine.metadata.api.DayScale dayScale;
 
   public ObjectApi(MetadataClient metadata, Access access, ObjectData data, DataCollector collector,
-      ExecutorService threads, io.moraine.gateway.version.VersioningApi versioning) {
+      ExecutorService threads, io.moraine.gateway.version.VersioningApi versioning,
+      io.moraine.metadata.api.DayScale dayScale) {
     this.versioning = versioning;
+    this.dayScale = dayScale;
     this.metadata = metadata;
     this.access = access;
     this.data = data;
@@ -82,7 +85,19 @@ public final class ObjectApi {
     }
     out.header("ETag", quote(w.etag()));
     w.checksumHeader().ifPresent(h -> out.header(h[0], h[1]));
+    w.expiration().ifPresent(e -> out.header(EXPIRATION_HEADER, e));
     out.empty(200);
+  }
+
+  private static final String EXPIRATION_HEADER = "x-amz-expiration";
+
+  /** {@code x-amz-expiration} for a current version an enabled Expiration rule matches (S3: PUT, GET, HEAD). */
+  private Optional<String> expiration(BucketView view, ObjectVersion v) {
+    return view.config(io.moraine.gateway.lifecycle.LifecycleRules.KIND, io.moraine.gateway.lifecycle.LifecycleRules::decode)
+        .flatMap(c -> io.moraine.gateway.lifecycle.LifecycleEvaluator.currentExpiry(c, v.key(), v.size(),
+            v.subresources().get(io.moraine.gateway.tagging.Tags.KIND).map(io.moraine.gateway.tagging.Tags::decode)
+                .orElse(Map.of()), v.lastModifiedMillis(), dayScale))
+        .map(io.moraine.gateway.lifecycle.LifecycleEvaluator::header);
   }
 
   /**
@@ -129,7 +144,7 @@ public final class ObjectApi {
 
   /** A stored and committed object: what the PUT and POST responses report. */
   public record Written(Bucket bucket, String etag, String versionId, Optional<String[]> checksumHeader,
-      boolean encrypted) {}
+      boolean encrypted, Optional<String> expiration) {}
 
   /**
    * PutObject without its response: authorizes {@code PutObject} for the request's caller,
@@ -166,7 +181,8 @@ public final class ObjectApi {
         ? Optional.of(new String[] {stored.digests().checksumAlgorithm().get().headerName(),
             stored.digests().checksumBase64().get()})
         : Optional.empty();
-    return new Written(b, stored.digests().md5Hex(), result.committed().versionId(), checksum, sealed != null);
+    return new Written(b, stored.digests().md5Hex(), result.committed().versionId(), checksum, sealed != null,
+        expiration(view, result.committed()));
   }
 
   /** A single PUT's (or copy's) body stored as it is, or sealed under {@code sealed}'s data key. */
@@ -409,6 +425,9 @@ public final class ObjectApi {
     out.header("Accept-Ranges", "bytes");
     Sse.header(out, v);
     WriteTags.count(v).ifPresent(n -> out.header("x-amz-tagging-count", n));
+    if (versionId.isEmpty()) { // the current version; a version named by id is not evaluated here
+      expiration(view, v).ifPresent(e -> out.header(EXPIRATION_HEADER, e));
+    }
     if (!"STANDARD".equals(v.storageClass())) {
       out.header("x-amz-storage-class", v.storageClass());
     }
