@@ -54,6 +54,7 @@ public final class S3Gateway implements AutoCloseable {
   private final ServerConnector httpsConnector;
   private final ServerConnector websiteConnector;
   private final java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper;
+  private final io.moraine.gateway.lifecycle.LifecycleWorker lifecycle;
 
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random) {
@@ -91,6 +92,8 @@ public final class S3Gateway implements AutoCloseable {
     io.moraine.gateway.crypto.Sse sse = new io.moraine.gateway.crypto.Sse(rootKey, metadata, random);
     this.rewrapper = sse.masterKeys().map(k -> new io.moraine.gateway.crypto.Rewrapper(metadata, k, random));
     ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(), sse);
+    this.lifecycle = new io.moraine.gateway.lifecycle.LifecycleWorker(metadata, collector, config.dayScale(), clock,
+        java.util.Optional.empty());
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads, ids);
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);
@@ -171,6 +174,11 @@ public final class S3Gateway implements AutoCloseable {
   }
 
   /** The background re-wrap of old data keys to the active master key; empty without a root key. */
+  /** The lifecycle engine's pass (run by the launcher's LifecycleService in the elected gateway). */
+  public io.moraine.gateway.lifecycle.LifecycleWorker lifecycle() {
+    return lifecycle;
+  }
+
   public java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper() {
     return rewrapper;
   }

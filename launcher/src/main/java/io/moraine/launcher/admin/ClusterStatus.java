@@ -71,6 +71,8 @@ final class ClusterStatus {
     }
     RepairProgress repair = RepairService.readProgress(zk).orElse(RepairProgress.empty());
     lines.addAll(Line.of(repair));
+    lines.add(Line.Lifecycle.of(io.moraine.launcher.role.LifecycleService.readProgress(zk)
+        .orElse(io.moraine.gateway.lifecycle.LifecycleProgress.empty())));
     return lines;
   }
 

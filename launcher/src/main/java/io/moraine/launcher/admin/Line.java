@@ -238,6 +238,36 @@ public sealed interface Line {
     }
   }
 
+  /** The lifecycle engine's line of {@code admin status} (docs/lifecycle.md). */
+  record Lifecycle(String leader, long passes, long evaluated, long expired, long noncurrentExpired,
+      long markersRemoved, long aborted, long transitioned, long failed, long backlog) implements Line {
+    public String type() {
+      return "lifecycle";
+    }
+
+    public Style style() {
+      return Style.SPACED;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("leader", leader), f("passes", passes), f("evaluated", evaluated),
+          f("expired", expired), f("noncurrent_expired", noncurrentExpired), f("markers_removed", markersRemoved),
+          f("aborted", aborted), f("transitioned", transitioned), f("failed", failed), f("backlog", backlog));
+    }
+
+    @Override
+    public String text() {
+      return "lifecycle leader " + leader + " passes " + passes + " evaluated " + evaluated + " expired " + expired
+          + " noncurrent_expired " + noncurrentExpired + " markers_removed " + markersRemoved + " aborted " + aborted
+          + " transitioned " + transitioned + " failed " + failed + " backlog " + backlog;
+    }
+
+    static Lifecycle of(io.moraine.gateway.lifecycle.LifecycleProgress p) {
+      return new Lifecycle(p.leader().isEmpty() ? "none" : p.leader(), p.passes(), p.evaluated(), p.expired(),
+          p.noncurrentExpired(), p.markersRemoved(), p.aborted(), p.transitioned(), p.failed(), p.backlog());
+    }
+  }
+
   /** The repair, scrub and gc lines of {@code admin status}. */
   static List<Line> of(RepairProgress p) {
     String leader = p.leader().isEmpty() ? "none" : p.leader();

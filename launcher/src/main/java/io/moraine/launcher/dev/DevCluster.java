@@ -220,6 +220,7 @@ public final class DevCluster implements AutoCloseable {
     started.put("gateway-1", Roles.startGateway(config("gateway-1", "az1", gateway), metrics));
     // The repair gauges once (every instance reports the cluster's figures).
     started.get("meta-1").metrics().accept(metrics.registry());
+    started.get("gateway-1").metrics().accept(metrics.registry()); // the lifecycle gauges
     admin = new AdminHttpServer(Roles.DEFAULT_HOST, Integer.parseInt(port("admin")), metrics.registry(),
         started.values().stream().map(Roles.Started::health).toList());
     if (!options.tls()) {

@@ -210,9 +210,12 @@ public final class Roles {
     // Old data keys move to the newest master key in the background (docs/encryption.md).
     AutoCloseable rewrap = gateway.rewrapper().isEmpty() ? () -> { } : new SseRewrapService(zk, nodeId,
         gateway.rewrapper().get(), cfg.getLong(Keys.ENCRYPTION_REWRAP_INTERVAL_SECONDS, 300) * 1000);
-    AutoCloseable all = () -> closeAll(rewrap, gateway, unsafeCommits::shutdownNow, shards, view, meta, zk);
+    // Lifecycle rules are applied by one gateway at a time (docs/lifecycle.md).
+    LifecycleService lifecycle = new LifecycleService(zk, nodeId, gateway.lifecycle(),
+        cfg.getLong(Keys.LIFECYCLE_INTERVAL_MILLIS, LifecycleService.defaultIntervalMillis(cfg.dayScale())));
+    AutoCloseable all = () -> closeAll(lifecycle, rewrap, gateway, unsafeCommits::shutdownNow, shards, view, meta, zk);
     return new Started(all, new AdminHttpServer.Component(nodeId, "gateway", () -> view.current().isPresent()),
-        gateway.port());
+        gateway.port(), registry -> LifecycleService.registerMetrics(registry, nodeId, lifecycle));
   }
 
   /**

@@ -11,16 +11,24 @@ import java.nio.file.Path;
 final class DevFixture implements AutoCloseable {
   final Path dataDir;
   final int zkPort;
+  private final DevCluster.Options options;
   private DevCluster cluster;
 
-  private DevFixture(Path dataDir, int zkPort) throws Exception {
+  private DevFixture(Path dataDir, int zkPort, java.util.function.UnaryOperator<DevCluster.Options> options)
+      throws Exception {
     this.dataDir = dataDir;
     this.zkPort = zkPort;
-    this.cluster = DevCluster.start(new DevCluster.Options(dataDir, 0, zkPort));
+    this.options = options.apply(new DevCluster.Options(dataDir, 0, zkPort));
+    this.cluster = DevCluster.start(this.options);
   }
 
   static DevFixture start(String name) throws Exception {
-    return new DevFixture(Files.createTempDirectory(name), S3TestClients.freePort());
+    return start(name, o -> o);
+  }
+
+  /** With options changed from the defaults (scaled days, settings), kept across {@link #restart}. */
+  static DevFixture start(String name, java.util.function.UnaryOperator<DevCluster.Options> options) throws Exception {
+    return new DevFixture(Files.createTempDirectory(name), S3TestClients.freePort(), options);
   }
 
   DevCluster cluster() {
@@ -40,7 +48,7 @@ final class DevFixture implements AutoCloseable {
   /** The whole cluster stopped and started again on the same data dir and ports. */
   void restart() throws Exception {
     cluster.close();
-    cluster = DevCluster.start(new DevCluster.Options(dataDir, 0, zkPort));
+    cluster = DevCluster.start(options);
   }
 
   @Override
