@@ -93,7 +93,7 @@ public final class S3Gateway implements AutoCloseable {
     this.rewrapper = sse.masterKeys().map(k -> new io.moraine.gateway.crypto.Rewrapper(metadata, k, random));
     ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(), sse);
     this.lifecycle = new io.moraine.gateway.lifecycle.LifecycleWorker(metadata, collector, config.dayScale(), clock,
-        java.util.Optional.empty());
+        java.util.Optional.of(new io.moraine.gateway.lifecycle.Reencoding(metadata, data, collector, threads, clock)));
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads, ids);
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);

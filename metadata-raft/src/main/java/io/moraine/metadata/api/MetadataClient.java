@@ -121,6 +121,17 @@ public interface MetadataClient extends AutoCloseable {
   boolean relocatePartShard(String bucketName, String key, String uploadId, int partNumber, String dataId,
       int shardIndex, String expectedNode, String newNode, boolean misplaced);
 
+  /**
+   * Lifecycle's commit of a transition: version {@code versionId} of {@code key} (current or not)
+   * moves to {@code storageClass} with its data re-encoded into {@code layout}. Applied only while
+   * that version exists and its layout names exactly {@code expectedDataIds} (in order; empty for
+   * inline data), so an overwrite, delete or concurrent transition wins. Returns the version's
+   * previous layout when applied (its shards are then garbage), empty when not (the caller
+   * collects {@code layout}). Fails with NO_SUCH_BUCKET.
+   */
+  Optional<DataLayout> transitionObject(String bucketName, String key, String versionId, java.util.List<String> expectedDataIds,
+      String storageClass, DataLayout layout, long transitionedMillis, String ruleId);
+
   /** One page of ListObjects, served from sorted iteration. Fails with NO_SUCH_BUCKET. */
   ListPage listObjects(String bucketName, ListRequest request);
 

@@ -576,6 +576,18 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public Optional<io.moraine.metadata.api.DataLayout> transitionObject(String bucketName, String key, String versionId,
+      List<String> expectedDataIds, String storageClass, io.moraine.metadata.api.DataLayout layout, long transitionedMillis,
+      String ruleId) {
+    io.moraine.proto.meta.v1.TransitionObjectReply r = routedWrite(bucketName, MetaRequest.newBuilder()
+        .setTransitionObject(io.moraine.proto.meta.v1.TransitionObject.newBuilder().setBucket(bucketName).setKey(key)
+            .setVersionId(versionId).addAllExpectedDataIds(expectedDataIds).setStorageClass(storageClass)
+            .setLayout(Codec.layout(layout)).setTransitionedMillis(transitionedMillis).setRuleId(ruleId)))
+        .getTransitionObject();
+    return r.getApplied() ? Optional.of(Codec.layout(r.getPreviousLayout())) : Optional.empty();
+  }
+
+  @Override
   public boolean relocatePartShard(String bucketName, String key, String uploadId, int partNumber, String dataId,
       int shardIndex, String expectedNode, String newNode, boolean misplaced) {
     return routedWrite(bucketName, MetaRequest.newBuilder().setRelocateShard(io.moraine.proto.meta.v1.RelocateShard.newBuilder()

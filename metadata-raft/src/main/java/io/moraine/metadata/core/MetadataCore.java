@@ -52,6 +52,7 @@ public final class MetadataCore {
   private final IamCommands iam;
   private final IamQueries iamQueries;
   private final Keyring keyring;
+  private final io.moraine.metadata.core.lifecycle.Transitions transitions;
 
   public MetadataCore(StateStore store) {
     this.store = store;
@@ -64,6 +65,7 @@ public final class MetadataCore {
     this.iam = new IamCommands(tables);
     this.iamQueries = new IamQueries(tables);
     this.keyring = new Keyring(tables);
+    this.transitions = new io.moraine.metadata.core.lifecycle.Transitions(tables);
   }
 
   public StateStore store() {
@@ -159,6 +161,7 @@ public final class MetadataCore {
       case COMPLETE_MULTIPART_UPLOAD -> multipart.complete(logIndex, slot, c, r.getCompleteMultipartUpload(), batch);
       case ABORT_MULTIPART_UPLOAD -> multipart.abort(r.getAbortMultipartUpload(), batch);
       case RELOCATE_SHARD -> objects.relocateShard(r.getRelocateShard(), batch);
+      case TRANSITION_OBJECT -> transitions.transition(r.getTransitionObject(), batch);
       case RESERVE_BUCKET_NAME -> buckets.reserveBucketName(c, r.getReserveBucketName(), batch);
       case RELEASE_BUCKET_NAME -> buckets.releaseBucketName(r.getReleaseBucketName(), batch);
       default -> new ApplyResult.Invalid("not a command: " + r.getBodyCase());

@@ -47,7 +47,8 @@ public final class LifecycleWorker {
 
   /** Re-encodes a version into another class, conditionally; false when it lost a race. */
   public interface Transitioner {
-    boolean transition(String bucket, ObjectVersion version, String storageClass) throws java.io.IOException;
+    boolean transition(String bucket, ObjectVersion version, String storageClass, String ruleId)
+        throws java.io.IOException;
   }
 
   private final MetadataClient metadata;
@@ -273,7 +274,11 @@ public final class LifecycleWorker {
           if (v.isEmpty() || v.get().deleteMarker()) {
             return false;
           }
-          if (!transitioner.get().transition(bucket, v.get(), t.storageClass())) {
+          if (!v.get().storageClass().equals(entries.stream().filter(e -> e.versionId().equals(t.versionId()))
+              .findFirst().map(VersionEntry::storageClass).orElse(""))) {
+            return false; // moved meanwhile
+          }
+          if (!transitioner.get().transition(bucket, v.get(), t.storageClass(), t.ruleId())) {
             return false;
           }
           counts.transitioned++;
