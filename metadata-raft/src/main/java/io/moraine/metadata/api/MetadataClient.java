@@ -132,6 +132,17 @@ public interface MetadataClient extends AutoCloseable {
   Optional<DataLayout> transitionObject(String bucketName, String key, String versionId, java.util.List<String> expectedDataIds,
       String storageClass, DataLayout layout, long transitionedMillis, String ruleId);
 
+  /**
+   * A lifecycle action that deletes, marked as such in the log: {@code deleteObject(bucket, key,
+   * versionId)} applied only while the evaluated version ({@code expectedVersionId} with that
+   * last-modified time and ETag) is still current (versionId null: expiration; action 3: an expired
+   * delete marker) or still exists (a noncurrent removal). Empty when a write came in between.
+   *
+   * @param action 1 expiration, 2 noncurrent expiration, 3 expired delete marker
+   */
+  Optional<DeleteResult> lifecycleDelete(String bucketName, String key, String versionId, String expectedVersionId,
+      long expectedLastModifiedMillis, String expectedEtag, String ruleId, int action);
+
   /** One page of ListObjects, served from sorted iteration. Fails with NO_SUCH_BUCKET. */
   ListPage listObjects(String bucketName, ListRequest request);
 

@@ -496,6 +496,23 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public Optional<DeleteResult> lifecycleDelete(String bucketName, String key, String versionId,
+      String expectedVersionId, long expectedLastModifiedMillis, String expectedEtag, String ruleId, int action) {
+    io.moraine.proto.meta.v1.LifecycleDeleteReply reply = routedWrite(bucketName, MetaRequest.newBuilder()
+        .setLifecycleDelete(io.moraine.proto.meta.v1.LifecycleDelete.newBuilder()
+            .setDelete(DeleteObject.newBuilder().setBucket(bucketName).setKey(key)
+                .setVersionId(versionId == null ? "" : versionId))
+            .setExpectedVersionId(expectedVersionId).setExpectedLastModifiedMillis(expectedLastModifiedMillis)
+            .setExpectedEtag(expectedEtag).setRuleId(ruleId).setAction(action))).getLifecycleDelete();
+    if (!reply.getApplied()) {
+      return Optional.empty();
+    }
+    DeleteObjectReply r = reply.getDelete();
+    return Optional.of(new DeleteResult(r.hasRemoved() ? Optional.of(Codec.object(r.getRemoved())) : Optional.empty(),
+        r.getDeleteMarker(), r.getVersionId().isEmpty() ? null : r.getVersionId()));
+  }
+
+  @Override
   public Bucket setBucketVersioning(String bucketName, VersioningStatus status) {
     if (status == VersioningStatus.UNVERSIONED) {
       throw new IllegalArgumentException("a bucket never returns to unversioned: " + bucketName);

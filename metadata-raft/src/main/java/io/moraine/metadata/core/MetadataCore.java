@@ -162,6 +162,8 @@ public final class MetadataCore {
       case ABORT_MULTIPART_UPLOAD -> multipart.abort(r.getAbortMultipartUpload(), batch);
       case RELOCATE_SHARD -> objects.relocateShard(r.getRelocateShard(), batch);
       case TRANSITION_OBJECT -> transitions.transition(r.getTransitionObject(), batch);
+      case LIFECYCLE_DELETE -> transitions.lifecycleDelete(r.getLifecycleDelete(),
+          d -> objects.deleteObject(Versions.seq(logIndex, slot), c, d, batch));
       case RESERVE_BUCKET_NAME -> buckets.reserveBucketName(c, r.getReserveBucketName(), batch);
       case RELEASE_BUCKET_NAME -> buckets.releaseBucketName(r.getReleaseBucketName(), batch);
       default -> new ApplyResult.Invalid("not a command: " + r.getBodyCase());

@@ -74,4 +74,69 @@ class TransitionObjectTest {
     assertThat(h.apply(MetaRequest.newBuilder().setTransitionObject(TransitionObject.newBuilder().setBucket("b")
         .setKey("k").setVersionId("null")))).isInstanceOf(ApplyResult.Invalid.class);
   }
+
+  static MetaRequest.Builder lifecycleDelete(String key, String versionId, ObjectRecord expected, int action) {
+    return MetaRequest.newBuilder().setLifecycleDelete(io.moraine.proto.meta.v1.LifecycleDelete.newBuilder()
+        .setDelete(io.moraine.proto.meta.v1.DeleteObject.newBuilder().setBucket("b").setKey(key)
+            .setVersionId(versionId == null ? "" : versionId))
+        .setExpectedVersionId(expected.getVersionId()).setExpectedLastModifiedMillis(expected.getLastModifiedMillis())
+        .setExpectedEtag(expected.getEtag()).setRuleId("r").setAction(action));
+  }
+
+  /** Lifecycle's expiration: DeleteObject, applied only while the evaluated version is still current. */
+  @Test
+  void anExpirationLosesToAnOverwriteThatCameFirst() {
+    h.ok(createBucket("alice", "b"));
+    h.ok(put("b", "k", "d1"));
+    ObjectRecord evaluated = current("k");
+    h.ok(put("b", "k", "d2")); // overwrite after the engine listed k
+    assertThat(h.ok(lifecycleDelete("k", null, evaluated, 1)).getLifecycleDelete().getApplied()).isFalse();
+    assertThat(current("k").getLayout().getSegments().getSegments(0).getDataId()).isEqualTo("d2");
+    var applied = h.ok(lifecycleDelete("k", null, current("k"), 1)).getLifecycleDelete();
+    assertThat(applied.getApplied()).isTrue();
+    assertThat(applied.getDelete().getRemoved().getLayout().getSegments().getSegments(0).getDataId()).isEqualTo("d2");
+    assertThat(h.query(MetaRequest.newBuilder().setGetObject(GetObject.newBuilder().setBucket("b").setKey("k")))
+        .hasObject() && h.query(MetaRequest.newBuilder().setGetObject(GetObject.newBuilder().setBucket("b").setKey("k")))
+        .getObject().hasObject()).isFalse();
+    assertThat(h.apply(lifecycleDelete("k", null, evaluated, 9))).isInstanceOf(ApplyResult.Invalid.class);
+  }
+
+  /** A noncurrent removal does not remove a version that became current again. */
+  @Test
+  void aNoncurrentRemovalNeedsTheVersionStillNoncurrent() {
+    h.ok(createBucket("alice", "b"));
+    h.ok(MetaRequest.newBuilder().setPutBucketVersioning(io.moraine.proto.meta.v1.PutBucketVersioning.newBuilder()
+        .setBucket("b").setStatus(1))); // Enabled
+    h.ok(put("b", "k", "d1"));
+    ObjectRecord v1 = current("k");
+    h.ok(put("b", "k", "d2"));
+    ObjectRecord v2 = current("k");
+    // v2 deleted by its id: v1 is current again, and a removal planned while it was noncurrent must not apply
+    h.ok(MetaRequest.newBuilder().setDeleteObject(io.moraine.proto.meta.v1.DeleteObject.newBuilder().setBucket("b")
+        .setKey("k").setVersionId(v2.getVersionId())));
+    assertThat(h.ok(lifecycleDelete("k", v1.getVersionId(), v1, 2)).getLifecycleDelete().getApplied()).isFalse();
+    assertThat(current("k").getVersionId()).isEqualTo(v1.getVersionId());
+    h.ok(put("b", "k", "d3"));
+    assertThat(h.ok(lifecycleDelete("k", v1.getVersionId(), v1, 2)).getLifecycleDelete().getApplied()).isTrue();
+  }
+
+  /** An expired delete marker is removed only while it is still the latest version. */
+  @Test
+  void anExpiredMarkerIsRemovedOnlyWhileLatest() {
+    h.ok(createBucket("alice", "b"));
+    h.ok(MetaRequest.newBuilder().setPutBucketVersioning(io.moraine.proto.meta.v1.PutBucketVersioning.newBuilder()
+        .setBucket("b").setStatus(1))); // Enabled
+    h.ok(put("b", "k", "d1"));
+    ObjectRecord v1 = current("k");
+    String marker = h.ok(deleteObject("b", "k")).getDeleteObject().getVersionId();
+    h.ok(MetaRequest.newBuilder().setDeleteObject(io.moraine.proto.meta.v1.DeleteObject.newBuilder().setBucket("b")
+        .setKey("k").setVersionId(v1.getVersionId())));
+    ObjectRecord m = io.moraine.metadata.core.object.Versions.latest(h.core.store(), "b", "k");
+    assertThat(m.getVersionId()).isEqualTo(marker);
+    assertThat(m.getDeleteMarker()).isTrue();
+    assertThat(h.ok(lifecycleDelete("k", marker, m, 1)).getLifecycleDelete().getApplied())
+        .as("a marker is not expired as a current object").isFalse();
+    assertThat(h.ok(lifecycleDelete("k", marker, m, 3)).getLifecycleDelete().getApplied()).isTrue();
+    assertThat(io.moraine.metadata.core.object.Versions.latest(h.core.store(), "b", "k")).isNull();
+  }
 }

@@ -34,10 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>Fault model: every action is one metadata commit, so a crash leaves each action done or not;
  * the walk checkpoints its cursor (bucket, last finished key) every {@value #CHECKPOINT_KEYS} keys
  * through {@code checkpoint}, and a successor resumes after it (a key redone is harmless: what was
- * applied is no longer due). An expiration of a current version is applied only when the version
- * re-read just before is still the one evaluated, and a removal names its version id, so a
- * concurrent overwrite wins (a window of one metadata round trip remains for the current version
- * of an unversioned bucket, see docs/lifecycle.md). Data of removed versions is handed to the
+ * applied is no longer due). Deletions go through the metadata tier's {@code lifecycleDelete}
+ * (marked as lifecycle actions in the log) and transitions through {@code transitionObject}, both
+ * applied only while the version evaluated is still as it was, so a concurrent client write
+ * always wins. Data of removed versions is handed to the
  * {@link DataCollector}, as a client delete's is.
  */
 public final class LifecycleWorker {
@@ -247,22 +247,32 @@ public final class LifecycleWorker {
       switch (a) {
         case LifecycleEvaluator.Action.ExpireCurrent e -> {
           VersionEntry evaluated = entries.get(0);
-          Optional<ObjectVersion> now = metadata.getObjectVersion(bucket, key, null);
-          if (now.isEmpty() || !sameVersion(now.get(), evaluated)) {
+          Optional<DeleteResult> d = metadata.lifecycleDelete(bucket, key, null, evaluated.versionId(),
+              evaluated.lastModifiedMillis(), evaluated.etag(), e.ruleId(), 1);
+          if (d.isEmpty()) {
             return false; // overwritten or deleted since the listing: the newer write wins
           }
-          DeleteResult d = metadata.deleteObject(bucket, key, null);
-          d.removed().ifPresent(v -> collector.collect(v.layout()));
+          d.get().removed().ifPresent(v -> collector.collect(v.layout()));
           counts.expired++;
           return true;
         }
         case LifecycleEvaluator.Action.ExpireNoncurrent e -> {
-          metadata.deleteObject(bucket, key, e.versionId()).removed().ifPresent(v -> collector.collect(v.layout()));
+          VersionEntry evaluated = entry(entries, e.versionId());
+          Optional<DeleteResult> d = metadata.lifecycleDelete(bucket, key, e.versionId(), e.versionId(),
+              evaluated.lastModifiedMillis(), evaluated.etag(), e.ruleId(), 2);
+          if (d.isEmpty()) {
+            return false;
+          }
+          d.get().removed().ifPresent(v -> collector.collect(v.layout()));
           counts.noncurrentExpired++;
           return true;
         }
         case LifecycleEvaluator.Action.RemoveExpiredDeleteMarker e -> {
-          metadata.deleteObject(bucket, key, e.versionId());
+          VersionEntry evaluated = entries.get(0);
+          if (metadata.lifecycleDelete(bucket, key, e.versionId(), e.versionId(), evaluated.lastModifiedMillis(),
+              evaluated.etag(), e.ruleId(), 3).isEmpty()) {
+            return false;
+          }
           counts.markersRemoved++;
           return true;
         }
@@ -288,8 +298,8 @@ public final class LifecycleWorker {
     }
   }
 
-  private static boolean sameVersion(ObjectVersion v, VersionEntry e) {
-    return !v.deleteMarker() && v.versionId().equals(e.versionId()) && v.lastModifiedMillis() == e.lastModifiedMillis()
-        && v.etag().equals(e.etag());
+  private static VersionEntry entry(List<VersionEntry> entries, String versionId) {
+    return entries.stream().filter(e -> e.versionId().equals(versionId)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("evaluated version " + versionId + " not among the listed ones"));
   }
 }

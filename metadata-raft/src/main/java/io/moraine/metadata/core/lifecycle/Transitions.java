@@ -58,6 +58,45 @@ public final class Transitions {
         .setPreviousLayout(target.getLayout())));
   }
 
+  /**
+   * A lifecycle delete: {@code deleter} (the ordinary DeleteObject apply) runs only while the
+   * version the engine evaluated is still as it was, so a write that came in between wins.
+   */
+  public ApplyResult lifecycleDelete(io.moraine.proto.meta.v1.LifecycleDelete cmd,
+      java.util.function.Function<io.moraine.proto.meta.v1.DeleteObject, ApplyResult> deleter) {
+    var d = cmd.getDelete();
+    if (cmd.getExpectedVersionId().isEmpty() || cmd.getAction() < 1 || cmd.getAction() > 3) {
+      return new ApplyResult.Invalid("lifecycle delete needs an expected version and an action 1..3");
+    }
+    if (t.store().get(Keys.bucket(d.getBucket())) == null) {
+      return new ApplyResult.Failed(NO_SUCH_BUCKET, d.getBucket());
+    }
+    ObjectRecord target;
+    if (d.getVersionId().isEmpty() || cmd.getAction() == 3) {
+      target = Versions.latest(t.store(), d.getBucket(), d.getKey()); // must still be the latest (markers included)
+      if (target != null && !target.getVersionId().equals(cmd.getExpectedVersionId())) {
+        target = null;
+      }
+    } else {
+      ObjectRecord current = Versions.latest(t.store(), d.getBucket(), d.getKey());
+      boolean stillNoncurrent = current == null || !current.getVersionId().equals(d.getVersionId());
+      target = stillNoncurrent ? Versions.find(t.store(), d.getBucket(), d.getKey(), d.getVersionId()) : null;
+    }
+    boolean holds = target != null && target.getVersionId().equals(cmd.getExpectedVersionId())
+        && target.getLastModifiedMillis() == cmd.getExpectedLastModifiedMillis()
+        && target.getEtag().equals(cmd.getExpectedEtag())
+        && (cmd.getAction() == 2 || target.getDeleteMarker() == (cmd.getAction() == 3));
+    if (!holds) {
+      return ok(reply().setLifecycleDelete(io.moraine.proto.meta.v1.LifecycleDeleteReply.newBuilder().setApplied(false)));
+    }
+    ApplyResult deleted = deleter.apply(d);
+    if (!(deleted instanceof ApplyResult.Ok o)) {
+      return deleted;
+    }
+    return ok(reply().setLifecycleDelete(io.moraine.proto.meta.v1.LifecycleDeleteReply.newBuilder().setApplied(true)
+        .setDelete(o.reply().getDeleteObject())));
+  }
+
   /** The data ids a layout names, in order (none for inline data). */
   public static List<String> dataIds(LayoutRecord layout) {
     return layout.hasSegments()
