@@ -45,6 +45,27 @@ public final class Sse {
     return new Sse(Optional.empty(), null, random);
   }
 
+  /** 501 NotImplemented on a gateway without a root key. */
+  public void requireRootKey() {
+    if (masterKeys.isEmpty()) {
+      throw new S3Exception(new S3Error.NotImplemented(NO_ROOT_KEY));
+    }
+  }
+
+  /**
+   * Whether a write to a bucket is encrypted with SSE-S3: it asks so ({@link #requested(S3Request)}),
+   * or it asks for nothing and the bucket's default encryption ({@code bucketDefault}) is SSE-S3.
+   */
+  public boolean requested(S3Request r, boolean bucketDefault) {
+    if (requested(r)) {
+      return true;
+    }
+    if (bucketDefault) {
+      requireRootKey();
+    }
+    return bucketDefault;
+  }
+
   /**
    * Whether a write asks for SSE-S3 ({@code x-amz-server-side-encryption: AES256}). Unknown
    * values are 400 InvalidArgument, as S3 answers; SSE-KMS and SSE-C are not built yet (501).

@@ -28,6 +28,7 @@ import io.moraine.metadata.api.MultipartUpload;
 import io.moraine.metadata.api.PartRecord;
 import io.moraine.metadata.api.UploadListPage;
 import io.moraine.gateway.data.ObjectPipe;
+import io.moraine.gateway.bucketencryption.DefaultEncryption;
 import io.moraine.gateway.crypto.Sse;
 import io.moraine.gateway.version.VersionIds;
 import io.moraine.metadata.api.Bucket;
@@ -74,7 +75,7 @@ public final class MultipartApi {
     WriteAcls.NewObject ownership = WriteAcls.forNewObject(access, r, view);
     // SSE-S3: one data key, nonce base and instance id for the whole upload; each part derives its
     // nonce base from its blob id and binds its part number (docs/encryption.md).
-    io.moraine.proto.meta.v1.EncryptionRecord encryption = data.sse().requested(r)
+    io.moraine.proto.meta.v1.EncryptionRecord encryption = data.sse().requested(r, DefaultEncryption.appliesTo(view))
         ? data.sse().newEncryption().record() : null;
     MultipartUpload upload = new MultipartUpload(key, ids.uploadId(), 0, ObjectHeaders.storageClass(r),
         ObjectHeaders.fromRequest(r), ownership.owner(),

@@ -11,6 +11,7 @@ import io.moraine.gateway.data.DataCollector;
 import io.moraine.gateway.data.ErasureProfile;
 import io.moraine.gateway.data.ObjectData;
 import io.moraine.gateway.data.ObjectPipe;
+import io.moraine.gateway.bucketencryption.DefaultEncryption;
 import io.moraine.gateway.crypto.Sse;
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
@@ -151,7 +152,7 @@ public final class ObjectApi {
       throw new S3Exception(new S3Error.EntityTooLarge(null));
     }
     WriteCondition condition = writeCondition(r);
-    boolean encrypt = data.sse().requested(r);
+    boolean encrypt = data.sse().requested(r, DefaultEncryption.appliesTo(view));
     checkWriteCondition(metadata, bucket, key, condition); // early, to spare the upload; the commit re-checks
     VerifiedBody body = Bodies.open(r, size);
     Sse.Sealed sealed = encrypt ? data.sse().newEncryption() : null;
@@ -208,9 +209,9 @@ public final class ObjectApi {
     }
     boolean storageClassGiven = r.header("x-amz-storage-class").isPresent();
     // The destination is encrypted as the copy request asks, whatever the source was (S3).
-    boolean encrypt = data.sse().requested(r);
+    boolean encryptAsked = data.sse().requested(r);
     if (source[0].equals(bucket) && source[1].equals(key) && srcVersion == null && directive.equals("COPY")
-        && !storageClassGiven && !encrypt) {
+        && !storageClassGiven && !encryptAsked) {
       throw new S3Exception(new S3Error.InvalidRequest("This copy request is illegal because it is trying to copy an "
           + "object to itself without changing the object's metadata, storage class, website redirect location or "
           + "encryption attributes."));
@@ -227,6 +228,7 @@ public final class ObjectApi {
       headers.keySet().removeIf(h -> h.startsWith(CHECKSUM_PREFIX));
     }
     ObjectData.Stored stored;
+    boolean encrypt = data.sse().requested(r, DefaultEncryption.appliesTo(view));
     Sse.Sealed sealed = encrypt ? data.sse().newEncryption() : null;
     try (ObjectPipe pipe = new ObjectPipe(data, source[0], src, threads)) {
       VerifiedBody body = new VerifiedBody(pipe, new io.moraine.gateway.auth.PayloadMode.Unsigned(),
