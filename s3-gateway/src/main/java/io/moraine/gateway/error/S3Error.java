@@ -35,6 +35,7 @@ public sealed interface S3Error {
   record NoSuchWebsiteConfiguration(String detail) implements S3Error {}
   record NoSuchCORSConfiguration(String detail) implements S3Error {}
   record ServerSideEncryptionConfigurationNotFoundError(String detail) implements S3Error {}
+  record InvalidEncryptionAlgorithmError(String detail) implements S3Error {}
   record CORSResponse(String detail) implements S3Error {}
   record BadRequest(String detail) implements S3Error {}
   record NoSuchTagSet(String detail) implements S3Error {}
