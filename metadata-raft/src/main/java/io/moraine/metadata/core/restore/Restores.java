@@ -110,19 +110,18 @@ public final class Restores {
     return ok(reply().setRestore(RestoreReply.newBuilder().setApplied(started).setObject(updated)));
   }
 
+  /**
+   * Applied only while version version_seq exists with its restore ongoing. A version (or bucket)
+   * gone meanwhile drops its index row; without a copy the command does only that.
+   */
   public ApplyResult complete(Command c, CompleteRestore cmd, StoreBatch batch) {
-    if (!cmd.hasCopy()) {
-      return new ApplyResult.Invalid("complete restore without a copy: " + cmd.getKey());
-    }
-    if (t.bucket(cmd.getBucket()) == null) {
-      return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
-    }
-    ObjectRecord target = bySeq(cmd.getBucket(), cmd.getKey(), cmd.getVersionSeq());
+    ObjectRecord target = t.bucket(cmd.getBucket()) == null ? null
+        : bySeq(cmd.getBucket(), cmd.getKey(), cmd.getVersionSeq());
     if (target == null) {
       batch.delete(Keys.restoreJob(cmd.getBucket(), cmd.getKey(), cmd.getVersionSeq()));
       return notApplied();
     }
-    if (!target.hasRestore() || !target.getRestore().getOngoing()) {
+    if (!target.hasRestore() || !target.getRestore().getOngoing() || !cmd.hasCopy()) {
       return notApplied();
     }
     long now = c.leaderTimeMillis();
@@ -136,10 +135,8 @@ public final class Restores {
 
   /** Applied only once the expiry passed; the reply's object is the version as it was, copy included. */
   public ApplyResult expire(Command c, ExpireRestore cmd, StoreBatch batch) {
-    if (t.bucket(cmd.getBucket()) == null) {
-      return new ApplyResult.Failed(NO_SUCH_BUCKET, cmd.getBucket());
-    }
-    ObjectRecord target = bySeq(cmd.getBucket(), cmd.getKey(), cmd.getVersionSeq());
+    ObjectRecord target = t.bucket(cmd.getBucket()) == null ? null
+        : bySeq(cmd.getBucket(), cmd.getKey(), cmd.getVersionSeq());
     if (target == null) {
       batch.delete(Keys.restoreJob(cmd.getBucket(), cmd.getKey(), cmd.getVersionSeq()));
       return notApplied();
