@@ -140,6 +140,44 @@ class RestoreTest {
   }
 
   @Test
+  void listingsShowTheRestoreStatusOnlyWhenAskedFor() throws Exception {
+    s3.createBucket(b -> b.bucket("listed"));
+    s3.putObject(b -> b.bucket("listed").key("a").storageClass(StorageClass.GLACIER), RequestBody.fromBytes(body));
+    s3.putObject(b -> b.bucket("listed").key("b").storageClass(StorageClass.GLACIER), RequestBody.fromBytes(body));
+    s3.putObject(b -> b.bucket("listed").key("c").storageClass(StorageClass.GLACIER), RequestBody.fromBytes(body));
+    s3.restoreObject(b -> b.bucket("listed").key("a").restoreRequest(rr -> rr.days(1)));
+    s3.restoreObject(b -> b.bucket("listed").key("b").restoreRequest(rr -> rr.days(1)));
+    RestoreJob job = fx.metadata.listRestoreJobs(ListRestoreJobs.getDefaultInstance()).getJobsList().stream()
+        .filter(j -> j.getBucket().equals("listed") && j.getKey().equals("b")).findFirst().orElseThrow();
+    ObjectVersion v = fx.metadata.getObjectVersion("listed", "b", null).orElseThrow();
+    DataLayout copy = fx.gateway.reencoder().reencode(v.layout(), ErasureProfile.RS_4_2);
+    fx.metadata.completeRestore(CompleteRestore.newBuilder().setBucket("listed").setKey("b").setVersionId("null")
+        .setVersionSeq(job.getVersionSeq()).setCopy(Codec.layout(copy)).build());
+    long expiry = fx.metadata.getObjectVersion("listed", "b", null).orElseThrow().restore().expiryMillis();
+
+    var plain = s3.listObjectsV2(b -> b.bucket("listed")).contents();
+    assertThat(plain).allSatisfy(o -> assertThat(o.restoreStatus()).isNull());
+    var listed = s3.listObjectsV2(b -> b.bucket("listed")
+        .optionalObjectAttributes(software.amazon.awssdk.services.s3.model.OptionalObjectAttributes.RESTORE_STATUS))
+        .contents();
+    assertThat(listed.get(0).restoreStatus().isRestoreInProgress()).isTrue();
+    assertThat(listed.get(0).restoreStatus().restoreExpiryDate()).isNull();
+    assertThat(listed.get(1).restoreStatus().isRestoreInProgress()).isFalse();
+    assertThat(listed.get(1).restoreStatus().restoreExpiryDate().toEpochMilli()).isEqualTo(expiry);
+    assertThat(listed.get(2).restoreStatus()).isNull();
+    assertThat(listed).allSatisfy(o -> assertThat(o.storageClassAsString()).isEqualTo("GLACIER"));
+    var versions = s3.listObjectVersions(b -> b.bucket("listed")
+        .optionalObjectAttributes(software.amazon.awssdk.services.s3.model.OptionalObjectAttributes.RESTORE_STATUS))
+        .versions();
+    assertThat(versions.get(0).restoreStatus().isRestoreInProgress()).isTrue();
+    assertThat(versions.get(1).restoreStatus().restoreExpiryDate().toEpochMilli()).isEqualTo(expiry);
+    var v1 = s3.listObjects(b -> b.bucket("listed")
+        .optionalObjectAttributes(software.amazon.awssdk.services.s3.model.OptionalObjectAttributes.RESTORE_STATUS))
+        .contents();
+    assertThat(v1.get(0).restoreStatus().isRestoreInProgress()).isTrue();
+  }
+
+  @Test
   void selectRestoresAreNotImplemented() {
     put("sel", StorageClass.GLACIER);
     refused(() -> s3.restoreObject(b -> b.bucket("arch").key("sel").restoreRequest(rr -> rr.type(RestoreRequestType.SELECT)

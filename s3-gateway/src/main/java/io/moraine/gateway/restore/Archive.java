@@ -52,6 +52,27 @@ public final class Archive {
         : "ongoing-request=\"false\", expiry-date=\"" + S3Response.httpDate(r.expiryMillis()) + "\"");
   }
 
+  /**
+   * The RestoreStatus of a listing row when the request asked for it
+   * ({@code x-amz-optional-object-attributes: RestoreStatus}) and the version has a restore.
+   */
+  public static io.moraine.gateway.xml.S3Xml.RestoreStatus listed(io.moraine.gateway.http.S3Request r, Restore restore) {
+    if (restore == null || !optionalAttributes(r).contains("RestoreStatus")) {
+      return null;
+    }
+    return new io.moraine.gateway.xml.S3Xml.RestoreStatus(restore.ongoing(), restore.expiryMillis());
+  }
+
+  private static java.util.Set<String> optionalAttributes(io.moraine.gateway.http.S3Request r) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (String v : r.signed().headers().getOrDefault("x-amz-optional-object-attributes", java.util.List.of())) {
+      for (String n : v.split(",")) {
+        names.add(n.strip());
+      }
+    }
+    return names;
+  }
+
   /** Sets {@code x-amz-restore} on a GET or HEAD response. */
   public static void header(S3Response out, ObjectVersion v) {
     header(v.restore()).ifPresent(h -> out.header("x-amz-restore", h));
