@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class RestoreService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RestoreService.class);
   public static final String LEADER_PATH = "/moraine/services/restore/leader";
+  /** The leader's running totals, so {@code admin status} and a successor see them (format=1 key=value). */
+  public static final String PROGRESS_PATH = "/moraine/services/restore/progress";
   private static final int JOBS_PER_POLL = 100;
 
   /** What the service did, for {@code admin status} and Prometheus. */
@@ -65,6 +67,9 @@ public final class RestoreService implements AutoCloseable {
   private final AtomicLong bytesRestored = new AtomicLong();
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong restored = new AtomicLong();
+  private final CuratorFramework zk;
+  private volatile boolean resumed;
+  private volatile String written = "";
 
   public RestoreService(CuratorFramework zk, String participantId, MetadataClient metadata, Reencoder reencoder,
       DataCollector collector, InstantSource clock, long pollMillis) throws Exception {
@@ -73,16 +78,22 @@ public final class RestoreService implements AutoCloseable {
     this.collector = collector;
     this.clock = clock;
     this.participantId = participantId;
+    this.zk = zk;
     this.latch = new LeaderLatch(zk, LEADER_PATH, participantId);
     this.timer = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon(true).name(participantId + "-restore").factory());
     latch.start();
     timer.scheduleWithFixedDelay(() -> {
       if (!latch.hasLeadership()) {
+        resumed = false;
         return;
       }
       try {
+        if (!resumed) {
+          resume();
+        }
         poll();
+        saveProgress();
       } catch (RuntimeException e) {
         log.warn("restore poll failed; the next one retries: {}", e.toString());
       }
@@ -95,6 +106,66 @@ public final class RestoreService implements AutoCloseable {
 
   public Counters counters() {
     return new Counters(pending.get(), restored.get(), completed.get(), expired.get(), bytesRestored.get());
+  }
+
+  /** A new leader continues the totals of the one before it. */
+  private void resume() {
+    Counters c = readProgress(zk);
+    completed.set(Math.max(completed.get(), c.completed()));
+    expired.set(Math.max(expired.get(), c.expired()));
+    bytesRestored.set(Math.max(bytesRestored.get(), c.bytesRestored()));
+    resumed = true;
+  }
+
+  private void saveProgress() {
+    Counters c = counters();
+    String text = "format=1 leader=" + participantId + " pending=" + c.pending() + " restored=" + c.restored()
+        + " completed=" + c.completed() + " expired=" + c.expired() + " bytes=" + c.bytesRestored();
+    if (text.equals(written)) {
+      return;
+    }
+    try {
+      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (zk.checkExists().forPath(PROGRESS_PATH) == null) {
+        zk.create().creatingParentsIfNeeded().forPath(PROGRESS_PATH, bytes);
+      } else {
+        zk.setData().forPath(PROGRESS_PATH, bytes);
+      }
+      written = text;
+    } catch (Exception e) {
+      log.warn("restore progress not saved; retried on the next poll: {}", e.toString());
+    }
+  }
+
+  /** The last totals a leader saved (zeros and leader "none" when none has run). */
+  public static Counters readProgress(CuratorFramework zk) {
+    return progressFields(zk).counters();
+  }
+
+  /** The saved progress with the leader that saved it. */
+  public record Progress(String leader, Counters counters) {}
+
+  public static Progress progressFields(CuratorFramework zk) {
+    java.util.Map<String, String> f = new java.util.TreeMap<>();
+    try {
+      if (zk.checkExists().forPath(PROGRESS_PATH) != null) {
+        for (String kv : new String(zk.getData().forPath(PROGRESS_PATH), java.nio.charset.StandardCharsets.UTF_8)
+            .split(" ")) {
+          int eq = kv.indexOf('=');
+          if (eq > 0) {
+            f.put(kv.substring(0, eq), kv.substring(eq + 1));
+          }
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("reading " + PROGRESS_PATH + ": " + e, e);
+    }
+    if (!f.isEmpty() && !"1".equals(f.get("format"))) {
+      throw new IllegalStateException(PROGRESS_PATH + " has unknown format " + f.get("format"));
+    }
+    java.util.function.ToLongFunction<String> n = k -> Long.parseLong(f.getOrDefault(k, "0"));
+    return new Progress(f.getOrDefault("leader", "none"), new Counters(n.applyAsLong("pending"),
+        n.applyAsLong("restored"), n.applyAsLong("completed"), n.applyAsLong("expired"), n.applyAsLong("bytes")));
   }
 
   /** One round: every job due now, earliest first. */
