@@ -181,16 +181,33 @@ final class SegmentRepairer {
   }
 
   private Optional<Segment> currentSegment(Manifest owner, String dataId) {
-    Optional<io.moraine.metadata.api.DataLayout> layout;
+    java.util.List<Segment> segments;
     if (owner.uploadId() == null) {
-      layout = meta.getObjectVersion(owner.bucket(), owner.key(), owner.versionId()).map(ObjectVersion::layout);
+      segments = meta.getObjectVersion(owner.bucket(), owner.key(), owner.versionId()).map(SegmentRepairer::segmentsOf)
+          .orElse(java.util.List.of());
     } else {
-      layout = meta.listParts(owner.bucket(), owner.key(), owner.uploadId()).stream()
-          .filter(p -> p.partNumber() == owner.partNumber()).findFirst().map(io.moraine.metadata.api.PartRecord::layout);
+      segments = meta.listParts(owner.bucket(), owner.key(), owner.uploadId()).stream()
+          .filter(p -> p.partNumber() == owner.partNumber()).findFirst()
+          .map(p -> segmentsOf(p.layout())).orElse(java.util.List.of());
     }
-    return layout.filter(l -> l instanceof io.moraine.metadata.api.DataLayout.Segments)
-        .flatMap(l -> ((io.moraine.metadata.api.DataLayout.Segments) l).segments().stream()
-            .filter(s -> s.dataId().equals(dataId)).findFirst());
+    return segments.stream().filter(s -> s.dataId().equals(dataId)).findFirst();
+  }
+
+  /**
+   * Every blob a version names: its layout's segments and, for an archived version with a
+   * restored temporary copy, the copy's (docs/s3-compatibility.md) — repaired like any other and
+   * live for garbage collection until the copy expires.
+   */
+  static java.util.List<Segment> segmentsOf(ObjectVersion v) {
+    java.util.List<Segment> all = new java.util.ArrayList<>(segmentsOf(v.layout()));
+    if (v.restore() != null && v.restore().copy() != null) {
+      all.addAll(segmentsOf(v.restore().copy()));
+    }
+    return all;
+  }
+
+  private static java.util.List<Segment> segmentsOf(io.moraine.metadata.api.DataLayout layout) {
+    return layout instanceof io.moraine.metadata.api.DataLayout.Segments s ? s.segments() : java.util.List.of();
   }
 
   private void repairSegment(Manifest owner, Segment segment, ScrubPacer scrub, PassStats stats)

@@ -54,6 +54,8 @@ public final class S3Gateway implements AutoCloseable {
   private final ServerConnector httpsConnector;
   private final ServerConnector websiteConnector;
   private final java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper;
+  private final io.moraine.gateway.data.Reencoder reencoder;
+  private final DataCollector collector;
 
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random) {
@@ -75,6 +77,14 @@ public final class S3Gateway implements AutoCloseable {
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability,
       java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey) {
+    this(config, metadata, shardClients, placement, clock, random, observability, rootKey,
+        io.moraine.gateway.restore.RestoreConfig.defaults(io.moraine.metadata.api.DayScale.real()));
+  }
+
+  /** With the restore delays and day of the archive classes (docs/s3-compatibility.md, Archive storage and restore). */
+  public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
+      InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability,
+      java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey, io.moraine.gateway.restore.RestoreConfig restore) {
     this.config = config.validate();
     this.metadata = metadata;
     Ids ids = new Ids(random);
@@ -93,7 +103,10 @@ public final class S3Gateway implements AutoCloseable {
     this.rewrapper = sse.masterKeys().map(k -> new io.moraine.gateway.crypto.Rewrapper(metadata, k, random));
     ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(), sse);
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
-    SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads);
+    SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads)
+        .register(new io.moraine.gateway.restore.RestoreHandler(metadata, access, restore));
+    this.reencoder = new io.moraine.gateway.data.Reencoder(reader, writer, collector, threads);
+    this.collector = collector;
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);
     io.moraine.gateway.version.VersioningApi versioning = new io.moraine.gateway.version.VersioningApi(metadata, access, clock);
     ObjectApi objects = new ObjectApi(metadata, access, data, collector, threads, versioning);
@@ -174,6 +187,16 @@ public final class S3Gateway implements AutoCloseable {
   /** The background re-wrap of old data keys to the active master key; empty without a root key. */
   public java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper() {
     return rewrapper;
+  }
+
+  /** Re-encodes stored layouts into other profiles with this gateway's data path (restore, lifecycle). */
+  public io.moraine.gateway.data.Reencoder reencoder() {
+    return reencoder;
+  }
+
+  /** Best-effort deletion of blobs no record names any more (a refused or expired restore copy). */
+  public DataCollector collector() {
+    return collector;
   }
 
   /** Ensures the root account exists, then binds and serves. */

@@ -238,6 +238,30 @@ public sealed interface Line {
     }
   }
 
+  /**
+   * {@code restore leader NODE pending N restored N completed N expired N bytes N}: archive restores
+   * in progress and copies kept (the restore index), and the restore leaders' running totals.
+   */
+  record Restore(String leader, long pending, long restored, long completed, long expired, long bytes) implements Line {
+    public String type() {
+      return "restore";
+    }
+
+    public Style style() {
+      return Style.SPACED;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("leader", leader), f("pending", pending), f("restored", restored), f("completed", completed),
+          f("expired", expired), f("bytes", bytes));
+    }
+
+    @Override
+    public String text() {
+      return "restore " + Line.super.text();
+    }
+  }
+
   /** The repair, scrub and gc lines of {@code admin status}. */
   static List<Line> of(RepairProgress p) {
     String leader = p.leader().isEmpty() ? "none" : p.leader();

@@ -204,12 +204,16 @@ public final class Roles {
           Keys.ENCRYPTION_ROOT_KEY_FILE);
     }
     S3Gateway gateway = new S3Gateway(gatewayConfig, gatewayMeta, shards, view, InstantSource.system(), new SecureRandom(),
-        observability(cfg, nodeId, metrics), rootKey);
+        observability(cfg, nodeId, metrics), rootKey, cfg.restoreConfig());
     gateway.start();
+    // Archive restores: the copies are made and expired by one gateway at a time (docs/s3-compatibility.md).
+    RestoreService restore = new RestoreService(zk, nodeId, meta, gateway.reencoder(), gateway.collector(),
+        InstantSource.system(), cfg.getLong(Keys.RESTORE_POLL_INTERVAL_MILLIS, 1000));
+    metrics.restore().watch(restore);
     // Old data keys move to the newest master key in the background (docs/encryption.md).
     AutoCloseable rewrap = gateway.rewrapper().isEmpty() ? () -> { } : new SseRewrapService(zk, nodeId,
         gateway.rewrapper().get(), cfg.getLong(Keys.ENCRYPTION_REWRAP_INTERVAL_SECONDS, 300) * 1000);
-    AutoCloseable all = () -> closeAll(rewrap, gateway, unsafeCommits::shutdownNow, shards, view, meta, zk);
+    AutoCloseable all = () -> closeAll(restore, rewrap, gateway, unsafeCommits::shutdownNow, shards, view, meta, zk);
     return new Started(all, new AdminHttpServer.Component(nodeId, "gateway", () -> view.current().isPresent()),
         gateway.port());
   }

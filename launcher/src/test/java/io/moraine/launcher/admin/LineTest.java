@@ -25,6 +25,8 @@ class LineTest {
     assertThat(new Line.AccountCreated("123456789012", "abc", "AKIAX", "SK").text())
         .isEqualTo("account_id=123456789012 canonical_id=abc access_key=AKIAX secret_key=SK");
     assertThat(new Line.ScrubRequested(4).text()).isEqualTo("scrub requested (request 4)");
+    assertThat(new Line.Restore("gateway-1", 2, 1, 6, 5, 1_800_000).text())
+        .isEqualTo("restore leader gateway-1 pending 2 restored 1 completed 6 expired 5 bytes 1800000");
     assertThat(new Line.DrainSet("n", true).text()).isEqualTo("node n draining");
     assertThat(new Line.DrainSet("n", false).text()).isEqualTo("node n no longer draining");
     assertThat(new Line.LogLevelSet("gateway-1", "ROOT", "DEBUG").text()).isEqualTo("gateway-1 ROOT DEBUG");

@@ -11,16 +11,24 @@ import java.nio.file.Path;
 final class DevFixture implements AutoCloseable {
   final Path dataDir;
   final int zkPort;
+  private final DevCluster.Options options;
   private DevCluster cluster;
 
-  private DevFixture(Path dataDir, int zkPort) throws Exception {
+  private DevFixture(Path dataDir, int zkPort, java.util.function.UnaryOperator<DevCluster.Options> customize)
+      throws Exception {
     this.dataDir = dataDir;
     this.zkPort = zkPort;
-    this.cluster = DevCluster.start(new DevCluster.Options(dataDir, 0, zkPort));
+    this.options = customize.apply(new DevCluster.Options(dataDir, 0, zkPort));
+    this.cluster = DevCluster.start(options);
   }
 
   static DevFixture start(String name) throws Exception {
-    return new DevFixture(Files.createTempDirectory(name), S3TestClients.freePort());
+    return start(name, o -> o);
+  }
+
+  /** With options of the test's own ({@code o -> o.withDaySeconds(4).withSettings(...)}), kept across restarts. */
+  static DevFixture start(String name, java.util.function.UnaryOperator<DevCluster.Options> customize) throws Exception {
+    return new DevFixture(Files.createTempDirectory(name), S3TestClients.freePort(), customize);
   }
 
   DevCluster cluster() {
@@ -40,7 +48,7 @@ final class DevFixture implements AutoCloseable {
   /** The whole cluster stopped and started again on the same data dir and ports. */
   void restart() throws Exception {
     cluster.close();
-    cluster = DevCluster.start(new DevCluster.Options(dataDir, 0, zkPort));
+    cluster = DevCluster.start(options);
   }
 
   @Override

@@ -84,21 +84,26 @@ public final class ObjectData {
   /** As {@link #readObject(String, ObjectVersion, long, long, OutputStream)}, an SSE-C object with its key. */
   public void readObject(String bucket, ObjectVersion v, Optional<CustomerKey> customer, long offset, long length,
       OutputStream out) throws IOException {
+    DataLayout stored = storedLayout(v);
     if (!v.encrypted()) {
-      read(v.layout(), offset, length, out);
+      read(stored, offset, length, out);
       return;
     }
     Sse.Sealed keys = sse.open(v.encryption(), customer);
     if (v.partCount() == 0) {
-      readSealed(v.layout(), v.size(), keys.single(bucket, v.key()), offset, length, out);
+      readSealed(stored, v.size(), keys.single(bucket, v.key()), offset, length, out);
       return;
     }
+    // The parts' nonces derive from the blob ids the upload wrote (v.layout()); a restored copy
+    // holds the same sealed bytes under new ids, segment for segment.
     List<Segment> segments = ((DataLayout.Segments) v.layout()).segments();
+    List<Segment> storedSegments = ((DataLayout.Segments) stored).segments();
     List<Integer> partNumbers = v.encryption().getPartNumbersList();
-    if (segments.size() != v.partCount() || partNumbers.size() != v.partCount() || v.partSizes().size() != v.partCount()) {
+    if (segments.size() != v.partCount() || storedSegments.size() != v.partCount()
+        || partNumbers.size() != v.partCount() || v.partSizes().size() != v.partCount()) {
       throw new IllegalStateException("encrypted multipart object " + v.key() + " has " + segments.size()
-          + " segments, " + partNumbers.size() + " part numbers and " + v.partSizes().size() + " part sizes for "
-          + v.partCount() + " parts");
+          + " segments (" + storedSegments.size() + " stored), " + partNumbers.size() + " part numbers and "
+          + v.partSizes().size() + " part sizes for " + v.partCount() + " parts");
     }
     long partStart = 0;
     long end = offset + length;
@@ -108,11 +113,21 @@ public final class ObjectData {
       long to = Math.min(end, partStart + partSize);
       if (from < to) {
         Segment s = segments.get(i);
-        readSealed(new DataLayout.Segments(List.of(s)), partSize, keys.part(bucket, v.key(), partNumbers.get(i), s.dataId()),
-            from - partStart, to - from, out);
+        readSealed(new DataLayout.Segments(List.of(storedSegments.get(i))), partSize,
+            keys.part(bucket, v.key(), partNumbers.get(i), s.dataId()), from - partStart, to - from, out);
       }
       partStart += partSize;
     }
+  }
+
+  /**
+   * Where a version's bytes are read from: its restored temporary copy while one exists (archive
+   * classes, docs/s3-compatibility.md), otherwise its own layout. Whether an archived version may be
+   * read at all is the S3 layer's check ({@code gateway.restore.Archive}).
+   */
+  public static DataLayout storedLayout(ObjectVersion v) {
+    io.moraine.metadata.api.Restore restore = v.restore();
+    return restore != null && !restore.ongoing() && restore.copy() != null ? restore.copy() : v.layout();
   }
 
   /** Plaintext [offset, offset+length) of one sealed blob of {@code plaintextSize} bytes. */

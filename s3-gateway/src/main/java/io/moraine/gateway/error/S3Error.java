@@ -70,6 +70,9 @@ public sealed interface S3Error {
   record InvalidStorageClass(String detail) implements S3Error {}
   record InvalidRange(String detail) implements S3Error {}
   record PreconditionFailed(String detail) implements S3Error {}
+  /** An archived object (GLACIER, DEEP_ARCHIVE) read or copied without a restored copy; a restore of another class. */
+  record InvalidObjectState(String detail) implements S3Error {}
+  record RestoreAlreadyInProgress(String detail) implements S3Error {}
 
   // ---- request shape -----------------------------------------------------------------------
   record MissingContentLength(String detail) implements S3Error {}

@@ -167,6 +167,7 @@ public final class MultipartApi {
           : new S3Error.InvalidRequest("The source of a copy request may not specifically refer to a delete marker by version id."));
     }
     ObjectApi.copyPreconditions(r, src);
+    io.moraine.gateway.restore.Archive.checkCopySource(src);
     long first = 0;
     long length = src.size();
     Optional<String> rangeHeader = r.header("x-amz-copy-source-range");

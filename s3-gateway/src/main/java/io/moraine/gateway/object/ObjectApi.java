@@ -199,6 +199,7 @@ public final class ObjectApi {
           : new S3Error.InvalidRequest("The source of a copy request may not specifically refer to a delete marker by version id."));
     }
     copyPreconditions(r, src);
+    io.moraine.gateway.restore.Archive.checkCopySource(src);
     Subresources copySubresources = WriteTags.apply(access, r, view, key, ownership.subresources(), src);
     String directive = r.header("x-amz-metadata-directive").map(String::strip).orElse("COPY");
     if (!directive.equals("COPY") && !directive.equals("REPLACE")) {
@@ -411,6 +412,10 @@ public final class ObjectApi {
     WriteTags.count(v).ifPresent(n -> out.header("x-amz-tagging-count", n));
     if (!"STANDARD".equals(v.storageClass())) {
       out.header("x-amz-storage-class", v.storageClass());
+    }
+    io.moraine.gateway.restore.Archive.header(out, v);
+    if (!head) {
+      io.moraine.gateway.restore.Archive.checkReadable(v); // HEAD of an archived object works (S3)
     }
     long first = 0;
     long length = v.size();
