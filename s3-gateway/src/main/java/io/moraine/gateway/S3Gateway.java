@@ -54,6 +54,7 @@ public final class S3Gateway implements AutoCloseable {
   private final ServerConnector httpsConnector;
   private final ServerConnector websiteConnector;
   private final java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper;
+  private final io.moraine.gateway.data.StorageClasses storageClasses;
 
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random) {
@@ -75,7 +76,21 @@ public final class S3Gateway implements AutoCloseable {
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability,
       java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey) {
+    this(config, metadata, shardClients, placement, clock, random, observability, rootKey,
+        io.moraine.gateway.data.StorageClasses.defaults());
+  }
+
+  /**
+   * With the storage classes' profiles as configured ({@code storage-class.*} keys); they are
+   * checked against the topology here (if a map is known) and whenever the map changes
+   * ({@link #storageClasses()}{@code .check}, wired to the placement view's listener by the role).
+   */
+  public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
+      InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability,
+      java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey, io.moraine.gateway.data.StorageClasses classes) {
     this.config = config.validate();
+    this.storageClasses = classes;
+    placement.current().ifPresent(classes::check);
     this.metadata = metadata;
     Ids ids = new Ids(random);
     this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.nodeId() + "-io-", 0).factory());
@@ -90,7 +105,7 @@ public final class S3Gateway implements AutoCloseable {
         observability.metrics().dataPath());
     io.moraine.gateway.crypto.Sse sse = new io.moraine.gateway.crypto.Sse(rootKey, metadata, random);
     this.rewrapper = sse.masterKeys().map(k -> new io.moraine.gateway.crypto.Rewrapper(metadata, k, random));
-    ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(), sse);
+    ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(), sse, classes, placement);
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads);
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);
@@ -171,6 +186,11 @@ public final class S3Gateway implements AutoCloseable {
   }
 
   /** The background re-wrap of old data keys to the active master key; empty without a root key. */
+  /** The storage classes' resolution; call {@code check(map)} when the placement map changes. */
+  public io.moraine.gateway.data.StorageClasses storageClasses() {
+    return storageClasses;
+  }
+
   public java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper() {
     return rewrapper;
   }

@@ -203,8 +203,12 @@ public final class Roles {
       org.slf4j.LoggerFactory.getLogger(Roles.class).warn("{}: no root key ({} or {}): SSE requests are refused", nodeId, io.moraine.gateway.crypto.RootKey.ENV,
           Keys.ENCRYPTION_ROOT_KEY_FILE);
     }
+    io.moraine.gateway.data.StorageClasses classes = io.moraine.gateway.data.StorageClasses.fromConfig(
+        cfg.withPrefix(io.moraine.gateway.data.StorageClasses.KEY_PREFIX));
     S3Gateway gateway = new S3Gateway(gatewayConfig, gatewayMeta, shards, view, InstantSource.system(), new SecureRandom(),
-        observability(cfg, nodeId, metrics), rootKey);
+        observability(cfg, nodeId, metrics), rootKey, classes);
+    // The classes' profiles are checked against the topology again whenever the map changes (DESIGN.md, Storage classes).
+    view.addListener(() -> view.current().ifPresent(classes::check));
     gateway.start();
     // Old data keys move to the newest master key in the background (docs/encryption.md).
     AutoCloseable rewrap = gateway.rewrapper().isEmpty() ? () -> { } : new SseRewrapService(zk, nodeId,

@@ -27,12 +27,26 @@ public final class ObjectData {
   private final BlobReader reader;
   private final int inlineThresholdBytes;
   private final Sse sse;
+  private final StorageClasses classes;
+  private final io.moraine.placement.PlacementView placement;
 
-  public ObjectData(BlobWriter writer, BlobReader reader, int inlineThresholdBytes, Sse sse) {
+  public ObjectData(BlobWriter writer, BlobReader reader, int inlineThresholdBytes, Sse sse, StorageClasses classes,
+      io.moraine.placement.PlacementView placement) {
     this.writer = writer;
     this.reader = reader;
     this.inlineThresholdBytes = inlineThresholdBytes;
     this.sse = sse;
+    this.classes = classes;
+    this.placement = placement;
+  }
+
+  /** The erasure profile and rule new blobs of {@code storageClass} are written with now (DESIGN.md, Storage classes). */
+  public ErasureProfile profile(String storageClass) {
+    return classes.profile(storageClass, placement);
+  }
+
+  public StorageClasses storageClasses() {
+    return classes;
   }
 
   public Sse sse() {
@@ -52,6 +66,12 @@ public final class ObjectData {
    */
   public Stored storeSealed(VerifiedBody body, long size, ErasureProfile profile, boolean allowInline, CipherFor cipher)
       throws IOException {
+    return storeSealed(body, size, profile, allowInline, null, cipher);
+  }
+
+  /** As {@link #storeSealed(VerifiedBody, long, ErasureProfile, boolean, CipherFor)}; {@code zoneKey} as in {@link #store(VerifiedBody, long, ErasureProfile, boolean, String)}. */
+  public Stored storeSealed(VerifiedBody body, long size, ErasureProfile profile, boolean allowInline, String zoneKey,
+      CipherFor cipher) throws IOException {
     long sealed = PackageFormat.sealedSize(size);
     if (allowInline && sealed <= inlineThresholdBytes) {
       EncryptingInputStream in = new EncryptingInputStream(body, cipher.blob(""));
@@ -65,7 +85,8 @@ public final class ObjectData {
     String dataId = writer.newDataId();
     EncryptingInputStream in = new EncryptingInputStream(body, cipher.blob(dataId));
     VerifiedBody.Digests[] digests = new VerifiedBody.Digests[1];
-    Segment segment = writer.write(dataId, in, sealed, profile, () -> digests[0] = body.finish());
+    Segment segment = writer.write(dataId, in, sealed, profile, zoneKey == null ? dataId : zoneKey,
+        () -> digests[0] = body.finish());
     return new Stored(new DataLayout.Segments(List.of(segment)), digests[0]);
   }
 
@@ -121,6 +142,15 @@ public final class ObjectData {
    * may not (a multipart object is the concatenation of its parts' segments).
    */
   public Stored store(VerifiedBody body, long size, ErasureProfile profile, boolean allowInline) throws IOException {
+    return store(body, size, profile, allowInline, null);
+  }
+
+  /**
+   * As {@link #store(VerifiedBody, long, ErasureProfile, boolean)}; a one-zone profile's AZ is
+   * chosen from {@code zoneKey} (null: the blob's own dataId).
+   */
+  public Stored store(VerifiedBody body, long size, ErasureProfile profile, boolean allowInline, String zoneKey)
+      throws IOException {
     if (allowInline && size <= inlineThresholdBytes) {
       byte[] bytes = body.readNBytes((int) size);
       VerifiedBody.Digests d = body.finish();
@@ -130,7 +160,9 @@ public final class ObjectData {
       return new Stored(new DataLayout.Segments(List.of()), body.finish());
     }
     VerifiedBody.Digests[] digests = new VerifiedBody.Digests[1];
-    Segment segment = writer.write(body, size, profile, () -> digests[0] = body.finish());
+    String dataId = writer.newDataId();
+    Segment segment = writer.write(dataId, body, size, profile, zoneKey == null ? dataId : zoneKey,
+        () -> digests[0] = body.finish());
     return new Stored(new DataLayout.Segments(List.of(segment)), digests[0]);
   }
 

@@ -172,7 +172,7 @@ public final class ObjectApi {
   /** A single PUT's (or copy's) body stored as it is, or sealed under {@code sealed}'s data key. */
   private ObjectData.Stored store(VerifiedBody body, long size, String storageClass, Sse.Sealed sealed, String bucket,
       String key) throws IOException {
-    ErasureProfile profile = ErasureProfile.forStorageClass(storageClass);
+    ErasureProfile profile = data.profile(storageClass);
     if (sealed == null) {
       return data.store(body, size, profile, true);
     }
