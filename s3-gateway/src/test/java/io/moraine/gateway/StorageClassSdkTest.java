@@ -124,6 +124,20 @@ class StorageClassSdkTest {
       zones.merge(segments("oz/" + n).get(0).zone(), 1, Integer::sum);
     }
     assertThat(zones).containsOnlyKeys("az1", "az2", "az3");
+    // Node loss, not AZ loss: either copy of RS 1+1 serves the object.
+    for (int i = 0; i < 6; i++) {
+      int n = i;
+      Segment s = segments("oz/" + n).get(0);
+      for (String node : s.shardNodes()) {
+        fixture.shards.failingReads.add(node);
+        try {
+          assertThat(s3.getObjectAsBytes(b -> b.bucket("classes").key("oz/" + n)).asByteArray())
+              .isEqualTo(random(10_000, n));
+        } finally {
+          fixture.shards.failingReads.remove(node);
+        }
+      }
+    }
     placement.down.add("storage-az2-1");
     try {
       for (int i = 0; i < 20; i++) {
