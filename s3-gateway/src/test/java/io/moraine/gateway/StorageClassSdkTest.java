@@ -140,6 +140,22 @@ class StorageClassSdkTest {
     }
     placement.down.add("storage-az2-1");
     try {
+      // An object whose two copies are both on down nodes answers 503 before any body.
+      String lost = null;
+      for (int i = 0; i < 30 && lost == null; i++) {
+        if (segments("oz/" + i).get(0).zone().equals("az2")) {
+          lost = "oz/" + i;
+        }
+      }
+      String lostKey = lost;
+      placement.down.add("storage-az2-2");
+      try {
+        assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket("classes").key(lostKey)))
+            .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(503));
+        assertThat(s3.headObject(b -> b.bucket("classes").key(lostKey)).contentLength()).isEqualTo(10_000);
+      } finally {
+        placement.down.remove("storage-az2-2");
+      }
       for (int i = 0; i < 20; i++) {
         int n = i;
         byte[] body = random(10_000, 100 + n);

@@ -227,7 +227,8 @@ class StorageClassIT {
       for (String key : written.keySet()) {
         if (inAz1.contains(key)) {
           assertThatThrownBy(() -> sha256(key)).as("%s lived in az1 only", key)
-              .isInstanceOf(software.amazon.awssdk.core.exception.SdkException.class);
+              .isInstanceOfSatisfying(software.amazon.awssdk.services.s3.model.S3Exception.class,
+                  e -> assertThat(e.statusCode()).isEqualTo(503));
         } else {
           assertThat(sha256(key)).as("%s (%s) survives the loss of az1", key, classOf.get(key)).isEqualTo(written.get(key));
         }

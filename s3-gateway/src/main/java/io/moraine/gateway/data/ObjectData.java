@@ -49,6 +49,30 @@ public final class ObjectData {
     return classes;
   }
 
+  /**
+   * Whether every segment of {@code layout} overlapping stored bytes [offset, offset+length) has
+   * at least k shards on live nodes — false, e.g., for a ONEZONE_IA object while its AZ is down —
+   * so a GET that cannot be served says so before its 200 rather than breaking off mid-body.
+   * Liveness lags a crash by seconds; a read that fails anyway still fails cleanly.
+   */
+  public boolean readable(DataLayout layout, long offset, long length) {
+    if (!(layout instanceof DataLayout.Segments segments) || length <= 0) {
+      return true;
+    }
+    long start = 0;
+    for (Segment s : segments.segments()) {
+      long end = start + s.size();
+      if (end > offset && start < offset + length) {
+        long live = s.shardNodes().stream().filter(placement::isLive).count();
+        if (live < s.dataShards()) {
+          return false;
+        }
+      }
+      start = end;
+    }
+    return true;
+  }
+
   public Sse sse() {
     return sse;
   }

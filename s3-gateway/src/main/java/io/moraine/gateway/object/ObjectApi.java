@@ -424,6 +424,11 @@ public final class ObjectApi {
     if (v.encrypted() && !head) {
       data.sse().open(v.encryption()); // a gateway that cannot decrypt says so before the 200
     }
+    // (An encrypted object's stored offsets are its sealed packages': check all of it.)
+    if (!head && !(v.encrypted() ? data.readable(v.layout(), 0, Long.MAX_VALUE) : data.readable(v.layout(), first, length))) {
+      // Fewer than k shards on live nodes (a ONEZONE_IA object whose AZ is down): nothing to stream.
+      throw new S3Exception(new S3Error.ServiceUnavailable("The object's storage nodes are unavailable"));
+    }
     OutputStream body = out.stream(status, length);
     if (!head) {
       data.readObject(bucket, v, first, length, body);
