@@ -9,6 +9,8 @@
  *    stripe (Reed-Solomon), onto its home node if that is live and holds nothing of the blob, else
  *    onto a live fallback from the group's slots (fewest shards of the blob, AZ cap, slot order),
  *    flagged misplaced;
+ *  - (every action keeps the segment's recorded rule: a one-zone segment's — ONEZONE_IA — slots are
+ *    its zone's nodes only, one shard per node, so its shards never leave the zone)
  *  - a shard the scrubber found corrupt or missing on a live node is rebuilt onto that same node
  *    (atomic replace on the node; no metadata change);
  *  - a misplaced shard whose home is live again is copied home, committed, then deleted from the
