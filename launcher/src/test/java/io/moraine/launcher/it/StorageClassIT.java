@@ -201,6 +201,21 @@ class StorageClassIT {
       assertThat(sha256(key)).as(key).isEqualTo(written.get(key));
     }
     assertThat(zones).as("ONEZONE_IA objects are spread over the AZs, each in one").hasSizeGreaterThan(1);
+
+    // What an operator sees: bin/moraine admin object info BUCKET KEY.
+    for (String key : List.of("oz/0", "each/GLACIER")) {
+      Segment s = segment(key);
+      Launcher.Result r = dev.admin(60, "object", "info", BUCKET, key);
+      assertThat(r.exitCode()).as(r.stdout()).isZero();
+      List<String> lines = List.of(r.stdout().split("\n"));
+      assertThat(lines.get(0)).startsWith("bucket=" + BUCKET + " key=" + key + " version_id=null class=" + classOf.get(key));
+      assertThat(lines.get(1)).isEqualTo("segment=0 data_id=" + s.dataId() + " profile=" + DEV_PROFILES.get(classOf.get(key))
+          + " zone=" + (s.oneZone() ? s.zone() : "-") + " max_per_az=" + s.shardsPerAzMax() + " size=" + s.size());
+      for (int i = 0; i < s.shardNodes().size(); i++) {
+        String node = s.shardNodes().get(i);
+        assertThat(lines.get(2 + i)).isEqualTo("shard=0." + i + " node=" + node + " az=" + az(node) + " misplaced=false");
+      }
+    }
   }
 
   @Test
