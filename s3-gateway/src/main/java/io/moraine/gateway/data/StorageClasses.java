@@ -159,14 +159,22 @@ public final class StorageClasses {
   /**
    * The profile to write {@code storageClass} with under {@code view}'s current map (checking the
    * topology again if the map changed since the last check); the configured profile while no map
-   * is known.
+   * is known. A one-zone class whose profile no AZ can take right now (the one AZ big enough has
+   * a node down) is written with its small profile, so ONEZONE_IA writes go on in the other AZs.
    */
   public ErasureProfile profile(String storageClass, PlacementView view) {
     Optional<PlacementMap> map = view.current();
     if (map.isEmpty()) {
       return spec(storageClass).profile();
     }
-    return check(map.get()).get(storageClass).profile();
+    ErasureProfile p = check(map.get()).get(storageClass).profile();
+    if (p.oneZone()) {
+      ErasureProfile small = spec(storageClass).smallProfile();
+      if (!small.equals(p) && view.chooseZone(p.totalShards(), storageClass).isEmpty()) {
+        return small;
+      }
+    }
+    return p;
   }
 
   /**

@@ -124,6 +124,43 @@ class StorageClassesTest {
     }
   }
 
+  static PlacementView view(PlacementMap[] current, java.util.Set<String> down) {
+    return new PlacementView() {
+      @Override
+      public Optional<PlacementMap> current() {
+        return Optional.of(current[0]);
+      }
+
+      @Override
+      public Optional<NodeInfo> node(String nodeId) {
+        return Optional.empty();
+      }
+
+      @Override
+      public boolean isLive(String nodeId) {
+        return !down.contains(nodeId);
+      }
+
+      @Override
+      public Optional<List<ShardTarget>> targets(int placementGroup, int width, int maxShardsPerAz, int maxShardsPerNode) {
+        return Optional.empty();
+      }
+    };
+  }
+
+  @Test
+  void oneZoneWritesUseTheSmallProfileWhileNoAzCanTakeTheBigOne() {
+    StorageClasses c = StorageClasses.defaults();
+    java.util.Set<String> down = new java.util.HashSet<>();
+    PlacementView v = view(new PlacementMap[] {map(1, 6, 2, 2)}, down);
+    assertThat(c.profile("ONEZONE_IA", v)).isEqualTo(ErasureProfile.oneZone(4, 2));
+    down.add("storage-az1-3"); // az1, the only AZ with 6 nodes, has 5 live
+    assertThat(c.profile("ONEZONE_IA", v)).isEqualTo(ErasureProfile.oneZone(1, 1));
+    assertThat(c.profile("STANDARD", v)).isEqualTo(ErasureProfile.RS_4_2);
+    down.clear();
+    assertThat(c.profile("ONEZONE_IA", v)).isEqualTo(ErasureProfile.oneZone(4, 2));
+  }
+
   @Test
   void theProfileFollowsTheMapWhenTheTopologyChanges() {
     StorageClasses c = StorageClasses.defaults();
