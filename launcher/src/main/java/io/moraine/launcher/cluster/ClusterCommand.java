@@ -70,6 +70,12 @@ public final class ClusterCommand implements Callable<Integer> {
   @Option(names = "--zk-port", defaultValue = "2181", description = "client port of zk-1")
   int zkPort;
 
+  @Option(names = "--region", description = "start: the region of a new cluster (default us-east-1; fixed once created)")
+  String region;
+
+  @Option(names = "--day-seconds", description = "start: seconds in one lifecycle/restore \"day\" (time.day.seconds; default 86400)")
+  Long daySeconds;
+
   @Override
   public Integer call() throws Exception {
     dir = dir.toAbsolutePath().normalize();
@@ -89,6 +95,7 @@ public final class ClusterCommand implements Callable<Integer> {
 
   private int start() throws Exception {
     ClusterLayout layout = ClusterLayout.loadOrCreate(dir, storagePerAz, zkServers, gatewayPort, zkPort);
+    layout.applyStartFlags(region, daySeconds);
     Files.createDirectories(dir.resolve("conf"));
     Files.createDirectories(dir.resolve("pids"));
     Files.createDirectories(dir.resolve("logs"));
@@ -119,7 +126,7 @@ public final class ClusterCommand implements Callable<Integer> {
     Credentials creds = Credentials.fromEnvironment(System.getenv());
     System.out.println("moraine cluster ready endpoints=http://127.0.0.1:" + layout.gatewayPort(1)
         + ",http://127.0.0.1:" + layout.gatewayPort(2) + " access_key=" + creds.accessKey()
-        + " secret_key=" + creds.secretKey() + " region=us-east-1 zk=" + layout.zkConnect() + " dir=" + dir);
+        + " secret_key=" + creds.secretKey() + " region=" + layout.region() + " zk=" + layout.zkConnect() + " dir=" + dir);
     System.out.println(websiteLine(layout));
     return 0;
   }

@@ -148,6 +148,36 @@ public final class ClusterLayout {
     return Integer.parseInt(v);
   }
 
+  /** The region every process is configured with, recorded when the cluster was created (`cluster start --region`). */
+  public String region() {
+    return shape.getProperty("region", io.moraine.launcher.dev.DevCluster.DEFAULT_REGION);
+  }
+
+  /** The scaled day ({@code time.day.seconds}) of the last `cluster start --day-seconds`, default the real day. */
+  public long daySeconds() {
+    return Long.parseLong(shape.getProperty("time.day.seconds",
+        Long.toString(io.moraine.metadata.api.DayScale.DEFAULT_DAY_SECONDS)));
+  }
+
+  /**
+   * Records the flags of `cluster start`: {@code region} (null: keep) only when the cluster is new
+   * or already has that region (buckets and signatures carry it); {@code daySeconds} (null: keep) always.
+   */
+  public void applyStartFlags(String region, Long daySeconds) throws IOException {
+    if (region != null && !region.equals(region())) {
+      if (shape.getProperty("region") != null || Files.exists(dir.resolve("data"))) {
+        throw new IllegalArgumentException("cluster " + dir + " was created with region " + region()
+            + "; --region " + region + " cannot change it");
+      }
+      shape.setProperty("region", region);
+    }
+    if (daySeconds != null) {
+      new io.moraine.metadata.api.DayScale(daySeconds); // refuses a day shorter than a second
+      shape.setProperty("time.day.seconds", Long.toString(daySeconds));
+    }
+    store(dir.resolve("cluster.properties"), shape);
+  }
+
   public int storagePerAz() {
     return Integer.parseInt(shape.getProperty("storage.per.az"));
   }
@@ -248,6 +278,8 @@ public final class ClusterLayout {
     c.put(Keys.ADMIN_PORT, Integer.toString(adminPort(nodeId)));
     c.put(Keys.DATA_DIR, dir.resolve("data").resolve(nodeId).toAbsolutePath().toString());
     c.put(Keys.ZK_CONNECT, zkConnect());
+    c.put(Keys.REGION, region());
+    c.put(Keys.TIME_DAY_SECONDS, Long.toString(daySeconds()));
     return c;
   }
 

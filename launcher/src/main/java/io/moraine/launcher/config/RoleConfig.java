@@ -60,6 +60,8 @@ public final class RoleConfig {
     /** Seconds between passes of the SSE-S3 re-wrap of old data keys to the newest master key (default 300). */
     public static final String ENCRYPTION_REWRAP_INTERVAL_SECONDS = "encryption.rewrap.interval.seconds";
     public static final String REGION = "region";
+    /** Seconds in one lifecycle/restore/tiering "day" (DESIGN.md, Contracts: scaled time; default 86400). */
+    public static final String TIME_DAY_SECONDS = "time.day.seconds";
     public static final String PLACEMENT_GROUPS = "placement.groups";
     public static final String MAX_BUCKETS_PER_ACCOUNT = "meta.max.buckets.per.account";
     public static final String REPAIR_GRACE_SECONDS = "repair.grace.seconds";
@@ -83,7 +85,8 @@ public final class RoleConfig {
     static final List<String> ALL = List.of(NODE_ID, AZ, HOST, ADMIN_PORT, DATA_DIR, ZK_CONNECT,
         ZK_CLIENT_PORT, ZK_SERVERS, META_PORT, META_PEERS, META_GROUPS, META_JOIN, STORAGE_PORT, STORAGE_DISKS,
         STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, GATEWAY_SIGV2,
-        GATEWAY_TLS_CERT_FILE, GATEWAY_TLS_KEY_FILE, GATEWAY_HTTPS_PORT, GATEWAY_HTTP_ENABLED, GATEWAY_WEBSITE_PORT, ENCRYPTION_ROOT_KEY_FILE, ENCRYPTION_REWRAP_INTERVAL_SECONDS, REGION, PLACEMENT_GROUPS, MAX_BUCKETS_PER_ACCOUNT, REPAIR_GRACE_SECONDS,
+        GATEWAY_TLS_CERT_FILE, GATEWAY_TLS_KEY_FILE, GATEWAY_HTTPS_PORT, GATEWAY_HTTP_ENABLED, GATEWAY_WEBSITE_PORT, ENCRYPTION_ROOT_KEY_FILE, ENCRYPTION_REWRAP_INTERVAL_SECONDS, REGION, TIME_DAY_SECONDS,
+        PLACEMENT_GROUPS, MAX_BUCKETS_PER_ACCOUNT, REPAIR_GRACE_SECONDS,
         REPAIR_SCRUB_INTERVAL_SECONDS, REPAIR_SCRUB_BYTES_PER_SECOND, REPAIR_GC_MIN_AGE_SECONDS,
         REPAIR_PASS_INTERVAL_MILLIS, UNSAFE);
 
@@ -217,6 +220,11 @@ public final class RoleConfig {
   }
 
   /** Renders the configuration as a properties file (for `cluster start`, which writes one per node). */
+  /** The scaled day of {@link Keys#TIME_DAY_SECONDS}. */
+  public io.moraine.metadata.api.DayScale dayScale() {
+    return new io.moraine.metadata.api.DayScale(getLong(Keys.TIME_DAY_SECONDS, io.moraine.metadata.api.DayScale.DEFAULT_DAY_SECONDS));
+  }
+
   public String toPropertiesText() {
     StringBuilder out = new StringBuilder();
     values.forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));

@@ -41,13 +41,43 @@ public final class DevCluster implements AutoCloseable {
    * @param gatewayPort 0 = a free port (tests)
    * @param tls serve HTTPS (not HTTP) on the gateway port with the dev certificate under
    *     {@code DATA_DIR/tls/} (generated once)
+   * @param region the region of the gateway (signatures, new buckets) and the ready line
+   * @param daySeconds the scaled day ({@code time.day.seconds}, DESIGN.md Contracts)
+   * @param settings further configuration keys (docs/configuration.md) given to every role, after
+   *     the ones the dev cluster sets (tests: restore delays, service intervals)
    */
-  public record Options(Path dataDir, int gatewayPort, int zkPort, boolean tls) {
+  public record Options(Path dataDir, int gatewayPort, int zkPort, boolean tls, String region, long daySeconds,
+      Map<String, String> settings) {
+    public Options {
+      settings = Map.copyOf(settings);
+      new io.moraine.metadata.api.DayScale(daySeconds); // refuses a day shorter than a second
+    }
+
+    public Options(Path dataDir, int gatewayPort, int zkPort, boolean tls) {
+      this(dataDir, gatewayPort, zkPort, tls, DEFAULT_REGION, io.moraine.metadata.api.DayScale.DEFAULT_DAY_SECONDS, Map.of());
+    }
+
     /** Plain HTTP. */
     public Options(Path dataDir, int gatewayPort, int zkPort) {
       this(dataDir, gatewayPort, zkPort, false);
     }
+
+    public Options withDaySeconds(long seconds) {
+      return new Options(dataDir, gatewayPort, zkPort, tls, region, seconds, settings);
+    }
+
+    public Options withSettings(Map<String, String> more) {
+      Map<String, String> all = new LinkedHashMap<>(settings);
+      all.putAll(more);
+      return new Options(dataDir, gatewayPort, zkPort, tls, region, daySeconds, all);
+    }
+
+    Options at(Path dir) {
+      return new Options(dir, gatewayPort, zkPort, tls, region, daySeconds, settings);
+    }
   }
+
+  public static final String DEFAULT_REGION = "us-east-1";
 
   private final Options options;
   private final Properties ports;
@@ -66,8 +96,7 @@ public final class DevCluster implements AutoCloseable {
   public static DevCluster start(Options options) throws Exception {
     Path dir = options.dataDir().toAbsolutePath().normalize();
     Files.createDirectories(dir);
-    DevCluster cluster = new DevCluster(new Options(dir, options.gatewayPort(), options.zkPort(), options.tls()),
-        loadPorts(dir));
+    DevCluster cluster = new DevCluster(options.at(dir), loadPorts(dir));
     try {
       cluster.startAll();
     } catch (Exception e) {
@@ -142,7 +171,10 @@ public final class DevCluster implements AutoCloseable {
     c.put(Keys.HOST, Roles.DEFAULT_HOST);
     c.put(Keys.DATA_DIR, dir().resolve(nodeId).toString());
     c.put(Keys.ZK_CONNECT, Roles.DEFAULT_HOST + ":" + options.zkPort());
+    c.put(Keys.REGION, options.region());
+    c.put(Keys.TIME_DAY_SECONDS, Long.toString(options.daySeconds()));
     c.putAll(extra);
+    c.putAll(options.settings());
     return RoleConfig.of(c);
   }
 
@@ -193,7 +225,7 @@ public final class DevCluster implements AutoCloseable {
     if (!options.tls()) {
       // The web console on the admin port, a client of the gateway over plain HTTP (docs/monitoring.md).
       console = io.moraine.launcher.console.Console.open(Roles.DEFAULT_HOST + ":" + options.zkPort(),
-          java.net.URI.create("http://" + Roles.DEFAULT_HOST + ":" + gatewayPort()), "us-east-1",
+          java.net.URI.create("http://" + Roles.DEFAULT_HOST + ":" + gatewayPort()), options.region(),
           io.moraine.launcher.config.Credentials.fromEnvironment(System.getenv()).accessKey());
       admin.mount("/console", console);
     }
@@ -234,6 +266,14 @@ public final class DevCluster implements AutoCloseable {
   }
 
   /** Whether the gateway serves HTTPS (the endpoint scheme). */
+  public String region() {
+    return options.region();
+  }
+
+  public io.moraine.metadata.api.DayScale dayScale() {
+    return new io.moraine.metadata.api.DayScale(options.daySeconds());
+  }
+
   public boolean tls() {
     return options.tls();
   }

@@ -27,9 +27,15 @@ public final class DevCommand implements Callable<Integer> {
   @Option(names = "--tls", description = "serve HTTPS on --port with a self-signed CA and certificate kept under DATA_DIR/tls/ (ca.pem)")
   boolean tls;
 
+  @Option(names = "--region", defaultValue = DevCluster.DEFAULT_REGION, description = "region of the cluster: signatures, new buckets, the ready line (default ${DEFAULT-VALUE})")
+  String region;
+
+  @Option(names = "--day-seconds", defaultValue = "86400", description = "seconds in one lifecycle/restore \"day\" (time.day.seconds; default ${DEFAULT-VALUE}; tests use 1)")
+  long daySeconds;
+
   @Override
   public Integer call() throws Exception {
-    DevCluster cluster = DevCluster.start(new DevCluster.Options(dataDir, port, zkPort, tls));
+    DevCluster cluster = DevCluster.start(new DevCluster.Options(dataDir, port, zkPort, tls, region, daySeconds, java.util.Map.of()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       cluster.close();
@@ -54,7 +60,7 @@ public final class DevCommand implements Callable<Integer> {
   static String readyLine(DevCluster cluster, Credentials creds) {
     return "moraine ready endpoint=" + (cluster.tls() ? "https" : "http") + "://127.0.0.1:" + cluster.gatewayPort()
         + " access_key=" + creds.accessKey() + " secret_key=" + creds.secretKey()
-        + " region=us-east-1 data_dir=" + cluster.dataDir()
+        + " region=" + cluster.region() + " data_dir=" + cluster.dataDir()
         + (cluster.tls() ? " ca=" + cluster.tlsFiles().caFile() : "");
   }
 }

@@ -1,6 +1,7 @@
 package io.moraine.launcher.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moraine.launcher.config.RoleConfig.Keys;
 import java.nio.file.Files;
@@ -37,6 +38,24 @@ class ClusterLayoutTest {
     List<String> firstConfigs = first.nodes().stream().map(n -> n.config().toPropertiesText()).toList();
     assertThat(again.nodes().stream().map(n -> n.config().toPropertiesText()).toList()).isEqualTo(firstConfigs);
     assertThat(again.zkConnect()).startsWith("127.0.0.1:12181,127.0.0.1:");
+  }
+
+  @Test
+  void regionAndScaledDayReachEveryProcessAndTheRegionIsFixedOnceCreated() throws Exception {
+    ClusterLayout layout = ClusterLayout.loadOrCreate(dir, 1, 1, 19000, 12181);
+    layout.applyStartFlags("eu-west-1", 2L);
+    ClusterLayout again = ClusterLayout.loadOrCreate(dir, 1, 1, 19000, 12181);
+    assertThat(again.region()).isEqualTo("eu-west-1");
+    assertThat(again.daySeconds()).isEqualTo(2);
+    assertThat(again.nodes()).allSatisfy(n -> {
+      assertThat(n.config().require("region")).isEqualTo("eu-west-1");
+      assertThat(n.config().dayScale().daySeconds()).isEqualTo(2);
+    });
+    again.applyStartFlags(null, null); // later starts without the flags keep both
+    assertThat(ClusterLayout.loadOrCreate(dir, 1, 1, 19000, 12181).daySeconds()).isEqualTo(2);
+    assertThatThrownBy(() -> again.applyStartFlags("us-west-2", null)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("was created with region eu-west-1");
+    assertThatThrownBy(() -> again.applyStartFlags(null, 0L)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

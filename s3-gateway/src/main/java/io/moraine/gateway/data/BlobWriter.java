@@ -96,6 +96,11 @@ public final class BlobWriter {
     return write(ids.dataId(), body, sizeBytes, profile, beforeDurable);
   }
 
+  /** The placement view new blobs are placed with. */
+  public PlacementView placement() {
+    return placement;
+  }
+
   /** A fresh blob id (for a caller that must know it before writing: an encrypted part's nonce derives from it). */
   public String newDataId() {
     return ids.dataId();

@@ -6,6 +6,7 @@ import io.moraine.gateway.crypto.EncryptingInputStream;
 import io.moraine.gateway.crypto.PackageCipher;
 import io.moraine.gateway.crypto.PackageFormat;
 import io.moraine.gateway.crypto.SealedRange;
+import io.moraine.gateway.crypto.CustomerKey;
 import io.moraine.gateway.crypto.Sse;
 import io.moraine.metadata.api.ObjectVersion;
 import io.moraine.metadata.api.DataLayout;
@@ -13,6 +14,7 @@ import io.moraine.metadata.api.Segment;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Object bytes in and out, whatever their layout: small objects inline in metadata, larger ones
@@ -29,6 +31,11 @@ public final class ObjectData {
   private final Sse sse;
   private final StorageClasses classes;
   private final io.moraine.placement.PlacementView placement;
+
+  /** With the default storage-class profiles of DESIGN.md, checked against the writer's placement view. */
+  public ObjectData(BlobWriter writer, BlobReader reader, int inlineThresholdBytes, Sse sse) {
+    this(writer, reader, inlineThresholdBytes, sse, StorageClasses.defaults(), writer.placement());
+  }
 
   public ObjectData(BlobWriter writer, BlobReader reader, int inlineThresholdBytes, Sse sse, StorageClasses classes,
       io.moraine.placement.PlacementView placement) {
@@ -121,11 +128,17 @@ public final class ObjectData {
    * never wrong bytes).
    */
   public void readObject(String bucket, ObjectVersion v, long offset, long length, OutputStream out) throws IOException {
+    readObject(bucket, v, Optional.empty(), offset, length, out);
+  }
+
+  /** As {@link #readObject(String, ObjectVersion, long, long, OutputStream)}, an SSE-C object with its key. */
+  public void readObject(String bucket, ObjectVersion v, Optional<CustomerKey> customer, long offset, long length,
+      OutputStream out) throws IOException {
     if (!v.encrypted()) {
       read(v.layout(), offset, length, out);
       return;
     }
-    Sse.Sealed keys = sse.open(v.encryption());
+    Sse.Sealed keys = sse.open(v.encryption(), customer);
     if (v.partCount() == 0) {
       readSealed(v.layout(), v.size(), keys.single(bucket, v.key()), offset, length, out);
       return;

@@ -34,6 +34,8 @@ public sealed interface S3Error {
   record MaxPostPreDataLengthExceeded(String detail) implements S3Error {}
   record NoSuchWebsiteConfiguration(String detail) implements S3Error {}
   record NoSuchCORSConfiguration(String detail) implements S3Error {}
+  record ServerSideEncryptionConfigurationNotFoundError(String detail) implements S3Error {}
+  record InvalidEncryptionAlgorithmError(String detail) implements S3Error {}
   record CORSResponse(String detail) implements S3Error {}
   record BadRequest(String detail) implements S3Error {}
   record NoSuchTagSet(String detail) implements S3Error {}

@@ -41,6 +41,10 @@ public final class S3Errors {
       case S3Error.OwnershipControlsNotFoundError e -> d("OwnershipControlsNotFoundError", 404,
           "The bucket ownership controls were not found");
       case S3Error.NoSuchCORSConfiguration e -> d("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist");
+      case S3Error.InvalidEncryptionAlgorithmError e -> d("InvalidEncryptionAlgorithmError", 400,
+          "The Encryption request you specified is not valid. Supported value: AES256.");
+      case S3Error.ServerSideEncryptionConfigurationNotFoundError e -> d("ServerSideEncryptionConfigurationNotFoundError",
+          404, "The server side encryption configuration was not found");
       case S3Error.CORSResponse e -> d("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed. This is "
           + "usually because the evalution of Origin, request method / Access-Control-Request-Method or "
           + "Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.");
