@@ -56,6 +56,8 @@ public final class S3Gateway implements AutoCloseable {
   private final java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper;
   private final io.moraine.gateway.data.Reencoder reencoder;
   private final DataCollector collector;
+  private final io.moraine.gateway.data.StorageClasses storageClasses;
+  private final ObjectData data;
 
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random) {
@@ -85,7 +87,31 @@ public final class S3Gateway implements AutoCloseable {
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability,
       java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey, io.moraine.gateway.restore.RestoreConfig restore) {
+    this(config, metadata, shardClients, placement, clock, random, observability, rootKey, restore,
+        io.moraine.gateway.data.StorageClasses.defaults());
+  }
+
+  /** With the storage classes' profiles as configured and the default restore delays. */
+  public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
+      InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability,
+      java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey, io.moraine.gateway.data.StorageClasses classes) {
+    this(config, metadata, shardClients, placement, clock, random, observability, rootKey,
+        io.moraine.gateway.restore.RestoreConfig.defaults(io.moraine.metadata.api.DayScale.real()), classes);
+  }
+
+  /**
+   * With the restore configuration and the storage classes' profiles as configured
+   * ({@code storage-class.*} keys); the profiles are checked against the topology here (if a map is
+   * known) and whenever the map changes ({@link #storageClasses()}{@code .check}, wired to the
+   * placement view's listener by the role).
+   */
+  public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
+      InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability,
+      java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey, io.moraine.gateway.restore.RestoreConfig restore,
+      io.moraine.gateway.data.StorageClasses classes) {
     this.config = config.validate();
+    this.storageClasses = classes;
+    placement.current().ifPresent(classes::check);
     this.metadata = metadata;
     Ids ids = new Ids(random);
     this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.nodeId() + "-io-", 0).factory());
@@ -101,7 +127,8 @@ public final class S3Gateway implements AutoCloseable {
     // SSE-C keys only over TLS when the gateway has an HTTPS listener (docs/encryption.md).
     io.moraine.gateway.crypto.Sse sse = new io.moraine.gateway.crypto.Sse(rootKey, metadata, random, config.tls() != null);
     this.rewrapper = sse.masterKeys().map(k -> new io.moraine.gateway.crypto.Rewrapper(metadata, k, random));
-    ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(), sse);
+    ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(), sse, classes, placement);
+    this.data = data;
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads)
         .register(new io.moraine.gateway.restore.RestoreHandler(metadata, access, restore));
@@ -185,8 +212,18 @@ public final class S3Gateway implements AutoCloseable {
   }
 
   /** The background re-wrap of old data keys to the active master key; empty without a root key. */
+  /** The storage classes' resolution; call {@code check(map)} when the placement map changes. */
+  public io.moraine.gateway.data.StorageClasses storageClasses() {
+    return storageClasses;
+  }
+
   public java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper() {
     return rewrapper;
+  }
+
+  /** The erasure profile a new blob of {@code storageClass} gets now (topology-checked; ONEZONE_IA one-zone). */
+  public io.moraine.gateway.data.ErasureProfile profile(String storageClass) {
+    return data.profile(storageClass);
   }
 
   /** Re-encodes stored layouts into other profiles with this gateway's data path (restore, lifecycle). */

@@ -525,6 +525,55 @@ public sealed interface Line {
   }
 
   /** {@code class=C objects=N bytes=N} ({@code bucket info}): current objects of one storage class. */
+  /** {@code bucket=B key=K version_id=V class=C size=N layout=inline|segments segments=N} (object info). */
+  record ObjectRow(String bucket, String key, String versionId, String storageClass, long size, String layout,
+      int segments) implements Line {
+    public String type() {
+      return "object";
+    }
+
+    public Style style() {
+      return Style.PAIRS;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("bucket", bucket), f("key", key), f("version_id", versionId), f("class", storageClass),
+          f("size", size), f("layout", layout), f("segments", segments));
+    }
+  }
+
+  /** {@code segment=I data_id=D profile=K+M zone=AZ|- max_per_az=N size=N} (object info). */
+  record ObjectSegment(int segment, String dataId, String profile, String zone, int maxPerAz, long size)
+      implements Line {
+    public String type() {
+      return "object-segment";
+    }
+
+    public Style style() {
+      return Style.PAIRS;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("segment", segment), f("data_id", dataId), f("profile", profile), f("zone", zone),
+          f("max_per_az", maxPerAz), f("size", size));
+    }
+  }
+
+  /** {@code shard=I.J node=NODE az=AZ misplaced=true|false} (object info). */
+  record ObjectShard(String shard, String node, String az, boolean misplaced) implements Line {
+    public String type() {
+      return "object-shard";
+    }
+
+    public Style style() {
+      return Style.PAIRS;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("shard", shard), f("node", node), f("az", az), f("misplaced", misplaced));
+    }
+  }
+
   record BucketClass(String storageClass, long objects, long bytes) implements Line {
     public String type() {
       return "bucket-class";

@@ -103,6 +103,9 @@ public final class RoleConfig {
         REPAIR_SCRUB_INTERVAL_SECONDS, REPAIR_SCRUB_BYTES_PER_SECOND, REPAIR_GC_MIN_AGE_SECONDS,
         REPAIR_PASS_INTERVAL_MILLIS, UNSAFE);
 
+    /** {@code storage-class.CLASS.profile} and {@code .small-profile} of every class (gateway; docs/storage-classes.md). */
+    static final List<String> STORAGE_CLASSES = io.moraine.gateway.data.StorageClasses.configKeys();
+
     private Keys() {}
   }
 
@@ -171,10 +174,11 @@ public final class RoleConfig {
   }
 
   private static String checkKnown(String key, String where) {
-    if (!Keys.ALL.contains(key) && !Keys.OBSERVABILITY.contains(key) && !Keys.RESTORE.contains(key)) {
+    if (!Keys.ALL.contains(key) && !Keys.OBSERVABILITY.contains(key) && !Keys.RESTORE.contains(key)
+        && !Keys.STORAGE_CLASSES.contains(key)) {
       throw new IllegalArgumentException("unknown configuration key '" + key + "' " + where
           + "; known keys: " + String.join(", ", Keys.ALL) + ", " + String.join(", ", Keys.OBSERVABILITY) + ", "
-          + String.join(", ", Keys.RESTORE));
+          + String.join(", ", Keys.RESTORE) + ", storage-class.CLASS.profile, storage-class.CLASS.small-profile");
     }
     return key;
   }
@@ -203,6 +207,17 @@ public final class RoleConfig {
         throw new IllegalArgumentException("configuration key '" + key + "' must be a number, got '" + v + "'");
       }
     }).orElse(defaultValue);
+  }
+
+  /** Every set key starting with {@code prefix}, in the order given. */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> out = new LinkedHashMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith(prefix) && !v.isBlank()) {
+        out.put(k, v);
+      }
+    });
+    return out;
   }
 
   public List<String> getList(String key) {

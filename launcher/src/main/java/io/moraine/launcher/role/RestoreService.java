@@ -68,11 +68,15 @@ public final class RestoreService implements AutoCloseable {
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong restored = new AtomicLong();
   private final CuratorFramework zk;
+  private final java.util.function.Function<String, ErasureProfile> profiles;
   private volatile boolean resumed;
   private volatile String written = "";
 
+  /** @param profiles the erasure profile of a new blob of a class (the gateway's, topology-checked) */
   public RestoreService(CuratorFramework zk, String participantId, MetadataClient metadata, Reencoder reencoder,
-      DataCollector collector, InstantSource clock, long pollMillis) throws Exception {
+      java.util.function.Function<String, ErasureProfile> profiles, DataCollector collector, InstantSource clock,
+      long pollMillis) throws Exception {
+    this.profiles = profiles;
     this.metadata = metadata;
     this.reencoder = reencoder;
     this.collector = collector;
@@ -197,7 +201,7 @@ public final class RestoreService implements AutoCloseable {
       metadata.completeRestore(commit.build()); // drops the stale index row
       return;
     }
-    DataLayout copy = reencoder.reencode(v.get().layout(), ErasureProfile.forStorageClass("STANDARD"));
+    DataLayout copy = reencoder.reencode(v.get().layout(), profiles.apply("STANDARD"));
     boolean applied;
     try {
       applied = metadata.completeRestore(commit.setCopy(Codec.layout(copy)).build()).getApplied();

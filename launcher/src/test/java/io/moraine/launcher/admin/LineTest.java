@@ -61,6 +61,19 @@ class LineTest {
   }
 
   @Test
+  void objectInfoLinesNameTheProfileZoneAndEveryShardsNodeAndAz() {
+    io.moraine.metadata.api.Segment oz = new io.moraine.metadata.api.Segment("d1", 300_000, 1, 1, 262_144, 7, 3,
+        java.util.List.of("storage-az2-1", "storage-az2-2"), java.util.List.of(false, true), "az2", 2);
+    io.moraine.metadata.api.ObjectVersion v = new io.moraine.metadata.api.ObjectVersion("k", "null", 300_000, "e", 0,
+        "ONEZONE_IA", new java.util.TreeMap<>(), 0, new io.moraine.metadata.api.DataLayout.Segments(java.util.List.of(oz)));
+    assertThat(ObjectCommands.lines("b", v, java.util.Map.of("storage-az2-1", "az2")).stream().map(Line::text))
+        .containsExactly("bucket=b key=k version_id=null class=ONEZONE_IA size=300000 layout=segments segments=1",
+            "segment=0 data_id=d1 profile=1+1 zone=az2 max_per_az=2 size=300000",
+            "shard=0.0 node=storage-az2-1 az=az2 misplaced=false",
+            "shard=0.1 node=storage-az2-2 az=- misplaced=true");
+  }
+
+  @Test
   void jsonCarriesTheTypeThenTheTextFieldsWithNumbersAsNumbers() {
     assertThat(Output.json(new Line.Usage("photos", "STANDARD_IA", 1, 5, 131072)))
         .isEqualTo("{\"type\":\"usage\",\"bucket\":\"photos\",\"class\":\"STANDARD_IA\",\"objects\":1,\"bytes\":5,"

@@ -97,12 +97,14 @@ public final class Codec {
     return SegmentRecord.newBuilder()
         .setDataId(s.dataId()).setSize(s.size()).setDataShards(s.dataShards()).setParityShards(s.parityShards())
         .setChunkSizeBytes(s.chunkSizeBytes()).setPlacementGroup(s.placementGroup()).setPlacementEpoch(s.placementEpoch())
-        .addAllShardNodes(s.shardNodes()).addAllMisplaced(s.misplaced()).build();
+        .addAllShardNodes(s.shardNodes()).addAllMisplaced(s.misplaced())
+        .setZone(s.zone()).setMaxShardsPerAz(s.maxShardsPerAz()).build();
   }
 
   public static Segment segment(SegmentRecord r) {
     return new Segment(r.getDataId(), r.getSize(), r.getDataShards(), r.getParityShards(), r.getChunkSizeBytes(),
-        r.getPlacementGroup(), r.getPlacementEpoch(), r.getShardNodesList(), r.getMisplacedList());
+        r.getPlacementGroup(), r.getPlacementEpoch(), r.getShardNodesList(), r.getMisplacedList(), r.getZone(),
+        r.getMaxShardsPerAz());
   }
 
   public static ObjectRecord object(ObjectVersion v) {

@@ -29,12 +29,55 @@ public final class ObjectData {
   private final BlobReader reader;
   private final int inlineThresholdBytes;
   private final Sse sse;
+  private final StorageClasses classes;
+  private final io.moraine.placement.PlacementView placement;
 
+  /** With the default storage-class profiles of DESIGN.md, checked against the writer's placement view. */
   public ObjectData(BlobWriter writer, BlobReader reader, int inlineThresholdBytes, Sse sse) {
+    this(writer, reader, inlineThresholdBytes, sse, StorageClasses.defaults(), writer.placement());
+  }
+
+  public ObjectData(BlobWriter writer, BlobReader reader, int inlineThresholdBytes, Sse sse, StorageClasses classes,
+      io.moraine.placement.PlacementView placement) {
     this.writer = writer;
     this.reader = reader;
     this.inlineThresholdBytes = inlineThresholdBytes;
     this.sse = sse;
+    this.classes = classes;
+    this.placement = placement;
+  }
+
+  /** The erasure profile and rule new blobs of {@code storageClass} are written with now (DESIGN.md, Storage classes). */
+  public ErasureProfile profile(String storageClass) {
+    return classes.profile(storageClass, placement);
+  }
+
+  public StorageClasses storageClasses() {
+    return classes;
+  }
+
+  /**
+   * Whether every segment of {@code layout} overlapping stored bytes [offset, offset+length) has
+   * at least k shards on live nodes — false, e.g., for a ONEZONE_IA object while its AZ is down —
+   * so a GET that cannot be served says so before its 200 rather than breaking off mid-body.
+   * Liveness lags a crash by seconds; a read that fails anyway still fails cleanly.
+   */
+  public boolean readable(DataLayout layout, long offset, long length) {
+    if (!(layout instanceof DataLayout.Segments segments) || length <= 0) {
+      return true;
+    }
+    long start = 0;
+    for (Segment s : segments.segments()) {
+      long end = start + s.size();
+      if (end > offset && start < offset + length) {
+        long live = s.shardNodes().stream().filter(placement::isLive).count();
+        if (live < s.dataShards()) {
+          return false;
+        }
+      }
+      start = end;
+    }
+    return true;
   }
 
   public Sse sse() {
@@ -54,6 +97,12 @@ public final class ObjectData {
    */
   public Stored storeSealed(VerifiedBody body, long size, ErasureProfile profile, boolean allowInline, CipherFor cipher)
       throws IOException {
+    return storeSealed(body, size, profile, allowInline, null, cipher);
+  }
+
+  /** As {@link #storeSealed(VerifiedBody, long, ErasureProfile, boolean, CipherFor)}; {@code zoneKey} as in {@link #store(VerifiedBody, long, ErasureProfile, boolean, String)}. */
+  public Stored storeSealed(VerifiedBody body, long size, ErasureProfile profile, boolean allowInline, String zoneKey,
+      CipherFor cipher) throws IOException {
     long sealed = PackageFormat.sealedSize(size);
     if (allowInline && sealed <= inlineThresholdBytes) {
       EncryptingInputStream in = new EncryptingInputStream(body, cipher.blob(""));
@@ -67,7 +116,8 @@ public final class ObjectData {
     String dataId = writer.newDataId();
     EncryptingInputStream in = new EncryptingInputStream(body, cipher.blob(dataId));
     VerifiedBody.Digests[] digests = new VerifiedBody.Digests[1];
-    Segment segment = writer.write(dataId, in, sealed, profile, () -> digests[0] = body.finish());
+    Segment segment = writer.write(dataId, in, sealed, profile, zoneKey == null ? dataId : zoneKey,
+        () -> digests[0] = body.finish());
     return new Stored(new DataLayout.Segments(List.of(segment)), digests[0]);
   }
 
@@ -144,6 +194,15 @@ public final class ObjectData {
    * may not (a multipart object is the concatenation of its parts' segments).
    */
   public Stored store(VerifiedBody body, long size, ErasureProfile profile, boolean allowInline) throws IOException {
+    return store(body, size, profile, allowInline, null);
+  }
+
+  /**
+   * As {@link #store(VerifiedBody, long, ErasureProfile, boolean)}; a one-zone profile's AZ is
+   * chosen from {@code zoneKey} (null: the blob's own dataId).
+   */
+  public Stored store(VerifiedBody body, long size, ErasureProfile profile, boolean allowInline, String zoneKey)
+      throws IOException {
     if (allowInline && size <= inlineThresholdBytes) {
       byte[] bytes = body.readNBytes((int) size);
       VerifiedBody.Digests d = body.finish();
@@ -153,7 +212,9 @@ public final class ObjectData {
       return new Stored(new DataLayout.Segments(List.of()), body.finish());
     }
     VerifiedBody.Digests[] digests = new VerifiedBody.Digests[1];
-    Segment segment = writer.write(body, size, profile, () -> digests[0] = body.finish());
+    String dataId = writer.newDataId();
+    Segment segment = writer.write(dataId, body, size, profile, zoneKey == null ? dataId : zoneKey,
+        () -> digests[0] = body.finish());
     return new Stored(new DataLayout.Segments(List.of(segment)), digests[0]);
   }
 

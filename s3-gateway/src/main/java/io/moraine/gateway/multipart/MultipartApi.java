@@ -88,11 +88,13 @@ public final class MultipartApi {
   /** One part's body, sealed under the upload's data key when the upload is encrypted. */
   private ObjectData.Stored storePart(VerifiedBody body, long size, String bucket, String key, MultipartUpload upload,
       int partNumber, Sse.Sealed keys) throws IOException {
-    ErasureProfile profile = ErasureProfile.forStorageClass(upload.storageClass());
+    // Parts are stored with the upload's class; a one-zone class keeps every part in the AZ its upload id picks.
+    ErasureProfile profile = data.profile(upload.storageClass());
     if (upload.encryption() == null) {
-      return data.store(body, size, profile, false);
+      return data.store(body, size, profile, false, upload.uploadId());
     }
-    return data.storeSealed(body, size, profile, false, dataId -> keys.part(bucket, key, partNumber, dataId));
+    return data.storeSealed(body, size, profile, false, upload.uploadId(),
+        dataId -> keys.part(bucket, key, partNumber, dataId));
   }
 
   /**

@@ -6,6 +6,7 @@ import io.moraine.gateway.access.BucketView;
 import io.moraine.gateway.access.S3Action;
 import io.moraine.gateway.acl.WriteAcls;
 import io.moraine.gateway.tagging.WriteTags;
+import io.moraine.metadata.api.DataLayout;
 import io.moraine.metadata.api.Subresources;
 import io.moraine.gateway.data.DataCollector;
 import io.moraine.gateway.data.ErasureProfile;
@@ -170,7 +171,7 @@ public final class ObjectApi {
   /** A single PUT's (or copy's) body stored as it is, or sealed under {@code sealed}'s data key. */
   private ObjectData.Stored store(VerifiedBody body, long size, String storageClass, Sse.Sealed sealed, String bucket,
       String key) throws IOException {
-    ErasureProfile profile = ErasureProfile.forStorageClass(storageClass);
+    ErasureProfile profile = data.profile(storageClass);
     if (sealed == null) {
       return data.store(body, size, profile, true);
     }
@@ -430,6 +431,12 @@ public final class ObjectApi {
     // Before the 200: a gateway that cannot decrypt says so; an SSE-C object needs its key, HEAD too (S3).
     if (!head || customer.isPresent() || (v.encrypted() && v.encryption().getMode() == Sse.MODE_SSE_C)) {
       data.sse().open(v.encryption(), customer);
+    }
+    // (An encrypted object's stored offsets are its sealed packages': check all of it.)
+    DataLayout readFrom = ObjectData.storedLayout(v); // a restored archive object reads its copy
+    if (!head && !(v.encrypted() ? data.readable(readFrom, 0, Long.MAX_VALUE) : data.readable(readFrom, first, length))) {
+      // Fewer than k shards on live nodes (a ONEZONE_IA object whose AZ is down): nothing to stream.
+      throw new S3Exception(new S3Error.ServiceUnavailable("The object's storage nodes are unavailable"));
     }
     OutputStream body = out.stream(status, length);
     if (!head) {
