@@ -27,6 +27,21 @@ public interface PlacementView {
    */
   Optional<List<ShardTarget>> targets(int placementGroup, int width, int maxShardsPerAz, int maxShardsPerNode);
 
+  /**
+   * Targets for the {@code width} shards of a new one-zone blob (ONEZONE_IA) in {@code zone}: the
+   * write rule over {@link TargetSelector#zoneSlots} with every shard in the zone and at most one
+   * per node, fallbacks also in the zone. Empty when the zone has too few live nodes.
+   */
+  default Optional<List<ShardTarget>> targetsInZone(int placementGroup, String zone, int width) {
+    return current().flatMap(m -> TargetSelector.select(TargetSelector.zoneSlots(m, placementGroup, zone),
+        this::isLive, width, width, 1));
+  }
+
+  /** The AZ of a new one-zone blob: {@link TargetSelector#chooseZone} over the current map and liveness. */
+  default Optional<String> chooseZone(int width, String key) {
+    return current().flatMap(m -> TargetSelector.chooseZone(m, this::isLive, width, key));
+  }
+
   /** One shard's destination. */
   record ShardTarget(String nodeId, boolean misplaced) {}
 }

@@ -7,7 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.zip.CRC32C;
 
 /**
  * The write rule of DESIGN.md (Invariants) as a pure function: where the {@code width} shards of
@@ -76,6 +78,65 @@ public final class TargetSelector {
       }
     }
     return homes;
+  }
+
+  /**
+   * The slot list of a one-zone blob (ONEZONE_IA) in {@code placementGroup}: the group's slots in
+   * {@code zone}, in slot order, then the zone's other members of the map that are not draining
+   * (by node id), then the zone's draining members. A group's slot list is capped
+   * ({@code maxSlotsPerGroup}) and spread over every AZ, so it may name fewer nodes of one AZ than
+   * a one-zone profile is wide; appending the rest of the zone keeps the homes a pure function of
+   * (map, group, zone), which is what lets repair find the same homes the write used. Every node
+   * of the list is in {@code zone}, so fallbacks chosen from it stay in the zone.
+   */
+  public static List<NodeInfo> zoneSlots(PlacementMap map, int placementGroup, String zone) {
+    Map<String, NodeInfo> byId = new HashMap<>();
+    for (NodeInfo n : map.nodes()) {
+      byId.put(n.nodeId(), n);
+    }
+    List<NodeInfo> slots = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String id : map.groups().get(placementGroup)) {
+      NodeInfo n = byId.get(id);
+      if (n != null && n.az().equals(zone) && n.state() != NodeInfo.NodeState.DRAINING && seen.add(id)) {
+        slots.add(n);
+      }
+    }
+    List<NodeInfo> draining = new ArrayList<>();
+    for (NodeInfo n : map.nodes()) { // sorted by node id
+      if (!n.az().equals(zone) || seen.contains(n.nodeId())) {
+        continue;
+      }
+      if (n.state() == NodeInfo.NodeState.DRAINING) {
+        draining.add(n);
+      } else {
+        slots.add(n);
+      }
+    }
+    slots.addAll(draining);
+    return slots;
+  }
+
+  /**
+   * The AZ of a new one-zone blob {@code width} shards wide: among the AZs with at least
+   * {@code width} live, non-draining members of the map (one shard per node), the one
+   * {@code crc32c(key) mod count} picks in AZ-name order — deterministic from the key (the blob's
+   * dataId, or its upload's id), spread evenly over the eligible AZs. Empty when no AZ qualifies.
+   */
+  public static Optional<String> chooseZone(PlacementMap map, Predicate<String> isLive, int width, String key) {
+    Map<String, Integer> live = new TreeMap<>();
+    for (NodeInfo n : map.nodes()) {
+      if (n.state() != NodeInfo.NodeState.DRAINING && isLive.test(n.nodeId())) {
+        live.merge(n.az(), 1, Integer::sum);
+      }
+    }
+    List<String> eligible = live.entrySet().stream().filter(e -> e.getValue() >= width).map(Map.Entry::getKey).toList();
+    if (eligible.isEmpty()) {
+      return Optional.empty();
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return Optional.of(eligible.get((int) (crc.getValue() % eligible.size())));
   }
 
   private static NodeInfo bestFallback(List<NodeInfo> slots, Predicate<String> isLive, NodeInfo deadHome,

@@ -195,9 +195,9 @@ final class RepairPass {
       }
       version = Optional.empty();
     }
-    if (version.isPresent() && version.get().layout() instanceof DataLayout.Segments segments) {
+    if (version.isPresent()) {
       SegmentRepairer.Manifest owner = SegmentRepairer.Manifest.version(bucket, version.get());
-      for (Segment segment : segments.segments()) {
+      for (Segment segment : SegmentRepairer.segmentsOf(version.get())) {
         repairer.repair(owner, segment, scrub, local);
       }
     }

@@ -9,6 +9,8 @@
  *    stripe (Reed-Solomon), onto its home node if that is live and holds nothing of the blob, else
  *    onto a live fallback from the group's slots (fewest shards of the blob, AZ cap, slot order),
  *    flagged misplaced;
+ *  - (every action keeps the segment's recorded rule: a one-zone segment's — ONEZONE_IA — slots are
+ *    its zone's nodes only, one shard per node, so its shards never leave the zone)
  *  - a shard the scrubber found corrupt or missing on a live node is rebuilt onto that same node
  *    (atomic replace on the node; no metadata change);
  *  - a misplaced shard whose home is live again is copied home, committed, then deleted from the
@@ -181,16 +183,33 @@ final class SegmentRepairer {
   }
 
   private Optional<Segment> currentSegment(Manifest owner, String dataId) {
-    Optional<io.moraine.metadata.api.DataLayout> layout;
+    java.util.List<Segment> segments;
     if (owner.uploadId() == null) {
-      layout = meta.getObjectVersion(owner.bucket(), owner.key(), owner.versionId()).map(ObjectVersion::layout);
+      segments = meta.getObjectVersion(owner.bucket(), owner.key(), owner.versionId()).map(SegmentRepairer::segmentsOf)
+          .orElse(java.util.List.of());
     } else {
-      layout = meta.listParts(owner.bucket(), owner.key(), owner.uploadId()).stream()
-          .filter(p -> p.partNumber() == owner.partNumber()).findFirst().map(io.moraine.metadata.api.PartRecord::layout);
+      segments = meta.listParts(owner.bucket(), owner.key(), owner.uploadId()).stream()
+          .filter(p -> p.partNumber() == owner.partNumber()).findFirst()
+          .map(p -> segmentsOf(p.layout())).orElse(java.util.List.of());
     }
-    return layout.filter(l -> l instanceof io.moraine.metadata.api.DataLayout.Segments)
-        .flatMap(l -> ((io.moraine.metadata.api.DataLayout.Segments) l).segments().stream()
-            .filter(s -> s.dataId().equals(dataId)).findFirst());
+    return segments.stream().filter(s -> s.dataId().equals(dataId)).findFirst();
+  }
+
+  /**
+   * Every blob a version names: its layout's segments and, for an archived version with a
+   * restored temporary copy, the copy's (docs/s3-compatibility.md) — repaired like any other and
+   * live for garbage collection until the copy expires.
+   */
+  static java.util.List<Segment> segmentsOf(ObjectVersion v) {
+    java.util.List<Segment> all = new java.util.ArrayList<>(segmentsOf(v.layout()));
+    if (v.restore() != null && v.restore().copy() != null) {
+      all.addAll(segmentsOf(v.restore().copy()));
+    }
+    return all;
+  }
+
+  private static java.util.List<Segment> segmentsOf(io.moraine.metadata.api.DataLayout layout) {
+    return layout instanceof io.moraine.metadata.api.DataLayout.Segments s ? s.segments() : java.util.List.of();
   }
 
   private void repairSegment(Manifest owner, Segment segment, ScrubPacer scrub, PassStats stats)
@@ -418,22 +437,31 @@ final class SegmentRepairer {
       return List.of();
     }
     int pg = s.placementGroup() < map.groups().size() ? s.placementGroup() : map.placementGroupOf(s.dataId());
+    List<String> ids = s.oneZone()
+        // A one-zone segment keeps its AZ: its slots are the zone's nodes only, as when it was written.
+        ? TargetSelector.zoneSlots(map, pg, s.zone()).stream().map(NodeInfo::nodeId).toList()
+        : map.groups().get(pg);
     List<NodeInfo> slots = new ArrayList<>();
-    for (String id : map.groups().get(pg)) {
+    for (String id : ids) {
       view.node(id).ifPresent(slots::add);
     }
     return slots;
   }
 
+  /** Shard {@code index}'s home under the current map and the segment's recorded rule (AZ cap, zone). */
   private NodeInfo homeOf(Segment s, List<NodeInfo> slots, int index) {
-    List<NodeInfo> homes = TargetSelector.homes(slots, s.dataShards() + s.parityShards(), s.parityShards());
+    List<NodeInfo> homes = TargetSelector.homes(slots, s.dataShards() + s.parityShards(), s.shardsPerAzMax());
     return index < homes.size() ? homes.get(index) : null;
   }
 
   /**
    * The home named by the current map when it is live and holds nothing of the blob; otherwise
-   * the live slot node holding fewest of the blob's shards, preferring AZs under the cap of m,
-   * then less loaded AZs, then slot order (as TargetSelector does for new writes).
+   * the live slot node holding fewest of the blob's shards, preferring AZs under the segment's AZ
+   * cap, then less loaded AZs, then slot order (as TargetSelector does for new writes). Never more
+   * than the segment's per-node cap on one node (m; one for a one-zone segment, whose slots are
+   * its zone's nodes, so a rebuilt shard stays in the zone). The AZ cap of a spread segment is a
+   * preference, as in the write rule: with a whole AZ gone, rebuilding into the other AZs is what
+   * restores redundancy against node loss.
    */
   private Destination chooseDestination(Segment s, Placement p, int index, Set<Integer> rebuilding,
       Map<Integer, Destination> chosen) {
@@ -451,17 +479,18 @@ final class SegmentRepairer {
     if (home != null && health.isLive(home.nodeId()) && nodeLoad.getOrDefault(home.nodeId(), 0) == 0) {
       return new Destination(home.nodeId(), false);
     }
-    int m = s.parityShards();
+    int perNodeMax = s.shardsPerNodeMax();
+    int perAzMax = s.shardsPerAzMax();
     NodeInfo best = null;
     int[] bestKey = null;
     for (int j = 0; j < slots.size(); j++) {
       NodeInfo c = slots.get(j);
       int load = nodeLoad.getOrDefault(c.nodeId(), 0);
-      if (load >= m || c.state() == NodeInfo.NodeState.DRAINING || !health.isLive(c.nodeId())) {
+      if (load >= perNodeMax || c.state() == NodeInfo.NodeState.DRAINING || !health.isLive(c.nodeId())) {
         continue;
       }
       int az = azLoad.getOrDefault(c.az(), 0);
-      int[] key = {load, az >= m ? 1 : 0, az, j};
+      int[] key = {load, az >= perAzMax ? 1 : 0, az, j};
       if (bestKey == null || java.util.Arrays.compare(key, bestKey) < 0) {
         best = c;
         bestKey = key;
@@ -512,7 +541,8 @@ final class SegmentRepairer {
   /**
    * The home may take the shard when it holds nothing of the blob, or — to break swaps (shard i's
    * home holds shard j whose home is elsewhere) — fewer than m shards, all of them about to move
-   * away; the write rule allows up to m shards of a stripe on one node.
+   * away; the write rule allows up to m shards of a stripe on one node (one for a one-zone
+   * segment, so its swaps wait until a third node of the zone breaks them).
    */
   private boolean homeCanTake(Segment s, List<NodeInfo> slots, Placement p, String home) {
     int held = 0;
@@ -525,7 +555,7 @@ final class SegmentRepairer {
         held++;
       }
     }
-    return held < s.parityShards();
+    return held < s.shardsPerNodeMax();
   }
 
   private boolean move(Manifest owner, Segment s, Placement p, int i, String from, String to)

@@ -393,6 +393,55 @@ class RepairTest {
     assertEveryObjectReads();
   }
 
+  /**
+   * An archived object's restored temporary copy (docs/s3-compatibility.md) is a blob no layout
+   * names: the walk must count it live (else GC deletes it after two walks) and repair it, until
+   * the copy expires, when it becomes garbage like any other.
+   */
+  @Test
+  void aRestoredCopyIsRepairedAndKeptFromGarbageCollectionUntilItExpires() throws Exception {
+    shards.clock = now::get;
+    now.set(10_000_000);
+    byte[] bytes = new byte[50_000];
+    new SplittableRandom(9).nextBytes(bytes);
+    meta.putObject("b", new ObjectVersion("g", "null", bytes.length, "e", 0, "GLACIER", new TreeMap<>(), 0,
+        new DataLayout.Segments(List.of(blob("d-archived", bytes)))));
+    meta.startRestore(io.moraine.proto.meta.v1.StartRestore.newBuilder().setBucket("b").setKey("g").setDays(1)
+        .setTier("Standard").setDayMillis(86_400_000).build());
+    var job = meta.listRestoreJobs(io.moraine.proto.meta.v1.ListRestoreJobs.getDefaultInstance()).getJobs(0);
+    Segment copy = blob("d-copy", bytes);
+    assertThat(meta.completeRestore(io.moraine.proto.meta.v1.CompleteRestore.newBuilder().setBucket("b").setKey("g")
+        .setVersionId(job.getVersionId()).setVersionSeq(job.getVersionSeq())
+        .setCopy(io.moraine.metadata.client.Codec.layout(new DataLayout.Segments(List.of(copy)))).build())
+        .getApplied()).isTrue();
+    GarbageCollector gc = new GarbageCollector(shards, shards, view, clock, 3_600_000, Duration.ofSeconds(1));
+    walkAndCollect(gc);
+    assertThat(walkAndCollect(gc).deleted()).isZero();
+    assertThat(shards.nodes.values().stream().mapToLong(m -> m.keySet().stream()
+        .filter(id -> id.dataId().equals("d-copy")).count()).sum()).isEqualTo(K + M);
+
+    String victim = copy.shardNodes().get(0);
+    kill(victim);
+    now.addAndGet(GRACE_MILLIS);
+    assertThat(pass(false).shardsRebuilt).as("the object's and the copy's shard on the dead node").isEqualTo(
+        1 + (segment("g").shardNodes().contains(victim) ? 1 : 0));
+    Segment repaired = ((DataLayout.Segments) meta.getObject("b", "g").orElseThrow().restore().copy()).segments().get(0);
+    assertThat(repaired.shardNodes()).doesNotContain(victim).hasSize(K + M);
+    view.down.remove(victim);
+    shards.dead.remove(victim);
+
+    // Expired (a day later): the copy is no longer named, so two walks collect it.
+    now.addAndGet(2 * 86_400_000L);
+    assertThat(meta.expireRestore(io.moraine.proto.meta.v1.ExpireRestore.newBuilder().setBucket("b").setKey("g")
+        .setVersionId(job.getVersionId()).setVersionSeq(job.getVersionSeq()).build()).getApplied()).isTrue();
+    walkAndCollect(gc);
+    walkAndCollect(gc);
+    assertThat(shards.nodes.values().stream().mapToLong(m -> m.keySet().stream()
+        .filter(id -> id.dataId().equals("d-copy")).count()).sum()).isZero();
+    assertThat(shards.nodes.values().stream().mapToLong(m -> m.keySet().stream()
+        .filter(id -> id.dataId().equals("d-archived")).count()).sum()).as("the archived blob stays").isEqualTo(K + M);
+  }
+
   long shardsOn(String node) {
     return objects.keySet().stream().mapToLong(k -> segment(k).shardNodes().stream().filter(node::equals).count()).sum();
   }

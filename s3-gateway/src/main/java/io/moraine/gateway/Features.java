@@ -29,6 +29,7 @@ final class Features {
         .register(new io.moraine.gateway.requestpayment.RequestPaymentHandler(metadata, access))
         .register(new io.moraine.gateway.website.WebsiteHandler(metadata, access))
         .register(new io.moraine.gateway.accelerate.AccelerateHandler(metadata, access))
+        .register(new io.moraine.gateway.bucketencryption.BucketEncryptionHandler(metadata, access, data.sse()))
         .register(new io.moraine.gateway.torrent.TorrentHandler(metadata, access, data, threads));
   }
 

@@ -55,6 +55,10 @@ public final class S3Gateway implements AutoCloseable {
   private final ServerConnector websiteConnector;
   private final java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper;
   private final io.moraine.gateway.lifecycle.LifecycleWorker lifecycle;
+  private final io.moraine.gateway.data.Reencoder reencoder;
+  private final DataCollector collector;
+  private final io.moraine.gateway.data.StorageClasses storageClasses;
+  private final ObjectData data;
 
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random) {
@@ -76,7 +80,39 @@ public final class S3Gateway implements AutoCloseable {
   public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
       InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability,
       java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey) {
+    this(config, metadata, shardClients, placement, clock, random, observability, rootKey,
+        io.moraine.gateway.restore.RestoreConfig.defaults(io.moraine.metadata.api.DayScale.real()));
+  }
+
+  /** With the restore delays and day of the archive classes (docs/s3-compatibility.md, Archive storage and restore). */
+  public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
+      InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability,
+      java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey, io.moraine.gateway.restore.RestoreConfig restore) {
+    this(config, metadata, shardClients, placement, clock, random, observability, rootKey, restore,
+        io.moraine.gateway.data.StorageClasses.defaults());
+  }
+
+  /** With the storage classes' profiles as configured and the default restore delays. */
+  public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
+      InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability,
+      java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey, io.moraine.gateway.data.StorageClasses classes) {
+    this(config, metadata, shardClients, placement, clock, random, observability, rootKey,
+        io.moraine.gateway.restore.RestoreConfig.defaults(io.moraine.metadata.api.DayScale.real()), classes);
+  }
+
+  /**
+   * With the restore configuration and the storage classes' profiles as configured
+   * ({@code storage-class.*} keys); the profiles are checked against the topology here (if a map is
+   * known) and whenever the map changes ({@link #storageClasses()}{@code .check}, wired to the
+   * placement view's listener by the role).
+   */
+  public S3Gateway(GatewayConfig config, MetadataClient metadata, ShardClients shardClients, PlacementView placement,
+      InstantSource clock, RandomGenerator random, io.moraine.gateway.metrics.Observability observability,
+      java.util.Optional<io.moraine.gateway.crypto.RootKey> rootKey, io.moraine.gateway.restore.RestoreConfig restore,
+      io.moraine.gateway.data.StorageClasses classes) {
     this.config = config.validate();
+    this.storageClasses = classes;
+    placement.current().ifPresent(classes::check);
     this.metadata = metadata;
     Ids ids = new Ids(random);
     this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.nodeId() + "-io-", 0).factory());
@@ -89,13 +125,19 @@ public final class S3Gateway implements AutoCloseable {
         config.shardWriteTimeoutMillis(), observability.metrics().dataPath());
     BlobReader reader = new BlobReader(shardClients, placement, threads, config.shardReadTimeoutMillis(),
         observability.metrics().dataPath());
-    io.moraine.gateway.crypto.Sse sse = new io.moraine.gateway.crypto.Sse(rootKey, metadata, random);
+    // SSE-C keys only over TLS when the gateway has an HTTPS listener (docs/encryption.md).
+    io.moraine.gateway.crypto.Sse sse = new io.moraine.gateway.crypto.Sse(rootKey, metadata, random, config.tls() != null);
     this.rewrapper = sse.masterKeys().map(k -> new io.moraine.gateway.crypto.Rewrapper(metadata, k, random));
-    ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(), sse);
-    this.lifecycle = new io.moraine.gateway.lifecycle.LifecycleWorker(metadata, collector, config.dayScale(), clock,
-        java.util.Optional.of(new io.moraine.gateway.lifecycle.Reencoding(metadata, data, collector, threads, clock)));
+    ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(), sse, classes, placement);
+    this.data = data;
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
-    SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads, ids);
+    SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads, ids)
+        .register(new io.moraine.gateway.restore.RestoreHandler(metadata, access, restore));
+    this.reencoder = new io.moraine.gateway.data.Reencoder(reader, writer, collector, threads);
+    this.collector = collector;
+    this.lifecycle = new io.moraine.gateway.lifecycle.LifecycleWorker(metadata, collector, config.dayScale(), clock,
+        java.util.Optional.of(new io.moraine.gateway.lifecycle.Reencoding(metadata, reencoder, data::profile, collector,
+            clock)));
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);
     io.moraine.gateway.version.VersioningApi versioning = new io.moraine.gateway.version.VersioningApi(metadata, access, clock);
     ObjectApi objects = new ObjectApi(metadata, access, data, collector, threads, versioning, config.dayScale());
@@ -173,14 +215,34 @@ public final class S3Gateway implements AutoCloseable {
     return c;
   }
 
-  /** The background re-wrap of old data keys to the active master key; empty without a root key. */
   /** The lifecycle engine's pass (run by the launcher's LifecycleService in the elected gateway). */
   public io.moraine.gateway.lifecycle.LifecycleWorker lifecycle() {
     return lifecycle;
   }
 
+  /** The storage classes' resolution; call {@code check(map)} when the placement map changes. */
+  public io.moraine.gateway.data.StorageClasses storageClasses() {
+    return storageClasses;
+  }
+
+  /** The background re-wrap of old data keys to the active master key; empty without a root key. */
   public java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper() {
     return rewrapper;
+  }
+
+  /** The erasure profile a new blob of {@code storageClass} gets now (topology-checked; ONEZONE_IA one-zone). */
+  public io.moraine.gateway.data.ErasureProfile profile(String storageClass) {
+    return data.profile(storageClass);
+  }
+
+  /** Re-encodes stored layouts into other profiles with this gateway's data path (restore, lifecycle). */
+  public io.moraine.gateway.data.Reencoder reencoder() {
+    return reencoder;
+  }
+
+  /** Best-effort deletion of blobs no record names any more (a refused or expired restore copy). */
+  public DataCollector collector() {
+    return collector;
   }
 
   /** Ensures the root account exists, then binds and serves. */

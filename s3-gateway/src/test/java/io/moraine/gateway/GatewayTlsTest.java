@@ -133,6 +133,28 @@ class GatewayTlsTest {
   }
 
   @Test
+  void aGatewayWithHttpsRefusesSseCKeysOnItsPlainHttpListener() throws Exception {
+    byte[] k = new byte[32];
+    java.util.Arrays.fill(k, (byte) 7);
+    String key = java.util.Base64.getEncoder().encodeToString(k);
+    String md5 = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(k));
+    try (S3Client overHttp = client("http", both.port(), null);
+        S3Client overHttps = client("https", both.httpsPort(), files)) {
+      overHttp.createBucket(b -> b.bucket("ssec-tls"));
+      assertThatThrownBy(() -> overHttp.putObject(b -> b.bucket("ssec-tls").key("k").sseCustomerAlgorithm("AES256")
+          .sseCustomerKey(key).sseCustomerKeyMD5(md5), RequestBody.fromString("x")))
+          .isInstanceOfSatisfying(S3Exception.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(400);
+            assertThat(e.awsErrorDetails().errorMessage()).contains("must be made over a secure connection");
+          });
+      overHttps.putObject(b -> b.bucket("ssec-tls").key("k").sseCustomerAlgorithm("AES256").sseCustomerKey(key)
+          .sseCustomerKeyMD5(md5), RequestBody.fromString("sealed"));
+      assertThat(overHttps.getObjectAsBytes(b -> b.bucket("ssec-tls").key("k").sseCustomerAlgorithm("AES256")
+          .sseCustomerKey(key).sseCustomerKeyMD5(md5)).asUtf8String()).isEqualTo("sealed");
+    }
+  }
+
+  @Test
   void tlsOnTheGatewayPortCannotAlsoServeHttp() {
     GatewayConfig c = GatewayConfig.defaults("g", "127.0.0.1", 0, AK, SK)
         .withTls(new GatewayTls(files.certFile(), files.keyFile(), GatewayTls.SAME_PORT, true));

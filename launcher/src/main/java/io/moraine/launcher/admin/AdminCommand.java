@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
     subcommands = {AdminCommand.Status.class, AdminCommand.User.class, AccountCommands.AccountGroup.class,
       AccountCommands.MfaGroup.class, KmsCommands.KmsGroup.class, AdminCommand.Scrub.class,
         AdminCommand.Drain.class, AdminCommand.RemoveStorage.class, AdminCommand.Meta.class, LogLevel.class, Top.class,
-        InventoryCommands.NodeGroup.class, InventoryCommands.BucketGroup.class, InventoryCommands.Usage.class})
+        InventoryCommands.NodeGroup.class, InventoryCommands.BucketGroup.class, InventoryCommands.Usage.class,
+        ObjectCommands.ObjectGroup.class})
 public final class AdminCommand implements Runnable {
 
   @Option(names = "--zk", defaultValue = "127.0.0.1:2181", description = "ZooKeeper to reach the cluster through (default ${DEFAULT-VALUE})")

@@ -73,6 +73,12 @@ final class ClusterStatus {
     lines.addAll(Line.of(repair));
     lines.add(Line.Lifecycle.of(io.moraine.launcher.role.LifecycleService.readProgress(zk)
         .orElse(io.moraine.gateway.lifecycle.LifecycleProgress.empty())));
+    // Pending and kept counts straight from the restore index (current); totals from the leader's record.
+    io.moraine.proto.meta.v1.RestoreReply index = meta.listRestoreJobs(
+        io.moraine.proto.meta.v1.ListRestoreJobs.newBuilder().setDueBeforeMillis(1).setLimit(1).build());
+    io.moraine.launcher.role.RestoreService.Progress restore = io.moraine.launcher.role.RestoreService.progressFields(zk);
+    lines.add(new Line.Restore(restore.leader(), index.getOngoingCount(), index.getRestoredCount(),
+        restore.counters().completed(), restore.counters().expired(), restore.counters().bytesRestored()));
     return lines;
   }
 

@@ -238,6 +238,30 @@ public sealed interface Line {
     }
   }
 
+  /**
+   * {@code restore leader NODE pending N restored N completed N expired N bytes N}: archive restores
+   * in progress and copies kept (the restore index), and the restore leaders' running totals.
+   */
+  record Restore(String leader, long pending, long restored, long completed, long expired, long bytes) implements Line {
+    public String type() {
+      return "restore";
+    }
+
+    public Style style() {
+      return Style.SPACED;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("leader", leader), f("pending", pending), f("restored", restored), f("completed", completed),
+          f("expired", expired), f("bytes", bytes));
+    }
+
+    @Override
+    public String text() {
+      return "restore " + Line.super.text();
+    }
+  }
+
   /** The lifecycle engine's line of {@code admin status} (docs/lifecycle.md). */
   record Lifecycle(String leader, long passes, long evaluated, long expired, long noncurrentExpired,
       long markersRemoved, long aborted, long transitioned, long failed, long backlog) implements Line {
@@ -257,9 +281,7 @@ public sealed interface Line {
 
     @Override
     public String text() {
-      return "lifecycle leader " + leader + " passes " + passes + " evaluated " + evaluated + " expired " + expired
-          + " noncurrent_expired " + noncurrentExpired + " markers_removed " + markersRemoved + " aborted " + aborted
-          + " transitioned " + transitioned + " failed " + failed + " backlog " + backlog;
+      return "lifecycle " + Line.super.text();
     }
 
     static Lifecycle of(io.moraine.gateway.lifecycle.LifecycleProgress p) {
@@ -531,6 +553,55 @@ public sealed interface Line {
   }
 
   /** {@code class=C objects=N bytes=N} ({@code bucket info}): current objects of one storage class. */
+  /** {@code bucket=B key=K version_id=V class=C size=N layout=inline|segments segments=N} (object info). */
+  record ObjectRow(String bucket, String key, String versionId, String storageClass, long size, String layout,
+      int segments) implements Line {
+    public String type() {
+      return "object";
+    }
+
+    public Style style() {
+      return Style.PAIRS;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("bucket", bucket), f("key", key), f("version_id", versionId), f("class", storageClass),
+          f("size", size), f("layout", layout), f("segments", segments));
+    }
+  }
+
+  /** {@code segment=I data_id=D profile=K+M zone=AZ|- max_per_az=N size=N} (object info). */
+  record ObjectSegment(int segment, String dataId, String profile, String zone, int maxPerAz, long size)
+      implements Line {
+    public String type() {
+      return "object-segment";
+    }
+
+    public Style style() {
+      return Style.PAIRS;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("segment", segment), f("data_id", dataId), f("profile", profile), f("zone", zone),
+          f("max_per_az", maxPerAz), f("size", size));
+    }
+  }
+
+  /** {@code shard=I.J node=NODE az=AZ misplaced=true|false} (object info). */
+  record ObjectShard(String shard, String node, String az, boolean misplaced) implements Line {
+    public String type() {
+      return "object-shard";
+    }
+
+    public Style style() {
+      return Style.PAIRS;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("shard", shard), f("node", node), f("az", az), f("misplaced", misplaced));
+    }
+  }
+
   record BucketClass(String storageClass, long objects, long bytes) implements Line {
     public String type() {
       return "bucket-class";

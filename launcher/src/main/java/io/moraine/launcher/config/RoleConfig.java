@@ -83,6 +83,19 @@ public final class RoleConfig {
         METRICS_BUCKET_USAGE_INTERVAL_SECONDS,
         GATEWAY_SLOW_REQUEST_MILLIS, GATEWAY_REQUEST_LOG, LOG_LEVEL);
 
+    /** Archive restore (docs/configuration.md): how often the restore leader looks for due jobs. */
+    public static final String RESTORE_POLL_INTERVAL_MILLIS = "restore.poll.interval.millis";
+    /**
+     * Real-time delay of each archive class and tier, in seconds, scaled by time.day.seconds:
+     * {@code restore.CLASS.TIER.delay.seconds} with class glacier or deep_archive and tier
+     * expedited, standard or bulk (deep_archive has no expedited tier).
+     */
+    public static final List<String> RESTORE_DELAYS = List.of("restore.glacier.expedited.delay.seconds",
+        "restore.glacier.standard.delay.seconds", "restore.glacier.bulk.delay.seconds",
+        "restore.deep_archive.standard.delay.seconds", "restore.deep_archive.bulk.delay.seconds");
+    static final List<String> RESTORE = java.util.stream.Stream.concat(java.util.stream.Stream.of(RESTORE_POLL_INTERVAL_MILLIS),
+        RESTORE_DELAYS.stream()).toList();
+
     static final List<String> ALL = List.of(NODE_ID, AZ, HOST, ADMIN_PORT, DATA_DIR, ZK_CONNECT,
         ZK_CLIENT_PORT, ZK_SERVERS, META_PORT, META_PEERS, META_GROUPS, META_JOIN, STORAGE_PORT, STORAGE_DISKS,
         STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, GATEWAY_SIGV2,
@@ -90,6 +103,9 @@ public final class RoleConfig {
         PLACEMENT_GROUPS, MAX_BUCKETS_PER_ACCOUNT, REPAIR_GRACE_SECONDS,
         REPAIR_SCRUB_INTERVAL_SECONDS, REPAIR_SCRUB_BYTES_PER_SECOND, REPAIR_GC_MIN_AGE_SECONDS,
         REPAIR_PASS_INTERVAL_MILLIS, UNSAFE);
+
+    /** {@code storage-class.CLASS.profile} and {@code .small-profile} of every class (gateway; docs/storage-classes.md). */
+    static final List<String> STORAGE_CLASSES = io.moraine.gateway.data.StorageClasses.configKeys();
 
     private Keys() {}
   }
@@ -159,9 +175,11 @@ public final class RoleConfig {
   }
 
   private static String checkKnown(String key, String where) {
-    if (!Keys.ALL.contains(key) && !Keys.OBSERVABILITY.contains(key)) {
+    if (!Keys.ALL.contains(key) && !Keys.OBSERVABILITY.contains(key) && !Keys.RESTORE.contains(key)
+        && !Keys.STORAGE_CLASSES.contains(key)) {
       throw new IllegalArgumentException("unknown configuration key '" + key + "' " + where
-          + "; known keys: " + String.join(", ", Keys.ALL) + ", " + String.join(", ", Keys.OBSERVABILITY));
+          + "; known keys: " + String.join(", ", Keys.ALL) + ", " + String.join(", ", Keys.OBSERVABILITY) + ", "
+          + String.join(", ", Keys.RESTORE) + ", storage-class.CLASS.profile, storage-class.CLASS.small-profile");
     }
     return key;
   }
@@ -192,6 +210,17 @@ public final class RoleConfig {
     }).orElse(defaultValue);
   }
 
+  /** Every set key starting with {@code prefix}, in the order given. */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> out = new LinkedHashMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith(prefix) && !v.isBlank()) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
   public List<String> getList(String key) {
     return get(key).map(v -> new ArrayList<>(Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()))
         .map(List::copyOf).orElse(List.of());
@@ -207,6 +236,19 @@ public final class RoleConfig {
 
   /** Renders the configuration as a properties file (for `cluster start`, which writes one per node). */
   /** The scaled day of {@link Keys#TIME_DAY_SECONDS}. */
+  /** The restore delays (restore.CLASS.TIER.delay.seconds, defaults S3's upper bounds) on this config's day. */
+  public io.moraine.gateway.restore.RestoreConfig restoreConfig() {
+    java.util.Map<String, java.time.Duration> delays = io.moraine.gateway.restore.RestoreConfig.defaultDelays();
+    for (String key : Keys.RESTORE_DELAYS) {
+      String[] parts = key.split("\\.");
+      String storageClass = parts[1].toUpperCase(java.util.Locale.ROOT);
+      String tier = parts[2].substring(0, 1).toUpperCase(java.util.Locale.ROOT) + parts[2].substring(1);
+      get(key).ifPresent(v -> delays.put(io.moraine.gateway.restore.RestoreConfig.key(storageClass, tier),
+          java.time.Duration.ofSeconds(Long.parseLong(v.strip()))));
+    }
+    return new io.moraine.gateway.restore.RestoreConfig(dayScale(), delays);
+  }
+
   public io.moraine.metadata.api.DayScale dayScale() {
     return new io.moraine.metadata.api.DayScale(getLong(Keys.TIME_DAY_SECONDS, io.moraine.metadata.api.DayScale.DEFAULT_DAY_SECONDS));
   }

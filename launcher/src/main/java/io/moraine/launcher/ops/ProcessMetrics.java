@@ -17,6 +17,7 @@ public final class ProcessMetrics {
   private StorageMetrics storage;
   private RaftMetrics raft;
   private io.moraine.repair.BucketUsage.Metrics bucketUsage;
+  private io.moraine.launcher.role.RestoreService.Metrics restore;
 
   private ProcessMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -56,6 +57,13 @@ public final class ProcessMetrics {
       bucketUsage = new io.moraine.repair.BucketUsage.Metrics(registry);
     }
     return bucketUsage;
+  }
+
+  public synchronized io.moraine.launcher.role.RestoreService.Metrics restore() {
+    if (restore == null) {
+      restore = new io.moraine.launcher.role.RestoreService.Metrics(registry);
+    }
+    return restore;
   }
 
   public synchronized RaftMetrics raft() {

@@ -204,16 +204,25 @@ public final class Roles {
       org.slf4j.LoggerFactory.getLogger(Roles.class).warn("{}: no root key ({} or {}): SSE requests are refused", nodeId, io.moraine.gateway.crypto.RootKey.ENV,
           Keys.ENCRYPTION_ROOT_KEY_FILE);
     }
+    io.moraine.gateway.data.StorageClasses classes = io.moraine.gateway.data.StorageClasses.fromConfig(
+        cfg.withPrefix(io.moraine.gateway.data.StorageClasses.KEY_PREFIX));
     S3Gateway gateway = new S3Gateway(gatewayConfig, gatewayMeta, shards, view, InstantSource.system(), new SecureRandom(),
-        observability(cfg, nodeId, metrics), rootKey);
+        observability(cfg, nodeId, metrics), rootKey, cfg.restoreConfig(), classes);
+    // The classes' profiles are checked against the topology again whenever the map changes (DESIGN.md, Storage classes).
+    view.addListener(() -> view.current().ifPresent(classes::check));
     gateway.start();
+    // Archive restores: the copies are made and expired by one gateway at a time (docs/s3-compatibility.md).
+    RestoreService restore = new RestoreService(zk, nodeId, meta, gateway.reencoder(), gateway::profile, gateway.collector(),
+        InstantSource.system(), cfg.getLong(Keys.RESTORE_POLL_INTERVAL_MILLIS, 1000));
+    metrics.restore().watch(restore);
     // Old data keys move to the newest master key in the background (docs/encryption.md).
     AutoCloseable rewrap = gateway.rewrapper().isEmpty() ? () -> { } : new SseRewrapService(zk, nodeId,
         gateway.rewrapper().get(), cfg.getLong(Keys.ENCRYPTION_REWRAP_INTERVAL_SECONDS, 300) * 1000);
     // Lifecycle rules are applied by one gateway at a time (docs/lifecycle.md).
     LifecycleService lifecycle = new LifecycleService(zk, nodeId, gateway.lifecycle(),
         cfg.getLong(Keys.LIFECYCLE_INTERVAL_MILLIS, LifecycleService.defaultIntervalMillis(cfg.dayScale())));
-    AutoCloseable all = () -> closeAll(lifecycle, rewrap, gateway, unsafeCommits::shutdownNow, shards, view, meta, zk);
+    AutoCloseable all = () -> closeAll(lifecycle, restore, rewrap, gateway, unsafeCommits::shutdownNow, shards, view,
+        meta, zk);
     return new Started(all, new AdminHttpServer.Component(nodeId, "gateway", () -> view.current().isPresent()),
         gateway.port(), registry -> LifecycleService.registerMetrics(registry, nodeId, lifecycle));
   }

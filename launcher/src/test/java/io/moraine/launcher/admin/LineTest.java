@@ -25,6 +25,8 @@ class LineTest {
     assertThat(new Line.AccountCreated("123456789012", "abc", "AKIAX", "SK").text())
         .isEqualTo("account_id=123456789012 canonical_id=abc access_key=AKIAX secret_key=SK");
     assertThat(new Line.ScrubRequested(4).text()).isEqualTo("scrub requested (request 4)");
+    assertThat(new Line.Restore("gateway-1", 2, 1, 6, 5, 1_800_000).text())
+        .isEqualTo("restore leader gateway-1 pending 2 restored 1 completed 6 expired 5 bytes 1800000");
     assertThat(new Line.DrainSet("n", true).text()).isEqualTo("node n draining");
     assertThat(new Line.DrainSet("n", false).text()).isEqualTo("node n no longer draining");
     assertThat(new Line.LogLevelSet("gateway-1", "ROOT", "DEBUG").text()).isEqualTo("gateway-1 ROOT DEBUG");
@@ -56,6 +58,19 @@ class LineTest {
         .isEqualTo("bucket photos owner shop created 2026-12-07T05:00:00Z versioning enabled objects 3 bytes 30");
     assertThat(new Line.BucketClass("STANDARD", 2, 20).text()).isEqualTo("class=STANDARD objects=2 bytes=20");
     assertThat(new Line.BucketSubresource("cors").text()).isEqualTo("subresource=cors");
+  }
+
+  @Test
+  void objectInfoLinesNameTheProfileZoneAndEveryShardsNodeAndAz() {
+    io.moraine.metadata.api.Segment oz = new io.moraine.metadata.api.Segment("d1", 300_000, 1, 1, 262_144, 7, 3,
+        java.util.List.of("storage-az2-1", "storage-az2-2"), java.util.List.of(false, true), "az2", 2);
+    io.moraine.metadata.api.ObjectVersion v = new io.moraine.metadata.api.ObjectVersion("k", "null", 300_000, "e", 0,
+        "ONEZONE_IA", new java.util.TreeMap<>(), 0, new io.moraine.metadata.api.DataLayout.Segments(java.util.List.of(oz)));
+    assertThat(ObjectCommands.lines("b", v, java.util.Map.of("storage-az2-1", "az2")).stream().map(Line::text))
+        .containsExactly("bucket=b key=k version_id=null class=ONEZONE_IA size=300000 layout=segments segments=1",
+            "segment=0 data_id=d1 profile=1+1 zone=az2 max_per_az=2 size=300000",
+            "shard=0.0 node=storage-az2-1 az=az2 misplaced=false",
+            "shard=0.1 node=storage-az2-2 az=- misplaced=true");
   }
 
   @Test

@@ -41,6 +41,19 @@ class RoleConfigTest {
   }
 
   @Test
+  void storageClassProfilesAreKeysOfTheGatewayConfig() throws Exception {
+    Path file = dir.resolve("gw-classes.properties");
+    Files.writeString(file, "storage-class.GLACIER.profile = 6+3\n");
+    RoleConfig cfg = RoleConfig.load(file, List.of("--storage-class.ONEZONE_IA.small-profile", "2+1"), "gateway.port");
+    Map<String, String> classes = cfg.withPrefix(io.moraine.gateway.data.StorageClasses.KEY_PREFIX);
+    assertThat(classes).containsOnly(Map.entry("storage-class.GLACIER.profile", "6+3"),
+        Map.entry("storage-class.ONEZONE_IA.small-profile", "2+1"));
+    assertThat(io.moraine.gateway.data.StorageClasses.fromConfig(classes).spec("GLACIER").k()).isEqualTo(6);
+    assertThatThrownBy(() -> RoleConfig.load(null, List.of("--storage-class.GLACIAR.profile", "8+4"), null))
+        .hasMessageContaining("unknown configuration key 'storage-class.GLACIAR.profile'");
+  }
+
+  @Test
   void numbersAreCheckedAndRequiredKeysNamed() {
     RoleConfig cfg = RoleConfig.of(Map.of(RoleConfig.Keys.META_PORT, "seven"));
     assertThatThrownBy(() -> cfg.getInt(RoleConfig.Keys.META_PORT, 0)).hasMessageContaining("must be a number");

@@ -14,21 +14,21 @@ final class DevFixture implements AutoCloseable {
   private final DevCluster.Options options;
   private DevCluster cluster;
 
-  private DevFixture(Path dataDir, int zkPort, java.util.function.UnaryOperator<DevCluster.Options> options)
+  private DevFixture(Path dataDir, int zkPort, java.util.function.UnaryOperator<DevCluster.Options> customize)
       throws Exception {
     this.dataDir = dataDir;
     this.zkPort = zkPort;
-    this.options = options.apply(new DevCluster.Options(dataDir, 0, zkPort));
-    this.cluster = DevCluster.start(this.options);
+    this.options = customize.apply(new DevCluster.Options(dataDir, 0, zkPort));
+    this.cluster = DevCluster.start(options);
   }
 
   static DevFixture start(String name) throws Exception {
     return start(name, o -> o);
   }
 
-  /** With options changed from the defaults (scaled days, settings), kept across {@link #restart}. */
-  static DevFixture start(String name, java.util.function.UnaryOperator<DevCluster.Options> options) throws Exception {
-    return new DevFixture(Files.createTempDirectory(name), S3TestClients.freePort(), options);
+  /** With options of the test's own ({@code o -> o.withDaySeconds(4).withSettings(...)}), kept across restarts. */
+  static DevFixture start(String name, java.util.function.UnaryOperator<DevCluster.Options> customize) throws Exception {
+    return new DevFixture(Files.createTempDirectory(name), S3TestClients.freePort(), customize);
   }
 
   DevCluster cluster() {

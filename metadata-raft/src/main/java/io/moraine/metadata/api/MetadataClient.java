@@ -198,6 +198,27 @@ public interface MetadataClient extends AutoCloseable {
    */
   ObjectVersion setObjectSubresource(String bucketName, String key, String versionId, String kind, byte[] body);
 
+  // ---- archive restore ----------------------------------------------------------------------
+  // Commands and replies cross this boundary as their moraine.meta.v1 messages (see meta.proto
+  // StartRestore ...), as the keyring's do; the versions inside come back through getObjectVersion.
+
+  /**
+   * RestoreObject's commit: starts a restore (reply applied = true: 202) or extends a done one
+   * (applied = false: 200). Fails with NO_SUCH_BUCKET, NO_SUCH_KEY, NO_SUCH_VERSION,
+   * METHOD_NOT_ALLOWED (delete marker), INVALID_OBJECT_STATE (not archived),
+   * RESTORE_ALREADY_IN_PROGRESS.
+   */
+  io.moraine.proto.meta.v1.RestoreReply startRestore(io.moraine.proto.meta.v1.StartRestore command);
+
+  /** The restore service's conditional commit of a made copy; applied = false when the version moved on. */
+  io.moraine.proto.meta.v1.RestoreReply completeRestore(io.moraine.proto.meta.v1.CompleteRestore command);
+
+  /** Removes an expired copy (conditional); the reply's object still names the copy to delete. */
+  io.moraine.proto.meta.v1.RestoreReply expireRestore(io.moraine.proto.meta.v1.ExpireRestore command);
+
+  /** The restore index of every group: due jobs earliest first, and the counts of all rows. */
+  io.moraine.proto.meta.v1.RestoreReply listRestoreJobs(io.moraine.proto.meta.v1.ListRestoreJobs query);
+
   // ---- multipart ----------------------------------------------------------------------------
 
   /** Starts an upload whose id the caller chose. Fails with NO_SUCH_BUCKET. */

@@ -29,5 +29,10 @@ public enum MetadataError {
   /** An IAM request naming something impossible (a user of another account, a bad version id...). */
   INVALID_INPUT,
   /** A conflicting operation on the same resource won a race (the client undid its part); retry. */
-  OPERATION_ABORTED
+  OPERATION_ABORTED,
+  // ---- archive restore ----
+  /** RestoreObject while a restore of the version is in progress (S3: 409 RestoreAlreadyInProgress). */
+  RESTORE_ALREADY_IN_PROGRESS,
+  /** The operation needs an archived object (RestoreObject of a STANDARD object): 403 InvalidObjectState. */
+  INVALID_OBJECT_STATE
 }

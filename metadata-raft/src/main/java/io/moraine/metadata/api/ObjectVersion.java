@@ -21,6 +21,8 @@ import java.util.SortedMap;
  * @param subresources the version's sub-resources (ACL, tags, ...), stored with it
  * @param encryption how the version's data is encrypted (docs/encryption.md), null for plaintext;
  *     a wire type, as IAM's records are: the gateway's crypto package owns its meaning
+ * @param restore archive classes: the restore in progress or the restored copy, null for none
+ *     (read-only: a put never carries it, the restore commands set it)
  */
 public record ObjectVersion(
     String key,
@@ -36,7 +38,16 @@ public record ObjectVersion(
     java.util.List<Long> partSizes,
     String ownerAccountId,
     Subresources subresources,
-    io.moraine.proto.meta.v1.EncryptionRecord encryption) {
+    io.moraine.proto.meta.v1.EncryptionRecord encryption,
+    Restore restore) {
+
+  public ObjectVersion(String key, String versionId, long size, String etag, long lastModifiedMillis,
+      String storageClass, SortedMap<String, String> headers, int partCount, DataLayout layout, boolean deleteMarker,
+      java.util.List<Long> partSizes, String ownerAccountId, Subresources subresources,
+      io.moraine.proto.meta.v1.EncryptionRecord encryption) {
+    this(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout, deleteMarker,
+        partSizes, ownerAccountId, subresources, encryption, null);
+  }
 
   public ObjectVersion(String key, String versionId, long size, String etag, long lastModifiedMillis,
       String storageClass, SortedMap<String, String> headers, int partCount, DataLayout layout, boolean deleteMarker,
@@ -60,17 +71,17 @@ public record ObjectVersion(
 
   public ObjectVersion withOwner(String owner) {
     return new ObjectVersion(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout,
-        deleteMarker, partSizes, owner, subresources, encryption);
+        deleteMarker, partSizes, owner, subresources, encryption, restore);
   }
 
   public ObjectVersion withSubresources(Subresources s) {
     return new ObjectVersion(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout,
-        deleteMarker, partSizes, ownerAccountId, s, encryption);
+        deleteMarker, partSizes, ownerAccountId, s, encryption, restore);
   }
 
   public ObjectVersion withEncryption(io.moraine.proto.meta.v1.EncryptionRecord e) {
     return new ObjectVersion(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout,
-        deleteMarker, partSizes, ownerAccountId, subresources, e);
+        deleteMarker, partSizes, ownerAccountId, subresources, e, restore);
   }
 
   public boolean encrypted() {

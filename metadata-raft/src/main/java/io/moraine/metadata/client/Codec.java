@@ -60,7 +60,7 @@ public final class Codec {
   public static VersionEntry versionEntry(io.moraine.proto.meta.v1.VersionEntry e) {
     ObjectRecord r = e.getVersion();
     return new VersionEntry(r.getKey(), r.getVersionId(), e.getIsLatest(), r.getDeleteMarker(), r.getSize(),
-        r.getEtag(), r.getLastModifiedMillis(), r.getStorageClass(), r.getOwnerAccountId());
+        r.getEtag(), r.getLastModifiedMillis(), r.getStorageClass(), r.getOwnerAccountId(), restore(r));
   }
 
   public static List<Header> headers(SortedMap<String, String> headers) {
@@ -97,12 +97,14 @@ public final class Codec {
     return SegmentRecord.newBuilder()
         .setDataId(s.dataId()).setSize(s.size()).setDataShards(s.dataShards()).setParityShards(s.parityShards())
         .setChunkSizeBytes(s.chunkSizeBytes()).setPlacementGroup(s.placementGroup()).setPlacementEpoch(s.placementEpoch())
-        .addAllShardNodes(s.shardNodes()).addAllMisplaced(s.misplaced()).build();
+        .addAllShardNodes(s.shardNodes()).addAllMisplaced(s.misplaced())
+        .setZone(s.zone()).setMaxShardsPerAz(s.maxShardsPerAz()).build();
   }
 
   public static Segment segment(SegmentRecord r) {
     return new Segment(r.getDataId(), r.getSize(), r.getDataShards(), r.getParityShards(), r.getChunkSizeBytes(),
-        r.getPlacementGroup(), r.getPlacementEpoch(), r.getShardNodesList(), r.getMisplacedList());
+        r.getPlacementGroup(), r.getPlacementEpoch(), r.getShardNodesList(), r.getMisplacedList(), r.getZone(),
+        r.getMaxShardsPerAz());
   }
 
   public static ObjectRecord object(ObjectVersion v) {
@@ -140,12 +142,22 @@ public final class Codec {
     return new ObjectVersion(r.getKey(), r.getVersionId(), r.getSize(), r.getEtag(), r.getLastModifiedMillis(),
         r.getStorageClass(), headers(r.getHeadersList()), r.getPartCount(), layout(r.getLayout()), r.getDeleteMarker(),
         r.getPartSizesList(), r.getOwnerAccountId(), subresources(r.getSubresourcesList()),
-        r.hasEncryption() ? r.getEncryption() : null);
+        r.hasEncryption() ? r.getEncryption() : null, restore(r));
+  }
+
+  /** The version's restore, or null when it has none. */
+  public static io.moraine.metadata.api.Restore restore(ObjectRecord r) {
+    if (!r.hasRestore()) {
+      return null;
+    }
+    io.moraine.proto.meta.v1.RestoreRecord x = r.getRestore();
+    return new io.moraine.metadata.api.Restore(x.getOngoing(), x.getTier(), x.getDays(), x.getRequestedMillis(),
+        x.getReadyMillis(), x.getExpiryMillis(), x.hasCopy() ? layout(x.getCopy()) : null);
   }
 
   public static ObjectSummary summary(ObjectRecord r) {
     return new ObjectSummary(r.getKey(), r.getSize(), r.getEtag(), r.getLastModifiedMillis(), r.getStorageClass(),
-        r.getOwnerAccountId());
+        r.getOwnerAccountId(), restore(r));
   }
 
   public static UploadRecord upload(MultipartUpload u) {

@@ -310,6 +310,43 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public io.moraine.proto.meta.v1.RestoreReply startRestore(io.moraine.proto.meta.v1.StartRestore command) {
+    return routedWrite(command.getBucket(), MetaRequest.newBuilder().setStartRestore(command)).getRestore();
+  }
+
+  @Override
+  public io.moraine.proto.meta.v1.RestoreReply completeRestore(io.moraine.proto.meta.v1.CompleteRestore command) {
+    return routedWrite(command.getBucket(), MetaRequest.newBuilder().setCompleteRestore(command)).getRestore();
+  }
+
+  @Override
+  public io.moraine.proto.meta.v1.RestoreReply expireRestore(io.moraine.proto.meta.v1.ExpireRestore command) {
+    return routedWrite(command.getBucket(), MetaRequest.newBuilder().setExpireRestore(command)).getRestore();
+  }
+
+  /** Each group keeps the index of its buckets: merged here, earliest first, counts summed. */
+  @Override
+  public io.moraine.proto.meta.v1.RestoreReply listRestoreJobs(io.moraine.proto.meta.v1.ListRestoreJobs query) {
+    MetaRequest.Builder request = MetaRequest.newBuilder().setListRestoreJobs(query);
+    if (local != null) {
+      return read((Group) null, request).getRestore();
+    }
+    List<io.moraine.proto.meta.v1.RestoreJob> jobs = new java.util.ArrayList<>();
+    long ongoing = 0;
+    long restored = 0;
+    for (Group g : groups) {
+      io.moraine.proto.meta.v1.RestoreReply r = read(g, request.clone()).getRestore();
+      jobs.addAll(r.getJobsList());
+      ongoing += r.getOngoingCount();
+      restored += r.getRestoredCount();
+    }
+    jobs.sort(java.util.Comparator.comparingLong(io.moraine.proto.meta.v1.RestoreJob::getDueMillis));
+    int limit = query.getLimit() == 0 ? 1000 : query.getLimit();
+    return io.moraine.proto.meta.v1.RestoreReply.newBuilder().addAllJobs(jobs.subList(0, Math.min(limit, jobs.size())))
+        .setOngoingCount(ongoing).setRestoredCount(restored).build();
+  }
+
+  @Override
   public io.moraine.proto.meta.v1.KeyringReply keyringQuery(io.moraine.proto.meta.v1.KeyringQuery query) {
     return read(directory(), MetaRequest.newBuilder().setKeyringQuery(query)).getKeyring();
   }

@@ -39,6 +39,8 @@ import java.util.Arrays;
  *   'e' email                              → AccountRecord{account_id}
  *   'k' masterKeyId                        → MasterKeyRecord (SSE-S3 keyring, directory group g1)
  *   'j'                                    → MasterKeyRecord{id}: the active master key
+ *   'R' bucket 0x00 esc(key) versionSeq (8 bytes) → RestoreJob: a restore in progress or a
+ *                                          restored copy to expire (the restore service's index)
  * </pre>
  *
  * Bucket names, account ids and upload ids never contain 0x00 (the core rejects them), so a bare
@@ -76,6 +78,7 @@ public final class Keys {
   public static final byte EMAIL = 'e';
   public static final byte MASTER_KEY = 'k';
   public static final byte ACTIVE_MASTER_KEY = 'j';
+  public static final byte RESTORE_JOB = 'R';
 
   private Keys() {}
 
@@ -118,6 +121,14 @@ public final class Keys {
 
   public static byte[] masterKey(String id) {
     return Builder.of(MASTER_KEY).raw(id).build();
+  }
+
+  public static byte[] restoreJobPrefix() {
+    return new byte[] {RESTORE_JOB};
+  }
+
+  public static byte[] restoreJob(String bucket, String key, long versionSeq) {
+    return Builder.of(RESTORE_JOB).terminated(bucket).escaped(key).int64(versionSeq).build();
   }
 
   public static byte[] activeMasterKey() {

@@ -12,6 +12,7 @@ import io.moraine.metadata.core.multipart.Multipart;
 import io.moraine.metadata.core.object.Listing;
 import io.moraine.metadata.core.object.Objects;
 import io.moraine.metadata.core.object.Versions;
+import io.moraine.metadata.core.restore.Restores;
 import io.moraine.metadata.store.AppliedPosition;
 import io.moraine.metadata.store.OverlayStore;
 import io.moraine.metadata.store.StateStore;
@@ -53,6 +54,7 @@ public final class MetadataCore {
   private final IamQueries iamQueries;
   private final Keyring keyring;
   private final io.moraine.metadata.core.lifecycle.Transitions transitions;
+  private final Restores restores;
 
   public MetadataCore(StateStore store) {
     this.store = store;
@@ -66,6 +68,7 @@ public final class MetadataCore {
     this.iamQueries = new IamQueries(tables);
     this.keyring = new Keyring(tables);
     this.transitions = new io.moraine.metadata.core.lifecycle.Transitions(tables);
+    this.restores = new Restores(tables);
   }
 
   public StateStore store() {
@@ -160,6 +163,9 @@ public final class MetadataCore {
       case BEGIN_PART -> multipart.beginPart(Versions.seq(logIndex, slot), r.getBeginPart());
       case COMPLETE_MULTIPART_UPLOAD -> multipart.complete(logIndex, slot, c, r.getCompleteMultipartUpload(), batch);
       case ABORT_MULTIPART_UPLOAD -> multipart.abort(r.getAbortMultipartUpload(), batch);
+      case START_RESTORE -> restores.start(c, r.getStartRestore(), batch);
+      case COMPLETE_RESTORE -> restores.complete(c, r.getCompleteRestore(), batch);
+      case EXPIRE_RESTORE -> restores.expire(c, r.getExpireRestore(), batch);
       case RELOCATE_SHARD -> objects.relocateShard(r.getRelocateShard(), batch);
       case TRANSITION_OBJECT -> transitions.transition(r.getTransitionObject(), batch);
       case LIFECYCLE_DELETE -> transitions.lifecycleDelete(r.getLifecycleDelete(),
@@ -193,6 +199,7 @@ public final class MetadataCore {
       case GET_BUCKET_CONFIGS -> configs.get(r.getGetBucketConfigs().getBucket());
       case IAM_QUERY -> iamQueries.query(r.getIamQuery());
       case KEYRING_QUERY -> keyring.query(r.getKeyringQuery());
+      case LIST_RESTORE_JOBS -> restores.listJobs(r.getListRestoreJobs());
       case LOOKUP_BUCKET_NAME -> {
         BucketDirRecord d = tables.read(Keys.bucketDir(r.getLookupBucketName().getBucket()), BucketDirRecord.parser());
         BucketDirReply.Builder b = BucketDirReply.newBuilder();

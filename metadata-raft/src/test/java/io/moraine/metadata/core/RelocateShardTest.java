@@ -43,6 +43,32 @@ class RelocateShardTest {
   }
 
   @Test
+  void aMoveKeepsTheSegmentsRecordedRule_zoneAndMaxShardsPerAz() {
+    h.ok(createBucket("alice", "b"));
+    MetaRequest.Builder put = put("b", "oz", "d1");
+    var layout = put.getPutObject().getVersion().getLayout().toBuilder();
+    layout.getSegmentsBuilder().setSegments(0,
+        layout.getSegments().getSegments(0).toBuilder().setZone("az2").setMaxShardsPerAz(6));
+    put.getPutObjectBuilder().getVersionBuilder().setStorageClass("ONEZONE_IA").setLayout(layout);
+    h.ok(put);
+    assertThat(h.ok(relocate("oz", "d1", 1, "n2", "n7", true)).getRelocateShard().getApplied()).isTrue();
+    SegmentRecord moved = segment("oz");
+    assertThat(moved.getShardNodes(1)).isEqualTo("n7");
+    assertThat(moved.getZone()).isEqualTo("az2");
+    assertThat(moved.getMaxShardsPerAz()).isEqualTo(6);
+    // Through the client's codec: a segment without the fields (written before them) is spread, cap m.
+    io.moraine.metadata.api.Segment decoded = io.moraine.metadata.client.Codec.segment(moved);
+    assertThat(decoded.oneZone()).isTrue();
+    assertThat(decoded.shardsPerNodeMax()).isEqualTo(1);
+    assertThat(io.moraine.metadata.client.Codec.segment(decoded)).isEqualTo(moved);
+    io.moraine.metadata.api.Segment old = io.moraine.metadata.client.Codec.segment(
+        moved.toBuilder().clearZone().clearMaxShardsPerAz().build());
+    assertThat(old.oneZone()).isFalse();
+    assertThat(old.shardsPerAzMax()).isEqualTo(old.parityShards());
+    assertThat(old.shardsPerNodeMax()).isEqualTo(old.parityShards());
+  }
+
+  @Test
   void aStaleExpectationOrAReplacedVersionIsANoOp() {
     h.ok(createBucket("alice", "b"));
     h.ok(put("b", "k", "d1"));

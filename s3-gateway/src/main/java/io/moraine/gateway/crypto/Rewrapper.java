@@ -69,7 +69,9 @@ public final class Rewrapper {
             continue;
           }
           Optional<ObjectVersion> v = metadata.getObjectVersion(b.name(), e.key(), e.versionId());
-          if (v.isEmpty() || !v.get().encrypted() || v.get().encryption().getMasterKeyId().equals(active.get().id())) {
+          // SSE-C data keys are wrapped by the customer's key, which only requests carry.
+          if (v.isEmpty() || !v.get().encrypted() || v.get().encryption().getMode() != Sse.MODE_SSE_S3
+              || v.get().encryption().getMasterKeyId().equals(active.get().id())) {
             continue;
           }
           if (rewrap(b.name(), v.get(), active.get())) {

@@ -24,15 +24,27 @@ public final class Sse {
   public static final String AES256 = "AES256";
   /** EncryptionRecord.mode of SSE-S3. */
   public static final int MODE_SSE_S3 = 1;
+  /** EncryptionRecord.mode of SSE-C. */
+  public static final int MODE_SSE_C = 3;
   private static final String NO_ROOT_KEY =
       "Server-side encryption is not configured on this gateway (no root key: MORAINE_ROOT_KEY or encryption.root-key-file)";
 
   private final Optional<MasterKeys> masterKeys;
   private final RandomGenerator random;
+  private final boolean customerKeysNeedTls;
 
-  public Sse(Optional<RootKey> root, MetadataClient metadata, RandomGenerator random) {
+  /**
+   * @param customerKeysNeedTls refuse SSE-C keys on plain-HTTP requests (S3's rule); a gateway with
+   *     an HTTPS listener sets it, one that serves only HTTP cannot (docs/encryption.md)
+   */
+  public Sse(Optional<RootKey> root, MetadataClient metadata, RandomGenerator random, boolean customerKeysNeedTls) {
     this.masterKeys = root.map(r -> new MasterKeys(metadata, r, random));
     this.random = random;
+    this.customerKeysNeedTls = customerKeysNeedTls;
+  }
+
+  public Sse(Optional<RootKey> root, MetadataClient metadata, RandomGenerator random) {
+    this(root, metadata, random, false);
   }
 
   /** The keyring as this gateway sees it; empty without a root key. */
@@ -45,14 +57,32 @@ public final class Sse {
     return new Sse(Optional.empty(), null, random);
   }
 
+  /** 501 NotImplemented on a gateway without a root key. */
+  public void requireRootKey() {
+    if (masterKeys.isEmpty()) {
+      throw new S3Exception(new S3Error.NotImplemented(NO_ROOT_KEY));
+    }
+  }
+
+  /**
+   * Whether a write to a bucket is encrypted with SSE-S3: it asks so ({@link #requested(S3Request)}),
+   * or it asks for nothing and the bucket's default encryption ({@code bucketDefault}) is SSE-S3.
+   */
+  public boolean requested(S3Request r, boolean bucketDefault) {
+    if (requested(r)) {
+      return true;
+    }
+    if (bucketDefault) {
+      requireRootKey();
+    }
+    return bucketDefault;
+  }
+
   /**
    * Whether a write asks for SSE-S3 ({@code x-amz-server-side-encryption: AES256}). Unknown
    * values are 400 InvalidArgument, as S3 answers; SSE-KMS and SSE-C are not built yet (501).
    */
   public boolean requested(S3Request r) {
-    if (r.header("x-amz-server-side-encryption-customer-algorithm").isPresent()) {
-      throw new S3Exception(new S3Error.NotImplemented("SSE-C is not implemented yet"));
-    }
     Optional<String> h = r.header(HEADER).map(String::strip);
     if (h.isEmpty()) {
       return false;
@@ -67,6 +97,56 @@ public final class Sse {
       case "aws:kms", "aws:kms:dsse" -> throw new S3Exception(new S3Error.NotImplemented("SSE-KMS is not implemented yet"));
       default -> throw new S3Exception(new S3Error.InvalidArgument("The encryption method specified is not supported"));
     }
+  }
+
+  /**
+   * How a write is sealed: SSE-C when it carries a customer key, else SSE-S3 when it asks for it or
+   * the bucket's default says so ({@code bucketDefault}); null: plaintext.
+   */
+  public Sealed forWrite(S3Request r, boolean bucketDefault) {
+    Optional<CustomerKey> customer = customerKey(r);
+    if (customer.isPresent()) {
+      if (r.header(HEADER).isPresent()) {
+        throw new S3Exception(new S3Error.InvalidArgument(
+            "Server Side Encryption with Customer provided key is incompatible with the encryption method specified"));
+      }
+      return newCustomerEncryption(customer.get());
+    }
+    return requested(r, bucketDefault) ? newEncryption() : null;
+  }
+
+  /** The SSE-C key of the request's own object, checked for TLS as S3 requires. */
+  public Optional<CustomerKey> customerKey(S3Request r) {
+    return secure(r, CustomerKey.of(r));
+  }
+
+  /** The SSE-C key of a copy request's source object. */
+  public Optional<CustomerKey> copySourceKey(S3Request r) {
+    return secure(r, CustomerKey.ofCopySource(r));
+  }
+
+  private Optional<CustomerKey> secure(S3Request r, Optional<CustomerKey> key) {
+    if (key.isPresent() && customerKeysNeedTls && !r.secure()) {
+      throw new S3Exception(new S3Error.InvalidRequest(
+          "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection."));
+    }
+    return key;
+  }
+
+  /** SSE-C: a fresh data key, nonce base and instance id, the data key wrapped by the customer's key. */
+  Sealed newCustomerEncryption(CustomerKey customer) {
+    byte[] dataKey = new byte[PackageFormat.KEY_BYTES];
+    random.nextBytes(dataKey);
+    byte[] nonceBase = new byte[PackageFormat.NONCE_BYTES];
+    random.nextBytes(nonceBase);
+    byte[] instance = new byte[16];
+    random.nextBytes(instance);
+    String instanceId = HexFormat.of().formatHex(instance);
+    byte[] wrapped = KeyWrap.wrap(customer.key(), dataKey, CustomerKey.purpose(instanceId), random);
+    EncryptionRecord record = EncryptionRecord.newBuilder().setFormatVersion(PackageFormat.FORMAT_VERSION)
+        .setMode(MODE_SSE_C).setWrappedDataKey(ByteString.copyFrom(wrapped)).setNonceBase(ByteString.copyFrom(nonceBase))
+        .setInstanceId(instanceId).setCustomerKeyMd5(customer.md5Base64()).build();
+    return new Sealed(record, dataKey);
   }
 
   /**
@@ -90,11 +170,49 @@ public final class Sse {
     return new Sealed(record, dataKey);
   }
 
-  /** The data key of a stored encryption record, unwrapped (the master key from the keyring, cached). */
+  /**
+   * The data key of a stored SSE-S3 record, unwrapped (the master key from the keyring, cached).
+   * An SSE-C record needs its key: {@link #open(EncryptionRecord, Optional)}.
+   */
   public Sealed open(EncryptionRecord record) {
-    if (record.getFormatVersion() != PackageFormat.FORMAT_VERSION || record.getMode() != MODE_SSE_S3) {
+    return open(record, Optional.empty());
+  }
+
+  /**
+   * The data key of a stored encryption record, for a request that carries {@code customer} (or
+   * not). As S3 answers: an SSE-C object without its key, or with a key that does not match the
+   * MD5 stored, is 400 InvalidRequest / 403 AccessDenied; a key sent for an object that is not SSE-C
+   * is 400 InvalidRequest.
+   */
+  public Sealed open(EncryptionRecord record, Optional<CustomerKey> customer) {
+    if (record == null) {
+      if (customer.isPresent()) {
+        throw new S3Exception(new S3Error.InvalidRequest("The encryption parameters are not applicable to this object."));
+      }
+      return null;
+    }
+    if (record.getFormatVersion() != PackageFormat.FORMAT_VERSION
+        || (record.getMode() != MODE_SSE_S3 && record.getMode() != MODE_SSE_C)) {
       throw new IllegalStateException("unknown encryption record: format " + record.getFormatVersion() + " mode "
           + record.getMode());
+    }
+    if (record.getMode() == MODE_SSE_C) {
+      CustomerKey key = customer.orElseThrow(() -> new S3Exception(new S3Error.InvalidRequest("The object was stored "
+          + "using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.")));
+      if (!key.md5Base64().equals(record.getCustomerKeyMd5())) {
+        throw new S3Exception(new S3Error.AccessDenied("Requests specifying Server Side Encryption with Customer "
+            + "provided keys must provide the correct secret key."));
+      }
+      try {
+        return new Sealed(record, KeyWrap.unwrap(key.key(), record.getWrappedDataKey().toByteArray(),
+            CustomerKey.purpose(record.getInstanceId())));
+      } catch (GeneralSecurityException e) {
+        throw new TamperedPackageException("the data key of instance " + record.getInstanceId()
+            + " does not unwrap with the customer key whose MD5 it records");
+      }
+    }
+    if (customer.isPresent()) {
+      throw new S3Exception(new S3Error.InvalidRequest("The encryption parameters are not applicable to this object."));
     }
     MasterKeys keys = masterKeys.orElseThrow(() -> new S3Exception(new S3Error.NotImplemented(NO_ROOT_KEY)));
     byte[] master = keys.byId(record.getMasterKeyId());
@@ -109,7 +227,13 @@ public final class Sse {
 
   /** The response header of an encrypted object (GET, HEAD, PUT, copy, multipart). */
   public static void header(S3Response out, EncryptionRecord record) {
-    if (record != null) {
+    if (record == null) {
+      return;
+    }
+    if (record.getMode() == MODE_SSE_C) {
+      out.header(CustomerKey.ALGORITHM_HEADER, AES256);
+      out.header(CustomerKey.MD5_HEADER, record.getCustomerKeyMd5());
+    } else {
       out.header(HEADER, AES256);
     }
   }

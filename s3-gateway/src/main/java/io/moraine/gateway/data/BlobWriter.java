@@ -96,6 +96,11 @@ public final class BlobWriter {
     return write(ids.dataId(), body, sizeBytes, profile, beforeDurable);
   }
 
+  /** The placement view new blobs are placed with. */
+  public PlacementView placement() {
+    return placement;
+  }
+
   /** A fresh blob id (for a caller that must know it before writing: an encrypted part's nonce derives from it). */
   public String newDataId() {
     return ids.dataId();
@@ -104,6 +109,17 @@ public final class BlobWriter {
   /** As {@link #write(InputStream, long, ErasureProfile, BodyCheck)} as blob {@code dataId}. */
   public Segment write(String dataId, InputStream body, long sizeBytes, ErasureProfile profile, BodyCheck beforeDurable)
       throws IOException {
+    return write(dataId, body, sizeBytes, profile, dataId, beforeDurable);
+  }
+
+  /**
+   * As {@link #write(String, InputStream, long, ErasureProfile, BodyCheck)}; a one-zone profile's
+   * AZ is chosen from {@code zoneKey} (the blob's dataId for a single PUT, the upload id for the
+   * parts of a multipart upload, so the parts of one object share an AZ while it stays eligible)
+   * and recorded in the segment.
+   */
+  public Segment write(String dataId, InputStream body, long sizeBytes, ErasureProfile profile, String zoneKey,
+      BodyCheck beforeDurable) throws IOException {
     if (sizeBytes <= 0) {
       throw new IllegalArgumentException("a blob has at least one byte, got sizeBytes=" + sizeBytes);
     }
@@ -115,9 +131,17 @@ public final class BlobWriter {
     PlacementMap map = placement.current().orElseThrow(
         () -> new S3Exception(new S3Error.ServiceUnavailable("No placement map has been published yet")));
     int group = map.placementGroupOf(dataId);
-    List<PlacementView.ShardTarget> targets = placement.targets(group, width, profile.maxShardsPerAz(),
-        profile.maxShardsPerNode()).orElseThrow(
-            () -> new S3Exception(new S3Error.ServiceUnavailable("Not enough live storage nodes for this storage class")));
+    String zone = "";
+    Optional<List<PlacementView.ShardTarget>> selected;
+    if (profile.oneZone()) {
+      zone = placement.chooseZone(width, zoneKey).orElseThrow(() -> new S3Exception(new S3Error.ServiceUnavailable(
+          "No availability zone has " + width + " live storage nodes for this one-zone storage class")));
+      selected = placement.targetsInZone(group, zone, width);
+    } else {
+      selected = placement.targets(group, width, profile.maxShardsPerAz(), profile.maxShardsPerNode());
+    }
+    List<PlacementView.ShardTarget> targets = selected.orElseThrow(
+        () -> new S3Exception(new S3Error.ServiceUnavailable("Not enough live storage nodes for this storage class")));
     if (targets.size() != width) {
       throw new IllegalStateException("placement returned " + targets.size() + " targets, expected " + width);
     }
@@ -136,7 +160,7 @@ public final class BlobWriter {
           } catch (IOException e) {
             // Membership lags a crash by seconds: route this shard to a fallback right away.
             unreachable.add(node);
-            PlacementView.ShardTarget fallback = fallback(map, chosen, i, profile, unreachable).orElseThrow(
+            PlacementView.ShardTarget fallback = fallback(map, chosen, i, profile, zone, unreachable).orElseThrow(
                 () -> new ShardFailure("opening " + id + " on " + node + "; no fallback node left", e));
             log.info("shard {} of blob {}: {} unreachable ({}), writing to fallback {}", i, dataId, node, e.toString(),
                 fallback.nodeId());
@@ -177,7 +201,8 @@ public final class BlobWriter {
         nodes.add(p.nodeId);
         misplaced.add(chosen.get(p.index).misplaced());
       }
-      return new Segment(dataId, sizeBytes, k, profile.parityShards(), chunk, group, map.epoch(), nodes, misplaced);
+      return new Segment(dataId, sizeBytes, k, profile.parityShards(), chunk, group, map.epoch(), nodes, misplaced,
+          zone, profile.maxShardsPerAz());
     } catch (Throwable t) {
       abort(dataId, pipelines, chosen);
       if (t instanceof ShardFailure f) {
@@ -190,10 +215,11 @@ public final class BlobWriter {
 
   /**
    * A live node for shard {@code index} other than the unreachable ones, never more than m shards
-   * of the blob on one node; emptier AZs first (DESIGN.md: other AZs first).
+   * of the blob on one node; emptier AZs first (DESIGN.md: other AZs first). A one-zone blob's
+   * fallback is in its {@code zone} (one shard per node).
    */
   private Optional<PlacementView.ShardTarget> fallback(PlacementMap map, List<PlacementView.ShardTarget> chosen,
-      int index, ErasureProfile profile, Set<String> unreachable) {
+      int index, ErasureProfile profile, String zone, Set<String> unreachable) {
     Map<String, String> azOf = new HashMap<>();
     for (NodeInfo n : map.nodes()) {
       azOf.put(n.nodeId(), n.az());
@@ -209,6 +235,7 @@ public final class BlobWriter {
     }
     return map.nodes().stream()
         .filter(n -> !unreachable.contains(n.nodeId()) && n.state() != NodeInfo.NodeState.DOWN && placement.isLive(n.nodeId()))
+        .filter(n -> zone.isEmpty() || n.az().equals(zone))
         .filter(n -> perNode.getOrDefault(n.nodeId(), 0) < profile.maxShardsPerNode())
         // The per-AZ cap is a preference here, not a filter: with a whole AZ down its shards must
         // land in the other AZs (DESIGN.md, write rule: only "never more than m on one node" binds).

@@ -6,6 +6,7 @@ import io.moraine.gateway.crypto.EncryptingInputStream;
 import io.moraine.gateway.crypto.PackageCipher;
 import io.moraine.gateway.crypto.PackageFormat;
 import io.moraine.gateway.crypto.SealedRange;
+import io.moraine.gateway.crypto.CustomerKey;
 import io.moraine.gateway.crypto.Sse;
 import io.moraine.metadata.api.ObjectVersion;
 import io.moraine.metadata.api.DataLayout;
@@ -13,6 +14,7 @@ import io.moraine.metadata.api.Segment;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Object bytes in and out, whatever their layout: small objects inline in metadata, larger ones
@@ -27,12 +29,55 @@ public final class ObjectData {
   private final BlobReader reader;
   private final int inlineThresholdBytes;
   private final Sse sse;
+  private final StorageClasses classes;
+  private final io.moraine.placement.PlacementView placement;
 
+  /** With the default storage-class profiles of DESIGN.md, checked against the writer's placement view. */
   public ObjectData(BlobWriter writer, BlobReader reader, int inlineThresholdBytes, Sse sse) {
+    this(writer, reader, inlineThresholdBytes, sse, StorageClasses.defaults(), writer.placement());
+  }
+
+  public ObjectData(BlobWriter writer, BlobReader reader, int inlineThresholdBytes, Sse sse, StorageClasses classes,
+      io.moraine.placement.PlacementView placement) {
     this.writer = writer;
     this.reader = reader;
     this.inlineThresholdBytes = inlineThresholdBytes;
     this.sse = sse;
+    this.classes = classes;
+    this.placement = placement;
+  }
+
+  /** The erasure profile and rule new blobs of {@code storageClass} are written with now (DESIGN.md, Storage classes). */
+  public ErasureProfile profile(String storageClass) {
+    return classes.profile(storageClass, placement);
+  }
+
+  public StorageClasses storageClasses() {
+    return classes;
+  }
+
+  /**
+   * Whether every segment of {@code layout} overlapping stored bytes [offset, offset+length) has
+   * at least k shards on live nodes — false, e.g., for a ONEZONE_IA object while its AZ is down —
+   * so a GET that cannot be served says so before its 200 rather than breaking off mid-body.
+   * Liveness lags a crash by seconds; a read that fails anyway still fails cleanly.
+   */
+  public boolean readable(DataLayout layout, long offset, long length) {
+    if (!(layout instanceof DataLayout.Segments segments) || length <= 0) {
+      return true;
+    }
+    long start = 0;
+    for (Segment s : segments.segments()) {
+      long end = start + s.size();
+      if (end > offset && start < offset + length) {
+        long live = s.shardNodes().stream().filter(placement::isLive).count();
+        if (live < s.dataShards()) {
+          return false;
+        }
+      }
+      start = end;
+    }
+    return true;
   }
 
   public Sse sse() {
@@ -52,6 +97,12 @@ public final class ObjectData {
    */
   public Stored storeSealed(VerifiedBody body, long size, ErasureProfile profile, boolean allowInline, CipherFor cipher)
       throws IOException {
+    return storeSealed(body, size, profile, allowInline, null, cipher);
+  }
+
+  /** As {@link #storeSealed(VerifiedBody, long, ErasureProfile, boolean, CipherFor)}; {@code zoneKey} as in {@link #store(VerifiedBody, long, ErasureProfile, boolean, String)}. */
+  public Stored storeSealed(VerifiedBody body, long size, ErasureProfile profile, boolean allowInline, String zoneKey,
+      CipherFor cipher) throws IOException {
     long sealed = PackageFormat.sealedSize(size);
     if (allowInline && sealed <= inlineThresholdBytes) {
       EncryptingInputStream in = new EncryptingInputStream(body, cipher.blob(""));
@@ -65,7 +116,8 @@ public final class ObjectData {
     String dataId = writer.newDataId();
     EncryptingInputStream in = new EncryptingInputStream(body, cipher.blob(dataId));
     VerifiedBody.Digests[] digests = new VerifiedBody.Digests[1];
-    Segment segment = writer.write(dataId, in, sealed, profile, () -> digests[0] = body.finish());
+    Segment segment = writer.write(dataId, in, sealed, profile, zoneKey == null ? dataId : zoneKey,
+        () -> digests[0] = body.finish());
     return new Stored(new DataLayout.Segments(List.of(segment)), digests[0]);
   }
 
@@ -76,21 +128,32 @@ public final class ObjectData {
    * never wrong bytes).
    */
   public void readObject(String bucket, ObjectVersion v, long offset, long length, OutputStream out) throws IOException {
+    readObject(bucket, v, Optional.empty(), offset, length, out);
+  }
+
+  /** As {@link #readObject(String, ObjectVersion, long, long, OutputStream)}, an SSE-C object with its key. */
+  public void readObject(String bucket, ObjectVersion v, Optional<CustomerKey> customer, long offset, long length,
+      OutputStream out) throws IOException {
+    DataLayout stored = storedLayout(v);
     if (!v.encrypted()) {
-      read(v.layout(), offset, length, out);
+      read(stored, offset, length, out);
       return;
     }
-    Sse.Sealed keys = sse.open(v.encryption());
+    Sse.Sealed keys = sse.open(v.encryption(), customer);
     if (v.partCount() == 0) {
-      readSealed(v.layout(), v.size(), keys.single(bucket, v.key()), offset, length, out);
+      readSealed(stored, v.size(), keys.single(bucket, v.key()), offset, length, out);
       return;
     }
+    // The parts' nonces derive from the blob ids the upload wrote (v.layout()); a restored copy
+    // holds the same sealed bytes under new ids, segment for segment.
     List<Segment> segments = ((DataLayout.Segments) v.layout()).segments();
+    List<Segment> storedSegments = ((DataLayout.Segments) stored).segments();
     List<Integer> partNumbers = v.encryption().getPartNumbersList();
-    if (segments.size() != v.partCount() || partNumbers.size() != v.partCount() || v.partSizes().size() != v.partCount()) {
+    if (segments.size() != v.partCount() || storedSegments.size() != v.partCount()
+        || partNumbers.size() != v.partCount() || v.partSizes().size() != v.partCount()) {
       throw new IllegalStateException("encrypted multipart object " + v.key() + " has " + segments.size()
-          + " segments, " + partNumbers.size() + " part numbers and " + v.partSizes().size() + " part sizes for "
-          + v.partCount() + " parts");
+          + " segments (" + storedSegments.size() + " stored), " + partNumbers.size() + " part numbers and "
+          + v.partSizes().size() + " part sizes for " + v.partCount() + " parts");
     }
     long partStart = 0;
     long end = offset + length;
@@ -100,11 +163,21 @@ public final class ObjectData {
       long to = Math.min(end, partStart + partSize);
       if (from < to) {
         Segment s = segments.get(i);
-        readSealed(new DataLayout.Segments(List.of(s)), partSize, keys.part(bucket, v.key(), partNumbers.get(i), s.dataId()),
-            from - partStart, to - from, out);
+        readSealed(new DataLayout.Segments(List.of(storedSegments.get(i))), partSize,
+            keys.part(bucket, v.key(), partNumbers.get(i), s.dataId()), from - partStart, to - from, out);
       }
       partStart += partSize;
     }
+  }
+
+  /**
+   * Where a version's bytes are read from: its restored temporary copy while one exists (archive
+   * classes, docs/s3-compatibility.md), otherwise its own layout. Whether an archived version may be
+   * read at all is the S3 layer's check ({@code gateway.restore.Archive}).
+   */
+  public static DataLayout storedLayout(ObjectVersion v) {
+    io.moraine.metadata.api.Restore restore = v.restore();
+    return restore != null && !restore.ongoing() && restore.copy() != null ? restore.copy() : v.layout();
   }
 
   /** Plaintext [offset, offset+length) of one sealed blob of {@code plaintextSize} bytes. */
@@ -121,6 +194,15 @@ public final class ObjectData {
    * may not (a multipart object is the concatenation of its parts' segments).
    */
   public Stored store(VerifiedBody body, long size, ErasureProfile profile, boolean allowInline) throws IOException {
+    return store(body, size, profile, allowInline, null);
+  }
+
+  /**
+   * As {@link #store(VerifiedBody, long, ErasureProfile, boolean)}; a one-zone profile's AZ is
+   * chosen from {@code zoneKey} (null: the blob's own dataId).
+   */
+  public Stored store(VerifiedBody body, long size, ErasureProfile profile, boolean allowInline, String zoneKey)
+      throws IOException {
     if (allowInline && size <= inlineThresholdBytes) {
       byte[] bytes = body.readNBytes((int) size);
       VerifiedBody.Digests d = body.finish();
@@ -130,7 +212,9 @@ public final class ObjectData {
       return new Stored(new DataLayout.Segments(List.of()), body.finish());
     }
     VerifiedBody.Digests[] digests = new VerifiedBody.Digests[1];
-    Segment segment = writer.write(body, size, profile, () -> digests[0] = body.finish());
+    String dataId = writer.newDataId();
+    Segment segment = writer.write(dataId, body, size, profile, zoneKey == null ? dataId : zoneKey,
+        () -> digests[0] = body.finish());
     return new Stored(new DataLayout.Segments(List.of(segment)), digests[0]);
   }
 

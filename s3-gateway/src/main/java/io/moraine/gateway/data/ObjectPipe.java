@@ -30,11 +30,18 @@ public final class ObjectPipe extends InputStream {
   /** The plaintext bytes [offset, offset + length) of the object (UploadPartCopy with a source range). */
   public ObjectPipe(ObjectData data, String bucket, ObjectVersion v, long offset, long length, ExecutorService threads)
       throws IOException {
+    this(data, bucket, v, java.util.Optional.empty(), offset, length, threads);
+  }
+
+  /** The plaintext bytes [offset, offset + length) of an object, SSE-C with {@code customer}'s key. */
+  public ObjectPipe(ObjectData data, String bucket, ObjectVersion v,
+      java.util.Optional<io.moraine.gateway.crypto.CustomerKey> customer, long offset, long length,
+      ExecutorService threads) throws IOException {
     this.in = new PipedInputStream(PIPE_BYTES);
     PipedOutputStream out = new PipedOutputStream(in);
     threads.execute(() -> {
       try {
-        data.readObject(bucket, v, offset, length, out);
+        data.readObject(bucket, v, customer, offset, length, out);
       } catch (Throwable t) {
         failure.set(t); // before the close below, so the consumer sees it at EOF
       } finally {

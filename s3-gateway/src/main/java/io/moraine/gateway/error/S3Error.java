@@ -35,6 +35,8 @@ public sealed interface S3Error {
   record NoSuchWebsiteConfiguration(String detail) implements S3Error {}
   record NoSuchCORSConfiguration(String detail) implements S3Error {}
   record NoSuchLifecycleConfiguration(String detail) implements S3Error {}
+  record ServerSideEncryptionConfigurationNotFoundError(String detail) implements S3Error {}
+  record InvalidEncryptionAlgorithmError(String detail) implements S3Error {}
   record CORSResponse(String detail) implements S3Error {}
   record BadRequest(String detail) implements S3Error {}
   record NoSuchTagSet(String detail) implements S3Error {}
@@ -69,6 +71,9 @@ public sealed interface S3Error {
   record InvalidStorageClass(String detail) implements S3Error {}
   record InvalidRange(String detail) implements S3Error {}
   record PreconditionFailed(String detail) implements S3Error {}
+  /** An archived object (GLACIER, DEEP_ARCHIVE) read or copied without a restored copy; a restore of another class. */
+  record InvalidObjectState(String detail) implements S3Error {}
+  record RestoreAlreadyInProgress(String detail) implements S3Error {}
 
   // ---- request shape -----------------------------------------------------------------------
   record MissingContentLength(String detail) implements S3Error {}

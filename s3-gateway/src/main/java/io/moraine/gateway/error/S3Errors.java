@@ -43,6 +43,10 @@ public final class S3Errors {
       case S3Error.NoSuchCORSConfiguration e -> d("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist");
       case S3Error.NoSuchLifecycleConfiguration e -> d("NoSuchLifecycleConfiguration", 404,
           "The lifecycle configuration does not exist");
+      case S3Error.InvalidEncryptionAlgorithmError e -> d("InvalidEncryptionAlgorithmError", 400,
+          "The Encryption request you specified is not valid. Supported value: AES256.");
+      case S3Error.ServerSideEncryptionConfigurationNotFoundError e -> d("ServerSideEncryptionConfigurationNotFoundError",
+          404, "The server side encryption configuration was not found");
       case S3Error.CORSResponse e -> d("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed. This is "
           + "usually because the evalution of Origin, request method / Access-Control-Request-Method or "
           + "Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.");
@@ -102,6 +106,9 @@ public final class S3Errors {
       case S3Error.InvalidRequest e -> d("InvalidRequest", 400, "Invalid Request");
       case S3Error.InvalidURI e -> d("InvalidURI", 400, "Couldn't parse the specified URI.");
       case S3Error.MethodNotAllowed e -> d("MethodNotAllowed", 405, "The specified method is not allowed against this resource.");
+      case S3Error.InvalidObjectState e -> d("InvalidObjectState", 403,
+          "The operation is not valid for the object's storage class");
+      case S3Error.RestoreAlreadyInProgress e -> d("RestoreAlreadyInProgress", 409, "Object restore is already in progress");
       case S3Error.NotImplemented e -> d("NotImplemented", 501,
           "A header you provided implies functionality that is not implemented");
       case S3Error.ServiceUnavailable e -> d("ServiceUnavailable", 503, "Please reduce your request rate.");
@@ -131,6 +138,8 @@ public final class S3Errors {
       case ENTITY_TOO_SMALL -> new S3Error.EntityTooSmall(null);
       case PRECONDITION_FAILED -> new S3Error.PreconditionFailed(null);
       case OPERATION_ABORTED -> new S3Error.OperationAborted(detail);
+      case RESTORE_ALREADY_IN_PROGRESS -> new S3Error.RestoreAlreadyInProgress(null);
+      case INVALID_OBJECT_STATE -> new S3Error.InvalidObjectState("Restore is not allowed for the object's current storage class");
       // A reused or wrong MFA code (x-amz-mfa): S3 answers AccessDenied.
       case INVALID_AUTHENTICATION_CODE -> new S3Error.AccessDenied(null);
       // Account and IAM management are not S3 operations (the IAM API maps these itself);

@@ -1,11 +1,8 @@
 package io.moraine.gateway.lifecycle;
 
-import io.moraine.gateway.auth.PayloadMode;
-import io.moraine.gateway.auth.VerifiedBody;
 import io.moraine.gateway.data.DataCollector;
 import io.moraine.gateway.data.ErasureProfile;
-import io.moraine.gateway.data.ObjectData;
-import io.moraine.gateway.data.ObjectPipe;
+import io.moraine.gateway.data.Reencoder;
 import io.moraine.metadata.api.DataLayout;
 import io.moraine.metadata.api.MetadataClient;
 import io.moraine.metadata.api.ObjectVersion;
@@ -14,64 +11,48 @@ import java.io.IOException;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 
 /**
- * A lifecycle transition's data path: the version's bytes read (k shards, parity if needed) and
- * written again as one new blob in the target class's erasure profile
- * ({@link ErasureProfile#forStorageClass}), then committed with the metadata tier's conditional
- * {@code transitionObject}. Fault model: a failure before the commit leaves the old version
- * untouched and the new shards are collected; a lost race (overwrite, delete, another
- * transition) is a commit that does not apply, and the new shards are collected; after a commit
- * the old shards are collected. A crash between writing and committing leaves unreferenced shards
- * for repair's garbage collection, as an interrupted PUT does.
- *
- * <p>Not re-encoded here (left for the restore helper's {@code Reencoder}, and counted in the
- * backlog): SSE-S3 objects, whose packages are bound to their blob.
+ * A lifecycle transition's data path: the version's stored bytes copied by the gateway's
+ * {@link Reencoder} (segment by segment, sealed SSE-S3 packages as they are) into blobs of the
+ * target class's erasure profile (the gateway's topology-checked {@code profile(class)}), then
+ * committed with the metadata tier's conditional {@code transitionObject}. Fault model: a failed
+ * re-encode commits nothing and leaves no garbage it knows of (Reencoder's contract); a lost race
+ * (overwrite, delete, another transition) is a commit that does not apply, and the new blobs are
+ * collected; after a commit the old ones are. A crash between copying and committing leaves
+ * unreferenced shards for repair's garbage collection, as an interrupted PUT does.
  */
 public final class Reencoding implements LifecycleWorker.Transitioner {
   private final MetadataClient metadata;
-  private final ObjectData data;
+  private final Reencoder reencoder;
+  private final Function<String, ErasureProfile> profiles;
   private final DataCollector collector;
-  private final ExecutorService threads;
   private final InstantSource clock;
 
-  public Reencoding(MetadataClient metadata, ObjectData data, DataCollector collector, ExecutorService threads,
-      InstantSource clock) {
+  public Reencoding(MetadataClient metadata, Reencoder reencoder, Function<String, ErasureProfile> profiles,
+      DataCollector collector, InstantSource clock) {
     this.metadata = metadata;
-    this.data = data;
+    this.reencoder = reencoder;
+    this.profiles = profiles;
     this.collector = collector;
-    this.threads = threads;
     this.clock = clock;
   }
 
   @Override
   public boolean transition(String bucket, ObjectVersion v, String storageClass, String ruleId) throws IOException {
-    if (v.encrypted()) {
-      return false;
-    }
     List<String> expected = dataIds(v.layout());
-    ObjectData.Stored stored;
-    try (ObjectPipe pipe = new ObjectPipe(data, bucket, v, threads)) {
-      VerifiedBody body = new VerifiedBody(pipe, new PayloadMode.Unsigned(),
-          new VerifiedBody.Declared(v.size(), Optional.empty(), Optional.empty(), Optional.empty()));
-      stored = data.store(body, v.size(), ErasureProfile.forStorageClass(storageClass), true);
-    }
-    if (v.partCount() == 0 && !stored.digests().md5Hex().equals(v.etag())) {
-      collector.collect(stored.layout());
-      throw new IOException("re-encoded " + bucket + "/" + v.key() + " version " + v.versionId() + " has MD5 "
-          + stored.digests().md5Hex() + ", its ETag is " + v.etag());
-    }
+    DataLayout copy = reencoder.reencode(v.layout(), profiles.apply(storageClass));
     Optional<DataLayout> previous;
     try {
-      previous = metadata.transitionObject(bucket, v.key(), v.versionId(), expected, storageClass, stored.layout(),
-          clock.millis(), ruleId);
-    } catch (io.moraine.metadata.api.MetadataException e) {
-      collector.collect(stored.layout());
+      previous = metadata.transitionObject(bucket, v.key(), v.versionId(), expected, storageClass, copy, clock.millis(),
+          ruleId);
+    } catch (RuntimeException e) {
+      collector.collect(copy); // refused (no such bucket) or outcome unknown: see the class comment
       throw e;
     }
     if (previous.isEmpty()) {
-      collector.collect(stored.layout()); // the concurrent write won
+      collector.collect(copy); // the concurrent write won
       return false;
     }
     collector.collect(previous.get());

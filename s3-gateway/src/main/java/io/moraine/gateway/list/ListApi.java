@@ -48,7 +48,7 @@ public final class ListApi {
     ListPage page = page(bucket, prefix, delimiter, from, maxKeys);
     UnaryOperator<String> enc = encoder(encoding);
     List<S3Xml.Contents> contents = page.contents().stream()
-        .map(s -> contents(s, enc, fetchOwner ? owner(r, s) : null)).toList();
+        .map(s -> contents(r, s, enc, fetchOwner ? owner(r, s) : null)).toList();
     List<String> prefixes = page.commonPrefixes().stream().map(enc).toList();
     String next = page.truncated() ? encodeToken(page.nextMarker()) : null;
     out.xml(200, S3Xml.render(new S3Xml.ListBucketResultV2(bucket, enc.apply(prefix),
@@ -66,7 +66,7 @@ public final class ListApi {
     String marker = r.query("marker").orElse("");
     ListPage page = page(bucket, prefix, delimiter, marker, maxKeys);
     UnaryOperator<String> enc = encoder(encoding);
-    List<S3Xml.Contents> contents = page.contents().stream().map(s -> contents(s, enc, owner(r, s))).toList();
+    List<S3Xml.Contents> contents = page.contents().stream().map(s -> contents(r, s, enc, owner(r, s))).toList();
     List<String> prefixes = page.commonPrefixes().stream().map(enc).toList();
     // V1 leaves Prefix as sent even with encoding-type=url (botocore decodes only Delimiter,
     // Marker, NextMarker, Key and CommonPrefixes there).
@@ -83,9 +83,9 @@ public final class ListApi {
     return metadata.listObjects(bucket, new ListRequest(prefix, delimiter, from, maxKeys));
   }
 
-  private static S3Xml.Contents contents(ObjectSummary s, UnaryOperator<String> enc, S3Xml.Owner owner) {
+  private static S3Xml.Contents contents(S3Request r, ObjectSummary s, UnaryOperator<String> enc, S3Xml.Owner owner) {
     return new S3Xml.Contents(enc.apply(s.key()), s.lastModifiedMillis(), "\"" + s.etag() + "\"", s.size(),
-        s.storageClass(), owner);
+        s.storageClass(), owner, io.moraine.gateway.restore.Archive.listed(r, s.restore()));
   }
 
   private static S3Xml.Owner owner(S3Request r, ObjectSummary s) {

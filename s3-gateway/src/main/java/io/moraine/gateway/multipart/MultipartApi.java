@@ -28,6 +28,7 @@ import io.moraine.metadata.api.MultipartUpload;
 import io.moraine.metadata.api.PartRecord;
 import io.moraine.metadata.api.UploadListPage;
 import io.moraine.gateway.data.ObjectPipe;
+import io.moraine.gateway.bucketencryption.DefaultEncryption;
 import io.moraine.gateway.crypto.Sse;
 import io.moraine.gateway.version.VersionIds;
 import io.moraine.metadata.api.Bucket;
@@ -74,8 +75,8 @@ public final class MultipartApi {
     WriteAcls.NewObject ownership = WriteAcls.forNewObject(access, r, view);
     // SSE-S3: one data key, nonce base and instance id for the whole upload; each part derives its
     // nonce base from its blob id and binds its part number (docs/encryption.md).
-    io.moraine.proto.meta.v1.EncryptionRecord encryption = data.sse().requested(r)
-        ? data.sse().newEncryption().record() : null;
+    Sse.Sealed sealed = data.sse().forWrite(r, DefaultEncryption.appliesTo(view));
+    io.moraine.proto.meta.v1.EncryptionRecord encryption = sealed == null ? null : sealed.record();
     MultipartUpload upload = new MultipartUpload(key, ids.uploadId(), 0, ObjectHeaders.storageClass(r),
         ObjectHeaders.fromRequest(r), ownership.owner(),
         WriteTags.apply(access, r, view, key, ownership.subresources(), null), encryption);
@@ -86,13 +87,32 @@ public final class MultipartApi {
 
   /** One part's body, sealed under the upload's data key when the upload is encrypted. */
   private ObjectData.Stored storePart(VerifiedBody body, long size, String bucket, String key, MultipartUpload upload,
-      int partNumber) throws IOException {
-    ErasureProfile profile = ErasureProfile.forStorageClass(upload.storageClass());
+      int partNumber, Sse.Sealed keys) throws IOException {
+    // Parts are stored with the upload's class; a one-zone class keeps every part in the AZ its upload id picks.
+    ErasureProfile profile = data.profile(upload.storageClass());
     if (upload.encryption() == null) {
-      return data.store(body, size, profile, false);
+      return data.store(body, size, profile, false, upload.uploadId());
     }
-    Sse.Sealed keys = data.sse().open(upload.encryption());
-    return data.storeSealed(body, size, profile, false, dataId -> keys.part(bucket, key, partNumber, dataId));
+    return data.storeSealed(body, size, profile, false, upload.uploadId(),
+        dataId -> keys.part(bucket, key, partNumber, dataId));
+  }
+
+  /**
+   * The upload's data key for one part: SSE-S3 from the keyring; SSE-C only with the upload's own
+   * customer key on the part request, as S3 requires of every UploadPart / UploadPartCopy.
+   */
+  private Sse.Sealed partKeys(S3Request r, MultipartUpload upload) {
+    Optional<io.moraine.gateway.crypto.CustomerKey> customer = data.sse().customerKey(r);
+    io.moraine.proto.meta.v1.EncryptionRecord e = upload.encryption();
+    if (e != null && e.getMode() == Sse.MODE_SSE_C && customer.isEmpty()) {
+      throw new S3Exception(new S3Error.InvalidRequest("The multipart upload initiate requested encryption. "
+          + "Subsequent part requests must include the appropriate encryption parameters."));
+    }
+    if (customer.isPresent() && (e == null || e.getMode() != Sse.MODE_SSE_C)) {
+      throw new S3Exception(new S3Error.InvalidRequest("The multipart upload initiate did not request encryption "
+          + "with a customer-provided key. Part requests must not include encryption parameters."));
+    }
+    return e == null ? null : data.sse().open(e, customer);
   }
 
   public void uploadPart(S3Request r, S3Response out, String bucket, String key, String uploadId, int partNumber)
@@ -106,8 +126,9 @@ public final class MultipartApi {
     if (size > ObjectApi.MAX_PUT_BYTES) {
       throw new S3Exception(new S3Error.EntityTooLarge(null));
     }
+    Sse.Sealed keys = partKeys(r, upload);
     VerifiedBody body = Bodies.open(r, size);
-    ObjectData.Stored stored = storePart(body, size, bucket, key, upload, partNumber);
+    ObjectData.Stored stored = storePart(body, size, bucket, key, upload, partNumber, keys);
     PartRecord part = new PartRecord(partNumber, size, stored.digests().md5Hex(), 0, stored.layout(),
         stored.digests().checksumAlgorithm().map(a -> a.headerName()).orElse(""),
         stored.digests().checksumBase64().orElse(""), attempt.sequence());
@@ -148,6 +169,7 @@ public final class MultipartApi {
           : new S3Error.InvalidRequest("The source of a copy request may not specifically refer to a delete marker by version id."));
     }
     ObjectApi.copyPreconditions(r, src);
+    io.moraine.gateway.restore.Archive.checkCopySource(src);
     long first = 0;
     long length = src.size();
     Optional<String> rangeHeader = r.header("x-amz-copy-source-range");
@@ -160,11 +182,14 @@ public final class MultipartApi {
       throw new S3Exception(new S3Error.InvalidRequest("The specified copy source is larger than the maximum "
           + "allowable size for a copy source: " + ObjectApi.MAX_PUT_BYTES));
     }
+    Optional<io.moraine.gateway.crypto.CustomerKey> sourceKey = data.sse().copySourceKey(r);
+    data.sse().open(src.encryption(), sourceKey); // the source's key is checked before any byte moves
+    Sse.Sealed keys = partKeys(r, upload);
     ObjectData.Stored stored;
-    try (ObjectPipe pipe = new ObjectPipe(data, source[0], src, first, length, threads)) {
+    try (ObjectPipe pipe = new ObjectPipe(data, source[0], src, sourceKey, first, length, threads)) {
       VerifiedBody body = new VerifiedBody(pipe, new io.moraine.gateway.auth.PayloadMode.Unsigned(),
           new VerifiedBody.Declared(length, Optional.empty(), Optional.empty(), Optional.empty()));
-      stored = storePart(body, length, bucket, key, upload, partNumber);
+      stored = storePart(body, length, bucket, key, upload, partNumber, keys);
     }
     PartRecord part = new PartRecord(partNumber, length, stored.digests().md5Hex(), 0, stored.layout(), "", "",
         attempt.sequence());

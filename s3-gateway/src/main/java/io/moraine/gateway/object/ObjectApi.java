@@ -6,11 +6,13 @@ import io.moraine.gateway.access.BucketView;
 import io.moraine.gateway.access.S3Action;
 import io.moraine.gateway.acl.WriteAcls;
 import io.moraine.gateway.tagging.WriteTags;
+import io.moraine.metadata.api.DataLayout;
 import io.moraine.metadata.api.Subresources;
 import io.moraine.gateway.data.DataCollector;
 import io.moraine.gateway.data.ErasureProfile;
 import io.moraine.gateway.data.ObjectData;
 import io.moraine.gateway.data.ObjectPipe;
+import io.moraine.gateway.bucketencryption.DefaultEncryption;
 import io.moraine.gateway.crypto.Sse;
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
@@ -80,9 +82,7 @@ public final class ObjectApi {
   public void put(S3Request r, S3Response out, String bucket, String key) throws IOException {
     Written w = write(r, bucket, key);
     VersionIds.header(out, w.bucket(), w.versionId());
-    if (w.encrypted()) {
-      out.header(Sse.HEADER, Sse.AES256);
-    }
+    Sse.header(out, w.encryption());
     out.header("ETag", quote(w.etag()));
     w.checksumHeader().ifPresent(h -> out.header(h[0], h[1]));
     w.expiration().ifPresent(e -> out.header(EXPIRATION_HEADER, e));
@@ -144,7 +144,7 @@ public final class ObjectApi {
 
   /** A stored and committed object: what the PUT and POST responses report. */
   public record Written(Bucket bucket, String etag, String versionId, Optional<String[]> checksumHeader,
-      boolean encrypted, Optional<String> expiration) {}
+      io.moraine.proto.meta.v1.EncryptionRecord encryption, Optional<String> expiration) {}
 
   /**
    * PutObject without its response: authorizes {@code PutObject} for the request's caller,
@@ -166,10 +166,9 @@ public final class ObjectApi {
       throw new S3Exception(new S3Error.EntityTooLarge(null));
     }
     WriteCondition condition = writeCondition(r);
-    boolean encrypt = data.sse().requested(r);
+    Sse.Sealed sealed = data.sse().forWrite(r, DefaultEncryption.appliesTo(view));
     checkWriteCondition(metadata, bucket, key, condition); // early, to spare the upload; the commit re-checks
     VerifiedBody body = Bodies.open(r, size);
-    Sse.Sealed sealed = encrypt ? data.sse().newEncryption() : null;
     ObjectData.Stored stored = store(body, size, storageClass, sealed, bucket, key);
     headers = withChecksum(headers, stored);
     ObjectVersion version = new ObjectVersion(key, ObjectVersion.NULL_VERSION, size, stored.digests().md5Hex(), 0,
@@ -181,14 +180,14 @@ public final class ObjectApi {
         ? Optional.of(new String[] {stored.digests().checksumAlgorithm().get().headerName(),
             stored.digests().checksumBase64().get()})
         : Optional.empty();
-    return new Written(b, stored.digests().md5Hex(), result.committed().versionId(), checksum, sealed != null,
+    return new Written(b, stored.digests().md5Hex(), result.committed().versionId(), checksum, version.encryption(),
         expiration(view, result.committed()));
   }
 
   /** A single PUT's (or copy's) body stored as it is, or sealed under {@code sealed}'s data key. */
   private ObjectData.Stored store(VerifiedBody body, long size, String storageClass, Sse.Sealed sealed, String bucket,
       String key) throws IOException {
-    ErasureProfile profile = ErasureProfile.forStorageClass(storageClass);
+    ErasureProfile profile = data.profile(storageClass);
     if (sealed == null) {
       return data.store(body, size, profile, true);
     }
@@ -217,6 +216,7 @@ public final class ObjectApi {
           : new S3Error.InvalidRequest("The source of a copy request may not specifically refer to a delete marker by version id."));
     }
     copyPreconditions(r, src);
+    io.moraine.gateway.restore.Archive.checkCopySource(src);
     Subresources copySubresources = WriteTags.apply(access, r, view, key, ownership.subresources(), src);
     String directive = r.header("x-amz-metadata-directive").map(String::strip).orElse("COPY");
     if (!directive.equals("COPY") && !directive.equals("REPLACE")) {
@@ -224,9 +224,11 @@ public final class ObjectApi {
     }
     boolean storageClassGiven = r.header("x-amz-storage-class").isPresent();
     // The destination is encrypted as the copy request asks, whatever the source was (S3).
-    boolean encrypt = data.sse().requested(r);
+    java.util.Optional<io.moraine.gateway.crypto.CustomerKey> sourceKey = data.sse().copySourceKey(r);
+    data.sse().open(src.encryption(), sourceKey); // the source's key is checked before any byte moves
+    boolean encryptAsked = data.sse().requested(r) || data.sse().customerKey(r).isPresent();
     if (source[0].equals(bucket) && source[1].equals(key) && srcVersion == null && directive.equals("COPY")
-        && !storageClassGiven && !encrypt) {
+        && !storageClassGiven && !encryptAsked) {
       throw new S3Exception(new S3Error.InvalidRequest("This copy request is illegal because it is trying to copy an "
           + "object to itself without changing the object's metadata, storage class, website redirect location or "
           + "encryption attributes."));
@@ -243,8 +245,8 @@ public final class ObjectApi {
       headers.keySet().removeIf(h -> h.startsWith(CHECKSUM_PREFIX));
     }
     ObjectData.Stored stored;
-    Sse.Sealed sealed = encrypt ? data.sse().newEncryption() : null;
-    try (ObjectPipe pipe = new ObjectPipe(data, source[0], src, threads)) {
+    Sse.Sealed sealed = data.sse().forWrite(r, DefaultEncryption.appliesTo(view));
+    try (ObjectPipe pipe = new ObjectPipe(data, source[0], src, sourceKey, 0, src.size(), threads)) {
       VerifiedBody body = new VerifiedBody(pipe, new io.moraine.gateway.auth.PayloadMode.Unsigned(),
           new VerifiedBody.Declared(src.size(), Optional.empty(), Optional.empty(), Optional.empty()));
       stored = store(body, src.size(), storageClass, sealed, bucket, key);
@@ -431,6 +433,10 @@ public final class ObjectApi {
     if (!"STANDARD".equals(v.storageClass())) {
       out.header("x-amz-storage-class", v.storageClass());
     }
+    io.moraine.gateway.restore.Archive.header(out, v);
+    if (!head) {
+      io.moraine.gateway.restore.Archive.checkReadable(v); // HEAD of an archived object works (S3)
+    }
     long first = 0;
     long length = v.size();
     int status = 200;
@@ -440,12 +446,20 @@ public final class ObjectApi {
       status = 206;
       out.header("Content-Range", "bytes " + first + "-" + range.get().last() + "/" + v.size());
     }
-    if (v.encrypted() && !head) {
-      data.sse().open(v.encryption()); // a gateway that cannot decrypt says so before the 200
+    java.util.Optional<io.moraine.gateway.crypto.CustomerKey> customer = data.sse().customerKey(r);
+    // Before the 200: a gateway that cannot decrypt says so; an SSE-C object needs its key, HEAD too (S3).
+    if (!head || customer.isPresent() || (v.encrypted() && v.encryption().getMode() == Sse.MODE_SSE_C)) {
+      data.sse().open(v.encryption(), customer);
+    }
+    // (An encrypted object's stored offsets are its sealed packages': check all of it.)
+    DataLayout readFrom = ObjectData.storedLayout(v); // a restored archive object reads its copy
+    if (!head && !(v.encrypted() ? data.readable(readFrom, 0, Long.MAX_VALUE) : data.readable(readFrom, first, length))) {
+      // Fewer than k shards on live nodes (a ONEZONE_IA object whose AZ is down): nothing to stream.
+      throw new S3Exception(new S3Error.ServiceUnavailable("The object's storage nodes are unavailable"));
     }
     OutputStream body = out.stream(status, length);
     if (!head) {
-      data.readObject(bucket, v, first, length, body);
+      data.readObject(bucket, v, customer, first, length, body);
     }
   }
 

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -30,9 +29,6 @@ public final class ObjectHeaders {
       "content-type", "Content-Type", "content-encoding", "Content-Encoding",
       "content-disposition", "Content-Disposition", "content-language", "Content-Language",
       "cache-control", "Cache-Control", "expires", "Expires");
-  private static final Set<String> STORAGE_CLASSES = Set.of(
-      "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
-      "DEEP_ARCHIVE", "GLACIER_IR");
 
   /** The headers to store from a PUT or CreateMultipartUpload; MetadataTooLarge beyond 2 KB of user metadata. */
   public static SortedMap<String, String> fromRequest(S3Request r) {
@@ -94,7 +90,9 @@ public final class ObjectHeaders {
 
   public static String storageClass(S3Request r) {
     String sc = r.header("x-amz-storage-class").map(s -> s.strip().toUpperCase(Locale.ROOT)).orElse("STANDARD");
-    if (!STORAGE_CLASSES.contains(sc)) {
+    // Only the general-purpose bucket classes: OUTPOSTS, EXPRESS_ONEZONE (directory buckets),
+    // SNOW and FSX_* are refused on such buckets by S3 as InvalidStorageClass too.
+    if (!io.moraine.gateway.data.StorageClasses.known(sc)) {
       throw new S3Exception(new S3Error.InvalidStorageClass(null));
     }
     return sc;

@@ -74,6 +74,7 @@ public final class TorrentHandler implements SubresourceHandler {
     if (v.encryption() != null) {
       throw new S3Exception(new S3Error.InvalidRequest("Torrents are not available for encrypted objects"));
     }
+    io.moraine.gateway.restore.Archive.checkReadable(v);
     if (v.size() > MAX_TORRENT_BYTES) {
       throw new S3Exception(new S3Error.InvalidRequest("Torrents are not available for objects larger than 5 GB"));
     }

@@ -111,7 +111,8 @@ public final class VersioningApi {
         : metadata.listObjectVersions(bucket, new VersionListRequest(prefix, delimiter, keyMarker, versionIdMarker, maxKeys));
     UnaryOperator<String> enc = encoding.isPresent() ? s -> s == null ? null : AwsUris.encode(s, false) : s -> s;
     String userName = r.accountName();
-    List<S3Xml.VersionRow> rows = page.versions().stream().map(v -> row(v, enc, r.accountId(), userName)).toList();
+    List<S3Xml.VersionRow> rows = page.versions().stream().map(v -> row(v, enc, r.accountId(), userName)
+        .withRestoreStatus(io.moraine.gateway.restore.Archive.listed(r, v.restore()))).toList();
     out.xml(200, S3Xml.render(new S3Xml.ListVersionsResult(bucket, enc.apply(prefix), enc.apply(keyMarker),
         versionIdMarker, enc.apply(page.nextKeyMarker()), page.nextVersionIdMarker(), maxKeys,
         delimiter.isEmpty() ? null : enc.apply(delimiter), encoding.orElse(null), page.truncated(), rows,

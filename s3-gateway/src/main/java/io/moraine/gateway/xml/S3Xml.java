@@ -42,7 +42,18 @@ public final class S3Xml {
   }
 
   /** One key of a listing; {@code owner} null unless requested (V2 fetch-owner; always in V1). */
-  public record Contents(String key, long lastModifiedMillis, String etag, long size, String storageClass, Owner owner) {}
+  public record Contents(String key, long lastModifiedMillis, String etag, long size, String storageClass, Owner owner,
+      RestoreStatus restoreStatus) {
+    public Contents(String key, long lastModifiedMillis, String etag, long size, String storageClass, Owner owner) {
+      this(key, lastModifiedMillis, etag, size, storageClass, owner, null);
+    }
+  }
+
+  /**
+   * An archived object's restore in a listing (OptionalObjectAttributes=RestoreStatus): in progress,
+   * or done with the copy's expiry. Null when not asked for or when the object has no restore.
+   */
+  public record RestoreStatus(boolean inProgress, long expiryMillis) {}
 
   /** ListObjectsV2 result. Optional strings are null when absent. Values arrive already url-encoded when requested. */
   public record ListBucketResultV2(
@@ -81,7 +92,16 @@ public final class S3Xml {
 
   /** A Version or DeleteMarker row of ListVersionsResult (etag, size, class unused for markers). */
   public record VersionRow(String key, String versionId, boolean latest, boolean deleteMarker, long lastModifiedMillis,
-      String etag, long size, String storageClass, Owner owner) {}
+      String etag, long size, String storageClass, Owner owner, RestoreStatus restoreStatus) {
+    public VersionRow(String key, String versionId, boolean latest, boolean deleteMarker, long lastModifiedMillis,
+        String etag, long size, String storageClass, Owner owner) {
+      this(key, versionId, latest, deleteMarker, lastModifiedMillis, etag, size, storageClass, owner, null);
+    }
+
+    public VersionRow withRestoreStatus(RestoreStatus r) {
+      return new VersionRow(key, versionId, latest, deleteMarker, lastModifiedMillis, etag, size, storageClass, owner, r);
+    }
+  }
 
   public record ListVersionsResult(String name, String prefix, String keyMarker, String versionIdMarker,
       String nextKeyMarker, String nextVersionIdMarker, int maxKeys, String delimiter, String encodingType,
@@ -313,6 +333,7 @@ public final class S3Xml {
       owner(w, "Owner", v.owner());
       if (!v.deleteMarker()) {
         w.element("StorageClass", v.storageClass());
+        restoreStatus(w, v.restoreStatus());
       }
       w.end(element);
     }
@@ -325,8 +346,21 @@ public final class S3Xml {
       w.start("Contents").element("Key", c.key()).element("LastModified", isoMillis(c.lastModifiedMillis()))
           .element("ETag", c.etag()).element("Size", c.size());
       owner(w, "Owner", c.owner());
-      w.element("StorageClass", c.storageClass()).end("Contents");
+      w.element("StorageClass", c.storageClass());
+      restoreStatus(w, c.restoreStatus());
+      w.end("Contents");
     }
+  }
+
+  private static void restoreStatus(XmlWriter w, RestoreStatus r) {
+    if (r == null) {
+      return;
+    }
+    w.start("RestoreStatus").element("IsRestoreInProgress", r.inProgress());
+    if (!r.inProgress()) {
+      w.element("RestoreExpiryDate", isoMillis(r.expiryMillis()));
+    }
+    w.end("RestoreStatus");
   }
 
   private static void commonPrefixes(XmlWriter w, List<String> prefixes) {

@@ -110,10 +110,14 @@ public final class Objects {
     ObjectRecord target = isCurrent ? current
         : cmd.getVersionId().isEmpty() ? null : Versions.find(t.store(), cmd.getBucket(), cmd.getKey(), cmd.getVersionId());
     LayoutRecord moved = target == null ? null : relocated(target.getLayout(), cmd);
-    if (moved == null) {
+    // A restored temporary copy (archive classes) is repaired like the version's own blobs.
+    LayoutRecord movedCopy = target == null || moved != null || !target.hasRestore() || !target.getRestore().hasCopy()
+        ? null : relocated(target.getRestore().getCopy(), cmd);
+    if (moved == null && movedCopy == null) {
       return ok(notApplied);
     }
-    ObjectRecord updated = target.toBuilder().setLayout(moved).build();
+    ObjectRecord updated = moved != null ? target.toBuilder().setLayout(moved).build()
+        : target.toBuilder().setRestore(target.getRestore().toBuilder().setCopy(movedCopy)).build();
     if (isCurrent) {
       batch.put(key, Records.encode(updated));
     }

@@ -1,0 +1,284 @@
+package io.moraine.launcher.role;
+
+import io.moraine.gateway.data.DataCollector;
+import io.moraine.gateway.data.ErasureProfile;
+import io.moraine.gateway.data.Reencoder;
+import io.moraine.metadata.api.DataLayout;
+import io.moraine.metadata.api.MetadataClient;
+import io.moraine.metadata.api.MetadataException;
+import io.moraine.metadata.api.ObjectVersion;
+import io.moraine.metadata.client.Codec;
+import io.moraine.proto.meta.v1.CompleteRestore;
+import io.moraine.proto.meta.v1.ExpireRestore;
+import io.moraine.proto.meta.v1.ListRestoreJobs;
+import io.moraine.proto.meta.v1.RestoreJob;
+import io.moraine.proto.meta.v1.RestoreReply;
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The archive restore service (docs/s3-compatibility.md, Archive storage and restore): runs in
+ * every gateway (it needs the data path), active in one at a time (Curator LeaderLatch
+ * {@value #LEADER_PATH}). Every {@code pollMillis} the leader reads the restore index of every
+ * metadata group for jobs due on the injected clock and
+ * <ul>
+ *   <li>for a restore whose tier delay has passed, makes the temporary copy — the version's
+ *       stored bytes (sealed ones as they are) re-encoded into STANDARD's profile by the
+ *       {@link Reencoder} — and commits it with the conditional CompleteRestore; refused (the
+ *       version was overwritten or deleted meanwhile), the copy is collected;</li>
+ *   <li>for a copy whose expiry passed, commits ExpireRestore (conditional: an extension wins)
+ *       and then deletes the copy's shards.</li>
+ * </ul>
+ *
+ * <p>Fault model: the jobs live in Raft metadata, so a crash of any process loses none; a leader
+ * that dies after writing a copy and before committing it leaves shards no record names, which
+ * garbage collection deletes; the next leader makes the copy again. A crash between ExpireRestore
+ * and the deletes leaves the same kind of garbage. A job that fails (too few storage nodes) is
+ * retried on the next poll.
+ */
+public final class RestoreService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RestoreService.class);
+  public static final String LEADER_PATH = "/moraine/services/restore/leader";
+  /** The leader's running totals, so {@code admin status} and a successor see them (format=1 key=value). */
+  public static final String PROGRESS_PATH = "/moraine/services/restore/progress";
+  private static final int JOBS_PER_POLL = 100;
+
+  /** What the service did, for {@code admin status} and Prometheus. */
+  public record Counters(long pending, long restored, long completed, long expired, long bytesRestored) {}
+
+  private final LeaderLatch latch;
+  private final String participantId;
+  private final ScheduledExecutorService timer;
+  private final MetadataClient metadata;
+  private final Reencoder reencoder;
+  private final DataCollector collector;
+  private final InstantSource clock;
+  private final AtomicLong completed = new AtomicLong();
+  private final AtomicLong expired = new AtomicLong();
+  private final AtomicLong bytesRestored = new AtomicLong();
+  private final AtomicLong pending = new AtomicLong();
+  private final AtomicLong restored = new AtomicLong();
+  private final CuratorFramework zk;
+  private final java.util.function.Function<String, ErasureProfile> profiles;
+  private volatile boolean resumed;
+  private volatile String written = "";
+
+  /** @param profiles the erasure profile of a new blob of a class (the gateway's, topology-checked) */
+  public RestoreService(CuratorFramework zk, String participantId, MetadataClient metadata, Reencoder reencoder,
+      java.util.function.Function<String, ErasureProfile> profiles, DataCollector collector, InstantSource clock,
+      long pollMillis) throws Exception {
+    this.profiles = profiles;
+    this.metadata = metadata;
+    this.reencoder = reencoder;
+    this.collector = collector;
+    this.clock = clock;
+    this.participantId = participantId;
+    this.zk = zk;
+    this.latch = new LeaderLatch(zk, LEADER_PATH, participantId);
+    this.timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon(true).name(participantId + "-restore").factory());
+    latch.start();
+    timer.scheduleWithFixedDelay(() -> {
+      if (!latch.hasLeadership()) {
+        resumed = false;
+        return;
+      }
+      try {
+        if (!resumed) {
+          resume();
+        }
+        poll();
+        saveProgress();
+      } catch (RuntimeException e) {
+        log.warn("restore poll failed; the next one retries: {}", e.toString());
+      }
+    }, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+  }
+
+  public boolean isLeader() {
+    return latch.hasLeadership();
+  }
+
+  public Counters counters() {
+    return new Counters(pending.get(), restored.get(), completed.get(), expired.get(), bytesRestored.get());
+  }
+
+  /** A new leader continues the totals of the one before it. */
+  private void resume() {
+    Counters c = readProgress(zk);
+    completed.set(Math.max(completed.get(), c.completed()));
+    expired.set(Math.max(expired.get(), c.expired()));
+    bytesRestored.set(Math.max(bytesRestored.get(), c.bytesRestored()));
+    resumed = true;
+  }
+
+  private void saveProgress() {
+    Counters c = counters();
+    String text = "format=1 leader=" + participantId + " pending=" + c.pending() + " restored=" + c.restored()
+        + " completed=" + c.completed() + " expired=" + c.expired() + " bytes=" + c.bytesRestored();
+    if (text.equals(written)) {
+      return;
+    }
+    try {
+      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (zk.checkExists().forPath(PROGRESS_PATH) == null) {
+        zk.create().creatingParentsIfNeeded().forPath(PROGRESS_PATH, bytes);
+      } else {
+        zk.setData().forPath(PROGRESS_PATH, bytes);
+      }
+      written = text;
+    } catch (Exception e) {
+      log.warn("restore progress not saved; retried on the next poll: {}", e.toString());
+    }
+  }
+
+  /** The last totals a leader saved (zeros and leader "none" when none has run). */
+  public static Counters readProgress(CuratorFramework zk) {
+    return progressFields(zk).counters();
+  }
+
+  /** The saved progress with the leader that saved it. */
+  public record Progress(String leader, Counters counters) {}
+
+  public static Progress progressFields(CuratorFramework zk) {
+    java.util.Map<String, String> f = new java.util.TreeMap<>();
+    try {
+      if (zk.checkExists().forPath(PROGRESS_PATH) != null) {
+        for (String kv : new String(zk.getData().forPath(PROGRESS_PATH), java.nio.charset.StandardCharsets.UTF_8)
+            .split(" ")) {
+          int eq = kv.indexOf('=');
+          if (eq > 0) {
+            f.put(kv.substring(0, eq), kv.substring(eq + 1));
+          }
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("reading " + PROGRESS_PATH + ": " + e, e);
+    }
+    if (!f.isEmpty() && !"1".equals(f.get("format"))) {
+      throw new IllegalStateException(PROGRESS_PATH + " has unknown format " + f.get("format"));
+    }
+    java.util.function.ToLongFunction<String> n = k -> Long.parseLong(f.getOrDefault(k, "0"));
+    return new Progress(f.getOrDefault("leader", "none"), new Counters(n.applyAsLong("pending"),
+        n.applyAsLong("restored"), n.applyAsLong("completed"), n.applyAsLong("expired"), n.applyAsLong("bytes")));
+  }
+
+  /** One round: every job due now, earliest first. */
+  void poll() {
+    long now = clock.millis();
+    RestoreReply due = metadata.listRestoreJobs(ListRestoreJobs.newBuilder().setDueBeforeMillis(now)
+        .setLimit(JOBS_PER_POLL).build());
+    pending.set(due.getOngoingCount());
+    restored.set(due.getRestoredCount());
+    for (RestoreJob job : due.getJobsList()) {
+      try {
+        if (job.getOngoing()) {
+          makeCopy(job);
+        } else {
+          expire(job);
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("restore job {}/{} version {} failed; retried on the next poll: {}", job.getBucket(), job.getKey(),
+            job.getVersionId(), e.toString());
+      }
+    }
+  }
+
+  private void makeCopy(RestoreJob job) throws IOException {
+    CompleteRestore.Builder commit = CompleteRestore.newBuilder().setBucket(job.getBucket()).setKey(job.getKey())
+        .setVersionId(job.getVersionId()).setVersionSeq(job.getVersionSeq());
+    Optional<ObjectVersion> v = version(job);
+    if (v.isEmpty() || v.get().restore() == null || !v.get().restore().ongoing()) {
+      metadata.completeRestore(commit.build()); // drops the stale index row
+      return;
+    }
+    DataLayout copy = reencoder.reencode(v.get().layout(), profiles.apply("STANDARD"));
+    boolean applied;
+    try {
+      applied = metadata.completeRestore(commit.setCopy(Codec.layout(copy)).build()).getApplied();
+    } catch (MetadataException e) {
+      collector.collect(copy); // refused for good: nothing names the copy
+      throw e;
+    }
+    if (!applied) {
+      collector.collect(copy);
+      return;
+    }
+    completed.incrementAndGet();
+    bytesRestored.addAndGet(v.get().size());
+    log.info("restored {}/{} version {} ({} bytes, {} tier)", job.getBucket(), job.getKey(), job.getVersionId(),
+        v.get().size(), v.get().restore().tier());
+  }
+
+  private void expire(RestoreJob job) {
+    RestoreReply r = metadata.expireRestore(ExpireRestore.newBuilder().setBucket(job.getBucket()).setKey(job.getKey())
+        .setVersionId(job.getVersionId()).setVersionSeq(job.getVersionSeq()).build());
+    if (r.getApplied() && r.getObject().getRestore().hasCopy()) {
+      collector.collect(Codec.layout(r.getObject().getRestore().getCopy()));
+      expired.incrementAndGet();
+      log.info("restored copy of {}/{} version {} expired", job.getBucket(), job.getKey(), job.getVersionId());
+    }
+  }
+
+  private Optional<ObjectVersion> version(RestoreJob job) {
+    try {
+      return metadata.getObjectVersion(job.getBucket(), job.getKey(), job.getVersionId());
+    } catch (MetadataException e) {
+      return Optional.empty(); // the bucket is gone
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    timer.shutdownNow();
+    latch.close();
+  }
+
+  /**
+   * The restore families (docs/metrics.md), reported by the active instance only: the index's
+   * ongoing restores and kept copies as it last read them, and what it did since it started.
+   */
+  public static final class Metrics {
+    private final java.util.List<RestoreService> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public Metrics(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+      gauge(registry, "moraine_restore_jobs_pending", "restores in progress (copy not made yet), all groups", Counters::pending);
+      gauge(registry, "moraine_restore_copies", "restored temporary copies kept (not yet expired), all groups",
+          Counters::restored);
+      counter(registry, "moraine_restore_completed_total", "restored copies made and committed by this leader",
+          Counters::completed);
+      counter(registry, "moraine_restore_expired_total", "restored copies removed after their Days by this leader",
+          Counters::expired);
+      counter(registry, "moraine_restore_bytes_total", "object bytes copied into restored copies by this leader",
+          Counters::bytesRestored);
+    }
+
+    public void watch(RestoreService s) {
+      sources.add(s);
+    }
+
+    private void gauge(io.prometheus.metrics.model.registry.PrometheusRegistry registry, String name, String help,
+        java.util.function.ToLongFunction<Counters> value) {
+      io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name(name).help(help).labelNames("node_id")
+          .callback(cb -> sources.stream().filter(RestoreService::isLeader)
+              .forEach(s -> cb.call(value.applyAsLong(s.counters()), s.participantId)))
+          .register(registry);
+    }
+
+    private void counter(io.prometheus.metrics.model.registry.PrometheusRegistry registry, String name, String help,
+        java.util.function.ToLongFunction<Counters> value) {
+      io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name(name).help(help).labelNames("node_id")
+          .callback(cb -> sources.forEach(s -> cb.call(value.applyAsLong(s.counters()), s.participantId)))
+          .register(registry);
+    }
+  }
+}
