@@ -144,13 +144,16 @@ public final class ObjectData {
       readSealed(stored, v.size(), keys.single(bucket, v.key()), offset, length, out);
       return;
     }
-    // The parts' nonces derive from the blob ids the upload wrote (v.layout()); a restored copy
-    // holds the same sealed bytes under new ids, segment for segment.
+    // The parts' nonces derive from the blob ids the upload wrote: the layout's own ids, or those a
+    // transition recorded (part_nonce_ids); a restored copy holds the same sealed bytes under new ids.
     List<Segment> segments = ((DataLayout.Segments) v.layout()).segments();
+    List<String> nonceIds = v.encryption().getPartNonceIdsCount() > 0 ? v.encryption().getPartNonceIdsList()
+        : segments.stream().map(Segment::dataId).toList();
     List<Segment> storedSegments = ((DataLayout.Segments) stored).segments();
     List<Integer> partNumbers = v.encryption().getPartNumbersList();
     if (segments.size() != v.partCount() || storedSegments.size() != v.partCount()
-        || partNumbers.size() != v.partCount() || v.partSizes().size() != v.partCount()) {
+        || partNumbers.size() != v.partCount() || v.partSizes().size() != v.partCount()
+        || nonceIds.size() != v.partCount()) {
       throw new IllegalStateException("encrypted multipart object " + v.key() + " has " + segments.size()
           + " segments (" + storedSegments.size() + " stored), " + partNumbers.size() + " part numbers and "
           + v.partSizes().size() + " part sizes for " + v.partCount() + " parts");
@@ -162,9 +165,8 @@ public final class ObjectData {
       long from = Math.max(offset, partStart);
       long to = Math.min(end, partStart + partSize);
       if (from < to) {
-        Segment s = segments.get(i);
         readSealed(new DataLayout.Segments(List.of(storedSegments.get(i))), partSize,
-            keys.part(bucket, v.key(), partNumbers.get(i), s.dataId()), from - partStart, to - from, out);
+            keys.part(bucket, v.key(), partNumbers.get(i), nonceIds.get(i)), from - partStart, to - from, out);
       }
       partStart += partSize;
     }

@@ -46,8 +46,13 @@ public final class Transitions {
     if (target == null || target.getDeleteMarker() || !dataIds(target.getLayout()).equals(cmd.getExpectedDataIdsList())) {
       return ok(reply().setTransitionObject(TransitionObjectReply.newBuilder().setApplied(false)));
     }
-    ObjectRecord updated = target.toBuilder().setStorageClass(cmd.getStorageClass()).setLayout(cmd.getLayout())
-        .setTransitionedMillis(cmd.getTransitionedMillis()).build();
+    ObjectRecord.Builder b = target.toBuilder().setStorageClass(cmd.getStorageClass()).setLayout(cmd.getLayout())
+        .setTransitionedMillis(cmd.getTransitionedMillis());
+    if (target.hasEncryption() && target.getPartCount() > 0 && target.getEncryption().getPartNonceIdsCount() == 0) {
+      // The sealed parts keep the nonces of the blobs they were written as: record those ids once.
+      b.setEncryption(target.getEncryption().toBuilder().addAllPartNonceIds(dataIds(target.getLayout())));
+    }
+    ObjectRecord updated = b.build();
     if (isCurrent) {
       batch.put(key, Records.encode(updated));
     }
