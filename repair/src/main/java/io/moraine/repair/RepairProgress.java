@@ -1,5 +1,6 @@
 package io.moraine.repair;
 
+import io.moraine.metadata.api.ProgressText;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -140,71 +141,28 @@ public record RepairProgress(
     m.put("gc.shards.deleted", Long.toString(gcShardsDeleted));
     m.put("gc.bytes.deleted", Long.toString(gcBytesDeleted));
     downSinceMillis.forEach((node, since) -> m.put("down." + node, Long.toString(since)));
-    StringBuilder s = new StringBuilder();
-    m.forEach((k, v) -> s.append(escape(k)).append('=').append(escape(v)).append('\n'));
-    return s.toString().getBytes(StandardCharsets.UTF_8);
+    return ProgressText.encode(m);
   }
 
   public static RepairProgress decode(byte[] bytes) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-      if (line.isEmpty()) {
-        continue;
-      }
-      int eq = line.indexOf('=');
-      if (eq < 0) {
-        throw new IllegalStateException("corrupt repair progress record: line '" + line + "'");
-      }
-      m.put(unescape(line.substring(0, eq)), unescape(line.substring(eq + 1)));
-    }
-    if (!Integer.toString(FORMAT_VERSION).equals(m.get("format"))) {
-      throw new IllegalStateException("unknown repair progress format " + m.get("format"));
-    }
+    Map<String, String> m = ProgressText.decode(bytes, "repair progress", FORMAT_VERSION);
     SortedMap<String, Long> down = new TreeMap<>();
     m.forEach((k, v) -> {
       if (k.startsWith("down.")) {
         down.put(k.substring(5), Long.parseLong(v));
       }
     });
-    return new RepairProgress(m.getOrDefault("leader", ""), num(m, "passes"), num(m, "shards.rebuilt"),
-        num(m, "bytes.rebuilt"), num(m, "shards.moved"), num(m, "shards.missing"), num(m, "shards.misplaced"),
-        num(m, "shards.unrecoverable"), num(m, "last.pass.start.millis"), num(m, "last.pass.end.millis"),
-        num(m, "last.pass.rebuild.millis"), num(m, "rebuild.millis"), m.getOrDefault("cursor.bucket", ""), m.getOrDefault("cursor.key", ""),
-        num(m, "scrub.passes"), num(m, "scrub.verified"), num(m, "scrub.corrupt"), num(m, "scrub.missing"),
-        num(m, "scrub.requests.handled"), num(m, "last.scrub.end.millis"), down, num(m, "saved.at.millis"),
-        num(m, "gc.rounds"), num(m, "gc.unreferenced"), num(m, "gc.shards.deleted"), num(m, "gc.bytes.deleted"));
+    return new RepairProgress(m.getOrDefault("leader", ""), ProgressText.num(m, "passes"), ProgressText.num(m, "shards.rebuilt"),
+        ProgressText.num(m, "bytes.rebuilt"), ProgressText.num(m, "shards.moved"), ProgressText.num(m, "shards.missing"), ProgressText.num(m, "shards.misplaced"),
+        ProgressText.num(m, "shards.unrecoverable"), ProgressText.num(m, "last.pass.start.millis"), ProgressText.num(m, "last.pass.end.millis"),
+        ProgressText.num(m, "last.pass.rebuild.millis"), ProgressText.num(m, "rebuild.millis"), m.getOrDefault("cursor.bucket", ""), m.getOrDefault("cursor.key", ""),
+        ProgressText.num(m, "scrub.passes"), ProgressText.num(m, "scrub.verified"), ProgressText.num(m, "scrub.corrupt"), ProgressText.num(m, "scrub.missing"),
+        ProgressText.num(m, "scrub.requests.handled"), ProgressText.num(m, "last.scrub.end.millis"), down, ProgressText.num(m, "saved.at.millis"),
+        ProgressText.num(m, "gc.rounds"), ProgressText.num(m, "gc.unreferenced"), ProgressText.num(m, "gc.shards.deleted"), ProgressText.num(m, "gc.bytes.deleted"));
   }
 
-  private static long num(Map<String, String> m, String key) {
-    return Long.parseLong(m.getOrDefault(key, "0"));
-  }
 
-  private static String escape(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
-      int c = x & 0xff;
-      if (c == '%' || c == '=' || c < 0x20 || c >= 0x7f) {
-        b.append('%').append(String.format("%02X", c));
-      } else {
-        b.append((char) c);
-      }
-    }
-    return b.toString();
-  }
 
-  private static String unescape(String s) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%') {
-        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else {
-        out.write(c);
-      }
-    }
-    return out.toString(StandardCharsets.UTF_8);
-  }
 
   /**
    * The down-since times a new leader should use at {@code nowMillis}: when this record is older

@@ -135,18 +135,8 @@ public final class Sse {
 
   /** SSE-C: a fresh data key, nonce base and instance id, the data key wrapped by the customer's key. */
   Sealed newCustomerEncryption(CustomerKey customer) {
-    byte[] dataKey = new byte[PackageFormat.KEY_BYTES];
-    random.nextBytes(dataKey);
-    byte[] nonceBase = new byte[PackageFormat.NONCE_BYTES];
-    random.nextBytes(nonceBase);
-    byte[] instance = new byte[16];
-    random.nextBytes(instance);
-    String instanceId = HexFormat.of().formatHex(instance);
-    byte[] wrapped = KeyWrap.wrap(customer.key(), dataKey, CustomerKey.purpose(instanceId), random);
-    EncryptionRecord record = EncryptionRecord.newBuilder().setFormatVersion(PackageFormat.FORMAT_VERSION)
-        .setMode(MODE_SSE_C).setWrappedDataKey(ByteString.copyFrom(wrapped)).setNonceBase(ByteString.copyFrom(nonceBase))
-        .setInstanceId(instanceId).setCustomerKeyMd5(customer.md5Base64()).build();
-    return new Sealed(record, dataKey);
+    return fresh(MODE_SSE_C, customer.key(), CustomerKey::purpose,
+        r -> r.setCustomerKeyMd5(customer.md5Base64()));
   }
 
   /**
@@ -156,6 +146,12 @@ public final class Sse {
   public Sealed newEncryption() {
     MasterKeys.MasterKey master = masterKeys.orElseThrow(() -> new S3Exception(new S3Error.NotImplemented(NO_ROOT_KEY)))
         .active();
+    return fresh(MODE_SSE_S3, master.key(), KeyWrap::dataKeyPurpose, r -> r.setMasterKeyId(master.id()));
+  }
+
+  /** A random data key, nonce base and instance id; the data key wrapped by {@code kek} for the instance. */
+  private Sealed fresh(int mode, byte[] kek, java.util.function.Function<String, String> purpose,
+      java.util.function.Consumer<EncryptionRecord.Builder> details) {
     byte[] dataKey = new byte[PackageFormat.KEY_BYTES];
     random.nextBytes(dataKey);
     byte[] nonceBase = new byte[PackageFormat.NONCE_BYTES];
@@ -163,11 +159,12 @@ public final class Sse {
     byte[] instance = new byte[16];
     random.nextBytes(instance);
     String instanceId = HexFormat.of().formatHex(instance);
-    byte[] wrapped = KeyWrap.wrap(master.key(), dataKey, KeyWrap.dataKeyPurpose(instanceId), random);
-    EncryptionRecord record = EncryptionRecord.newBuilder().setFormatVersion(PackageFormat.FORMAT_VERSION)
-        .setMode(MODE_SSE_S3).setMasterKeyId(master.id()).setWrappedDataKey(ByteString.copyFrom(wrapped))
-        .setNonceBase(ByteString.copyFrom(nonceBase)).setInstanceId(instanceId).build();
-    return new Sealed(record, dataKey);
+    byte[] wrapped = KeyWrap.wrap(kek, dataKey, purpose.apply(instanceId), random);
+    EncryptionRecord.Builder record = EncryptionRecord.newBuilder().setFormatVersion(PackageFormat.FORMAT_VERSION)
+        .setMode(mode).setWrappedDataKey(ByteString.copyFrom(wrapped)).setNonceBase(ByteString.copyFrom(nonceBase))
+        .setInstanceId(instanceId);
+    details.accept(record);
+    return new Sealed(record.build(), dataKey);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.moraine.gateway.lifecycle;
 
+import io.moraine.metadata.api.ProgressText;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -82,60 +83,17 @@ public record LifecycleProgress(String leader, long passes, long evaluated, long
     m.put("cursor.bucket", cursorBucket);
     m.put("cursor.key", cursorKey);
     m.put("last.pass.end.millis", Long.toString(lastPassEndMillis));
-    StringBuilder s = new StringBuilder();
-    m.forEach((k, v) -> s.append(k).append('=').append(escape(v)).append('\n'));
-    return s.toString().getBytes(StandardCharsets.UTF_8);
+    return ProgressText.encode(m);
   }
 
   public static LifecycleProgress decode(byte[] bytes) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-      if (line.isEmpty()) {
-        continue;
-      }
-      int eq = line.indexOf('=');
-      if (eq < 0) {
-        throw new IllegalStateException("corrupt lifecycle progress record: line '" + line + "'");
-      }
-      m.put(line.substring(0, eq), unescape(line.substring(eq + 1)));
-    }
-    if (!Integer.toString(FORMAT_VERSION).equals(m.get("format"))) {
-      throw new IllegalStateException("unknown lifecycle progress format " + m.get("format"));
-    }
-    return new LifecycleProgress(m.getOrDefault("leader", ""), num(m, "passes"), num(m, "evaluated"),
-        num(m, "expired"), num(m, "noncurrent.expired"), num(m, "markers.removed"), num(m, "aborted"),
-        num(m, "transitioned"), num(m, "failed"), num(m, "backlog"), m.getOrDefault("cursor.bucket", ""),
-        m.getOrDefault("cursor.key", ""), num(m, "last.pass.end.millis"));
+    Map<String, String> m = ProgressText.decode(bytes, "lifecycle progress", FORMAT_VERSION);
+    return new LifecycleProgress(m.getOrDefault("leader", ""), ProgressText.num(m, "passes"), ProgressText.num(m, "evaluated"),
+        ProgressText.num(m, "expired"), ProgressText.num(m, "noncurrent.expired"), ProgressText.num(m, "markers.removed"), ProgressText.num(m, "aborted"),
+        ProgressText.num(m, "transitioned"), ProgressText.num(m, "failed"), ProgressText.num(m, "backlog"), m.getOrDefault("cursor.bucket", ""),
+        m.getOrDefault("cursor.key", ""), ProgressText.num(m, "last.pass.end.millis"));
   }
 
-  private static long num(Map<String, String> m, String key) {
-    return Long.parseLong(m.getOrDefault(key, "0"));
-  }
 
-  private static String escape(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
-      int c = x & 0xff;
-      if (c == '%' || c == '=' || c < 0x20 || c >= 0x7f) {
-        b.append('%').append(String.format("%02X", c));
-      } else {
-        b.append((char) c);
-      }
-    }
-    return b.toString();
-  }
 
-  private static String unescape(String s) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%') {
-        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else {
-        out.write(c);
-      }
-    }
-    return out.toString(StandardCharsets.UTF_8);
-  }
 }
