@@ -30,6 +30,8 @@ import java.util.List;
  *     serves the website only through the {@code BUCKET.s3-website.DOMAIN} host forms of {@code port}
  * @param dayScale the length of a lifecycle "day" ({@code time.day.seconds}); a wrong one makes
  *     {@code x-amz-expiration} disagree with when the lifecycle engine really expires the object
+ * @param sseCustomerOverHttp accept SSE-C keys on plain-HTTP requests (tests, local clusters); false:
+ *     refused with 400 InvalidRequest as S3 does
  */
 public record GatewayConfig(
     String nodeId,
@@ -48,7 +50,8 @@ public record GatewayConfig(
     boolean sigV2Enabled,
     GatewayTls tls,
     int websitePort,
-    io.moraine.metadata.api.DayScale dayScale) {
+    io.moraine.metadata.api.DayScale dayScale,
+    boolean sseCustomerOverHttp) {
 
   public static final int NO_WEBSITE_PORT = -1;
 
@@ -68,28 +71,38 @@ public record GatewayConfig(
       boolean sigV2Enabled) {
     this(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey, maxChunkSizeBytes,
         inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis, minPartSizeBytes,
-        sigV2Enabled, null, NO_WEBSITE_PORT, null);
+        sigV2Enabled, null, NO_WEBSITE_PORT, null, false);
   }
 
   /** This configuration with HTTPS as given ({@code null}: plain HTTP only). */
   public GatewayConfig withTls(GatewayTls tls) {
     return new GatewayConfig(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey,
         maxChunkSizeBytes, inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis,
-        minPartSizeBytes, sigV2Enabled, tls, websitePort, dayScale);
+        minPartSizeBytes, sigV2Enabled, tls, websitePort, dayScale, sseCustomerOverHttp);
   }
 
   /** This configuration with the website endpoint on its own port ({@link #NO_WEBSITE_PORT}: none). */
   public GatewayConfig withWebsitePort(int websitePort) {
     return new GatewayConfig(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey,
         maxChunkSizeBytes, inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis,
-        minPartSizeBytes, sigV2Enabled, tls, websitePort, dayScale);
+        minPartSizeBytes, sigV2Enabled, tls, websitePort, dayScale, sseCustomerOverHttp);
   }
 
   /** This configuration with lifecycle days of {@code dayScale} (config key time.day.seconds). */
   public GatewayConfig withDayScale(io.moraine.metadata.api.DayScale dayScale) {
     return new GatewayConfig(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey,
         maxChunkSizeBytes, inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis,
-        minPartSizeBytes, sigV2Enabled, tls, websitePort, dayScale);
+        minPartSizeBytes, sigV2Enabled, tls, websitePort, dayScale, sseCustomerOverHttp);
+  }
+
+  /**
+   * This configuration accepting SSE-C keys on plain-HTTP requests ({@code encryption.sse-c.allow-http};
+   * S3 refuses them, and so does a gateway by default: the key would cross the network in the clear).
+   */
+  public GatewayConfig withSseCustomerOverHttp(boolean allowed) {
+    return new GatewayConfig(nodeId, host, port, region, virtualHostDomains, rootAccessKey, rootSecretKey,
+        maxChunkSizeBytes, inlineThresholdBytes, shardReadTimeoutMillis, shardWriteTimeoutMillis, keyUseFlushMillis,
+        minPartSizeBytes, sigV2Enabled, tls, websitePort, dayScale, allowed);
   }
 
   /** With Signature Version 2 accepted. */

@@ -125,8 +125,9 @@ public final class S3Gateway implements AutoCloseable {
         config.shardWriteTimeoutMillis(), observability.metrics().dataPath());
     BlobReader reader = new BlobReader(shardClients, placement, threads, config.shardReadTimeoutMillis(),
         observability.metrics().dataPath());
-    // SSE-C keys only over TLS when the gateway has an HTTPS listener (docs/encryption.md).
-    io.moraine.gateway.crypto.Sse sse = new io.moraine.gateway.crypto.Sse(rootKey, metadata, random, config.tls() != null);
+    // SSE-C keys only over TLS unless the operator allows plain HTTP (docs/encryption.md).
+    io.moraine.gateway.crypto.Sse sse = new io.moraine.gateway.crypto.Sse(rootKey, metadata, random,
+        !config.sseCustomerOverHttp());
     this.rewrapper = sse.masterKeys().map(k -> new io.moraine.gateway.crypto.Rewrapper(metadata, k, random));
     ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(), sse, classes, placement);
     this.data = data;

@@ -40,7 +40,8 @@ final class GatewayFixture implements AutoCloseable {
     InstantSource clock = InstantSource.system();
     metadata = InMemoryMetadata.create(clock, maxBucketsPerAccount);
     GatewayConfig config = new GatewayConfig("gateway-1", "127.0.0.1", 0, "us-east-1", List.of("localhost", "s3.localhost"),
-        AK, SK, 64 * 1024, 4096, 1000, 10_000, 10_000, 5L * 1024 * 1024).withWebsitePort(0);
+        AK, SK, 64 * 1024, 4096, 1000, 10_000, 10_000, 5L * 1024 * 1024).withWebsitePort(0)
+        .withSseCustomerOverHttp(true); // a test gateway: SSE-C over plain HTTP allowed (GatewayTlsTest checks the default)
     gateway = new S3Gateway(config, metadata, shards, placement, clock, new SplittableRandom(seed),
         new io.moraine.gateway.metrics.Observability(new io.moraine.gateway.metrics.GatewayMetrics(registry).node("gateway-1",
             io.moraine.gateway.metrics.BucketFilter.of(List.of("*"), 2)), 0), rootKey);

@@ -133,7 +133,7 @@ class GatewayTlsTest {
   }
 
   @Test
-  void aGatewayWithHttpsRefusesSseCKeysOnItsPlainHttpListener() throws Exception {
+  void byDefaultSseCKeysAreRefusedOverPlainHttpAndAcceptedOverHttps() throws Exception {
     byte[] k = new byte[32];
     java.util.Arrays.fill(k, (byte) 7);
     String key = java.util.Base64.getEncoder().encodeToString(k);

@@ -265,6 +265,7 @@ public final class ClusterLayout {
       c.put(Keys.GATEWAY_REQUEST_LOG, dir.resolve("logs").resolve(id + "-requests.log").toAbsolutePath().toString());
       c.put(Keys.ENCRYPTION_ROOT_KEY_FILE, rootKeyFile().toString());
       c.put(Keys.ENCRYPTION_REWRAP_INTERVAL_SECONDS, "10");
+      c.put(Keys.ENCRYPTION_SSE_C_ALLOW_HTTP, "true"); // a local test cluster on loopback, plain HTTP only
       nodes.add(new Node(id, "gateway", "az" + n, RoleConfig.of(c)));
     }
     return nodes;

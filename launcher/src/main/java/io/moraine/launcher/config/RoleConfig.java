@@ -59,6 +59,8 @@ public final class RoleConfig {
     public static final String ENCRYPTION_ROOT_KEY_FILE = "encryption.root-key-file";
     /** Seconds between passes of the SSE-S3 re-wrap of old data keys to the newest master key (default 300). */
     public static final String ENCRYPTION_REWRAP_INTERVAL_SECONDS = "encryption.rewrap.interval.seconds";
+    /** Accept SSE-C keys on plain-HTTP requests (default false, as S3; `dev` and `cluster` set true). */
+    public static final String ENCRYPTION_SSE_C_ALLOW_HTTP = "encryption.sse-c.allow-http";
     public static final String REGION = "region";
     /** Seconds in one lifecycle/restore/tiering "day" (DESIGN.md, Contracts: scaled time; default 86400). */
     public static final String TIME_DAY_SECONDS = "time.day.seconds";
@@ -99,7 +101,7 @@ public final class RoleConfig {
     static final List<String> ALL = List.of(NODE_ID, AZ, HOST, ADMIN_PORT, DATA_DIR, ZK_CONNECT,
         ZK_CLIENT_PORT, ZK_SERVERS, META_PORT, META_PEERS, META_GROUPS, META_JOIN, STORAGE_PORT, STORAGE_DISKS,
         STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, GATEWAY_SIGV2,
-        GATEWAY_TLS_CERT_FILE, GATEWAY_TLS_KEY_FILE, GATEWAY_HTTPS_PORT, GATEWAY_HTTP_ENABLED, GATEWAY_WEBSITE_PORT, ENCRYPTION_ROOT_KEY_FILE, ENCRYPTION_REWRAP_INTERVAL_SECONDS, REGION, TIME_DAY_SECONDS, LIFECYCLE_INTERVAL_MILLIS,
+        GATEWAY_TLS_CERT_FILE, GATEWAY_TLS_KEY_FILE, GATEWAY_HTTPS_PORT, GATEWAY_HTTP_ENABLED, GATEWAY_WEBSITE_PORT, ENCRYPTION_ROOT_KEY_FILE, ENCRYPTION_REWRAP_INTERVAL_SECONDS, ENCRYPTION_SSE_C_ALLOW_HTTP, REGION, TIME_DAY_SECONDS, LIFECYCLE_INTERVAL_MILLIS,
         PLACEMENT_GROUPS, MAX_BUCKETS_PER_ACCOUNT, REPAIR_GRACE_SECONDS,
         REPAIR_SCRUB_INTERVAL_SECONDS, REPAIR_SCRUB_BYTES_PER_SECOND, REPAIR_GC_MIN_AGE_SECONDS,
         REPAIR_PASS_INTERVAL_MILLIS, UNSAFE);

@@ -217,6 +217,8 @@ public final class DevCluster implements AutoCloseable {
     // SSE-S3's root key: generated once under the data dir (mode 0600), reused on later starts.
     gateway.put(Keys.ENCRYPTION_ROOT_KEY_FILE, rootKeyFile().toString());
     gateway.put(Keys.ENCRYPTION_REWRAP_INTERVAL_SECONDS, "10"); // a dev cluster shows the re-wrap soon after a rotation
+    // A local cluster on loopback: SSE-C may be tried over plain HTTP (never on `dev --tls`, as S3).
+    gateway.put(Keys.ENCRYPTION_SSE_C_ALLOW_HTTP, Boolean.toString(!options.tls()));
     started.put("gateway-1", Roles.startGateway(config("gateway-1", "az1", gateway), metrics));
     // The repair gauges once (every instance reports the cluster's figures).
     started.get("meta-1").metrics().accept(metrics.registry());

@@ -192,7 +192,8 @@ public final class Roles {
         d.keyUseFlushMillis(), d.minPartSizeBytes(),
         Boolean.parseBoolean(cfg.get(Keys.GATEWAY_SIGV2, "true"))).withTls(gatewayTls(cfg))
         .withWebsitePort(cfg.getInt(Keys.GATEWAY_WEBSITE_PORT, GatewayConfig.NO_WEBSITE_PORT))
-        .withDayScale(cfg.dayScale()).validate();
+        .withDayScale(cfg.dayScale())
+        .withSseCustomerOverHttp(Boolean.parseBoolean(cfg.get(Keys.ENCRYPTION_SSE_C_ALLOW_HTTP, "false"))).validate();
     MetadataClient gatewayMeta = meta;
     ScheduledExecutorService unsafeCommits = Executors.newSingleThreadScheduledExecutor();
     if (cfg.get(Keys.UNSAFE).isPresent()) {

@@ -13,7 +13,8 @@ import java.util.Optional;
  * (AES256), {@code -customer-key} (base64 of 32 bytes) and {@code -customer-key-MD5} (base64 of
  * the key's MD5), or the same three with the {@code x-amz-copy-source-} prefix for a copy's source.
  * The key is used only to wrap and unwrap the object's own random data key (KeyWrap v1, purpose
- * {@code "sse-c-data:INSTANCE_ID"}) and is never stored; a wrong key fails to unwrap.
+ * {@code "sse-c-data:INSTANCE_ID"}) and is never stored, nor is its MD5: the record keeps a salted
+ * HMAC-SHA256 of it ({@link #hmac}) to tell a wrong key (403) from a tampered record.
  *
  * <p>Errors as S3 answers them (S3 user guide, "Using server-side encryption with customer-provided
  * keys"; the messages as S3 returns them).
@@ -70,6 +71,19 @@ public record CustomerKey(byte[] key, String md5Base64) {
       throw invalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.");
     }
     return Optional.of(new CustomerKey(bytes, computed));
+  }
+
+  static final int SALT_BYTES = 16;
+
+  /** HMAC-SHA256 of the key under {@code salt} (a random salt per object). */
+  byte[] hmac(byte[] salt) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(salt, "HmacSHA256"));
+      return mac.doFinal(key);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The purpose (AAD) of a data key wrapped by a customer key for the write {@code instanceId}. */

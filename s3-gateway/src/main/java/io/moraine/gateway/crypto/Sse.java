@@ -34,8 +34,8 @@ public final class Sse {
   private final boolean customerKeysNeedTls;
 
   /**
-   * @param customerKeysNeedTls refuse SSE-C keys on plain-HTTP requests (S3's rule); a gateway with
-   *     an HTTPS listener sets it, one that serves only HTTP cannot (docs/encryption.md)
+   * @param customerKeysNeedTls refuse SSE-C keys on plain-HTTP requests (S3's rule; off only where
+   *     the operator allows plain HTTP, {@code encryption.sse-c.allow-http}, docs/encryption.md)
    */
   public Sse(Optional<RootKey> root, MetadataClient metadata, RandomGenerator random, boolean customerKeysNeedTls) {
     this.masterKeys = root.map(r -> new MasterKeys(metadata, r, random));
@@ -44,7 +44,7 @@ public final class Sse {
   }
 
   public Sse(Optional<RootKey> root, MetadataClient metadata, RandomGenerator random) {
-    this(root, metadata, random, false);
+    this(root, metadata, random, true);
   }
 
   /** The keyring as this gateway sees it; empty without a root key. */
@@ -135,8 +135,10 @@ public final class Sse {
 
   /** SSE-C: a fresh data key, nonce base and instance id, the data key wrapped by the customer's key. */
   Sealed newCustomerEncryption(CustomerKey customer) {
-    return fresh(MODE_SSE_C, customer.key(), CustomerKey::purpose,
-        r -> r.setCustomerKeyMd5(customer.md5Base64()));
+    byte[] salt = new byte[CustomerKey.SALT_BYTES];
+    random.nextBytes(salt);
+    return fresh(MODE_SSE_C, customer.key(), CustomerKey::purpose, r -> r.setCustomerKeySalt(ByteString.copyFrom(salt))
+        .setCustomerKeyHmac(ByteString.copyFrom(customer.hmac(salt))));
   }
 
   /**
@@ -196,7 +198,8 @@ public final class Sse {
     if (record.getMode() == MODE_SSE_C) {
       CustomerKey key = customer.orElseThrow(() -> new S3Exception(new S3Error.InvalidRequest("The object was stored "
           + "using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.")));
-      if (!key.md5Base64().equals(record.getCustomerKeyMd5())) {
+      if (!java.security.MessageDigest.isEqual(key.hmac(record.getCustomerKeySalt().toByteArray()),
+          record.getCustomerKeyHmac().toByteArray())) {
         throw new S3Exception(new S3Error.AccessDenied("Requests specifying Server Side Encryption with Customer "
             + "provided keys must provide the correct secret key."));
       }
@@ -205,7 +208,7 @@ public final class Sse {
             CustomerKey.purpose(record.getInstanceId())));
       } catch (GeneralSecurityException e) {
         throw new TamperedPackageException("the data key of instance " + record.getInstanceId()
-            + " does not unwrap with the customer key whose MD5 it records");
+            + " does not unwrap with the customer key whose HMAC it records");
       }
     }
     if (customer.isPresent()) {
@@ -224,12 +227,20 @@ public final class Sse {
 
   /** The response header of an encrypted object (GET, HEAD, PUT, copy, multipart). */
   public static void header(S3Response out, EncryptionRecord record) {
+    header(out, record, Optional.empty());
+  }
+
+  /**
+   * The response headers of an object sealed as {@code record}; SSE-C answers the algorithm and, when
+   * the request carried it, the MD5 of the customer's key (the key and its MD5 are never stored).
+   */
+  public static void header(S3Response out, EncryptionRecord record, Optional<CustomerKey> customer) {
     if (record == null) {
       return;
     }
     if (record.getMode() == MODE_SSE_C) {
       out.header(CustomerKey.ALGORITHM_HEADER, AES256);
-      out.header(CustomerKey.MD5_HEADER, record.getCustomerKeyMd5());
+      customer.ifPresent(k -> out.header(CustomerKey.MD5_HEADER, k.md5Base64()));
     } else {
       out.header(HEADER, AES256);
     }

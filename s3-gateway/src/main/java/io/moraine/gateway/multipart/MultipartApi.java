@@ -81,7 +81,7 @@ public final class MultipartApi {
         ObjectHeaders.fromRequest(r), ownership.owner(),
         WriteTags.apply(access, r, view, key, ownership.subresources(), null), encryption);
     MultipartUpload created = metadata.createMultipartUpload(bucket, upload);
-    Sse.header(out, encryption);
+    Sse.header(out, encryption, data.sse().customerKey(r));
     out.xml(200, S3Xml.render(new S3Xml.InitiateMultipartUploadResult(bucket, key, created.uploadId())));
   }
 
@@ -140,7 +140,7 @@ public final class MultipartApi {
       throw e;
     }
     replaced.ifPresent(p -> collector.collect(p.layout()));
-    Sse.header(out, upload.encryption());
+    Sse.header(out, upload.encryption(), data.sse().customerKey(r));
     out.header("ETag", ObjectApi.quote(stored.digests().md5Hex()));
     if (stored.digests().checksumAlgorithm().isPresent() && stored.digests().checksumBase64().isPresent()) {
       out.header(stored.digests().checksumAlgorithm().get().headerName(), stored.digests().checksumBase64().get());
@@ -204,7 +204,7 @@ public final class MultipartApi {
     if (srcVersion != null || VersionIds.shown(srcBucket.bucket(), src.versionId())) {
       out.header("x-amz-copy-source-version-id", src.versionId());
     }
-    Sse.header(out, upload.encryption());
+    Sse.header(out, upload.encryption(), data.sse().customerKey(r));
     out.xml(200, S3Xml.renderCopyPart(new S3Xml.CopyObjectResult(clock.millis(), ObjectApi.quote(stored.digests().md5Hex()))));
   }
 
@@ -314,7 +314,7 @@ public final class MultipartApi {
     String host = r.header("host").orElse("localhost");
     String location = "http://" + host + "/" + bucket + "/" + AwsUris.encode(key, false);
     io.moraine.gateway.version.VersionIds.header(out, b, result.committed().versionId());
-    Sse.header(out, result.committed());
+    Sse.header(out, result.committed().encryption(), data.sse().customerKey(r));
     String[] checksum = composite.isEmpty() ? null : new String[] {
         ObjectApi.checksumElement(composite.firstKey()), composite.get(composite.firstKey())};
     out.xml(200, S3Xml.render(new S3Xml.CompleteMultipartUploadResult(location, bucket, key,

@@ -82,7 +82,7 @@ public final class ObjectApi {
   public void put(S3Request r, S3Response out, String bucket, String key) throws IOException {
     Written w = write(r, bucket, key);
     VersionIds.header(out, w.bucket(), w.versionId());
-    Sse.header(out, w.encryption());
+    Sse.header(out, w.encryption(), data.sse().customerKey(r));
     out.header("ETag", quote(w.etag()));
     w.checksumHeader().ifPresent(h -> out.header(h[0], h[1]));
     w.expiration().ifPresent(e -> out.header(EXPIRATION_HEADER, e));
@@ -256,7 +256,7 @@ public final class ObjectApi {
         .withEncryption(sealed == null ? null : sealed.record().toBuilder().setPlaintextSize(src.size()).build());
     PutResult result = commit(bucket, key, version, stored);
     VersionIds.header(out, b, result.committed().versionId());
-    Sse.header(out, version);
+    Sse.header(out, version.encryption(), data.sse().customerKey(r));
     if (srcVersion != null || VersionIds.shown(srcBucket.bucket(), src.versionId())) {
       out.header("x-amz-copy-source-version-id", src.versionId());
     }
@@ -425,7 +425,7 @@ public final class ObjectApi {
     out.header("ETag", quote(v.etag()));
     out.header("Last-Modified", S3Response.httpDate(v.lastModifiedMillis()));
     out.header("Accept-Ranges", "bytes");
-    Sse.header(out, v);
+    Sse.header(out, v.encryption(), data.sse().customerKey(r));
     WriteTags.count(v).ifPresent(n -> out.header("x-amz-tagging-count", n));
     if (versionId.isEmpty()) { // the current version; a version named by id is not evaluated here
       expiration(view, v).ifPresent(e -> out.header(EXPIRATION_HEADER, e));
