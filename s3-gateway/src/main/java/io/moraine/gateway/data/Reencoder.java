@@ -27,6 +27,8 @@ import java.util.concurrent.ExecutorService;
  */
 public final class Reencoder {
   private static final int PIPE_BYTES = 1024 * 1024;
+  /** How long a failed write waits for its source read to end, to report the read's failure. */
+  private static final int READ_SETTLE_SECONDS = 10;
 
   private final BlobReader reader;
   private final BlobWriter writer;
@@ -81,11 +83,24 @@ public final class Reencoder {
       // failed read fails the write instead of committing a truncated blob.
       return writer.write(in, s.size(), to, () -> awaitRead(read, s));
     } catch (IOException | RuntimeException e) {
-      // The writer sees a failed read as a short body; report the read's own failure.
-      in.close();
-      if (read.isCompletedExceptionally()) {
-        awaitRead(read, s);
+      // The writer sees a failed read as a short body (IncompleteBody), possibly before the reader
+      // has recorded its failure: then wait for the read and report its own failure.
+      boolean shortBody = e instanceof io.moraine.gateway.error.S3Exception x
+          && x.error() instanceof io.moraine.gateway.error.S3Error.IncompleteBody;
+      if (shortBody || read.isCompletedExceptionally()) {
+        try {
+          read.get(READ_SETTLE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (ExecutionException failed) {
+          in.close();
+          throw new IOException("reading blob " + s.dataId() + " (" + s.size() + " bytes) failed: " + failed.getCause(),
+              failed.getCause());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.TimeoutException stillReading) {
+          // fall through: the write's failure is reported
+        }
       }
+      in.close();
       throw e;
     } finally {
       if (!read.isDone()) {
