@@ -68,7 +68,7 @@ public final class Sse {
    * Whether a write to a bucket is encrypted with SSE-S3: it asks so ({@link #requested(S3Request)}),
    * or it asks for nothing and the bucket's default encryption ({@code bucketDefault}) is SSE-S3.
    */
-  public boolean requested(S3Request r, boolean bucketDefault) {
+  private boolean requested(S3Request r, boolean bucketDefault) {
     if (requested(r)) {
       return true;
     }

@@ -226,7 +226,8 @@ public final class ObjectApi {
     // The destination is encrypted as the copy request asks, whatever the source was (S3).
     java.util.Optional<io.moraine.gateway.crypto.CustomerKey> sourceKey = data.sse().copySourceKey(r);
     data.sse().open(src.encryption(), sourceKey); // the source's key is checked before any byte moves
-    boolean encryptAsked = data.sse().requested(r) || data.sse().customerKey(r).isPresent();
+    java.util.Optional<io.moraine.gateway.crypto.CustomerKey> destinationKey = data.sse().customerKey(r);
+    boolean encryptAsked = data.sse().requested(r) || destinationKey.isPresent();
     if (source[0].equals(bucket) && source[1].equals(key) && srcVersion == null && directive.equals("COPY")
         && !storageClassGiven && !encryptAsked) {
       throw new S3Exception(new S3Error.InvalidRequest("This copy request is illegal because it is trying to copy an "
@@ -256,7 +257,7 @@ public final class ObjectApi {
         .withEncryption(sealed == null ? null : sealed.record().toBuilder().setPlaintextSize(src.size()).build());
     PutResult result = commit(bucket, key, version, stored);
     VersionIds.header(out, b, result.committed().versionId());
-    Sse.header(out, version.encryption(), data.sse().customerKey(r));
+    Sse.header(out, version.encryption(), destinationKey);
     if (srcVersion != null || VersionIds.shown(srcBucket.bucket(), src.versionId())) {
       out.header("x-amz-copy-source-version-id", src.versionId());
     }
@@ -425,7 +426,8 @@ public final class ObjectApi {
     out.header("ETag", quote(v.etag()));
     out.header("Last-Modified", S3Response.httpDate(v.lastModifiedMillis()));
     out.header("Accept-Ranges", "bytes");
-    Sse.header(out, v.encryption(), data.sse().customerKey(r));
+    java.util.Optional<io.moraine.gateway.crypto.CustomerKey> customer = data.sse().customerKey(r);
+    Sse.header(out, v.encryption(), customer);
     WriteTags.count(v).ifPresent(n -> out.header("x-amz-tagging-count", n));
     if (versionId.isEmpty()) { // the current version; a version named by id is not evaluated here
       expiration(view, v).ifPresent(e -> out.header(EXPIRATION_HEADER, e));
@@ -446,7 +448,6 @@ public final class ObjectApi {
       status = 206;
       out.header("Content-Range", "bytes " + first + "-" + range.get().last() + "/" + v.size());
     }
-    java.util.Optional<io.moraine.gateway.crypto.CustomerKey> customer = data.sse().customerKey(r);
     // Before the 200: a gateway that cannot decrypt says so; an SSE-C object needs its key, HEAD too (S3).
     if (!head || customer.isPresent() || (v.encrypted() && v.encryption().getMode() == Sse.MODE_SSE_C)) {
       data.sse().open(v.encryption(), customer);
