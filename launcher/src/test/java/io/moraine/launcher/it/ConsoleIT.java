@@ -125,8 +125,42 @@ class ConsoleIT {
   /** Clicks something that loads a new page and waits until the old page is gone. */
   private void go(WebElement element) {
     element.click();
-    new WebDriverWait(driver, Duration.ofSeconds(60)).until(
-        org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(element));
+    new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> isStale(element));
+  }
+
+  /**
+   * Whether the element's page has been replaced. Chromedriver reports a node of a replaced
+   * document either as a stale element or, while the new document is being built, as the generic
+   * "Node with given id does not belong to the document" error; both mean the old page is gone.
+   */
+  private static boolean isStale(WebElement element) {
+    try {
+      element.isEnabled();
+      return false;
+    } catch (org.openqa.selenium.StaleElementReferenceException e) {
+      return true;
+    } catch (org.openqa.selenium.WebDriverException e) {
+      if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+        return true;
+      }
+      throw e;
+    }
+  }
+
+  /** The text of the {@code tr.key} row naming {@code accessKey}, read once the page has settled. */
+  private String keyRowText(String accessKey) {
+    String[] text = new String[1];
+    new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(250))
+        .ignoring(org.openqa.selenium.WebDriverException.class, java.util.NoSuchElementException.class).until(d -> {
+          text[0] = keyRow(accessKey).getText();
+          return true;
+        });
+    return text[0];
+  }
+
+  private WebElement keyRow(String accessKey) {
+    return driver.findElements(By.cssSelector("tr.key")).stream()
+        .filter(e -> e.getText().contains(accessKey)).findFirst().orElseThrow();
   }
 
   private void login(String accessKey, String secretKey) {
@@ -316,14 +350,10 @@ class ConsoleIT {
     String newSecret = byId("new-secret-key").getText();
     assertThat(newKey).isNotBlank();
     driver.get(base + "users");
-    WebElement row = driver.findElements(By.cssSelector("tr.key")).stream()
-        .filter(e -> e.getText().contains(newKey)).findFirst().orElseThrow();
-    assertThat(row.getText()).contains("Active");
+    assertThat(keyRowText(newKey)).contains("Active");
     screenshot("users-key-created");
-    go(row.findElement(By.tagName("button")));
-    WebElement after = driver.findElements(By.cssSelector("tr.key")).stream()
-        .filter(e -> e.getText().contains(newKey)).findFirst().orElseThrow();
-    assertThat(after.getText()).contains("Inactive");
+    go(keyRow(newKey).findElement(By.tagName("button")));
+    assertThat(keyRowText(newKey)).contains("Inactive");
     go(driver.findElement(By.id("logout")));
     assertThat(driver.manage().getCookieNamed("moraine_console")).isNull();
     login(newKey, newSecret);
