@@ -254,6 +254,58 @@ class SseTest {
   }
 
   @Test
+  void theRewrapResumesFromItsCheckpointAndRestsOnceAWalkFindsNothing() throws Exception {
+    s3.createBucket(b -> b.bucket("rewrap-resume"));
+    for (int i = 0; i < 7; i++) {
+      int n = i;
+      s3.putObject(b -> b.bucket("rewrap-resume").key("k" + n).serverSideEncryption(ServerSideEncryption.AES256),
+          RequestBody.fromBytes(pattern(1_000 + n, 60 + n)));
+    }
+    gw.metadata.keyring(KeyringCommand.newBuilder().setAddMasterKey(AddMasterKey.newBuilder().setId("resume-target")).build());
+    io.moraine.gateway.crypto.Rewrapper rewrapper = gw.gateway.rewrapper().orElseThrow().withPageSize(3);
+    List<io.moraine.gateway.crypto.RewrapProgress> saved = new ArrayList<>();
+
+    // The first leader checkpoints one page and loses leadership.
+    io.moraine.gateway.crypto.RewrapProgress stopped = rewrapper.pass(io.moraine.gateway.crypto.RewrapProgress.empty(),
+        "gw-a", saved::add, () -> saved.isEmpty(), () -> 1_000L);
+    assertThat(saved).hasSize(1);
+    assertThat(stopped.target()).isEqualTo("resume-target");
+    assertThat(stopped.cursorBucket()).as("stopped mid-walk").isNotEmpty();
+    assertThat(stopped.passes()).isZero();
+    long firstPage = stopped.seen();
+    assertThat(firstPage).isBetween(1L, 3L);
+
+    // Its successor resumes after the cursor: nothing is seen twice, every key ends under the target.
+    saved.clear();
+    io.moraine.gateway.crypto.RewrapProgress walked = rewrapper.pass(decodeEncoded(stopped), "gw-b", saved::add,
+        () -> true, () -> 2_000L);
+    assertThat(walked.passes()).isEqualTo(1);
+    assertThat(walked.leader()).isEqualTo("gw-b");
+    assertThat(walked.cursorBucket()).isEmpty();
+    assertThat(walked.lastPassEndMillis()).isEqualTo(2_000L);
+    io.moraine.gateway.crypto.Rewrapper.Pass recount = gw.gateway.rewrapper().orElseThrow().pass();
+    assertThat(walked.seen()).as("one walk sees every version once").isEqualTo(recount.versionsSeen());
+    assertThat(recount.rewrapped()).as("nothing was left under an older key").isZero();
+    for (int i = 0; i < 7; i++) {
+      assertThat(gw.metadata.getObject("rewrap-resume", "k" + i).orElseThrow().encryption().getMasterKeyId())
+          .isEqualTo("resume-target");
+    }
+    assertThat(walked.done()).as("a walk that changed keys is confirmed by another").isNotEqualTo("resume-target");
+
+    io.moraine.gateway.crypto.RewrapProgress confirmed = rewrapper.pass(walked, "gw-b", saved::add, () -> true, () -> 3_000L);
+    assertThat(confirmed.done()).isEqualTo("resume-target");
+    assertThat(confirmed.passes()).isEqualTo(2);
+    saved.clear();
+    io.moraine.gateway.crypto.RewrapProgress idle = rewrapper.pass(confirmed, "gw-b", saved::add, () -> true, () -> 4_000L);
+    assertThat(saved).as("no walk while the active key is done").isEmpty();
+    assertThat(idle.seen()).isEqualTo(confirmed.seen());
+  }
+
+  private static io.moraine.gateway.crypto.RewrapProgress decodeEncoded(io.moraine.gateway.crypto.RewrapProgress p) {
+    return io.moraine.gateway.crypto.RewrapProgress.decode(p.encode());
+  }
+
+  @Test
   void copiesEncryptAsTheDestinationAsks() throws Exception {
     byte[] body = pattern(150_000, 21);
     putSse("copy/sse", body);

@@ -290,6 +290,39 @@ public sealed interface Line {
     }
   }
 
+  /** The SSE-S3 re-wrap's line of {@code admin status} (docs/encryption.md). */
+  record SseRewrap(String leader, String master, String state, long passes, long seen, long rewrapped, long raced)
+      implements Line {
+    public String type() {
+      return "sse-rewrap";
+    }
+
+    public Style style() {
+      return Style.SPACED;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("leader", leader), f("master", master), f("state", state), f("passes", passes),
+          f("seen", seen), f("rewrapped", rewrapped), f("raced", raced));
+    }
+
+    @Override
+    public String text() {
+      return "sse-rewrap " + Line.super.text();
+    }
+
+    /**
+     * {@code state}: {@code none} before any walk, {@code walking} while a walk towards
+     * {@code master} is under way or due, {@code done} once one found every key under it.
+     */
+    static SseRewrap of(io.moraine.gateway.crypto.RewrapProgress p) {
+      String state = p.target().isEmpty() ? "none"
+          : p.done().equals(p.target()) && p.cursorBucket().isEmpty() ? "done" : "walking";
+      return new SseRewrap(p.leader().isEmpty() ? "none" : p.leader(), p.target().isEmpty() ? "none" : p.target(),
+          state, p.passes(), p.seen(), p.rewrapped(), p.raced());
+    }
+  }
+
   /** The repair, scrub and gc lines of {@code admin status}. */
   static List<Line> of(RepairProgress p) {
     String leader = p.leader().isEmpty() ? "none" : p.leader();

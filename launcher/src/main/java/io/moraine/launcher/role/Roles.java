@@ -217,15 +217,21 @@ public final class Roles {
         InstantSource.system(), cfg.getLong(Keys.RESTORE_POLL_INTERVAL_MILLIS, 1000));
     metrics.restore().watch(restore);
     // Old data keys move to the newest master key in the background (docs/encryption.md).
-    AutoCloseable rewrap = gateway.rewrapper().isEmpty() ? () -> { } : new SseRewrapService(zk, nodeId,
-        gateway.rewrapper().get(), cfg.getLong(Keys.ENCRYPTION_REWRAP_INTERVAL_SECONDS, 300) * 1000);
+    SseRewrapService rewrap = gateway.rewrapper().isEmpty() ? null : new SseRewrapService(zk, nodeId,
+        gateway.rewrapper().get(), cfg.getLong(Keys.ENCRYPTION_REWRAP_INTERVAL_SECONDS, 300) * 1000,
+        java.time.Clock.systemUTC());
     // Lifecycle rules are applied by one gateway at a time (docs/lifecycle.md).
     LifecycleService lifecycle = new LifecycleService(zk, nodeId, gateway.lifecycle(),
         cfg.getLong(Keys.LIFECYCLE_INTERVAL_MILLIS, LifecycleService.defaultIntervalMillis(cfg.dayScale())));
-    AutoCloseable all = () -> closeAll(lifecycle, restore, rewrap, gateway, unsafeCommits::shutdownNow, shards, view,
-        meta, zk);
+    AutoCloseable all = () -> closeAll(lifecycle, restore, rewrap == null ? () -> { } : rewrap, gateway,
+        unsafeCommits::shutdownNow, shards, view, meta, zk);
     return new Started(all, new AdminHttpServer.Component(nodeId, "gateway", () -> view.current().isPresent()),
-        gateway.port(), registry -> LifecycleService.registerMetrics(registry, nodeId, lifecycle));
+        gateway.port(), registry -> {
+          LifecycleService.registerMetrics(registry, nodeId, lifecycle);
+          if (rewrap != null) {
+            SseRewrapService.registerMetrics(registry, nodeId, rewrap);
+          }
+        });
   }
 
   /**

@@ -27,6 +27,8 @@ class LineTest {
     assertThat(new Line.ScrubRequested(4).text()).isEqualTo("scrub requested (request 4)");
     assertThat(new Line.Restore("gateway-1", 2, 1, 6, 5, 1_800_000).text())
         .isEqualTo("restore leader gateway-1 pending 2 restored 1 completed 6 expired 5 bytes 1800000");
+    assertThat(Line.SseRewrap.of(io.moraine.gateway.crypto.RewrapProgress.empty()).text())
+        .isEqualTo("sse-rewrap leader none master none state none passes 0 seen 0 rewrapped 0 raced 0");
     assertThat(new Line.DrainSet("n", true).text()).isEqualTo("node n draining");
     assertThat(new Line.DrainSet("n", false).text()).isEqualTo("node n no longer draining");
     assertThat(new Line.LogLevelSet("gateway-1", "ROOT", "DEBUG").text()).isEqualTo("gateway-1 ROOT DEBUG");

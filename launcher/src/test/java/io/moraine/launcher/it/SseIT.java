@@ -135,6 +135,16 @@ class SseIT {
         }
         assertThat(now).as("the old object's data key was re-wrapped to the rotated master key").isEqualTo(m.group(1));
       }
+      // admin status shows the walk's counters, and the walk rests once one finds nothing left (docs/encryption.md).
+      Pattern done = Pattern.compile("(?m)^sse-rewrap leader gateway-\\S+ master " + m.group(1)
+          + " state done passes (\\d+) seen (\\d+) rewrapped ([1-9]\\d*) raced (\\d+)$");
+      String status = "";
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(90);
+      while (System.nanoTime() < deadline && !done.matcher(status).find()) {
+        Thread.sleep(1000);
+        status = dev.admin(60, "status").stdout();
+      }
+      assertThat(done.matcher(status).find()).as("admin status: %s", status).isTrue();
       assertThat(s3.getObjectAsBytes(b -> b.bucket("sse-it").key("secret")).asByteArray()).isEqualTo(secret);
     }
 
