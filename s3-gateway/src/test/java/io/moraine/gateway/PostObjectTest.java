@@ -1,6 +1,7 @@
 package io.moraine.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -117,6 +118,36 @@ class PostObjectTest {
     assertThat(got.asByteArray()).isEqualTo(file);
     assertThat(got.response().contentType()).isEqualTo("text/plain");
     assertThat(got.response().metadata()).containsEntry("origin", "browser");
+  }
+
+  @Test
+  void ssecFormFieldsSealTheFileWithTheCustomersKey() throws Exception {
+    byte[] keyBytes = new byte[32];
+    java.util.Arrays.fill(keyBytes, (byte) 7);
+    String key = Base64.getEncoder().encodeToString(keyBytes);
+    String md5 = Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(keyBytes));
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("key", "user/sealed.txt");
+    f.put("x-amz-server-side-encryption-customer-algorithm", "AES256");
+    f.put("x-amz-server-side-encryption-customer-key", key);
+    f.put("x-amz-server-side-encryption-customer-key-MD5", md5);
+    f.putAll(signed("""
+        {"bucket":"uploads"},["starts-with","$key","user/"],
+        {"x-amz-server-side-encryption-customer-algorithm":"AES256"},
+        ["starts-with","$x-amz-server-side-encryption-customer-key",""],
+        ["starts-with","$x-amz-server-side-encryption-customer-key-MD5",""]""", Instant.now().plusSeconds(600),
+        GatewayFixture.SK));
+    byte[] file = "sealed by a form".getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> r = post("uploads", f, "sealed.txt", file);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+    assertThat(fx.metadata.getObject("uploads", "user/sealed.txt").orElseThrow().encryption().getMode())
+        .isEqualTo(io.moraine.gateway.crypto.Sse.MODE_SSE_C);
+    var got = s3.getObjectAsBytes(b -> b.bucket("uploads").key("user/sealed.txt").sseCustomerAlgorithm("AES256")
+        .sseCustomerKey(key).sseCustomerKeyMD5(md5));
+    assertThat(got.asByteArray()).isEqualTo(file);
+    assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket("uploads").key("user/sealed.txt")))
+        .isInstanceOfSatisfying(software.amazon.awssdk.services.s3.model.S3Exception.class,
+            e -> assertThat(e.statusCode()).isEqualTo(400));
   }
 
   @Test

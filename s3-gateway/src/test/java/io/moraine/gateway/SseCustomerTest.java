@@ -104,6 +104,17 @@ class SseCustomerTest {
     refused(() -> s3.getObjectAsBytes(b -> b.bucket("ssec").key("obj")), 400, "InvalidRequest");
     refused(() -> s3.headObject(b -> b.bucket("ssec").key("obj")), 400, null); // HEAD has no body to carry a code
     refused(() -> s3.getObjectAsBytes(b -> unchecked(() -> get(b, "obj", OTHER))), 403, "AccessDenied");
+    // GetObjectAttributes reads metadata only, but an SSE-C object's needs its key all the same (S3).
+    var attributes = s3.getObjectAttributes(b -> b.bucket("ssec").key("obj")
+        .objectAttributes(software.amazon.awssdk.services.s3.model.ObjectAttributes.OBJECT_SIZE)
+        .sseCustomerAlgorithm("AES256").sseCustomerKey(KEY).sseCustomerKeyMD5(unchecked(() -> md5(KEY))));
+    assertThat(attributes.objectSize()).isEqualTo(body.length);
+    refused(() -> s3.getObjectAttributes(b -> b.bucket("ssec").key("obj")
+        .objectAttributes(software.amazon.awssdk.services.s3.model.ObjectAttributes.OBJECT_SIZE)), 400, "InvalidRequest");
+    refused(() -> s3.getObjectAttributes(b -> b.bucket("ssec").key("obj")
+        .objectAttributes(software.amazon.awssdk.services.s3.model.ObjectAttributes.OBJECT_SIZE)
+        .sseCustomerAlgorithm("AES256").sseCustomerKey(OTHER).sseCustomerKeyMD5(unchecked(() -> md5(OTHER)))),
+        403, "AccessDenied");
 
     // Nothing stored holds the plaintext: scan every shard byte for a 32-byte window of the body.
     ObjectVersion v = gw.metadata.getObject("ssec", "obj").orElseThrow();

@@ -491,6 +491,11 @@ public final class ObjectApi {
       out.headerOnError("x-amz-delete-marker", "true");
       throw new S3Exception(versionId.isEmpty() ? new S3Error.NoSuchKey(null) : new S3Error.MethodNotAllowed(null));
     }
+    // An SSE-C object's attributes need its key, as its HEAD does (S3's GetObjectAttributes reference).
+    java.util.Optional<io.moraine.gateway.crypto.CustomerKey> customer = data.sse().customerKey(r);
+    if (customer.isPresent() || (v.encrypted() && v.encryption().getMode() == Sse.MODE_SSE_C)) {
+      data.sse().open(v.encryption(), customer);
+    }
     if (!preconditionsHold(r, v)) {
       out.header("ETag", quote(v.etag())).empty(304);
       return;

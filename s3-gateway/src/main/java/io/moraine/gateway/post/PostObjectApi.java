@@ -44,7 +44,9 @@ public final class PostObjectApi {
   /** Form fields that become the headers of the stored object. */
   private static final List<String> HEADER_FIELDS = List.of("content-type", "cache-control", "content-disposition",
       "content-encoding", "expires", "x-amz-acl", "x-amz-storage-class", "x-amz-website-redirect-location",
-      "x-amz-server-side-encryption", "x-amz-grant-read", "x-amz-grant-full-control", "x-amz-grant-read-acp",
+      "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
+      "x-amz-server-side-encryption-customer-key", "x-amz-server-side-encryption-customer-key-md5",
+      "x-amz-grant-read", "x-amz-grant-full-control", "x-amz-grant-read-acp",
       "x-amz-grant-write-acp");
 
   private final Authenticator authenticator;
