@@ -96,6 +96,21 @@ class BucketEncryptionTest {
     assertThat(s3.getObjectAsBytes(b -> b.bucket("sealed").key("put")).asUtf8String()).isEqualTo("secret");
   }
 
+  @Test
+  void aBucketPolicyCanRequireEncryptionHeaders() {
+    s3.createBucket(b -> b.bucket("must-encrypt"));
+    s3.putBucketPolicy(b -> b.bucket("must-encrypt").policy("""
+        {"Version":"2012-10-17","Statement":[{"Sid":"DenyUnencrypted","Effect":"Deny","Principal":"*",
+        "Action":"s3:PutObject","Resource":"arn:aws:s3:::must-encrypt/*",
+        "Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"AES256"}}}]}"""));
+    refused(() -> s3.putObject(b -> b.bucket("must-encrypt").key("plain"), RequestBody.fromString("x")), 403, "AccessDenied");
+    s3.putObject(b -> b.bucket("must-encrypt").key("sealed").serverSideEncryption(ServerSideEncryption.AES256),
+        RequestBody.fromString("x"));
+    assertThat(s3.headObject(b -> b.bucket("must-encrypt").key("sealed")).serverSideEncryption())
+        .isEqualTo(ServerSideEncryption.AES256);
+    refused(() -> s3.getObjectAsBytes(b -> b.bucket("must-encrypt").key("plain")), 404, "NoSuchKey");
+  }
+
   private static void refused(Runnable call, int status, String code) {
     assertThatThrownBy(call::run).isInstanceOfSatisfying(S3Exception.class, e -> {
       assertThat(e.statusCode()).isEqualTo(status);
