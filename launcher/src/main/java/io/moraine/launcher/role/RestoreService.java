@@ -201,6 +201,8 @@ public final class RestoreService implements AutoCloseable {
       metadata.completeRestore(commit.build()); // drops the stale index row
       return;
     }
+    log.info("restoring {}/{} version {}: copying {} bytes into STANDARD's layout", job.getBucket(), job.getKey(),
+        job.getVersionId(), v.get().size());
     DataLayout copy = reencoder.reencode(v.get().layout(), profiles.apply("STANDARD"));
     boolean applied;
     try {
