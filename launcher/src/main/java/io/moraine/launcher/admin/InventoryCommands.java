@@ -175,6 +175,11 @@ final class InventoryCommands {
     @Option(names = "--account", description = "only this account's buckets (its name)")
     String account;
 
+    @Option(names = "--recount", description = "first set each listed bucket's counters to a walk of it (history "
+        + "kept; for buckets written before the counters, or as a check; holds the bucket's metadata group for the "
+        + "walk) and print one line per bucket: recount bucket B corrected none|CLASS,CLASS")
+    boolean recount;
+
     @Option(names = "--requester-pays", description = "instead: the requests and body bytes requesters accepted to pay "
         + "for on Requester Pays buckets, summed over every gateway since it started: "
         + "payer ACCOUNT bucket B requests N bytes_in N bytes_out N")
@@ -214,8 +219,21 @@ final class InventoryCommands {
         } else {
           inventory.buckets(owner.get()).forEach(b -> buckets.add(b.name()));
         }
+        List<Line> lines = new ArrayList<>();
+        if (recount) {
+          for (String b : buckets) {
+            try {
+              lines.add(new Line.UsageRecount(b, meta.recountUsage(b).getRecountCorrectedList()));
+            } catch (MetadataException e) {
+              if (e.error() != MetadataError.NO_SUCH_BUCKET || bucket != null) {
+                throw e;
+              }
+            }
+          }
+        }
         io.moraine.proto.meta.v1.UsageReply reply = meta.usage(bucket == null ? "" : bucket);
-        admin.out().print(usageLines(reply.getUsageList(), buckets));
+        lines.addAll(usageLines(reply.getUsageList(), buckets));
+        admin.out().print(lines);
       }
       return 0;
     }

@@ -671,6 +671,25 @@ public sealed interface Line {
     }
   }
 
+  /** {@code recount bucket B corrected none|CLASS,CLASS} ({@code usage --recount}): what the walk changed. */
+  record UsageRecount(String bucket, List<String> corrected) implements Line {
+    public String type() {
+      return "usage-recount";
+    }
+
+    public Style style() {
+      return Style.SPACED;
+    }
+
+    public String text() {
+      return "recount bucket " + bucket + " corrected " + (corrected.isEmpty() ? "none" : String.join(",", corrected));
+    }
+
+    public List<Field> fields() {
+      return List.of(f("bucket", bucket), f("corrected", corrected));
+    }
+  }
+
   /**
    * {@code payer ACCOUNT bucket B requests N bytes_in N bytes_out N} ({@code usage --requester-pays}):
    * what a requester accepted to pay for on a Requester Pays bucket, summed over the gateways.

@@ -235,6 +235,13 @@ public interface MetadataClient extends AutoCloseable {
    */
   void recordRetrieval(long dayMillis, java.util.List<io.moraine.proto.meta.v1.RetrievalCount> counts, boolean everyGroup);
 
+  /**
+   * Sets one bucket's state counters to a walk of it made in the apply (history kept): for buckets
+   * written before the counters, and as a check. The reply names the classes corrected and holds
+   * the rows after. Fails with NO_SUCH_BUCKET.
+   */
+  io.moraine.proto.meta.v1.UsageReply recountUsage(String bucket);
+
   // ---- multipart ----------------------------------------------------------------------------
 
   /** Starts an upload whose id the caller chose. Fails with NO_SUCH_BUCKET. */

@@ -370,6 +370,12 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public io.moraine.proto.meta.v1.UsageReply recountUsage(String bucket) {
+    return routedWrite(bucket, MetaRequest.newBuilder().setRecountUsage(
+        io.moraine.proto.meta.v1.RecountUsage.newBuilder().setBucket(bucket))).getUsage();
+  }
+
+  @Override
   public void recordRetrieval(long dayMillis, List<io.moraine.proto.meta.v1.RetrievalCount> counts, boolean everyGroup) {
     if (local != null || groups.size() == 1) {
       write(directory(), MetaRequest.newBuilder().setRecordRetrieval(io.moraine.proto.meta.v1.RecordRetrieval.newBuilder()

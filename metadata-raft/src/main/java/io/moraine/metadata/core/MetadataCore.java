@@ -173,6 +173,7 @@ public final class MetadataCore {
       case RESERVE_BUCKET_NAME -> buckets.reserveBucketName(c, r.getReserveBucketName(), batch);
       case RELEASE_BUCKET_NAME -> buckets.releaseBucketName(r.getReleaseBucketName(), batch);
       case RECORD_RETRIEVAL -> io.moraine.metadata.core.usage.Usage.recordRetrieval(tables, r.getRecordRetrieval(), batch);
+      case RECOUNT_USAGE -> io.moraine.metadata.core.usage.Usage.recount(tables, r.getRecountUsage(), batch);
       default -> new ApplyResult.Invalid("not a command: " + r.getBodyCase());
     };
   }

@@ -368,6 +368,37 @@ class UsageCoreTest {
         .isEqualTo(h.query(MetaRequest.newBuilder().setUsageQuery(UsageQuery.getDefaultInstance())).getUsage());
   }
 
+  @Test
+  void aRecountSetsTheStateFromAWalkKeepsTheHistoryAndSaysWhatItCorrected() {
+    h.ok(put("a", "d1", "STANDARD_IA", 100));
+    h.ok(put("a", "d2", "GLACIER", 10)); // an early STANDARD_IA departure: history
+    h.ok(put("c", "d3", "STANDARD", 7));
+    h.ok(announce(DAY, count("b", "GLACIER", 3)));
+    UsageRecord ia = row("STANDARD_IA");
+    assertThat(ia.getEarlyDeleteObjects()).isEqualTo(1);
+    var clean = h.ok(MetaRequest.newBuilder().setRecountUsage(
+        io.moraine.proto.meta.v1.RecountUsage.newBuilder().setBucket("b"))).getUsage();
+    assertThat(clean.getRecountCorrectedList()).as("the counters were right").isEmpty();
+    // Rows lost or wrong (a bucket written before the counters existed, or a bug): the recount fixes them.
+    io.moraine.metadata.store.StoreBatch damage = new io.moraine.metadata.store.StoreBatch()
+        .delete(io.moraine.metadata.core.usage.UsageKeys.row("b", "STANDARD"))
+        .put(io.moraine.metadata.core.usage.UsageKeys.row("b", "GLACIER"), Records.encode(row("GLACIER").toBuilder()
+            .setObjects(5).setBytes(999).build()));
+    h.store.commit(damage, new io.moraine.metadata.store.AppliedPosition(1, ++h.index));
+    var fixed = h.ok(MetaRequest.newBuilder().setRecountUsage(
+        io.moraine.proto.meta.v1.RecountUsage.newBuilder().setBucket("b"))).getUsage();
+    assertThat(fixed.getRecountCorrectedList()).containsExactly("GLACIER", "STANDARD");
+    assertThat(row("GLACIER").getObjects()).isEqualTo(1);
+    assertThat(row("GLACIER").getBytes()).isEqualTo(10);
+    assertThat(row("GLACIER").getGetRetrievalBytes()).as("history kept").isEqualTo(3);
+    assertThat(row("STANDARD").getBytes()).isEqualTo(7);
+    assertThat(row("STANDARD_IA")).isEqualTo(ia);
+    assertRecountEquals();
+    assertThat(h.error(MetaRequest.newBuilder().setRecountUsage(
+        io.moraine.proto.meta.v1.RecountUsage.newBuilder().setBucket("nope"))))
+        .isEqualTo(io.moraine.metadata.api.MetadataError.NO_SUCH_BUCKET);
+  }
+
   static RetrievalCount count(String bucket, String storageClass, long bytes) {
     return RetrievalCount.newBuilder().setBucket(bucket).setStorageClass(storageClass).setBytes(bytes).build();
   }

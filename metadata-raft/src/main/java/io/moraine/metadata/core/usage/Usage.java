@@ -119,6 +119,51 @@ public final class Usage {
     return ok(reply().setUsage(UsageReply.newBuilder().setDayMillis(cmd.getDayMillis())));
   }
 
+  /**
+   * RecountUsage: the bucket's state fields set to a walk of it ({@link UsageRecount}), history
+   * kept; the reply names the classes it corrected and holds the rows after.
+   */
+  public static ApplyResult recount(Tables t, io.moraine.proto.meta.v1.RecountUsage cmd, StoreBatch batch) {
+    String bucket = cmd.getBucket();
+    if (t.bucket(bucket) == null) {
+      return new ApplyResult.Failed(io.moraine.metadata.api.MetadataError.NO_SUCH_BUCKET, bucket);
+    }
+    java.util.SortedMap<String, UsageRecord> counted = UsageRecount.recount(t, bucket);
+    TreeMap<String, UsageRecord> stored = new TreeMap<>();
+    byte[] prefix = UsageKeys.bucketPrefix(bucket);
+    try (StateStore.Cursor cur = t.store().cursor()) {
+      for (cur.seek(prefix); cur.valid() && Keys.startsWith(cur.key(), prefix); cur.next()) {
+        UsageRecord r = UsageKeys.checked(Records.decode(cur.value(), UsageRecord.parser()));
+        stored.put(r.getStorageClass(), r);
+      }
+    }
+    java.util.TreeSet<String> classes = new java.util.TreeSet<>(stored.keySet());
+    classes.addAll(counted.keySet());
+    UsageReply.Builder out = UsageReply.newBuilder().setDayMillis(UsageLedger.dayMillis(t));
+    for (String c : classes) {
+      UsageRecord old = stored.get(c);
+      UsageRecord state = counted.getOrDefault(c, UsageRecord.newBuilder().setFormatVersion(UsageKeys.FORMAT_VERSION)
+          .setBucket(bucket).setStorageClass(c).build());
+      UsageRecord history = old == null ? UsageRecord.getDefaultInstance() : old;
+      UsageRecord row = state.toBuilder().setEarlyDeleteObjects(history.getEarlyDeleteObjects())
+          .setEarlyDeleteByteDays(history.getEarlyDeleteByteDays())
+          .setRestoreRetrievalBytes(history.getRestoreRetrievalBytes())
+          .setGetRetrievalBytes(history.getGetRetrievalBytes()).build();
+      if (old == null || !UsageRecount.stateOf(old).equals(UsageRecount.stateOf(row))) {
+        out.addRecountCorrected(c);
+      }
+      byte[] key = UsageKeys.row(bucket, c);
+      if (row.toBuilder().clearFormatVersion().clearBucket().clearStorageClass().build()
+          .equals(UsageRecord.getDefaultInstance())) {
+        batch.delete(key);
+      } else {
+        batch.put(key, Records.encode(row));
+        out.addUsage(row);
+      }
+    }
+    return ok(reply().setUsage(out));
+  }
+
   /** The usage query: one bucket's rows, or every row of the group; sorted by bucket, then class. */
   public static ApplyResult query(Tables t, UsageQuery q) {
     byte[] prefix = q.getBucket().isEmpty() ? UsageKeys.tablePrefix() : UsageKeys.bucketPrefix(q.getBucket());

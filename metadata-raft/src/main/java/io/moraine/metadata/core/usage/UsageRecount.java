@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * The state fields of a bucket's usage rows computed from scratch: a walk of every version, delete
  * marker, upload and part. What the incremental rows must always equal (tests check it after
- * random workloads); never called by an apply path.
+ * random workloads). The only apply path that calls it is the operator's RecountUsage
+ * ({@link Usage#recount}), which costs a walk of the bucket inside one apply.
  */
 public final class UsageRecount {
   private UsageRecount() {}
