@@ -29,7 +29,6 @@ import io.moraine.proto.meta.v1.TransitionObject;
 import io.moraine.proto.meta.v1.UploadRecord;
 import io.moraine.proto.meta.v1.UsageQuery;
 import io.moraine.proto.meta.v1.UsageRecord;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;

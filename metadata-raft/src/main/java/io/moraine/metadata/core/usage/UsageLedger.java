@@ -1,6 +1,5 @@
 package io.moraine.metadata.core.usage;
 
-import io.moraine.metadata.core.Keys;
 import io.moraine.metadata.core.Records;
 import io.moraine.metadata.core.Tables;
 import io.moraine.metadata.store.StoreBatch;
