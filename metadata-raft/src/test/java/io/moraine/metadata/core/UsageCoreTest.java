@@ -199,6 +199,28 @@ class UsageCoreTest {
   }
 
   @Test
+  void aVersionOverwrittenThenExpiredByLifecycleBeforeItsMinimumIsChargedOnlyWhenItGoes() {
+    h.ok(versioning(1));
+    h.ok(put("k", "d1", "STANDARD_IA", 200 * KB));
+    ObjectRecord v1 = current("k");
+    h.ok(put("k", "d2", "STANDARD", 1)); // v1 noncurrent: still stored, nothing owed yet
+    assertThat(row("STANDARD_IA").getObjects()).isEqualTo(1);
+    assertThat(row("STANDARD_IA").getEarlyDeleteObjects()).isZero();
+    advanceDays(10);
+    long at = h.epochMillis + 1000 * (h.index + 1);
+    var expired = h.ok(MetaRequest.newBuilder().setLifecycleDelete(io.moraine.proto.meta.v1.LifecycleDelete.newBuilder()
+        .setDelete(DeleteObject.newBuilder().setBucket("b").setKey("k").setVersionId(v1.getVersionId()))
+        .setExpectedVersionId(v1.getVersionId()).setExpectedLastModifiedMillis(v1.getLastModifiedMillis())
+        .setExpectedEtag(v1.getEtag()).setRuleId("noncurrent").setAction(2))).getLifecycleDelete();
+    assertThat(expired.getApplied()).isTrue();
+    assertThat(row("STANDARD_IA").getObjects()).isZero();
+    assertThat(row("STANDARD_IA").getEarlyDeleteObjects()).isEqualTo(1);
+    assertThat(row("STANDARD_IA").getEarlyDeleteByteDays())
+        .isEqualTo(200 * KB * (30 * DAY - (at - v1.getLastModifiedMillis())) / DAY);
+    assertRecountEquals();
+  }
+
+  @Test
   void deepArchiveDeletedEarlyOwesTheRestOf180Days() {
     h.ok(put("k", "d1", "DEEP_ARCHIVE", 60 * KB));
     advanceDays(80);
