@@ -1,14 +1,13 @@
 package io.moraine.repair;
 
-import io.moraine.metadata.api.Bucket;
 import io.moraine.metadata.api.MetadataClient;
-import io.moraine.metadata.api.MetadataException;
-import io.moraine.metadata.api.VersionEntry;
-import io.moraine.metadata.api.VersionListPage;
-import io.moraine.metadata.api.VersionListRequest;
+import io.moraine.proto.meta.v1.UsageRecord;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,16 +16,26 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
- * Stored bytes and objects per bucket and storage class, from the metadata tier (docs/metrics.md):
- * {@link #refresh} lists every version of each included bucket, and only on the active instance
- * ({@code active}: the repair leader), so one process per cluster pays the walk. Bounded: only
- * buckets {@code include} admits, at most {@code maxBuckets} of them (in name order).
+ * Per-bucket and storage-class usage for Prometheus (docs/metrics.md), from the metadata tier's
+ * storage-accounting counters (docs/storage-classes.md, Accounting): {@link #refresh} is one
+ * usage query per group — no walk — made only on the active instance ({@code active}: the repair
+ * leader), so one process per cluster exports the series. Bounded: only buckets {@code include}
+ * admits, and of those the {@code maxBuckets} holding the most bytes (ties by name).
  */
 public final class BucketUsage {
-  private static final int PAGE = 1000;
 
-  /** One bucket and storage class: bytes of every stored version, current objects, and versions. */
-  public record Usage(String bucket, String storageClass, long storedBytes, long objects, long versions) {}
+  /**
+   * One bucket and class: bytes and objects of every stored version (current and noncurrent, not
+   * delete markers), billable bytes (S3's minimum sizes, plus upload parts), retrieval bytes
+   * (restores and IA / IR GETs, cumulative).
+   */
+  public record Usage(String bucket, String storageClass, long bytes, long objects, long billableBytes,
+      long retrievalBytes) {
+    static Usage of(UsageRecord r) {
+      return new Usage(r.getBucket(), r.getStorageClass(), r.getBytes(), r.getObjects(),
+          r.getBillableBytes() + r.getUploadBytes(), r.getRestoreRetrievalBytes() + r.getGetRetrievalBytes());
+    }
+  }
 
   private final String nodeId;
   private final MetadataClient meta;
@@ -47,81 +56,58 @@ public final class BucketUsage {
     this.clock = clock;
   }
 
-  /** Recomputes the figures when active; an inactive instance exports none. */
+  /** Reads the counters when active; an inactive instance exports none. */
   public void refresh() {
     if (!active.getAsBoolean()) {
       last = List.of();
       refreshedMillis = -1;
       return;
     }
-    java.util.ArrayList<Usage> out = new java.util.ArrayList<>();
-    int buckets = 0;
-    for (Bucket b : meta.listAllBuckets().stream().sorted(java.util.Comparator.comparing(Bucket::name)).toList()) {
-      if (!include.test(b.name()) || buckets >= maxBuckets) {
-        continue;
-      }
-      buckets++;
-      try {
-        out.addAll(of(b.name()));
-      } catch (MetadataException e) {
-        // Deleted while listing: no figures for it.
+    Map<String, List<Usage>> byBucket = new TreeMap<>();
+    for (UsageRecord r : meta.usage("").getUsageList()) {
+      if (include.test(r.getBucket())) {
+        byBucket.computeIfAbsent(r.getBucket(), b -> new ArrayList<>()).add(Usage.of(r));
       }
     }
+    List<String> top = byBucket.keySet().stream()
+        .sorted(Comparator.comparingLong((String b) -> -byBucket.get(b).stream().mapToLong(Usage::bytes).sum())
+            .thenComparing(b -> b))
+        .limit(maxBuckets).sorted().toList();
+    List<Usage> out = new ArrayList<>();
+    top.forEach(b -> out.addAll(byBucket.get(b)));
     last = List.copyOf(out);
     refreshedMillis = clock.millis();
-  }
-
-  private List<Usage> of(String bucket) {
-    Map<String, long[]> byClass = new TreeMap<>();
-    String keyMarker = "";
-    String versionMarker = "";
-    while (true) {
-      VersionListPage page = meta.listObjectVersions(bucket, new VersionListRequest("", "", keyMarker, versionMarker, PAGE));
-      for (VersionEntry v : page.versions()) {
-        if (v.deleteMarker()) {
-          continue;
-        }
-        long[] f = byClass.computeIfAbsent(v.storageClass() == null ? "STANDARD" : v.storageClass(), c -> new long[3]);
-        f[0] += v.size();
-        f[1] += v.latest() ? 1 : 0;
-        f[2]++;
-      }
-      if (!page.truncated()) {
-        break;
-      }
-      keyMarker = page.nextKeyMarker();
-      versionMarker = page.nextVersionIdMarker() == null ? "" : page.nextVersionIdMarker();
-    }
-    return byClass.entrySet().stream()
-        .map(e -> new Usage(bucket, e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2])).toList();
   }
 
   public List<Usage> usage() {
     return last;
   }
 
-  /** The gauges over every instance of the process (dev runs three; only the active one has figures). */
+  /** The series over every instance of the process (dev runs three; only the active one has figures). */
   public static final class Metrics {
     private final List<BucketUsage> sources = new CopyOnWriteArrayList<>();
 
     public Metrics(PrometheusRegistry registry) {
-      GaugeWithCallback.builder().name("moraine_bucket_stored_bytes")
-          .help("bytes of every stored version of the bucket's objects in the storage class (from metadata)")
+      gauge(registry, "moraine_bucket_objects",
+          "stored object versions (current and noncurrent, not delete markers) of the bucket in the storage class",
+          Usage::objects);
+      gauge(registry, "moraine_bucket_bytes",
+          "logical bytes of every stored version of the bucket in the storage class (before erasure overhead)",
+          Usage::bytes);
+      gauge(registry, "moraine_bucket_billable_bytes",
+          "bytes S3 would bill for the bucket in the storage class: minimum sizes applied, upload parts added",
+          Usage::billableBytes);
+      // Kept for dashboards from before the counters: the same figures under their old names.
+      gauge(registry, "moraine_bucket_stored_bytes", "alias of moraine_bucket_bytes", Usage::bytes);
+      gauge(registry, "moraine_bucket_versions", "alias of moraine_bucket_objects", Usage::objects);
+      CounterWithCallback.builder().name("moraine_bucket_retrieval_bytes_total")
+          .help("bytes retrieved from the bucket in the storage class: restores made, STANDARD_IA / ONEZONE_IA / "
+              + "GLACIER_IR reads reported by gateways")
           .labelNames("node_id", "bucket", "storage_class")
-          .callback(cb -> each(u -> cb.call(u.storedBytes(), u.nodeId, u.usage.bucket(), u.usage.storageClass())))
-          .register(registry);
-      GaugeWithCallback.builder().name("moraine_bucket_objects")
-          .help("current objects (latest versions, not delete markers) of the bucket in the storage class")
-          .labelNames("node_id", "bucket", "storage_class")
-          .callback(cb -> each(u -> cb.call(u.usage.objects(), u.nodeId, u.usage.bucket(), u.usage.storageClass())))
-          .register(registry);
-      GaugeWithCallback.builder().name("moraine_bucket_versions")
-          .help("stored versions (current and noncurrent, not delete markers) of the bucket in the storage class")
-          .labelNames("node_id", "bucket", "storage_class")
-          .callback(cb -> each(u -> cb.call(u.usage.versions(), u.nodeId, u.usage.bucket(), u.usage.storageClass())))
+          .callback(cb -> each((id, u) -> cb.call(u.retrievalBytes(), id, u.bucket(), u.storageClass())))
           .register(registry);
       GaugeWithCallback.builder().name("moraine_bucket_usage_timestamp_seconds")
-          .help("when the per-bucket usage was last computed (Unix seconds)").labelNames("node_id")
+          .help("when the per-bucket usage was last read (Unix seconds)").labelNames("node_id")
           .callback(cb -> {
             for (BucketUsage s : sources) {
               if (s.refreshedMillis >= 0) {
@@ -129,6 +115,13 @@ public final class BucketUsage {
               }
             }
           }).register(registry);
+    }
+
+    private void gauge(PrometheusRegistry registry, String name, String help,
+        java.util.function.ToLongFunction<Usage> value) {
+      GaugeWithCallback.builder().name(name).help(help).labelNames("node_id", "bucket", "storage_class")
+          .callback(cb -> each((id, u) -> cb.call(value.applyAsLong(u), id, u.bucket(), u.storageClass())))
+          .register(registry);
     }
 
     public void watch(BucketUsage usage) {
@@ -139,16 +132,10 @@ public final class BucketUsage {
       sources.remove(usage);
     }
 
-    private record Point(String nodeId, Usage usage) {
-      double storedBytes() {
-        return usage.storedBytes();
-      }
-    }
-
-    private void each(java.util.function.Consumer<Point> c) {
+    private void each(java.util.function.BiConsumer<String, Usage> c) {
       for (BucketUsage s : sources) {
         for (Usage u : s.last) {
-          c.accept(new Point(s.nodeId, u));
+          c.accept(s.nodeId, u);
         }
       }
     }

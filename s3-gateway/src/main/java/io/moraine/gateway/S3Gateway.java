@@ -48,6 +48,8 @@ public final class S3Gateway implements AutoCloseable {
   private final MetadataClient metadata;
   private final MetadataIdentities identities;
   private final java.util.concurrent.ScheduledExecutorService keyUseFlusher;
+  /** How often GET retrieval bytes go to the metadata tier (one command per group; docs/storage-classes.md). */
+  public static final long RETRIEVAL_REPORT_MILLIS = 5_000;
   private final ExecutorService threads;
   private final Server server;
   private final ServerConnector connector;
@@ -252,6 +254,10 @@ public final class S3Gateway implements AutoCloseable {
     server.start();
     keyUseFlusher.scheduleWithFixedDelay(identities::flush, config.keyUseFlushMillis(), config.keyUseFlushMillis(),
         java.util.concurrent.TimeUnit.MILLISECONDS);
+    // Storage accounting: this gateway's day length to every group, then IA/IR read bytes every few seconds.
+    data.retrievals().flush(metadata, config.dayScale().dayMillis(), true);
+    keyUseFlusher.scheduleWithFixedDelay(() -> data.retrievals().flush(metadata, config.dayScale().dayMillis(), false),
+        RETRIEVAL_REPORT_MILLIS, RETRIEVAL_REPORT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     log.info("{} serving S3 on {}:{}{} (region {})", config.nodeId(), config.host(), port(),
         (httpsConnector == null ? "" : connector == httpsConnector ? " (https)" : ", https on " + httpsPort())
             + (websiteConnector == null ? "" : ", website endpoint on " + websitePort()),

@@ -1,7 +1,5 @@
 package io.moraine.launcher.admin;
 
-import java.util.Locale;
-
 /**
  * S3's billable storage size of one object (the {@code billable} figure of {@code admin usage}).
  * Pure. From the Amazon S3 pricing page and the storage class guide ("Minimum storage duration
@@ -15,23 +13,17 @@ import java.util.Locale;
  *   <li>every other class (STANDARD, REDUCED_REDUNDANCY, INTELLIGENT_TIERING — whose objects
  *       under 128 KiB are simply not monitored — EXPRESS_ONEZONE, ...) bills the bytes stored.
  * </ul>
- * Minimum storage durations are time, not size, and are not part of this figure.
+ * Minimum storage durations are time, not size, and are not part of this figure. The rule itself is
+ * the metadata core's {@code core.usage.UsageRules}, which the usage counters apply.
  */
 final class Billing {
-  static final long MIN_OBJECT_BYTES = 128 * 1024;
-  static final long ARCHIVE_OVERHEAD_BYTES = (32 + 8) * 1024;
+  static final long MIN_OBJECT_BYTES = io.moraine.metadata.core.usage.UsageRules.MIN_OBJECT_BYTES;
+  static final long ARCHIVE_OVERHEAD_BYTES = io.moraine.metadata.core.usage.UsageRules.ARCHIVE_OVERHEAD_BYTES;
 
   private Billing() {}
 
   /** The billable bytes of one object of {@code sizeBytes} (≥ 0) in {@code storageClass} (null or "" = STANDARD). */
   static long billableBytes(String storageClass, long sizeBytes) {
-    if (sizeBytes < 0) {
-      throw new IllegalArgumentException("object size must be >= 0, got " + sizeBytes + " (" + storageClass + ")");
-    }
-    return switch (storageClass == null ? "" : storageClass.toUpperCase(Locale.ROOT)) {
-      case "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR" -> Math.max(sizeBytes, MIN_OBJECT_BYTES);
-      case "GLACIER", "DEEP_ARCHIVE" -> sizeBytes + ARCHIVE_OVERHEAD_BYTES;
-      default -> sizeBytes;
-    };
+    return io.moraine.metadata.core.usage.UsageRules.billableBytes(storageClass, sizeBytes);
   }
 }

@@ -157,22 +157,28 @@ final class InventoryCommands {
   }
 
   @Command(name = "usage", mixinStandardHelpOptions = true,
-      description = "One line per bucket and storage class: bucket B class C objects N bytes N billable N. Current "
-          + "objects; with --all every stored version and upload in progress. billable applies S3's minimum "
-          + "sizes (128 KiB for STANDARD_IA, ONEZONE_IA, GLACIER_IR; +40 KiB per GLACIER, DEEP_ARCHIVE object).")
+      description = "One line per bucket and storage class: bucket B class C objects N bytes N billable N, then "
+          + "delete_markers, upload_parts, upload_bytes, restored_copies, restored_bytes, early_delete_objects, "
+          + "early_delete_byte_days, retrieval_bytes. The metadata tier's counters (kept with every change, no walk): "
+          + "every stored version, current and noncurrent; billable applies S3's minimum sizes (128 KiB for "
+          + "STANDARD_IA, ONEZONE_IA, GLACIER_IR; +40 KiB per GLACIER, DEEP_ARCHIVE object) and adds upload parts.")
   static final class Usage implements Callable<Integer> {
     @ParentCommand
     AdminCommand admin;
 
-    @Parameters(index = "0", arity = "0..1", description = "one bucket (default: every bucket)")
+    @Parameters(index = "0", arity = "0..1", description = "one bucket (default: every bucket of the root account)")
     String bucket;
 
-    @Option(names = "--all", description = "count every stored version (noncurrent too) and every multipart upload in "
-        + "progress (one object each, holding its parts), as S3 bills storage; default: current objects only")
+    @Option(names = "--all", description = "every bucket of every account")
     boolean all;
 
     @Option(names = "--account", description = "only this account's buckets (its name)")
     String account;
+
+    @Option(names = "--recount", description = "first set each listed bucket's counters to a walk of it (history "
+        + "kept; for buckets written before the counters, or as a check; holds the bucket's metadata group for the "
+        + "walk) and print one line per bucket: recount bucket B corrected none|CLASS,CLASS")
+    boolean recount;
 
     @Option(names = "--requester-pays", description = "instead: the requests and body bytes requesters accepted to pay "
         + "for on Requester Pays buckets, summed over every gateway since it started: "
@@ -194,7 +200,11 @@ final class InventoryCommands {
       }
       try (CuratorFramework client = admin.connect(); RaftMetadataClient meta = admin.metadata(client)) {
         Inventory inventory = new Inventory(meta);
-        Optional<Optional<String>> owner = owner(inventory, account);
+        // Default: the root account's buckets (the operator's own); --all: every account's.
+        Optional<Optional<String>> owner = account != null ? owner(inventory, account)
+            : all || bucket != null ? Optional.of(Optional.empty())
+            : Optional.of(Optional.of(io.moraine.metadata.core.MetadataCore.accountIdFor(
+                io.moraine.metadata.core.MetadataCore.ROOT_USER_NAME)));
         if (owner.isEmpty()) {
           return 1;
         }
@@ -210,15 +220,19 @@ final class InventoryCommands {
           inventory.buckets(owner.get()).forEach(b -> buckets.add(b.name()));
         }
         List<Line> lines = new ArrayList<>();
-        for (String name : buckets) {
-          try {
-            lines.addAll(usageLines(name, inventory.tally(name), all));
-          } catch (MetadataException e) {
-            if (e.error() != MetadataError.NO_SUCH_BUCKET || bucket != null) {
-              throw e;
+        if (recount) {
+          for (String b : buckets) {
+            try {
+              lines.add(new Line.UsageRecount(b, meta.recountUsage(b).getRecountCorrectedList()));
+            } catch (MetadataException e) {
+              if (e.error() != MetadataError.NO_SUCH_BUCKET || bucket != null) {
+                throw e;
+              }
             }
           }
         }
+        io.moraine.proto.meta.v1.UsageReply reply = meta.usage(bucket == null ? "" : bucket);
+        lines.addAll(usageLines(reply.getUsageList(), buckets));
         admin.out().print(lines);
       }
       return 0;
@@ -256,15 +270,29 @@ final class InventoryCommands {
     return lines;
   }
 
-  /** A bucket's usage lines, one per storage class; an empty bucket gets one STANDARD line of zeros. */
-  static List<Line> usageLines(String bucket, Inventory.Tally tally, boolean all) {
-    Map<String, Inventory.Totals> byClass = tally.byClass(all);
-    if (byClass.isEmpty()) {
-      return List.of(new Line.Usage(bucket, Inventory.DEFAULT_CLASS, 0, 0, 0));
+  /**
+   * The usage lines of {@code buckets} (sorted) from the counters' rows: one per row, classes in
+   * order; a bucket with no row prints one STANDARD line of zeros.
+   */
+  static List<Line> usageLines(List<io.moraine.proto.meta.v1.UsageRecord> rows, List<String> buckets) {
+    java.util.TreeMap<String, List<Line>> byBucket = new java.util.TreeMap<>();
+    buckets.forEach(b -> byBucket.put(b, new ArrayList<>()));
+    for (io.moraine.proto.meta.v1.UsageRecord r : rows) {
+      List<Line> lines = byBucket.get(r.getBucket());
+      if (lines != null) {
+        lines.add(Line.Usage.of(r));
+      }
     }
-    List<Line> lines = new ArrayList<>();
-    byClass.forEach((c, t) -> lines.add(new Line.Usage(bucket, c, t.objects, t.bytes, t.billable)));
-    return lines;
+    List<Line> out = new ArrayList<>();
+    byBucket.forEach((b, lines) -> {
+      if (lines.isEmpty()) {
+        out.add(Line.Usage.of(io.moraine.proto.meta.v1.UsageRecord.newBuilder().setBucket(b)
+            .setStorageClass(Inventory.DEFAULT_CLASS).build()));
+      } else {
+        out.addAll(lines);
+      }
+    });
+    return out;
   }
 
   /** Empty (after telling why on stderr) when {@code --account NAME} names no account; else the owner filter. */

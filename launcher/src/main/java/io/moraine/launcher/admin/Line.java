@@ -665,7 +665,22 @@ public sealed interface Line {
   }
 
   /** {@code bucket B class C objects N bytes N billable N} (Contracts of the feature wave: usage). */
-  record Usage(String bucket, String storageClass, long objects, long bytes, long billable) implements Line {
+  record Usage(String bucket, String storageClass, long objects, long bytes, long billable,
+      io.moraine.proto.meta.v1.UsageRecord counters) implements Line {
+    /** The contract's five fields only. */
+    Usage(String bucket, String storageClass, long objects, long bytes, long billable) {
+      this(bucket, storageClass, objects, bytes, billable, null);
+    }
+
+    /**
+     * One counters row (docs/operations.md, admin usage): billable adds the parts of uploads in
+     * progress to the versions' billable bytes; retrieval_bytes sums restores and IA/IR GETs.
+     */
+    static Usage of(io.moraine.proto.meta.v1.UsageRecord r) {
+      return new Usage(r.getBucket(), r.getStorageClass(), r.getObjects(), r.getBytes(),
+          r.getBillableBytes() + r.getUploadBytes(), r);
+    }
+
     public String type() {
       return "usage";
     }
@@ -675,8 +690,36 @@ public sealed interface Line {
     }
 
     public List<Field> fields() {
-      return List.of(f("bucket", bucket), f("class", storageClass), f("objects", objects), f("bytes", bytes),
-          f("billable", billable));
+      List<Field> fields = new java.util.ArrayList<>(List.of(f("bucket", bucket), f("class", storageClass),
+          f("objects", objects), f("bytes", bytes), f("billable", billable)));
+      if (counters != null) {
+        var r = counters;
+        fields.addAll(List.of(f("delete_markers", r.getDeleteMarkers()), f("upload_parts", r.getUploadParts()),
+            f("upload_bytes", r.getUploadBytes()), f("restored_copies", r.getRestoredCopies()),
+            f("restored_bytes", r.getRestoredBytes()), f("early_delete_objects", r.getEarlyDeleteObjects()),
+            f("early_delete_byte_days", r.getEarlyDeleteByteDays()),
+            f("retrieval_bytes", r.getRestoreRetrievalBytes() + r.getGetRetrievalBytes())));
+      }
+      return fields;
+    }
+  }
+
+  /** {@code recount bucket B corrected none|CLASS,CLASS} ({@code usage --recount}): what the walk changed. */
+  record UsageRecount(String bucket, List<String> corrected) implements Line {
+    public String type() {
+      return "usage-recount";
+    }
+
+    public Style style() {
+      return Style.SPACED;
+    }
+
+    public String text() {
+      return "recount bucket " + bucket + " corrected " + (corrected.isEmpty() ? "none" : String.join(",", corrected));
+    }
+
+    public List<Field> fields() {
+      return List.of(f("bucket", bucket), f("corrected", corrected));
     }
   }
 

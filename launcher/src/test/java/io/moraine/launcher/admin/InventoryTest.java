@@ -57,17 +57,22 @@ class InventoryTest {
 
     Inventory inventory = new Inventory(meta);
     Inventory.Tally tally = inventory.tally("photos");
-    assertThat(text(InventoryCommands.usageLines("photos", tally, false))).containsExactly(
-        "bucket photos class GLACIER objects 1 bytes 1000 billable 41960",
-        "bucket photos class STANDARD objects 1 bytes 300 billable 300",
-        "bucket photos class STANDARD_IA objects 1 bytes 10 billable 131072");
-    assertThat(text(InventoryCommands.usageLines("photos", tally, true))).containsExactly(
-        "bucket photos class GLACIER objects 1 bytes 1000 billable 41960",
-        "bucket photos class ONEZONE_IA objects 1 bytes 70 billable 131072",
-        "bucket photos class STANDARD objects 3 bytes 407 billable 407",
-        "bucket photos class STANDARD_IA objects 1 bytes 10 billable 131072");
-    assertThat(text(InventoryCommands.usageLines("empty", inventory.tally("empty"), true)))
-        .containsExactly("bucket empty class STANDARD objects 0 bytes 0 billable 0");
+    // The counters hold every stored version (noncurrent too), markers and parts apart.
+    assertThat(text(InventoryCommands.usageLines(meta.usage("").getUsageList(), List.of("photos", "empty"))))
+        .containsExactly(
+            "bucket empty class STANDARD objects 0 bytes 0 billable 0 delete_markers 0 upload_parts 0 upload_bytes 0 "
+                + "restored_copies 0 restored_bytes 0 early_delete_objects 0 early_delete_byte_days 0 retrieval_bytes 0",
+            "bucket photos class GLACIER objects 1 bytes 1000 billable 41960 delete_markers 0 upload_parts 0 "
+                + "upload_bytes 0 restored_copies 0 restored_bytes 0 early_delete_objects 0 early_delete_byte_days 0 "
+                + "retrieval_bytes 0",
+            "bucket photos class ONEZONE_IA objects 0 bytes 0 billable 70 delete_markers 0 upload_parts 2 upload_bytes 70 "
+                + "restored_copies 0 restored_bytes 0 early_delete_objects 0 early_delete_byte_days 0 retrieval_bytes 0",
+            "bucket photos class STANDARD objects 3 bytes 407 billable 407 delete_markers 1 upload_parts 0 upload_bytes 0 "
+                + "restored_copies 0 restored_bytes 0 early_delete_objects 0 early_delete_byte_days 0 retrieval_bytes 0",
+            "bucket photos class STANDARD_IA objects 1 bytes 10 billable 131072 delete_markers 0 upload_parts 0 "
+                + "upload_bytes 0 restored_copies 0 restored_bytes 0 early_delete_objects 0 early_delete_byte_days 0 "
+                + "retrieval_bytes 0");
+    assertThat(meta.usage("photos").getUsageList()).hasSize(4);
 
     assertThat(tally.currentObjects()).isEqualTo(3);
     assertThat(tally.currentBytes()).isEqualTo(1310);

@@ -56,6 +56,9 @@ class LineTest {
         .isEqualTo("node storage-az1-1 az az1 state down used 0 total 100 addr 127.0.0.1:4100 shards 12");
     assertThat(new Line.Usage("photos", "GLACIER", 2, 10, 81930).text())
         .isEqualTo("bucket photos class GLACIER objects 2 bytes 10 billable 81930");
+    assertThat(new Line.UsageRecount("photos", List.of()).text()).isEqualTo("recount bucket photos corrected none");
+    assertThat(new Line.UsageRecount("photos", List.of("GLACIER", "STANDARD")).text())
+        .isEqualTo("recount bucket photos corrected GLACIER,STANDARD");
     assertThat(new Line.BucketRow("photos", "shop", "2026-12-07T05:00:00Z", "enabled", 3, 30).text())
         .isEqualTo("bucket photos owner shop created 2026-12-07T05:00:00Z versioning enabled objects 3 bytes 30");
     assertThat(new Line.BucketClass("STANDARD", 2, 20).text()).isEqualTo("class=STANDARD objects=2 bytes=20");

@@ -219,6 +219,29 @@ public interface MetadataClient extends AutoCloseable {
   /** The restore index of every group: due jobs earliest first, and the counts of all rows. */
   io.moraine.proto.meta.v1.RestoreReply listRestoreJobs(io.moraine.proto.meta.v1.ListRestoreJobs query);
 
+  // ---- storage accounting (docs/storage-classes.md, Accounting) ------------------------------
+
+  /**
+   * The usage rows (moraine.meta.v1.UsageRecord) of one bucket, or ({@code bucket} empty) of every
+   * bucket of every group, sorted by bucket then storage class. One linearizable read per group.
+   * Fails with NO_SUCH_BUCKET for a named bucket the directory does not know.
+   */
+  io.moraine.proto.meta.v1.UsageReply usage(String bucket);
+
+  /**
+   * A gateway's GET retrieval bytes since its last report, with its day length: one command per
+   * group holding any of the counts' buckets, or ({@code everyGroup}) to every group even with no
+   * counts (a gateway announces its day length at start). Counts of unknown buckets are dropped.
+   */
+  void recordRetrieval(long dayMillis, java.util.List<io.moraine.proto.meta.v1.RetrievalCount> counts, boolean everyGroup);
+
+  /**
+   * Sets one bucket's state counters to a walk of it made in the apply (history kept): for buckets
+   * written before the counters, and as a check. The reply names the classes corrected and holds
+   * the rows after. Fails with NO_SUCH_BUCKET.
+   */
+  io.moraine.proto.meta.v1.UsageReply recountUsage(String bucket);
+
   // ---- multipart ----------------------------------------------------------------------------
 
   /** Starts an upload whose id the caller chose. Fails with NO_SUCH_BUCKET. */

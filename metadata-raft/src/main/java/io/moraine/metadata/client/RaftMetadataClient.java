@@ -346,6 +346,66 @@ public final class RaftMetadataClient implements MetadataClient {
         .setOngoingCount(ongoing).setRestoredCount(restored).build();
   }
 
+  /** One bucket from its group; every bucket: each group's rows merged, sorted by bucket then class. */
+  @Override
+  public io.moraine.proto.meta.v1.UsageReply usage(String bucket) {
+    MetaRequest.Builder request = MetaRequest.newBuilder()
+        .setUsageQuery(io.moraine.proto.meta.v1.UsageQuery.newBuilder().setBucket(bucket));
+    if (!bucket.isEmpty()) {
+      return routedRead(bucket, request).getUsage();
+    }
+    if (local != null) {
+      return read((Group) null, request).getUsage();
+    }
+    List<io.moraine.proto.meta.v1.UsageRecord> rows = new java.util.ArrayList<>();
+    long dayMillis = 0;
+    for (Group g : groups) {
+      io.moraine.proto.meta.v1.UsageReply r = read(g, request.clone()).getUsage();
+      rows.addAll(r.getUsageList());
+      dayMillis = Math.max(dayMillis, r.getDayMillis());
+    }
+    rows.sort(java.util.Comparator.comparing(io.moraine.proto.meta.v1.UsageRecord::getBucket)
+        .thenComparing(io.moraine.proto.meta.v1.UsageRecord::getStorageClass));
+    return io.moraine.proto.meta.v1.UsageReply.newBuilder().addAllUsage(rows).setDayMillis(dayMillis).build();
+  }
+
+  @Override
+  public io.moraine.proto.meta.v1.UsageReply recountUsage(String bucket) {
+    return routedWrite(bucket, MetaRequest.newBuilder().setRecountUsage(
+        io.moraine.proto.meta.v1.RecountUsage.newBuilder().setBucket(bucket))).getUsage();
+  }
+
+  @Override
+  public void recordRetrieval(long dayMillis, List<io.moraine.proto.meta.v1.RetrievalCount> counts, boolean everyGroup) {
+    if (local != null || groups.size() == 1) {
+      write(directory(), MetaRequest.newBuilder().setRecordRetrieval(io.moraine.proto.meta.v1.RecordRetrieval.newBuilder()
+          .setDayMillis(dayMillis).addAllCounts(counts)));
+      return;
+    }
+    java.util.TreeMap<Integer, List<io.moraine.proto.meta.v1.RetrievalCount>> byGroup = new java.util.TreeMap<>();
+    if (everyGroup) {
+      for (int g = 1; g <= groups.size(); g++) {
+        byGroup.put(g, new java.util.ArrayList<>());
+      }
+    }
+    for (io.moraine.proto.meta.v1.RetrievalCount c : counts) {
+      Integer number = bucketGroups.get(c.getBucket());
+      if (number == null) {
+        try {
+          number = resolve(c.getBucket());
+        } catch (MetadataException e) {
+          if (e.error() != MetadataError.NO_SUCH_BUCKET) {
+            throw e;
+          }
+          continue; // deleted since the GETs: nothing to charge
+        }
+      }
+      byGroup.computeIfAbsent(number, n -> new java.util.ArrayList<>()).add(c);
+    }
+    byGroup.forEach((number, inGroup) -> write(group(number), MetaRequest.newBuilder().setRecordRetrieval(
+        io.moraine.proto.meta.v1.RecordRetrieval.newBuilder().setDayMillis(dayMillis).addAllCounts(inGroup))));
+  }
+
   @Override
   public io.moraine.proto.meta.v1.KeyringReply keyringQuery(io.moraine.proto.meta.v1.KeyringQuery query) {
     return read(directory(), MetaRequest.newBuilder().setKeyringQuery(query)).getKeyring();

@@ -41,6 +41,7 @@ import java.util.Arrays;
  *   'j'                                    → MasterKeyRecord{id}: the active master key
  *   'R' bucket 0x00 esc(key) versionSeq (8 bytes) → RestoreJob: a restore in progress or a
  *                                          restored copy to expire (the restore service's index)
+ *   'Z' bucket 0x00 storageClass           → UsageRecord; 'Z' 0x00 → UsageSettings (core.usage.UsageKeys)
  * </pre>
  *
  * Bucket names, account ids and upload ids never contain 0x00 (the core rejects them), so a bare

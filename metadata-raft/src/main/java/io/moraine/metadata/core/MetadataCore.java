@@ -172,6 +172,8 @@ public final class MetadataCore {
           d -> objects.deleteObject(Versions.seq(logIndex, slot), c, d, batch));
       case RESERVE_BUCKET_NAME -> buckets.reserveBucketName(c, r.getReserveBucketName(), batch);
       case RELEASE_BUCKET_NAME -> buckets.releaseBucketName(r.getReleaseBucketName(), batch);
+      case RECORD_RETRIEVAL -> io.moraine.metadata.core.usage.Usage.recordRetrieval(tables, r.getRecordRetrieval(), batch);
+      case RECOUNT_USAGE -> io.moraine.metadata.core.usage.Usage.recount(tables, r.getRecountUsage(), batch);
       default -> new ApplyResult.Invalid("not a command: " + r.getBodyCase());
     };
   }
@@ -200,6 +202,7 @@ public final class MetadataCore {
       case IAM_QUERY -> iamQueries.query(r.getIamQuery());
       case KEYRING_QUERY -> keyring.query(r.getKeyringQuery());
       case LIST_RESTORE_JOBS -> restores.listJobs(r.getListRestoreJobs());
+      case USAGE_QUERY -> io.moraine.metadata.core.usage.Usage.query(tables, r.getUsageQuery());
       case LOOKUP_BUCKET_NAME -> {
         BucketDirRecord d = tables.read(Keys.bucketDir(r.getLookupBucketName().getBucket()), BucketDirRecord.parser());
         BucketDirReply.Builder b = BucketDirReply.newBuilder();

@@ -33,6 +33,13 @@ public final class ObjectData {
   private final io.moraine.placement.PlacementView placement;
 
   /** With the default storage-class profiles of DESIGN.md, checked against the writer's placement view. */
+  /** Retrieval bytes of IA / IR reads, flushed to the metadata tier by the gateway (storage accounting). */
+  private final io.moraine.gateway.usage.RetrievalTally retrievals = new io.moraine.gateway.usage.RetrievalTally();
+
+  public io.moraine.gateway.usage.RetrievalTally retrievals() {
+    return retrievals;
+  }
+
   public ObjectData(BlobWriter writer, BlobReader reader, int inlineThresholdBytes, Sse sse) {
     this(writer, reader, inlineThresholdBytes, sse, StorageClasses.defaults(), writer.placement());
   }
@@ -134,6 +141,7 @@ public final class ObjectData {
   /** As {@link #readObject(String, ObjectVersion, long, long, OutputStream)}, an SSE-C object with its key. */
   public void readObject(String bucket, ObjectVersion v, Optional<CustomerKey> customer, long offset, long length,
       OutputStream out) throws IOException {
+    retrievals.read(bucket, v.storageClass(), length);
     DataLayout stored = storedLayout(v);
     if (!v.encrypted()) {
       read(stored, offset, length, out);

@@ -141,6 +141,7 @@ public final class Buckets {
     batch.delete(Keys.bucket(cmd.getBucket()));
     batch.delete(Keys.ownerBucket(bucket.getOwnerAccountId(), cmd.getBucket()));
     configs.deleteAll(cmd.getBucket(), batch);
+    io.moraine.metadata.core.usage.Usage.bucketDeleted(t, batch, cmd.getBucket());
     return ok(reply().setEmpty(EmptyReply.getDefaultInstance()));
   }
 

@@ -53,6 +53,7 @@ public final class Transitions {
       b.setEncryption(target.getEncryption().toBuilder().addAllPartNonceIds(dataIds(target.getLayout())));
     }
     ObjectRecord updated = b.build();
+    io.moraine.metadata.core.usage.Usage.changed(t, batch, cmd.getBucket(), target, updated, cmd.getTransitionedMillis());
     if (isCurrent) {
       batch.put(key, Records.encode(updated));
     }

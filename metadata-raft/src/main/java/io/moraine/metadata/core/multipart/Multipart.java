@@ -111,6 +111,7 @@ public final class Multipart {
       return ok(reply().setPart(r.setReplaced(p).setSuperseded(true)));
     }
     batch.put(key, Records.encode(p.toBuilder().setLastModifiedMillis(c.leaderTimeMillis()).build()));
+    io.moraine.metadata.core.usage.Usage.partStored(t, batch, cmd.getBucket(), Keys.upload(cmd.getBucket(), cmd.getKey(), cmd.getUploadId()), p, existing);
     if (existing != null) {
       r.setReplaced(existing);
     }
@@ -217,6 +218,7 @@ public final class Multipart {
           .addAllPartNumbers(used.stream().map(PartRecord::getPartNumber).toList()));
     }
     Versions.Committed done = Versions.commit(t.store(), bucket, version, Versions.seq(logIndex, slot), batch);
+    io.moraine.metadata.core.usage.Usage.completed(t, batch, cmd.getBucket(), uploadKey, stored.values(), done.replaced(), done.committed(), c.leaderTimeMillis());
     batch.delete(uploadKey);
     CompleteReply.Builder r = CompleteReply.newBuilder().setCommitted(done.committed());
     if (done.replaced() != null) {
@@ -276,6 +278,7 @@ public final class Multipart {
       return new ApplyResult.Failed(NO_SUCH_UPLOAD, cmd.getUploadId());
     }
     List<PartRecord> parts = parts(cmd.getBucket(), cmd.getKey(), cmd.getUploadId());
+    io.moraine.metadata.core.usage.Usage.completed(t, batch, cmd.getBucket(), uploadKey, parts, null, null, 0);
     batch.delete(uploadKey);
     for (PartRecord p : parts) {
       batch.delete(Keys.part(cmd.getBucket(), cmd.getKey(), cmd.getUploadId(), p.getPartNumber()));

@@ -52,6 +52,7 @@ public final class Objects {
         .setCommitIndex(logIndex)
         .setOwnerAccountId(v.getOwnerAccountId().isEmpty() ? bucket.getOwnerAccountId() : v.getOwnerAccountId()),
         Versions.seq(logIndex, slot), batch);
+    io.moraine.metadata.core.usage.Usage.put(t, batch, cmd.getBucket(), done.replaced(), done.committed(), c.leaderTimeMillis());
     PutObjectReply.Builder r = PutObjectReply.newBuilder().setCommitted(done.committed());
     if (done.replaced() != null) {
       r.setReplaced(done.replaced());
@@ -75,8 +76,9 @@ public final class Objects {
     if (cmd.getKey().isEmpty()) {
       return new ApplyResult.Invalid("empty object key");
     }
-    return ok(reply().setDeleteObject(
-        Versions.delete(t.store(), bucket, cmd.getKey(), cmd.getVersionId(), seq, c.leaderTimeMillis(), batch)));
+    DeleteObjectReply deleted = Versions.delete(t.store(), bucket, cmd.getKey(), cmd.getVersionId(), seq, c.leaderTimeMillis(), batch);
+    io.moraine.metadata.core.usage.Usage.deleted(t, batch, cmd.getBucket(), cmd.getVersionId().isEmpty(), deleted, c.leaderTimeMillis());
+    return ok(reply().setDeleteObject(deleted));
   }
 
   /**

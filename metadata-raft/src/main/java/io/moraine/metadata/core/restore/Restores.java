@@ -128,6 +128,7 @@ public final class Restores {
     RestoreRecord r = target.getRestore();
     ObjectRecord updated = target.toBuilder().setRestore(r.toBuilder().setOngoing(false).setReadyMillis(now)
         .setExpiryMillis(expiry(now, r.getDays(), r.getDayMillis())).setCopy(cmd.getCopy())).build();
+    io.moraine.metadata.core.usage.Usage.changed(t, batch, cmd.getBucket(), target, updated, now);
     write(cmd.getBucket(), updated, batch);
     index(cmd.getBucket(), updated, batch);
     return ok(reply().setRestore(RestoreReply.newBuilder().setApplied(true).setObject(updated)));
@@ -145,7 +146,9 @@ public final class Restores {
         || target.getRestore().getExpiryMillis() > c.leaderTimeMillis()) {
       return notApplied();
     }
-    write(cmd.getBucket(), target.toBuilder().clearRestore().build(), batch);
+    ObjectRecord expired = target.toBuilder().clearRestore().build();
+    write(cmd.getBucket(), expired, batch);
+    io.moraine.metadata.core.usage.Usage.changed(t, batch, cmd.getBucket(), target, expired, c.leaderTimeMillis());
     batch.delete(Keys.restoreJob(cmd.getBucket(), cmd.getKey(), cmd.getVersionSeq()));
     return ok(reply().setRestore(RestoreReply.newBuilder().setApplied(true).setObject(target)));
   }
