@@ -47,7 +47,7 @@ final class ClusterStatus {
 
   List<Line> lines() throws Exception {
     List<Line> lines = new ArrayList<>();
-    for (GroupStatus group : MetadataAdmin.status(peers, groups, 3_000)) {
+    for (GroupStatus group : MetadataAdmin.status(meta.tls(), peers, groups, 3_000)) {
       lines.add(Line.Group.of(group));
     }
     Set<String> down = new TreeSet<>();

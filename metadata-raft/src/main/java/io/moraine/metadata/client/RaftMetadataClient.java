@@ -282,6 +282,11 @@ public final class RaftMetadataClient implements MetadataClient {
     return new RaftMetadataClient(groups);
   }
 
+  /** The mutual TLS this client speaks (for admin calls to the same peers), or null: plaintext or in-process. */
+  public io.moraine.metadata.tls.RaftTls tls() {
+    return groups.isEmpty() ? null : groups.get(0).tls;
+  }
+
   // ---- accounts -----------------------------------------------------------------------------
 
   @Override
