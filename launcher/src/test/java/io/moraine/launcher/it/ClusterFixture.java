@@ -34,11 +34,13 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   /** `cluster start --storage-per-az N` with {@code env} passed to every process of the cluster. */
-  static ClusterFixture start(String name, int storagePerAz, Map<String, String> env) throws Exception {
+  static ClusterFixture start(String name, int storagePerAz, Map<String, String> env, String... extraArgs) throws Exception {
     ClusterFixture f = new ClusterFixture(Files.createTempDirectory(name), S3TestClients.freePort(), S3TestClients.freePort());
-    ProcessBuilder pb = new ProcessBuilder(Launcher.command("cluster", "start", "--dir", f.dir.toString(),
+    List<String> args = new ArrayList<>(List.of("cluster", "start", "--dir", f.dir.toString(),
         "--storage-per-az", Integer.toString(storagePerAz), "--gateway-port", Integer.toString(f.gatewayPort),
-        "--zk-port", Integer.toString(f.zkPort)))
+        "--zk-port", Integer.toString(f.zkPort)));
+    args.addAll(List.of(extraArgs));
+    ProcessBuilder pb = new ProcessBuilder(Launcher.command(args.toArray(String[]::new)))
         .redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().putAll(env);
     Process p = pb.start();
