@@ -99,7 +99,7 @@ public final class AdminCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       try (CuratorFramework client = admin.connect(); RaftMetadataClient meta = admin.metadata(client)) {
-        admin.out().print(new ClusterQuery(client, meta).status());
+        admin.out().print(new ClusterQuery(client, meta, admin.tlsFiles()).status());
       }
       return 0;
     }

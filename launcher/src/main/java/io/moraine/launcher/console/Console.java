@@ -114,7 +114,7 @@ public final class Console implements HttpHandler, AutoCloseable {
       zk.close();
       throw e;
     }
-    return new Console(new ClusterQuery(zk, meta), new io.moraine.gateway.auth.MetadataIdentities(meta,
+    return new Console(new ClusterQuery(zk, meta, internalTlsOrNull), new io.moraine.gateway.auth.MetadataIdentities(meta,
         InstantSource.system()), gatewayEndpoint, region, rootAccessKey, InstantSource.system(),
         new java.security.SecureRandom(), () -> io.moraine.launcher.role.Roles.closeAll(meta, zk::close));
   }

@@ -89,7 +89,9 @@ class InternalTlsIT {
     // admin status with the operator certificate: ZooKeeper and Ratis over TLS.
     String status = cluster.admin("--internal-tls", cluster.dir.resolve("tls").toString(), "status");
     assertThat(status).containsPattern("(?m)^group g1 leader meta-\\d peers meta-1,meta-2,meta-3$")
-        .containsPattern("(?m)^node storage-az1-1 az az1 state up ").contains("redundancy: full");
+        .containsPattern("(?m)^node storage-az1-1 az az1 state up ").contains("redundancy: full")
+        // The usage figures come from each storage node's Health RPC, over mutual TLS too.
+        .containsPattern("(?m)^node storage-\\S+ az az\\d state up used [1-9]\\d* total [1-9]");
 
     // ZooKeeper: a plaintext client never gets a session; the operator certificate does.
     String zkConnect = "127.0.0.1:" + cluster.zkPort;
