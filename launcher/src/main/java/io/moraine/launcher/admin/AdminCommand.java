@@ -31,6 +31,11 @@ public final class AdminCommand implements Runnable {
   @Option(names = "--zk", defaultValue = "127.0.0.1:2181", description = "ZooKeeper to reach the cluster through (default ${DEFAULT-VALUE})")
   String zk;
 
+  @Option(names = "--internal-tls", paramLabel = "DIR", description = "a cluster with internal mutual TLS: the directory "
+      + "holding the operator's client certificate admin.pem, its key admin-key.pem and the cluster CA ca.pem "
+      + "(`cluster start --internal-tls` writes them under DIR/tls; docs/tls.md)")
+  java.nio.file.Path internalTls;
+
   // Inherited: accepted before or after the subcommand (`admin --json status`, `admin status --json`).
   @Option(names = "--json", scope = ScopeType.INHERIT,
       description = "print one JSON object per output line (its \"type\", then the text line's fields)")
@@ -47,7 +52,26 @@ public final class AdminCommand implements Runnable {
   }
 
   CuratorFramework connect() throws InterruptedException {
-    return Zk.connectBlocking(zk, Zk.SESSION_TIMEOUT_MILLIS);
+    return Zk.connectBlocking(zk, Zk.SESSION_TIMEOUT_MILLIS, tlsFiles());
+  }
+
+  /** The operator's internal TLS files from {@code --internal-tls DIR}, or null (plaintext). */
+  io.moraine.tls.TlsFiles tlsFiles() {
+    if (internalTls == null) {
+      return null;
+    }
+    io.moraine.tls.TlsFiles files = new io.moraine.tls.TlsFiles(internalTls.resolve("admin.pem"),
+        internalTls.resolve("admin-key.pem"), internalTls.resolve("ca.pem"));
+    for (java.nio.file.Path f : List.of(files.certFile(), files.keyFile(), files.caFile())) {
+      if (!java.nio.file.Files.isReadable(f)) {
+        throw new IllegalArgumentException("--internal-tls " + internalTls + ": no readable " + f.getFileName());
+      }
+    }
+    return files;
+  }
+
+  io.moraine.metadata.tls.RaftTls raftTls() {
+    return io.moraine.launcher.config.InternalTls.raft(tlsFiles());
   }
 
   RaftMetadataClient metadata(CuratorFramework client) throws Exception {
@@ -55,12 +79,13 @@ public final class AdminCommand implements Runnable {
     if (peers.isEmpty()) {
       throw new IllegalStateException("no metadata peers registered in ZooKeeper at " + zk);
     }
-    return MetaDirectory.connectClient(client, peers);
+    return MetaDirectory.connectClient(client, peers, raftTls());
   }
 
   /** After a membership change: each group's line as the now published peers report it. */
-  static void printGroups(Output out, CuratorFramework client, int groups) throws Exception {
-    for (GroupStatus s : MetadataAdmin.status(MetaDirectory.read(client), groups, 3_000)) {
+  static void printGroups(Output out, CuratorFramework client, int groups, io.moraine.metadata.tls.RaftTls tls)
+      throws Exception {
+    for (GroupStatus s : MetadataAdmin.status(tls, MetaDirectory.read(client), groups, 3_000)) {
       out.print(Line.Group.of(s));
     }
   }
@@ -74,7 +99,7 @@ public final class AdminCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       try (CuratorFramework client = admin.connect(); RaftMetadataClient meta = admin.metadata(client)) {
-        admin.out().print(new ClusterQuery(client, meta).status());
+        admin.out().print(new ClusterQuery(client, meta, admin.tlsFiles()).status());
       }
       return 0;
     }
@@ -183,9 +208,9 @@ public final class AdminCommand implements Runnable {
       try (CuratorFramework client = meta.admin.connect()) {
         List<MetaPeer> known = MetaDirectory.read(client);
         int groups = MetaDirectory.readGroups(client);
-        MetadataAdmin.addPeer(known, groups, peer);
+        MetadataAdmin.addPeer(meta.admin.raftTls(), known, groups, peer);
         MetaDirectory.publish(client, peer);
-        printGroups(meta.admin.out(), client, groups);
+        printGroups(meta.admin.out(), client, groups, meta.admin.raftTls());
       }
       return 0;
     }
@@ -206,9 +231,9 @@ public final class AdminCommand implements Runnable {
       try (CuratorFramework client = meta.admin.connect()) {
         List<MetaPeer> known = MetaDirectory.read(client);
         int groups = MetaDirectory.readGroups(client);
-        MetadataAdmin.removePeer(known, groups, nodeId);
+        MetadataAdmin.removePeer(meta.admin.raftTls(), known, groups, nodeId);
         MetaDirectory.unpublish(client, nodeId);
-        printGroups(meta.admin.out(), client, groups);
+        printGroups(meta.admin.out(), client, groups, meta.admin.raftTls());
       }
       return 0;
     }

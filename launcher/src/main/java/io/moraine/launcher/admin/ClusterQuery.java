@@ -19,14 +19,22 @@ public final class ClusterQuery {
   private final CuratorFramework zk;
   private final RaftMetadataClient meta;
 
+  private final io.moraine.tls.TlsFiles internalTls;
+
   public ClusterQuery(CuratorFramework zk, RaftMetadataClient meta) {
+    this(zk, meta, null);
+  }
+
+  /** {@code internalTlsOrNull}: the certificate for storage nodes' usage over mutual TLS (docs/tls.md). */
+  public ClusterQuery(CuratorFramework zk, RaftMetadataClient meta, io.moraine.tls.TlsFiles internalTlsOrNull) {
     this.zk = zk;
     this.meta = meta;
+    this.internalTls = internalTlsOrNull;
   }
 
   /** The lines of {@code admin status}, in its order. */
   public List<Line> status() throws Exception {
-    return new ClusterStatus(zk, meta, MetaDirectory.read(zk), MetaDirectory.readGroups(zk)).lines();
+    return new ClusterStatus(zk, meta, MetaDirectory.read(zk), MetaDirectory.readGroups(zk), internalTls).lines();
   }
 
   /** {@code bucket info}'s totals of one bucket (a MetadataException NO_SUCH_BUCKET when it is gone). */

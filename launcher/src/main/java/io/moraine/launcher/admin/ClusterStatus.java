@@ -1,7 +1,6 @@
 package io.moraine.launcher.admin;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.moraine.metadata.client.MetadataAdmin;
 import io.moraine.metadata.client.RaftMetadataClient;
 import io.moraine.metadata.server.MetaPeer;
@@ -38,7 +37,16 @@ final class ClusterStatus {
   private final List<MetaPeer> peers;
   private final int groups;
 
+  private final io.moraine.tls.TlsFiles shardTls; // null: plaintext shard gRPC
+
   ClusterStatus(CuratorFramework zk, RaftMetadataClient meta, List<MetaPeer> peers, int groups) {
+    this(zk, meta, peers, groups, null);
+  }
+
+  /** {@code shardTlsOrNull}: the certificate to ask storage nodes for their usage over mutual TLS. */
+  ClusterStatus(CuratorFramework zk, RaftMetadataClient meta, List<MetaPeer> peers, int groups,
+      io.moraine.tls.TlsFiles shardTlsOrNull) {
+    this.shardTls = shardTlsOrNull;
     this.zk = zk;
     this.meta = meta;
     this.peers = peers;
@@ -47,7 +55,7 @@ final class ClusterStatus {
 
   List<Line> lines() throws Exception {
     List<Line> lines = new ArrayList<>();
-    for (GroupStatus group : MetadataAdmin.status(peers, groups, 3_000)) {
+    for (GroupStatus group : MetadataAdmin.status(meta.tls(), peers, groups, 3_000)) {
       lines.add(Line.Group.of(group));
     }
     Set<String> down = new TreeSet<>();
@@ -144,8 +152,9 @@ final class ClusterStatus {
         : java.util.Optional.of("shards-left " + left + " (wait for shards-left 0)");
   }
 
-  private static HealthResponse health(NodeInfo node) {
-    ManagedChannel channel = NettyChannelBuilder.forAddress(node.host(), node.grpcPort()).usePlaintext().build();
+  private HealthResponse health(NodeInfo node) {
+    ManagedChannel channel = io.grpc.Grpc.newChannelBuilderForAddress(node.host(), node.grpcPort(),
+        io.moraine.storage.tls.GrpcTls.channel(shardTls)).build();
     try {
       return ShardServiceGrpc.newBlockingStub(channel).withDeadlineAfter(3, TimeUnit.SECONDS)
           .health(HealthRequest.getDefaultInstance());

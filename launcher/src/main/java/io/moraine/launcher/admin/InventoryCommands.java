@@ -50,8 +50,8 @@ final class InventoryCommands {
     public Integer call() throws Exception {
       AdminCommand admin = group.admin;
       try (CuratorFramework client = admin.connect(); RaftMetadataClient meta = admin.metadata(client)) {
-        admin.out().print(new ClusterStatus(client, meta, MetaDirectory.read(client), MetaDirectory.readGroups(client))
-            .nodeList());
+        admin.out().print(new ClusterStatus(client, meta, MetaDirectory.read(client), MetaDirectory.readGroups(client),
+            admin.tlsFiles()).nodeList());
       }
       return 0;
     }

@@ -78,6 +78,7 @@ final class AddedStorage {
       c.put(Keys.ZK_CONNECT, layout.zkConnect());
       c.put(Keys.STORAGE_PORT, require(id + ".port"));
       c.put(Keys.STORAGE_DISKS, require(id + ".disks"));
+      layout.putTls(c, id);
       nodes.add(new Node(id, "storage", az, RoleConfig.of(c)));
     }
     return nodes;

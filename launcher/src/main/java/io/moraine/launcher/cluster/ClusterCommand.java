@@ -76,6 +76,10 @@ public final class ClusterCommand implements Callable<Integer> {
   @Option(names = "--day-seconds", description = "start: seconds in one lifecycle/restore \"day\" (time.day.seconds; default 86400)")
   Long daySeconds;
 
+  @Option(names = "--internal-tls", description = "start: internal traffic (shard gRPC, Ratis, ZooKeeper) over mutual TLS "
+      + "with a cluster CA and per-process certificates under DIR/tls (recorded: later starts keep it; docs/tls.md)")
+  boolean internalTls;
+
   @Override
   public Integer call() throws Exception {
     dir = dir.toAbsolutePath().normalize();
@@ -100,7 +104,15 @@ public final class ClusterCommand implements Callable<Integer> {
     Files.createDirectories(dir.resolve("pids"));
     Files.createDirectories(dir.resolve("logs"));
     io.moraine.gateway.crypto.RootKey.generateIfAbsent(layout.rootKeyFile(), new java.security.SecureRandom());
+    if (internalTls && !layout.internalTls()) {
+      layout.enableInternalTls();
+    }
     List<Node> nodes = allNodes(layout);
+    if (layout.internalTls()) {
+      List<String> ids = new ArrayList<>(nodes.stream().map(Node::nodeId).toList());
+      ids.add(ADMIN_CERT);
+      layout.issueTls(ids, java.time.InstantSource.system(), new java.security.SecureRandom());
+    }
     for (Node node : nodes) {
       Files.writeString(layout.configFile(node.nodeId()),
           "# written by `moraine cluster start`; see docs/configuration.md\n" + node.config().toPropertiesText());
@@ -128,7 +140,19 @@ public final class ClusterCommand implements Callable<Integer> {
         + ",http://127.0.0.1:" + layout.gatewayPort(2) + " access_key=" + creds.accessKey()
         + " secret_key=" + creds.secretKey() + " region=" + layout.region() + " zk=" + layout.zkConnect() + " dir=" + dir);
     System.out.println(websiteLine(layout));
+    if (layout.internalTls()) {
+      System.out.println("moraine internal-tls ca=" + layout.tlsFiles(ADMIN_CERT).caFile() + " admin: bin/moraine admin --zk "
+          + layout.zkConnect() + " --internal-tls " + layout.tlsDir() + " status");
+    }
     return 0;
+  }
+
+  /** The name of the operator's client certificate under DIR/tls ({@code admin --internal-tls DIR/tls} uses it). */
+  public static final String ADMIN_CERT = "admin";
+
+  /** The TLS files of this command's own ZooKeeper client (remove-storage), null without internal TLS. */
+  private static io.moraine.tls.TlsFiles adminTls(ClusterLayout layout) {
+    return layout.internalTls() ? layout.tlsFiles(ADMIN_CERT) : null;
   }
 
   /** Where each gateway serves static websites: any bucket with a website configuration, by its host name. */
@@ -156,6 +180,9 @@ public final class ClusterCommand implements Callable<Integer> {
     ClusterLayout layout = ClusterLayout.loadOrCreate(dir, storagePerAz, zkServers, gatewayPort, zkPort);
     AddedStorage added = AddedStorage.load(dir);
     String id = added.add(layout, az, disks);
+    if (layout.internalTls()) {
+      layout.issueTls(List.of(id), java.time.InstantSource.system(), new java.security.SecureRandom());
+    }
     Node node = added.nodes(layout).stream().filter(n -> n.nodeId().equals(id)).findFirst().orElseThrow();
     Files.writeString(layout.configFile(id),
         "# written by `moraine cluster add-storage`; see docs/configuration.md\n" + node.config().toPropertiesText());
@@ -190,7 +217,7 @@ public final class ClusterCommand implements Callable<Integer> {
       }
     }
     // The member record goes last: a node still in the membership keeps its slots in the map.
-    try (CuratorFramework zk = Zk.connectBlocking(layout.zkConnect(), Zk.SESSION_TIMEOUT_MILLIS)) {
+    try (CuratorFramework zk = Zk.connectBlocking(layout.zkConnect(), Zk.SESSION_TIMEOUT_MILLIS, adminTls(layout))) {
       new StorageMembership(zk).removeMember(nodeArg);
     }
     added.remove(nodeArg);

@@ -178,6 +178,49 @@ public final class ClusterLayout {
     store(dir.resolve("cluster.properties"), shape);
   }
 
+  /** Whether the cluster runs internal mutual TLS (recorded by the first `cluster start --internal-tls`, kept after). */
+  public boolean internalTls() {
+    return Boolean.parseBoolean(shape.getProperty("tls.internal", "false"));
+  }
+
+  /** Records `cluster start --internal-tls`: on from now on (restarts keep it; see docs/tls.md). */
+  public void enableInternalTls() throws IOException {
+    shape.setProperty("tls.internal", "true");
+    store(dir.resolve("cluster.properties"), shape);
+  }
+
+  /** {@code DIR/tls}: the cluster CA ({@code ca.pem}, {@code ca-key.pem}) and every process's certificate. */
+  public Path tlsDir() {
+    return dir.resolve("tls").toAbsolutePath();
+  }
+
+  /**
+   * The internal TLS files of {@code nodeId} ({@code DIR/tls/NODE.pem}, {@code NODE-key.pem}, the
+   * CA's {@code ca.pem}); {@code admin} is the operator's client certificate. Issued by {@link #issueTls}.
+   */
+  public io.moraine.tls.TlsFiles tlsFiles(String nodeId) {
+    return new io.moraine.tls.TlsFiles(tlsDir().resolve(nodeId + ".pem"), tlsDir().resolve(nodeId + "-key.pem"),
+        tlsDir().resolve("ca.pem"));
+  }
+
+  /** Issues (once; reused after) the CA and a certificate for each id, SANs the advertised host and localhost. */
+  public void issueTls(List<String> nodeIds, java.time.InstantSource clock, java.security.SecureRandom random) {
+    for (String id : nodeIds) {
+      io.moraine.tls.TlsFiles.issued(tlsDir(), id + ".pem", id + "-key.pem", id, List.of(HOST, "localhost"), clock, random);
+    }
+  }
+
+  /** The internal TLS keys of {@code nodeId}'s config when the cluster runs internal TLS. */
+  void putTls(Map<String, String> c, String nodeId) {
+    if (internalTls()) {
+      io.moraine.tls.TlsFiles f = tlsFiles(nodeId);
+      c.put(Keys.TLS_INTERNAL_ENABLED, "true");
+      c.put(Keys.TLS_INTERNAL_CERT_FILE, f.certFile().toString());
+      c.put(Keys.TLS_INTERNAL_KEY_FILE, f.keyFile().toString());
+      c.put(Keys.TLS_INTERNAL_CA_FILE, f.caFile().toString());
+    }
+  }
+
   public int storagePerAz() {
     return Integer.parseInt(shape.getProperty("storage.per.az"));
   }
@@ -281,6 +324,7 @@ public final class ClusterLayout {
     c.put(Keys.ZK_CONNECT, zkConnect());
     c.put(Keys.REGION, region());
     c.put(Keys.TIME_DAY_SECONDS, Long.toString(daySeconds()));
+    putTls(c, nodeId);
     return c;
   }
 

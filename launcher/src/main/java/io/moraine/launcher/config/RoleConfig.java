@@ -61,6 +61,16 @@ public final class RoleConfig {
     public static final String ENCRYPTION_REWRAP_INTERVAL_SECONDS = "encryption.rewrap.interval.seconds";
     /** Accept SSE-C keys on plain-HTTP requests (default false, as S3; `dev` and `cluster` set true). */
     public static final String ENCRYPTION_SSE_C_ALLOW_HTTP = "encryption.sse-c.allow-http";
+    /** Internal mutual TLS (docs/tls.md): shard gRPC, Ratis and ZooKeeper; default false. */
+    public static final String TLS_INTERNAL_ENABLED = "tls.internal.enabled";
+    /** PEM certificate chain of this process (SANs: its advertised host), server and client auth. */
+    public static final String TLS_INTERNAL_CERT_FILE = "tls.internal.cert-file";
+    /** PEM private key of {@link #TLS_INTERNAL_CERT_FILE}. */
+    public static final String TLS_INTERNAL_KEY_FILE = "tls.internal.key-file";
+    /** PEM certificates of the cluster CA that every internal peer's certificate must chain to. */
+    public static final String TLS_INTERNAL_CA_FILE = "tls.internal.ca-file";
+    static final List<String> TLS_INTERNAL = List.of(TLS_INTERNAL_ENABLED, TLS_INTERNAL_CERT_FILE, TLS_INTERNAL_KEY_FILE,
+        TLS_INTERNAL_CA_FILE);
     public static final String REGION = "region";
     /** Seconds in one lifecycle/restore/tiering "day" (DESIGN.md, Contracts: scaled time; default 86400). */
     public static final String TIME_DAY_SECONDS = "time.day.seconds";
@@ -178,10 +188,10 @@ public final class RoleConfig {
 
   private static String checkKnown(String key, String where) {
     if (!Keys.ALL.contains(key) && !Keys.OBSERVABILITY.contains(key) && !Keys.RESTORE.contains(key)
-        && !Keys.STORAGE_CLASSES.contains(key)) {
+        && !Keys.STORAGE_CLASSES.contains(key) && !Keys.TLS_INTERNAL.contains(key)) {
       throw new IllegalArgumentException("unknown configuration key '" + key + "' " + where
           + "; known keys: " + String.join(", ", Keys.ALL) + ", " + String.join(", ", Keys.OBSERVABILITY) + ", "
-          + String.join(", ", Keys.RESTORE) + ", storage-class.CLASS.profile, storage-class.CLASS.small-profile");
+          + String.join(", ", Keys.RESTORE) + ", " + String.join(", ", Keys.TLS_INTERNAL) + ", storage-class.CLASS.profile, storage-class.CLASS.small-profile");
     }
     return key;
   }

@@ -98,16 +98,23 @@ public final class Console implements HttpHandler, AutoCloseable {
    */
   public static Console open(String zkConnect, URI gatewayEndpoint, String region, String rootAccessKey)
       throws Exception {
+    return open(zkConnect, gatewayEndpoint, region, rootAccessKey, null);
+  }
+
+  /** As above, talking mutual TLS to ZooKeeper and the metadata tier when {@code internalTlsOrNull} is given. */
+  public static Console open(String zkConnect, URI gatewayEndpoint, String region, String rootAccessKey,
+      io.moraine.tls.TlsFiles internalTlsOrNull) throws Exception {
     org.apache.curator.framework.CuratorFramework zk = io.moraine.launcher.role.Zk.connectBlocking(zkConnect,
-        io.moraine.launcher.role.Zk.SESSION_TIMEOUT_MILLIS);
+        io.moraine.launcher.role.Zk.SESSION_TIMEOUT_MILLIS, internalTlsOrNull);
     io.moraine.metadata.client.RaftMetadataClient meta;
     try {
-      meta = io.moraine.launcher.role.MetaDirectory.connectClient(zk, io.moraine.launcher.role.MetaDirectory.read(zk));
+      meta = io.moraine.launcher.role.MetaDirectory.connectClient(zk, io.moraine.launcher.role.MetaDirectory.read(zk),
+          io.moraine.launcher.config.InternalTls.raft(internalTlsOrNull));
     } catch (Exception e) {
       zk.close();
       throw e;
     }
-    return new Console(new ClusterQuery(zk, meta), new io.moraine.gateway.auth.MetadataIdentities(meta,
+    return new Console(new ClusterQuery(zk, meta, internalTlsOrNull), new io.moraine.gateway.auth.MetadataIdentities(meta,
         InstantSource.system()), gatewayEndpoint, region, rootAccessKey, InstantSource.system(),
         new java.security.SecureRandom(), () -> io.moraine.launcher.role.Roles.closeAll(meta, zk::close));
   }

@@ -79,6 +79,25 @@ public final class DevCluster implements AutoCloseable {
 
   public static final String DEFAULT_REGION = "us-east-1";
 
+  /** {@code DATA_DIR/tls-internal}: `dev --internal-tls`'s CA, the processes' certificate and the operator's. */
+  public static final String INTERNAL_TLS_DIR = "tls-internal";
+
+  /**
+   * The {@code tls.internal.*} settings of `dev --internal-tls`: one certificate {@code dev.pem} for
+   * every role of the JVM and {@code admin.pem} for `admin --internal-tls DIR`, issued once under
+   * {@code DATA_DIR/tls-internal/} and reused (docs/tls.md).
+   */
+  public static Map<String, String> internalTlsSettings(Path dataDir) {
+    Path tlsDir = dataDir.toAbsolutePath().resolve(INTERNAL_TLS_DIR);
+    java.time.InstantSource clock = java.time.InstantSource.system();
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    List<String> sans = List.of(Roles.DEFAULT_HOST, "localhost");
+    TlsFiles files = TlsFiles.issued(tlsDir, "dev.pem", "dev-key.pem", "dev", sans, clock, random);
+    TlsFiles.issued(tlsDir, "admin.pem", "admin-key.pem", "admin", sans, clock, random);
+    return Map.of(Keys.TLS_INTERNAL_ENABLED, "true", Keys.TLS_INTERNAL_CERT_FILE, files.certFile().toString(),
+        Keys.TLS_INTERNAL_KEY_FILE, files.keyFile().toString(), Keys.TLS_INTERNAL_CA_FILE, files.caFile().toString());
+  }
+
   private final Options options;
   private final Properties ports;
   private final Map<String, Roles.Started> started = new LinkedHashMap<>();
@@ -164,6 +183,11 @@ public final class DevCluster implements AutoCloseable {
     return options.dataDir();
   }
 
+  /** The internal TLS files every role of this JVM uses (from the settings), or null: plaintext. */
+  private TlsFiles internalTls() {
+    return io.moraine.launcher.config.InternalTls.filesOrNull(config("dev", "az1", Map.of()));
+  }
+
   private RoleConfig config(String nodeId, String az, Map<String, String> extra) {
     Map<String, String> c = new LinkedHashMap<>();
     c.put(Keys.NODE_ID, nodeId);
@@ -229,11 +253,11 @@ public final class DevCluster implements AutoCloseable {
       // The web console on the admin port, a client of the gateway over plain HTTP (docs/monitoring.md).
       console = io.moraine.launcher.console.Console.open(Roles.DEFAULT_HOST + ":" + options.zkPort(),
           java.net.URI.create("http://" + Roles.DEFAULT_HOST + ":" + gatewayPort()), options.region(),
-          io.moraine.launcher.config.Credentials.fromEnvironment(System.getenv()).accessKey());
+          io.moraine.launcher.config.Credentials.fromEnvironment(System.getenv()).accessKey(), internalTls());
       admin.mount("/console", console);
     }
     adminEndpoint = io.moraine.launcher.role.RoleCommands.publishAdmin(Roles.DEFAULT_HOST + ":" + options.zkPort(), "dev",
-        Roles.DEFAULT_HOST, admin.port());
+        Roles.DEFAULT_HOST, admin.port(), internalTls());
   }
 
   private RoleConfig storageConfig(String id) {

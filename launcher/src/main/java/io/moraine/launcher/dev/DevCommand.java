@@ -27,6 +27,10 @@ public final class DevCommand implements Callable<Integer> {
   @Option(names = "--tls", description = "serve HTTPS on --port with a self-signed CA and certificate kept under DATA_DIR/tls/ (ca.pem)")
   boolean tls;
 
+  @Option(names = "--internal-tls", description = "internal traffic (shard gRPC, Ratis, ZooKeeper) over mutual TLS with a CA "
+      + "and certificates kept under DATA_DIR/tls-internal/ (then `admin --internal-tls DATA_DIR/tls-internal`; docs/tls.md)")
+  boolean internalTls;
+
   @Option(names = "--region", defaultValue = DevCluster.DEFAULT_REGION, description = "region of the cluster: signatures, new buckets, the ready line (default ${DEFAULT-VALUE})")
   String region;
 
@@ -35,7 +39,8 @@ public final class DevCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DevCluster cluster = DevCluster.start(new DevCluster.Options(dataDir, port, zkPort, tls, region, daySeconds, java.util.Map.of()));
+    DevCluster cluster = DevCluster.start(new DevCluster.Options(dataDir, port, zkPort, tls, region, daySeconds,
+        internalTls ? DevCluster.internalTlsSettings(dataDir) : java.util.Map.of()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       cluster.close();
@@ -45,6 +50,9 @@ public final class DevCommand implements Callable<Integer> {
     System.out.println(readyLine(cluster, creds));
     System.out.println(websiteLine(cluster));
     cluster.consoleUrl().ifPresent(url -> System.out.println("moraine console url=" + url));
+    if (internalTls) {
+      System.out.println("moraine internal-tls dir=" + dataDir.toAbsolutePath().resolve(DevCluster.INTERNAL_TLS_DIR));
+    }
     System.out.flush();
     stopped.await();
     return 0;

@@ -109,12 +109,23 @@ public final class MetaDirectory {
    * peers re-read from ZooKeeper after membership changes ({@code peers} while none is published).
    */
   public static RaftMetadataClient connectClient(CuratorFramework zk, List<MetaPeer> peers, int groups) {
-    return RaftMetadataClient.connect(peerSource(zk, peers), RaftMetadataClientConfig.defaults(groups), new SecureRandom());
+    return connectClient(zk, peers, groups, null);
+  }
+
+  /** As above, over mutual TLS when {@code tlsOrNull} is given (docs/tls.md). */
+  public static RaftMetadataClient connectClient(CuratorFramework zk, List<MetaPeer> peers, int groups, io.moraine.metadata.tls.RaftTls tlsOrNull) {
+    return RaftMetadataClient.connect(peerSource(zk, peers), RaftMetadataClientConfig.defaults(groups), new SecureRandom(),
+        tlsOrNull);
   }
 
   /** {@link #connectClient(CuratorFramework, List, int)} with the group count published in ZooKeeper. */
   public static RaftMetadataClient connectClient(CuratorFramework zk, List<MetaPeer> peers) throws Exception {
     return connectClient(zk, peers, readGroups(zk));
+  }
+
+  /** As above, over mutual TLS when {@code tlsOrNull} is given. */
+  public static RaftMetadataClient connectClient(CuratorFramework zk, List<MetaPeer> peers, io.moraine.metadata.tls.RaftTls tlsOrNull) throws Exception {
+    return connectClient(zk, peers, readGroups(zk), tlsOrNull);
   }
 
   /** Waits until {@code expected} peers are published (a gateway started before its metadata tier). */

@@ -62,7 +62,8 @@ public final class RoleCommands {
           metrics.registry(), List.of(started.health()));
       String zkConnect = cfg.get(Keys.ZK_CONNECT).orElseGet(() -> this instanceof Zk
           ? host + ":" + cfg.getInt(Keys.ZK_CLIENT_PORT, 2181) : Roles.DEFAULT_ZK);
-      AutoCloseable endpoint = publishAdmin(zkConnect, started.health().nodeId(), host, admin.port());
+      AutoCloseable endpoint = publishAdmin(zkConnect, started.health().nodeId(), host, admin.port(),
+          io.moraine.launcher.config.InternalTls.filesOrNull(cfg));
       AutoCloseable mounted = mountOnAdmin(cfg, started, admin, zkConnect);
       RunningRole role = new RunningRole(started.health().nodeId(),
           () -> Roles.closeAll(endpoint, mounted, started.component()),
@@ -84,8 +85,19 @@ public final class RoleCommands {
    * background: a ZooKeeper that is not up yet (the zk role's own ensemble) delays it, never the role.
    */
   public static AutoCloseable publishAdmin(String zkConnect, String nodeId, String host, int port) {
-    org.apache.curator.framework.CuratorFramework zk = org.apache.curator.framework.CuratorFrameworkFactory.newClient(
-        zkConnect, io.moraine.launcher.role.Zk.SESSION_TIMEOUT_MILLIS, 5_000, new org.apache.curator.retry.ExponentialBackoffRetry(500, 10, 5_000));
+    return publishAdmin(zkConnect, nodeId, host, port, null);
+  }
+
+  /** As above, over mutual TLS to ZooKeeper when {@code internalTlsOrNull} is given. */
+  public static AutoCloseable publishAdmin(String zkConnect, String nodeId, String host, int port,
+      io.moraine.tls.TlsFiles internalTlsOrNull) {
+    org.apache.curator.framework.CuratorFrameworkFactory.Builder b = org.apache.curator.framework.CuratorFrameworkFactory.builder()
+        .connectString(zkConnect).sessionTimeoutMs(io.moraine.launcher.role.Zk.SESSION_TIMEOUT_MILLIS).connectionTimeoutMs(5_000)
+        .retryPolicy(new org.apache.curator.retry.ExponentialBackoffRetry(500, 10, 5_000));
+    if (internalTlsOrNull != null) {
+      b.zkClientConfig(ZkTls.clientConfig(internalTlsOrNull));
+    }
+    org.apache.curator.framework.CuratorFramework zk = b.build();
     zk.start();
     var node = AdminEndpoints.publish(zk, nodeId, host, port);
     return () -> Roles.closeAll(node, zk::close);
@@ -174,7 +186,8 @@ public final class RoleCommands {
       String reach = host.equals("0.0.0.0") ? Roles.DEFAULT_HOST : host;
       io.moraine.launcher.console.Console console = io.moraine.launcher.console.Console.open(zkConnect,
           java.net.URI.create("http://" + reach + ":" + started.servicePort()), cfg.get(Keys.REGION, "us-east-1"),
-          io.moraine.launcher.config.Credentials.fromEnvironment(System.getenv()).accessKey());
+          io.moraine.launcher.config.Credentials.fromEnvironment(System.getenv()).accessKey(),
+          io.moraine.launcher.config.InternalTls.filesOrNull(cfg));
       admin.mount("/console", console);
       LOG.info("web console at http://{}:{}/console/", reach, admin.port());
       return console;

@@ -3,6 +3,7 @@ package io.moraine.launcher.role;
 import io.moraine.gateway.GatewayConfig;
 import io.moraine.gateway.S3Gateway;
 import io.moraine.launcher.config.Credentials;
+import io.moraine.launcher.config.InternalTls;
 import io.moraine.launcher.config.RoleConfig;
 import io.moraine.launcher.config.RoleConfig.Keys;
 import io.moraine.gateway.metrics.BucketFilter;
@@ -25,6 +26,7 @@ import io.moraine.storage.client.GrpcShardClients;
 import io.moraine.storage.client.GrpcShardClientsConfig;
 import io.moraine.storage.server.StorageNode;
 import io.moraine.storage.server.StorageNodeConfig;
+import io.moraine.tls.TlsFiles;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -66,7 +68,7 @@ public final class Roles {
     UnsafeModes.check(cfg.get(Keys.UNSAFE));
     String nodeId = cfg.require(Keys.NODE_ID);
     ZkRole zk = new ZkRole(nodeId, cfg.get(Keys.HOST, DEFAULT_HOST), cfg.getInt(Keys.ZK_CLIENT_PORT, 2181),
-        Path.of(cfg.require(Keys.DATA_DIR)), cfg.getList(Keys.ZK_SERVERS));
+        Path.of(cfg.require(Keys.DATA_DIR)), cfg.getList(Keys.ZK_SERVERS), InternalTls.filesOrNull(cfg));
     zk.start();
     return new Started(zk, new AdminHttpServer.Component(nodeId, "zk", () -> true), zk.clientPort());
   }
@@ -99,13 +101,15 @@ public final class Roles {
     List<MetaPeer> peers = parsePeers(cfg.getList(Keys.META_PEERS));
     MetaPeer self = peers.stream().filter(p -> p.nodeId().equals(nodeId)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("node.id " + nodeId + " is not among meta.peers " + peers));
-    CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), Zk.SESSION_TIMEOUT_MILLIS);
+    TlsFiles tls = InternalTls.filesOrNull(cfg);
+    CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), Zk.SESSION_TIMEOUT_MILLIS, tls);
     MetadataServerConfig d = MetadataServerConfig.of(nodeId, self.host(), self.port(),
         Path.of(cfg.require(Keys.DATA_DIR)).resolve("meta"), peers);
     int groups = cfg.getInt(Keys.META_GROUPS, MetadataServerConfig.DEFAULT_GROUPS);
     boolean joining = join || Boolean.parseBoolean(cfg.get(Keys.META_JOIN, "false"));
     MetadataServer server = new MetadataServer(d.withGroups(groups).withJoin(joining)
-        .withMaxBucketsPerAccount(cfg.getInt(Keys.MAX_BUCKETS_PER_ACCOUNT, d.maxBucketsPerAccount())), InstantSource.system());
+        .withMaxBucketsPerAccount(cfg.getInt(Keys.MAX_BUCKETS_PER_ACCOUNT, d.maxBucketsPerAccount())), InstantSource.system(),
+        InternalTls.raft(tls));
     server.start();
     metrics.raft().watch(server);
     MetaDirectory.publishGroups(zk, groups);
@@ -118,10 +122,10 @@ public final class Roles {
             PlacementConfig.DEFAULT_MAX_SLOTS_PER_GROUP, PlacementConfig.DEFAULT_WEIGHT_UNIT_BYTES).validate());
     coordinator.start();
     // Every meta process runs a repair service; one of them (LeaderLatch) is active.
-    RaftMetadataClient repairMeta = MetaDirectory.connectClient(zk, peers, groups);
+    RaftMetadataClient repairMeta = MetaDirectory.connectClient(zk, peers, groups, InternalTls.raft(tls));
     ZkPlacementView view = new ZkPlacementView(zk);
     view.start();
-    GrpcShardClients shards = new GrpcShardClients(GrpcShardClients.liveNodesOf(view), GrpcShardClientsConfig.defaults());
+    GrpcShardClients shards = new GrpcShardClients(GrpcShardClients.liveNodesOf(view), GrpcShardClientsConfig.defaults(), tls);
     RepairService repair = new RepairService(repairConfig(cfg, System.getenv()), nodeId, zk, repairMeta, shards, view,
         InstantSource.system()).start();
     AutoCloseable usage = bucketUsage(cfg, nodeId, repairMeta, repair::isLeader, metrics);
@@ -158,10 +162,11 @@ public final class Roles {
     if (disks.isEmpty()) {
       disks = List.of(Path.of(cfg.require(Keys.DATA_DIR)).resolve("disk1"));
     }
-    CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), STORAGE_SESSION_TIMEOUT_MILLIS);
+    TlsFiles tls = InternalTls.filesOrNull(cfg);
+    CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), STORAGE_SESSION_TIMEOUT_MILLIS, tls);
     StorageNode node = new StorageNode(new StorageNodeConfig(nodeId, cfg.require(Keys.AZ), cfg.get(Keys.HOST, DEFAULT_HOST),
         cfg.getInt(Keys.STORAGE_PORT, 0), disks, cfg.getLong(Keys.STORAGE_CAPACITY_BYTES, 0),
-        STORAGE_SESSION_TIMEOUT_MILLIS), zk, InstantSource.system(), metrics.storage().observer(nodeId));
+        STORAGE_SESSION_TIMEOUT_MILLIS), zk, InstantSource.system(), metrics.storage().observer(nodeId), tls);
     node.start();
     metrics.storage().watch(node);
     AutoCloseable all = () -> closeAll(() -> metrics.storage().unwatch(node), node, zk);
@@ -176,13 +181,14 @@ public final class Roles {
     UnsafeModes.check(cfg.get(Keys.UNSAFE));
     String nodeId = cfg.require(Keys.NODE_ID);
     Credentials creds = Credentials.fromEnvironment(System.getenv());
-    CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), Zk.SESSION_TIMEOUT_MILLIS);
+    TlsFiles tls = InternalTls.filesOrNull(cfg);
+    CuratorFramework zk = Zk.connectBlocking(cfg.get(Keys.ZK_CONNECT, DEFAULT_ZK), Zk.SESSION_TIMEOUT_MILLIS, tls);
     List<MetaPeer> peers = MetaDirectory.await(zk, 3, Duration.ofSeconds(60));
-    RaftMetadataClient meta = MetaDirectory.connectClient(zk, peers);
+    RaftMetadataClient meta = MetaDirectory.connectClient(zk, peers, InternalTls.raft(tls));
     ZkPlacementView view = new ZkPlacementView(zk);
     view.start();
     view.awaitMap(Duration.ofSeconds(120));
-    GrpcShardClients shards = new GrpcShardClients(GrpcShardClients.liveNodesOf(view), GrpcShardClientsConfig.defaults());
+    GrpcShardClients shards = new GrpcShardClients(GrpcShardClients.liveNodesOf(view), GrpcShardClientsConfig.defaults(), tls);
     GatewayConfig d = GatewayConfig.defaults(nodeId, cfg.get(Keys.HOST, DEFAULT_HOST),
         cfg.getInt(Keys.GATEWAY_PORT, 9000), creds.accessKey(), creds.secretKey());
     List<String> domains = cfg.getList(Keys.GATEWAY_DOMAINS);

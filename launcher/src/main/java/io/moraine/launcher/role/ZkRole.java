@@ -23,6 +23,15 @@ public final class ZkRole implements AutoCloseable {
   private final int clientPort;
 
   public ZkRole(String nodeId, String host, int clientPort, Path dataDir, List<String> servers) throws Exception {
+    this(nodeId, host, clientPort, dataDir, servers, null);
+  }
+
+  /**
+   * @param internalTlsOrNull with internal TLS, {@code clientPort} is served over mutual TLS only
+   *     (no plaintext port) and an ensemble's quorum traffic is TLS too (see {@link ZkTls})
+   */
+  public ZkRole(String nodeId, String host, int clientPort, Path dataDir, List<String> servers,
+      io.moraine.tls.TlsFiles internalTlsOrNull) throws Exception {
     this.clientPort = clientPort;
     Path data = dataDir.resolve("data");
     Files.createDirectories(data);
@@ -33,8 +42,12 @@ public final class ZkRole implements AutoCloseable {
     p.setProperty("initLimit", "20");
     p.setProperty("syncLimit", "5");
     p.setProperty("dataDir", data.toAbsolutePath().toString());
-    p.setProperty("clientPort", Integer.toString(clientPort));
-    p.setProperty("clientPortAddress", host);
+    if (internalTlsOrNull == null) {
+      p.setProperty("clientPort", Integer.toString(clientPort));
+      p.setProperty("clientPortAddress", host);
+    } else {
+      ZkTls.serverProperties(p, internalTlsOrNull, host, clientPort);
+    }
     p.setProperty("admin.enableServer", "false");
     p.setProperty("4lw.commands.whitelist", "ruok,srvr,stat,mntr");
     p.setProperty("autopurge.snapRetainCount", "3");

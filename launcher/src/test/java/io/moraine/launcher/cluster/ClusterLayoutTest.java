@@ -79,4 +79,28 @@ class ClusterLayoutTest {
     assertThat(again.websitePort(1)).isEqualTo(upgraded.websitePort(1));
     assertThat(again.websitePort(2)).isEqualTo(upgraded.websitePort(2));
   }
+
+  @Test
+  void internalTlsIsRecordedKeptAcrossRestartsAndNamesEachNodesOwnCertificate() throws Exception {
+    ClusterLayout plain = ClusterLayout.loadOrCreate(dir, 1, 1, 19000, 12181);
+    assertThat(plain.internalTls()).isFalse();
+    assertThat(plain.nodes()).allSatisfy(n -> assertThat(n.config().get(Keys.TLS_INTERNAL_ENABLED)).isEmpty());
+    plain.enableInternalTls();
+    ClusterLayout again = ClusterLayout.loadOrCreate(dir, 1, 1, 19000, 12181);
+    assertThat(again.internalTls()).isTrue();
+    List<String> ids = again.nodes().stream().map(ClusterLayout.Node::nodeId).toList();
+    again.issueTls(ids, java.time.InstantSource.system(), new java.security.SecureRandom());
+    for (ClusterLayout.Node n : again.nodes()) {
+      assertThat(io.moraine.launcher.config.InternalTls.files(n.config())).as(n.nodeId())
+          .contains(again.tlsFiles(n.nodeId()));
+      java.security.cert.X509Certificate leaf = io.moraine.tls.Pem.readCertificates(again.tlsFiles(n.nodeId()).certFile())
+          .getFirst();
+      assertThat(leaf.getSubjectX500Principal().getName()).contains("CN=" + n.nodeId());
+      assertThat(leaf.getSubjectAlternativeNames()).extracting(l -> l.get(1).toString()).contains("127.0.0.1");
+    }
+    // Issued once: a restart reuses the files (clients keep trusting the same CA).
+    String before = Files.readString(again.tlsFiles("meta-1").certFile());
+    again.issueTls(ids, java.time.InstantSource.system(), new java.security.SecureRandom());
+    assertThat(Files.readString(again.tlsFiles("meta-1").certFile())).isEqualTo(before);
+  }
 }

@@ -33,19 +33,16 @@ final class ClusterFixture implements AutoCloseable {
     this.zkPort = zkPort;
   }
 
-  /** `cluster start --storage-per-az N` with {@code env} passed to every process of the cluster. */
-  static ClusterFixture start(String name, int storagePerAz, Map<String, String> env) throws Exception {
-    return start(name, storagePerAz, env, List.of());
-  }
-
-  /** As {@link #start(String, int, Map)}, with more `cluster start` flags (e.g. --day-seconds N). */
-  static ClusterFixture start(String name, int storagePerAz, Map<String, String> env, List<String> flags)
-      throws Exception {
+  /**
+   * `cluster start --storage-per-az N` with {@code env} passed to every process of the cluster and
+   * {@code extraArgs} added to the command (e.g. --day-seconds N, --internal-tls).
+   */
+  static ClusterFixture start(String name, int storagePerAz, Map<String, String> env, String... extraArgs) throws Exception {
     ClusterFixture f = new ClusterFixture(Files.createTempDirectory(name), S3TestClients.freePort(), S3TestClients.freePort());
     List<String> args = new ArrayList<>(List.of("cluster", "start", "--dir", f.dir.toString(),
         "--storage-per-az", Integer.toString(storagePerAz), "--gateway-port", Integer.toString(f.gatewayPort),
         "--zk-port", Integer.toString(f.zkPort)));
-    args.addAll(flags);
+    args.addAll(List.of(extraArgs));
     ProcessBuilder pb = new ProcessBuilder(Launcher.command(args.toArray(String[]::new)))
         .redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().putAll(env);

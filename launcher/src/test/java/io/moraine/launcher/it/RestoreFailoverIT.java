@@ -29,7 +29,7 @@ class RestoreFailoverIT {
   void aRestoreSurvivesTheKillOfTheRestoreLeaderMidCopy() throws Exception {
     byte[] body = new byte[SIZE];
     new SplittableRandom(1414).nextBytes(body);
-    ClusterFixture cluster = ClusterFixture.start("moraine-restore-failover-it", 2, Map.of(), List.of("--day-seconds", "1"));
+    ClusterFixture cluster = ClusterFixture.start("moraine-restore-failover-it", 2, Map.of(), "--day-seconds", "1");
     cluster.keepLogs = true;
     try {
       int[] ports = {cluster.gatewayPort, cluster.gatewayPort + 1};

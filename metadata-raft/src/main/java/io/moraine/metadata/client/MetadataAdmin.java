@@ -51,10 +51,15 @@ public final class MetadataAdmin {
 
   /** One group's status, as {@link #status(List, int, long)} reports it. */
   public static GroupStatus status(List<MetaPeer> peers, String groupName, long timeoutMillis) {
+    return status(null, peers, groupName, timeoutMillis);
+  }
+
+  /** As above, over mutual TLS when {@code tlsOrNull} is given (docs/tls.md). */
+  public static GroupStatus status(io.moraine.metadata.tls.RaftTls tlsOrNull, List<MetaPeer> peers, String groupName, long timeoutMillis) {
     RaftGroup group = MetaGroup.group(groupName, peers);
     Optional<String> leader = Optional.empty();
     List<String> members = null;
-    try (RaftClient client = client(group, timeoutMillis, RetryPolicies.noRetry())) {
+    try (RaftClient client = client(tlsOrNull, group, timeoutMillis, RetryPolicies.noRetry())) {
       for (MetaPeer peer : peers) {
         GroupInfoReply info;
         try {
@@ -88,9 +93,14 @@ public final class MetadataAdmin {
 
   /** One line per group ({@code g1..gN}), in order. */
   public static List<GroupStatus> status(List<MetaPeer> peers, int groups, long timeoutMillis) {
+    return status(null, peers, groups, timeoutMillis);
+  }
+
+  /** As above, over mutual TLS when {@code tlsOrNull} is given. */
+  public static List<GroupStatus> status(io.moraine.metadata.tls.RaftTls tlsOrNull, List<MetaPeer> peers, int groups, long timeoutMillis) {
     List<GroupStatus> out = new ArrayList<>();
     for (String name : MetaGroup.names(groups)) {
-      out.add(status(peers, name, timeoutMillis));
+      out.add(status(tlsOrNull, peers, name, timeoutMillis));
     }
     return out;
   }
@@ -102,14 +112,19 @@ public final class MetadataAdmin {
    * {@code known}: some current members (to find each group's membership and leader).
    */
   public static void addPeer(List<MetaPeer> known, int groups, MetaPeer newPeer) {
+    addPeer(null, known, groups, newPeer);
+  }
+
+  /** As above, over mutual TLS when {@code tlsOrNull} is given. */
+  public static void addPeer(io.moraine.metadata.tls.RaftTls tlsOrNull, List<MetaPeer> known, int groups, MetaPeer newPeer) {
     for (String name : MetaGroup.names(groups)) {
-      Map<String, RaftPeer> conf = currentConf(known, name);
+      Map<String, RaftPeer> conf = currentConf(tlsOrNull, known, name);
       if (conf.containsKey(newPeer.nodeId())) {
         continue; // already a member: a rerun after a partial failure
       }
       conf.put(newPeer.nodeId(), MetaGroup.peer(newPeer));
       RaftGroup target = RaftGroup.valueOf(MetaGroup.groupId(name), conf.values());
-      try (RaftClient client = client(target, CHANGE_TIMEOUT_MILLIS, changeRetries())) {
+      try (RaftClient client = client(tlsOrNull, target, CHANGE_TIMEOUT_MILLIS, changeRetries())) {
         try {
           check(client.getGroupManagementApi(RaftPeerId.valueOf(newPeer.nodeId())).add(target), "add " + name + " on " + newPeer.nodeId());
         } catch (AlreadyExistsException rerun) {
@@ -130,8 +145,13 @@ public final class MetadataAdmin {
    * it may only come back with {@code --join} and be added again.
    */
   public static void removePeer(List<MetaPeer> known, int groups, String nodeId) {
+    removePeer(null, known, groups, nodeId);
+  }
+
+  /** As above, over mutual TLS when {@code tlsOrNull} is given. */
+  public static void removePeer(io.moraine.metadata.tls.RaftTls tlsOrNull, List<MetaPeer> known, int groups, String nodeId) {
     for (String name : MetaGroup.names(groups)) {
-      Map<String, RaftPeer> conf = currentConf(known, name);
+      Map<String, RaftPeer> conf = currentConf(tlsOrNull, known, name);
       RaftPeer removed = conf.remove(nodeId);
       if (removed == null) {
         continue;
@@ -140,13 +160,13 @@ public final class MetadataAdmin {
         throw new IllegalArgumentException(nodeId + " is the last member of group " + name);
       }
       RaftGroup target = RaftGroup.valueOf(MetaGroup.groupId(name), conf.values());
-      try (RaftClient client = client(target, CHANGE_TIMEOUT_MILLIS, changeRetries())) {
+      try (RaftClient client = client(tlsOrNull, target, CHANGE_TIMEOUT_MILLIS, changeRetries())) {
         check(client.admin().setConfiguration(new ArrayList<>(conf.values())), "setConfiguration " + name);
       } catch (IOException e) {
         throw new UncheckedIOException("removing " + nodeId + " from group " + name, e);
       }
       RaftGroup withOld = RaftGroup.valueOf(MetaGroup.groupId(name), List.of(removed));
-      try (RaftClient client = client(withOld, 3_000, RetryPolicies.noRetry())) {
+      try (RaftClient client = client(tlsOrNull, withOld, 3_000, RetryPolicies.noRetry())) {
         client.getGroupManagementApi(removed.getId()).remove(withOld.getGroupId(), false, true);
       } catch (IOException | RuntimeException unreachable) {
         // The removed peer is down (often why it is removed): the group no longer counts it either way.
@@ -157,11 +177,11 @@ public final class MetadataAdmin {
   }
 
   /** The group's current members (id → peer with address), from the first member that answers. */
-  private static Map<String, RaftPeer> currentConf(List<MetaPeer> known, String name) {
+  private static Map<String, RaftPeer> currentConf(io.moraine.metadata.tls.RaftTls tlsOrNull, List<MetaPeer> known, String name) {
     RaftGroup group = MetaGroup.group(name, known);
     RaftGroupId id = group.getGroupId();
     IOException last = null;
-    try (RaftClient client = client(group, 3_000, RetryPolicies.noRetry())) {
+    try (RaftClient client = client(tlsOrNull, group, 3_000, RetryPolicies.noRetry())) {
       for (MetaPeer peer : known) {
         try {
           GroupInfoReply info = client.getGroupManagementApi(RaftPeerId.valueOf(peer.nodeId())).info(id);
@@ -195,13 +215,14 @@ public final class MetadataAdmin {
     return RetryPolicies.retryUpToMaximumCountWithFixedSleep(20, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
   }
 
-  private static RaftClient client(RaftGroup group, long timeoutMillis, RetryPolicy retry) {
+  private static RaftClient client(io.moraine.metadata.tls.RaftTls tlsOrNull, RaftGroup group, long timeoutMillis, RetryPolicy retry) {
     RaftProperties p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(timeoutMillis, TimeUnit.MILLISECONDS));
     SecureRandom random = new SecureRandom();
     return RaftClient.newBuilder()
         .setClientId(ClientId.valueOf(new UUID(random.nextLong(), random.nextLong())))
-        .setRaftGroup(group).setProperties(p).setRetryPolicy(retry).build();
+        .setRaftGroup(group).setProperties(p).setRetryPolicy(retry)
+        .setParameters(io.moraine.metadata.tls.RaftTls.parameters(tlsOrNull)).build();
   }
 }

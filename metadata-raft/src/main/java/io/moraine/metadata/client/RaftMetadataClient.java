@@ -109,14 +109,17 @@ public final class RaftMetadataClient implements MetadataClient {
     final ClientId clientId;
     final RaftMetadataClientConfig cfg;
     final java.util.function.Supplier<List<MetaPeer>> peerSource;
+    final io.moraine.metadata.tls.RaftTls tls; // null: plaintext
     volatile RaftClient client;
     final CommitBatcher batcher; // null: every mutation is its own log entry
 
-    Group(int number, ClientId clientId, RaftMetadataClientConfig cfg, java.util.function.Supplier<List<MetaPeer>> peerSource) {
+    Group(int number, ClientId clientId, RaftMetadataClientConfig cfg, java.util.function.Supplier<List<MetaPeer>> peerSource,
+        io.moraine.metadata.tls.RaftTls tls) {
       this.number = number;
       this.clientId = clientId;
       this.cfg = cfg;
       this.peerSource = peerSource;
+      this.tls = tls;
       this.client = build(peerSource.get(), null);
       this.batcher = cfg.commitSenders() == 0 ? null
           : new CommitBatcher(this::sendWrite, cfg.commitSenders(), cfg.maxBatchCommands(), cfg.maxBatchBytes(),
@@ -131,6 +134,7 @@ public final class RaftMetadataClient implements MetadataClient {
           .setClientId(clientId)
           .setRaftGroup(MetaGroup.group(MetaGroup.name(number), peers))
           .setProperties(p)
+          .setParameters(io.moraine.metadata.tls.RaftTls.parameters(tls))
           .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
               cfg.maxAttempts(), TimeDuration.valueOf(cfg.retrySleepMillis(), TimeUnit.MILLISECONDS)));
       if (leader != null) {
@@ -264,12 +268,23 @@ public final class RaftMetadataClient implements MetadataClient {
    */
   public static RaftMetadataClient connect(java.util.function.Supplier<List<MetaPeer>> peerSource,
       RaftMetadataClientConfig cfg, RandomGenerator random) {
+    return connect(peerSource, cfg, random, null);
+  }
+
+  /** As above, over mutual TLS when {@code tlsOrNull} is given (docs/tls.md). */
+  public static RaftMetadataClient connect(java.util.function.Supplier<List<MetaPeer>> peerSource,
+      RaftMetadataClientConfig cfg, RandomGenerator random, io.moraine.metadata.tls.RaftTls tlsOrNull) {
     cfg.validate();
     List<Group> groups = new java.util.ArrayList<>();
     for (int n = 1; n <= cfg.groups(); n++) {
-      groups.add(new Group(n, ClientId.valueOf(new UUID(random.nextLong(), random.nextLong())), cfg, peerSource));
+      groups.add(new Group(n, ClientId.valueOf(new UUID(random.nextLong(), random.nextLong())), cfg, peerSource, tlsOrNull));
     }
     return new RaftMetadataClient(groups);
+  }
+
+  /** The mutual TLS this client speaks (for admin calls to the same peers), or null: plaintext or in-process. */
+  public io.moraine.metadata.tls.RaftTls tls() {
+    return groups.isEmpty() ? null : groups.get(0).tls;
   }
 
   // ---- accounts -----------------------------------------------------------------------------

@@ -45,11 +45,18 @@ public final class MetadataServer implements AutoCloseable {
   private final MetadataServerConfig config;
   private final InstantSource clock;
   private final AtomicLong callIds = new AtomicLong();
+  private final io.moraine.metadata.tls.RaftTls tls;
   private RaftServer server;
 
   public MetadataServer(MetadataServerConfig config, InstantSource clock) {
+    this(config, clock, null);
+  }
+
+  /** {@code tlsOrNull}: serve (and talk to the other peers over) mutual TLS only; null: plaintext. */
+  public MetadataServer(MetadataServerConfig config, InstantSource clock, io.moraine.metadata.tls.RaftTls tlsOrNull) {
     this.config = config.validate();
     this.clock = clock;
+    this.tls = tlsOrNull;
   }
 
   public MetadataServerConfig config() {
@@ -70,6 +77,7 @@ public final class MetadataServer implements AutoCloseable {
       server = RaftServer.newBuilder()
           .setServerId(RaftPeerId.valueOf(config.nodeId()))
           .setProperties(properties(ratisDir))
+          .setParameters(io.moraine.metadata.tls.RaftTls.parameters(tls))
           .setStateMachineRegistry(groupId -> new MetadataStateMachine(clock, config.maxBucketsPerAccount(), config.groups()))
           .setOption(RaftStorage.StartupOption.RECOVER)
           .build();

@@ -27,6 +27,8 @@ final class MetaCluster implements AutoCloseable {
   private final SplittableRandom random = new SplittableRandom(42);
   long snapshotThreshold = 100_000;
   long segmentBytes = 8L << 20;
+  /** Mutual TLS of every peer and client made from now on (RaftTlsTest); null: plaintext. */
+  io.moraine.metadata.tls.RaftTls tls;
 
   MetaCluster(Path root, int size) {
     this(root, size, 0);
@@ -61,7 +63,7 @@ final class MetaCluster implements AutoCloseable {
     }
     MetadataServerConfig cfg = new MetadataServerConfig(p.nodeId(), p.host(), p.port(), root.resolve(p.nodeId()),
         configured, groups, spare, 100, 300, 600, snapshotThreshold, segmentBytes).validate();
-    servers[i] = new MetadataServer(cfg, InstantSource.system()).start();
+    servers[i] = new MetadataServer(cfg, InstantSource.system(), tls).start();
     return servers[i];
   }
 
@@ -77,7 +79,8 @@ final class MetaCluster implements AutoCloseable {
   }
 
   RaftMetadataClient client(RaftMetadataClientConfig cfg) {
-    RaftMetadataClient c = RaftMetadataClient.connect(all, cfg, random.split());
+    List<MetaPeer> fixed = List.copyOf(all);
+    RaftMetadataClient c = RaftMetadataClient.connect(() -> fixed, cfg, random.split(), tls);
     clients.add(c);
     return c;
   }
