@@ -135,6 +135,7 @@ public final class S3Gateway implements AutoCloseable {
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
     this.kms = new io.moraine.gateway.kms.KmsKeys(metadata, rootKey, access, clock, config.dayScale(), random,
         config.region(), new io.moraine.gateway.kms.KmsAudit(metadata));
+    sse.useKms(new io.moraine.gateway.crypto.SseKms(kms, random, clock));
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads, ids)
         .register(new io.moraine.gateway.restore.RestoreHandler(metadata, access, restore));
     this.reencoder = new io.moraine.gateway.data.Reencoder(reader, writer, collector, threads);

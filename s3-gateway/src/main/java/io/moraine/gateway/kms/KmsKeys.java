@@ -172,6 +172,13 @@ public final class KmsKeys implements Kms {
     return new Opened(key, plaintext);
   }
 
+  @Override
+  public void recordCachedUse(Identity caller, String keyArn, String op, String resource) {
+    String keyId = keyArn.substring(keyArn.lastIndexOf('/') + 1);
+    audit.add(KmsAuditEntry.newBuilder().setKeyId(keyId).setOp(op).setPrincipal(caller.caller().arn())
+        .setResource(resource).setTimeMillis(clock.millis()).build());
+  }
+
   /** Records a use of a key served without calling the KMS (an S3 Bucket Key from the cache). */
   public void record(Identity caller, KmsKeyRecord key, String op, String resource) {
     audit.add(KmsAuditEntry.newBuilder().setKeyId(key.getKeyId()).setAccountId(key.getAccountId()).setOp(op)
