@@ -141,13 +141,16 @@ public final class Sse {
    * ({@code aws:kms}, the key id, context and bucket-key headers).
    */
   public Sealed forWrite(S3Request r, Optional<io.moraine.proto.config.v1.BucketEncryptionConfig> bucketDefault) {
+    if (customerKey(r).isPresent()) {
+      return forWrite(r, false); // SSE-C, or the refusal of SSE-C with another method
+    }
     Optional<String> h = r.header(HEADER).map(String::strip);
     boolean kmsAsked = h.isPresent() && h.get().equals(SseKms.AWS_KMS);
     if (!kmsAsked && (r.header(SseKms.KEY_ID_HEADER).isPresent() || r.header(SseKms.CONTEXT_HEADER).isPresent())) {
       throw new S3Exception(new S3Error.InvalidArgument("Server Side Encryption with AWS KMS managed key requires "
           + "HTTP header x-amz-server-side-encryption : aws:kms"));
     }
-    boolean kmsDefault = h.isEmpty() && customerKey(r).isEmpty() && bucketDefault.isPresent()
+    boolean kmsDefault = h.isEmpty() && bucketDefault.isPresent()
         && bucketDefault.get().getSseAlgorithm().equals(SseKms.AWS_KMS);
     if (kmsAsked || kmsDefault) {
       Optional<String> bucketKeyHeader = r.header(SseKms.BUCKET_KEY_HEADER).map(String::strip);
