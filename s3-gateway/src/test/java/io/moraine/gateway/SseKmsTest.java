@@ -115,6 +115,26 @@ class SseKmsTest {
   }
 
   @Test
+  void aCustomerKeyWithAwsKmsIsRefused() {
+    byte[] k = pattern(32, 9);
+    String md5;
+    try {
+      md5 = Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(k));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+    assertThatThrownBy(() -> s3.putObject(b -> b.bucket("kms").key("both").serverSideEncryption(ServerSideEncryption.AWS_KMS)
+        .sseCustomerAlgorithm("AES256").sseCustomerKey(Base64.getEncoder().encodeToString(k)).sseCustomerKeyMD5(md5),
+        RequestBody.fromString("x"))).isInstanceOf(S3Exception.class).satisfies(x -> {
+          assertThat(((S3Exception) x).statusCode()).isEqualTo(400);
+          assertThat(((S3Exception) x).awsErrorDetails().errorCode()).isEqualTo("InvalidArgument");
+        });
+    assertThatThrownBy(() -> s3.putObject(b -> b.bucket("kms").key("keyid-only").ssekmsKeyId(keyId),
+        RequestBody.fromString("x"))).isInstanceOf(S3Exception.class)
+        .satisfies(x -> assertThat(((S3Exception) x).statusCode()).isEqualTo(400));
+  }
+
+  @Test
   void aDisabledKeyRefusesGetUntilReEnabled() {
     String own = kms.createKey(b -> { }).keyMetadata().keyId();
     s3.putObject(b -> b.bucket("kms").key("disabled").serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(own),
