@@ -52,7 +52,7 @@ final class KmsCommands {
   /**
    * Prints the KMS key-use audit log, oldest first, one line per use:
    * {@code key_id=… op=… principal=… resource=… time=…}. Gateways write uses in batches (every
-   * {@code gateway.key-use-flush-millis}), so the latest uses appear after that delay.
+   * 10 s), so the latest uses appear after that delay.
    */
   @Command(name = "audit", mixinStandardHelpOptions = true,
       description = "Print every use of KMS keys (or of one key): key_id=… op=… principal=… resource=… time=….")

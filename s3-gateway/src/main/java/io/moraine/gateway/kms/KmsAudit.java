@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The key-use audit log's gateway side: uses are queued in memory and written to metadata in
  * batches ({@code AppendKmsAudit}, one Raft entry per flush, not one per use) by {@link #flush},
- * which the gateway runs every {@code gateway.key-use-flush-millis} and at close. A gateway that
+ * which the gateway runs every {@code GatewayConfig.keyUseFlushMillis} (10 s) and at close. A gateway that
  * crashes loses at most the uses of its last interval; a failed flush keeps them for the next one.
  */
 public final class KmsAudit {
