@@ -40,8 +40,9 @@ final class Features {
 
   /** The other AWS APIs answered on the gateway's listener (IAM, STS, KMS), by credential scope service. */
   static List<ServiceApi> services(MetadataClient metadata, Access access, GatewayConfig config, InstantSource clock,
-      Ids ids) {
+      Ids ids, io.moraine.gateway.kms.KmsKeys kms) {
     return List.of(new io.moraine.gateway.iam.IamApi(metadata, access, ids, clock),
-        new io.moraine.gateway.iam.StsApi(metadata, access, ids, clock, config.region()));
+        new io.moraine.gateway.iam.StsApi(metadata, access, ids, clock, config.region()),
+        new io.moraine.gateway.kms.KmsApi(kms, access));
   }
 }

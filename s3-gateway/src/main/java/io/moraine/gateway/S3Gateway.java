@@ -50,6 +50,7 @@ public final class S3Gateway implements AutoCloseable {
   private final java.util.concurrent.ScheduledExecutorService keyUseFlusher;
   /** How often GET retrieval bytes go to the metadata tier (one command per group; docs/storage-classes.md). */
   public static final long RETRIEVAL_REPORT_MILLIS = 5_000;
+  private final io.moraine.gateway.kms.KmsKeys kms;
   private final ExecutorService threads;
   private final Server server;
   private final ServerConnector connector;
@@ -134,6 +135,9 @@ public final class S3Gateway implements AutoCloseable {
     ObjectData data = new ObjectData(writer, reader, config.inlineThresholdBytes(), sse, classes, placement);
     this.data = data;
     Access access = new Access(metadata, clock, io.moraine.gateway.access.policy.ManagedPolicies::document);
+    this.kms = new io.moraine.gateway.kms.KmsKeys(metadata, rootKey, access, clock, config.dayScale(), random,
+        config.region(), new io.moraine.gateway.kms.KmsAudit(metadata));
+    sse.useKms(new io.moraine.gateway.crypto.SseKms(kms, random, clock));
     SubresourceHandlers subresources = Features.subresources(metadata, access, config, clock, data, threads, ids)
         .register(new io.moraine.gateway.restore.RestoreHandler(metadata, access, restore));
     this.reencoder = new io.moraine.gateway.data.Reencoder(reader, writer, collector, threads);
@@ -148,7 +152,7 @@ public final class S3Gateway implements AutoCloseable {
         new BucketApi(metadata, access, config.region()), objects, new ListApi(metadata, access),
         new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes(), threads, clock),
         versioning, subresources,
-        Features.services(metadata, access, config, clock, ids),
+        Features.services(metadata, access, config, clock, ids, kms),
         new io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi(access), cors, Features.decorators(access, cors),
         new io.moraine.gateway.website.WebsiteEndpoint(metadata, access, objects, ids::hostId),
         new io.moraine.gateway.accelerate.AccelerateEndpoint(access),
@@ -248,6 +252,11 @@ public final class S3Gateway implements AutoCloseable {
     return collector;
   }
 
+  /** The built-in KMS (SSE-KMS and the KMS API); tests flush its audit log through it. */
+  public io.moraine.gateway.kms.KmsKeys kms() {
+    return kms;
+  }
+
   /** Ensures the root account exists, then binds and serves. */
   public void start() throws Exception {
     metadata.ensureRootAccount(config.rootAccessKey(), config.rootSecretKey());
@@ -258,6 +267,8 @@ public final class S3Gateway implements AutoCloseable {
     data.retrievals().flush(metadata, config.dayScale().dayMillis(), true);
     keyUseFlusher.scheduleWithFixedDelay(() -> data.retrievals().flush(metadata, config.dayScale().dayMillis(), false),
         RETRIEVAL_REPORT_MILLIS, RETRIEVAL_REPORT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    keyUseFlusher.scheduleWithFixedDelay(kms.audit()::flush, config.keyUseFlushMillis(), config.keyUseFlushMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
     log.info("{} serving S3 on {}:{}{} (region {})", config.nodeId(), config.host(), port(),
         (httpsConnector == null ? "" : connector == httpsConnector ? " (https)" : ", https on " + httpsPort())
             + (websiteConnector == null ? "" : ", website endpoint on " + websitePort()),
@@ -288,7 +299,11 @@ public final class S3Gateway implements AutoCloseable {
       server.stop();
     } finally {
       keyUseFlusher.shutdownNow();
-      threads.shutdown();
+      try {
+        kms.audit().flush();
+      } finally {
+        threads.shutdown();
+      }
     }
   }
 }

@@ -10,12 +10,12 @@ import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code admin kms rotate-master} (DESIGN.md, contracts of the feature wave; docs/encryption.md). */
+/** {@code admin kms rotate-master} and {@code admin kms audit} (DESIGN.md, contracts of the feature wave; docs/encryption.md). */
 final class KmsCommands {
   private KmsCommands() {}
 
   @Command(name = "kms", mixinStandardHelpOptions = true, description = "Manage server-side encryption keys.",
-      subcommands = {RotateMaster.class})
+      subcommands = {RotateMaster.class, Audit.class})
   static final class KmsGroup implements Runnable {
     @ParentCommand
     AdminCommand admin;
@@ -46,6 +46,41 @@ final class KmsCommands {
       }
       group.admin.out().print(new Line.MasterKey(id));
       return 0;
+    }
+  }
+
+  /**
+   * Prints the KMS key-use audit log, oldest first, one line per use:
+   * {@code key_id=… op=… principal=… resource=… time=…}. Gateways write uses in batches (every
+   * 10 s), so the latest uses appear after that delay.
+   */
+  @Command(name = "audit", mixinStandardHelpOptions = true,
+      description = "Print every use of KMS keys (or of one key): key_id=… op=… principal=… resource=… time=….")
+  static final class Audit implements Callable<Integer> {
+    @ParentCommand
+    KmsGroup group;
+
+    @picocli.CommandLine.Option(names = "--key", description = "Only the uses of this key id.")
+    String key;
+
+    @Override
+    public Integer call() throws Exception {
+      try (CuratorFramework client = group.admin.connect(); RaftMetadataClient meta = group.admin.metadata(client)) {
+        long after = 0;
+        while (true) {
+          var reply = meta.kmsQuery(io.moraine.proto.meta.v1.KmsQuery.newBuilder().setListAudit(
+              io.moraine.proto.meta.v1.ListKmsAudit.newBuilder().setKeyId(key == null ? "" : key).setAfterSeq(after))
+              .build());
+          for (var e : reply.getAuditList()) {
+            group.admin.out().print(new Line.KmsUse(e.getKeyId(), e.getOp(), e.getPrincipal(), e.getResource(),
+                java.time.Instant.ofEpochMilli(e.getTimeMillis()).toString()));
+            after = e.getSeq();
+          }
+          if (!reply.getTruncated()) {
+            return 0;
+          }
+        }
+      }
     }
   }
 }

@@ -415,6 +415,22 @@ public sealed interface Line {
     }
   }
 
+  /** {@code admin kms audit}: one use of a KMS key. */
+  record KmsUse(String keyId, String op, String principal, String resource, String time) implements Line {
+    public String type() {
+      return "kms_use";
+    }
+
+    public Style style() {
+      return Style.PAIRS;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("key_id", keyId), f("op", op), f("principal", principal), f("resource", resource),
+          f("time", time));
+    }
+  }
+
   record Credentials(String accessKey, String secretKey) implements Line {
     public String type() {
       return "credentials";

@@ -60,6 +60,15 @@ public interface MetadataClient extends AutoCloseable {
   /** Answers one keyring query (the active key, one key, every key), linearizably. */
   io.moraine.proto.meta.v1.KeyringReply keyringQuery(io.moraine.proto.meta.v1.KeyringQuery query);
 
+  // ---- built-in KMS (directory group) ----------------------------------------------------------
+  // Key, alias and audit records cross this boundary as their moraine.meta.v1 messages (kms.proto).
+
+  /** Applies one KMS command (create/update a key, put/delete an alias, append audit entries). */
+  io.moraine.proto.meta.v1.KmsReply kms(io.moraine.proto.meta.v1.KmsCommand command);
+
+  /** Answers one KMS query (a key, an alias, an account's keys or aliases, the audit log), linearizably. */
+  io.moraine.proto.meta.v1.KmsReply kmsQuery(io.moraine.proto.meta.v1.KmsQuery query);
+
   // ---- buckets ------------------------------------------------------------------------------
 
   /** Fails with BUCKET_ALREADY_EXISTS (other owner) or BUCKET_ALREADY_OWNED_BY_YOU, TOO_MANY_BUCKETS. */

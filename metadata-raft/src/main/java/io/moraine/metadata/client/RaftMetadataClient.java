@@ -319,6 +319,16 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public io.moraine.proto.meta.v1.KmsReply kms(io.moraine.proto.meta.v1.KmsCommand command) {
+    return write(directory(), MetaRequest.newBuilder().setKmsCommand(command)).getKms();
+  }
+
+  @Override
+  public io.moraine.proto.meta.v1.KmsReply kmsQuery(io.moraine.proto.meta.v1.KmsQuery query) {
+    return read(directory(), MetaRequest.newBuilder().setKmsQuery(query)).getKms();
+  }
+
+  @Override
   public boolean rewrapDataKey(io.moraine.proto.meta.v1.RewrapDataKey command) {
     return routedWrite(command.getBucket(), MetaRequest.newBuilder().setKeyringCommand(
         io.moraine.proto.meta.v1.KeyringCommand.newBuilder().setRewrapDataKey(command))).getKeyring().getApplied();

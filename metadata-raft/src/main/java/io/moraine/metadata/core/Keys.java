@@ -39,6 +39,7 @@ import java.util.Arrays;
  *   'e' email                              → AccountRecord{account_id}
  *   'k' masterKeyId                        → MasterKeyRecord (SSE-S3 keyring, directory group g1)
  *   'j'                                    → MasterKeyRecord{id}: the active master key
+ *   'w' ...                                → the built-in KMS: keys, aliases, audit (core.kms.KmsStore)
  *   'R' bucket 0x00 esc(key) versionSeq (8 bytes) → RestoreJob: a restore in progress or a
  *                                          restored copy to expire (the restore service's index)
  *   'Z' bucket 0x00 storageClass           → UsageRecord; 'Z' 0x00 → UsageSettings (core.usage.UsageKeys)
@@ -79,6 +80,7 @@ public final class Keys {
   public static final byte EMAIL = 'e';
   public static final byte MASTER_KEY = 'k';
   public static final byte ACTIVE_MASTER_KEY = 'j';
+  public static final byte KMS = 'w';
   public static final byte RESTORE_JOB = 'R';
 
   private Keys() {}

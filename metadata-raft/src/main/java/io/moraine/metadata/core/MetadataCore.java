@@ -8,6 +8,7 @@ import io.moraine.metadata.core.config.BucketConfigs;
 import io.moraine.metadata.core.iam.IamCommands;
 import io.moraine.metadata.core.iam.IamQueries;
 import io.moraine.metadata.core.keyring.Keyring;
+import io.moraine.metadata.core.kms.KmsStore;
 import io.moraine.metadata.core.multipart.Multipart;
 import io.moraine.metadata.core.object.Listing;
 import io.moraine.metadata.core.object.Objects;
@@ -53,6 +54,7 @@ public final class MetadataCore {
   private final IamCommands iam;
   private final IamQueries iamQueries;
   private final Keyring keyring;
+  private final KmsStore kms;
   private final io.moraine.metadata.core.lifecycle.Transitions transitions;
   private final Restores restores;
 
@@ -67,6 +69,7 @@ public final class MetadataCore {
     this.iam = new IamCommands(tables);
     this.iamQueries = new IamQueries(tables);
     this.keyring = new Keyring(tables);
+    this.kms = new KmsStore(tables);
     this.transitions = new io.moraine.metadata.core.lifecycle.Transitions(tables);
     this.restores = new Restores(tables);
   }
@@ -158,6 +161,7 @@ public final class MetadataCore {
       case KEYRING_COMMAND -> r.getKeyringCommand().hasRewrapDataKey()
           ? objects.rewrapDataKey(r.getKeyringCommand().getRewrapDataKey(), batch)
           : keyring.apply(Versions.seq(logIndex, slot), c, r.getKeyringCommand(), batch);
+      case KMS_COMMAND -> kms.apply(Versions.seq(logIndex, slot), c, r.getKmsCommand(), batch);
       case CREATE_MULTIPART_UPLOAD -> multipart.createUpload(c, r.getCreateMultipartUpload(), batch);
       case PUT_PART -> multipart.putPart(c, r.getPutPart(), batch);
       case BEGIN_PART -> multipart.beginPart(Versions.seq(logIndex, slot), r.getBeginPart());
@@ -201,6 +205,7 @@ public final class MetadataCore {
       case GET_BUCKET_CONFIGS -> configs.get(r.getGetBucketConfigs().getBucket());
       case IAM_QUERY -> iamQueries.query(r.getIamQuery());
       case KEYRING_QUERY -> keyring.query(r.getKeyringQuery());
+      case KMS_QUERY -> kms.query(r.getKmsQuery());
       case LIST_RESTORE_JOBS -> restores.listJobs(r.getListRestoreJobs());
       case USAGE_QUERY -> io.moraine.metadata.core.usage.Usage.query(tables, r.getUsageQuery());
       case LOOKUP_BUCKET_NAME -> {

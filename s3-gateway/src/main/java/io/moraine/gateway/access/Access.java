@@ -110,6 +110,18 @@ public final class Access {
     return identityResult(id, ctx).allows();
   }
 
+  /**
+   * The caller's identity policies on {@code action} and {@code resourceArn} outside a request of
+   * its own (the KMS behind an SSE-KMS PUT or GET): ALLOW for an account root (everything in its
+   * account), DENY on an explicit deny, NONE without an allow. {@code keys} are the condition keys.
+   */
+  public Result identityResult(Identity id, String action, String resourceArn, Map<String, List<String>> keys) {
+    if (id.root()) {
+      return new Result(io.moraine.gateway.access.policy.PolicyEvaluator.Outcome.ALLOW, true);
+    }
+    return identityResult(id, new RequestContext(action, resourceArn, id.caller(), keys));
+  }
+
   /** The bucket with its sub-resources; NoSuchBucket when absent. Decides nothing. */
   public BucketView resolve(String bucketName) {
     Bucket b = metadata.getBucket(bucketName).orElseThrow(() -> new S3Exception(new S3Error.NoSuchBucket(null)));

@@ -34,6 +34,11 @@ public final class DefaultEncryption {
     return bucket.config(KIND, DefaultEncryption::decode).map(c -> c.getSseAlgorithm().equals(Sse.AES256)).orElse(false);
   }
 
+  /** The bucket's default encryption, if it has one. */
+  public static java.util.Optional<BucketEncryptionConfig> of(BucketView bucket) {
+    return bucket.config(KIND, DefaultEncryption::decode);
+  }
+
   static BucketEncryptionConfig decode(byte[] body) {
     try {
       BucketEncryptionConfig c = BucketEncryptionConfig.parseFrom(body);
@@ -95,11 +100,11 @@ public final class DefaultEncryption {
       throw new S3Exception(new S3Error.InvalidArgument(
           "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse"));
     }
-    if (!algorithm.equals(Sse.AES256)) {
-      throw new S3Exception(new S3Error.NotImplemented("SSE-KMS is not implemented yet"));
+    if (algorithm.equals("aws:kms:dsse")) {
+      throw new S3Exception(new S3Error.NotImplemented("DSSE-KMS is not implemented"));
     }
     return BucketEncryptionConfig.newBuilder().setFormatVersion(FORMAT_VERSION).setSseAlgorithm(algorithm)
-        .setBucketKeyEnabled(bucketKey.orElse(false)).build();
+        .setKmsMasterKeyId(keyId == null ? "" : keyId).setBucketKeyEnabled(bucketKey.orElse(false)).build();
   }
 
   static byte[] render(BucketEncryptionConfig c) {

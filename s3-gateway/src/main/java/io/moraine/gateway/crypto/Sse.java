@@ -24,6 +24,8 @@ public final class Sse {
   public static final String AES256 = "AES256";
   /** EncryptionRecord.mode of SSE-S3. */
   public static final int MODE_SSE_S3 = 1;
+  /** EncryptionRecord.mode of SSE-KMS. */
+  public static final int MODE_SSE_KMS = 2;
   /** EncryptionRecord.mode of SSE-C. */
   public static final int MODE_SSE_C = 3;
   private static final String NO_ROOT_KEY =
@@ -32,6 +34,7 @@ public final class Sse {
   private final Optional<MasterKeys> masterKeys;
   private final RandomGenerator random;
   private final boolean customerKeysNeedTls;
+  private volatile SseKms kms;
 
   /**
    * @param customerKeysNeedTls refuse SSE-C keys on plain-HTTP requests (S3's rule; off only where
@@ -45,6 +48,19 @@ public final class Sse {
 
   public Sse(Optional<RootKey> root, MetadataClient metadata, RandomGenerator random) {
     this(root, metadata, random, true);
+  }
+
+  /** Enables SSE-KMS through the gateway's KMS (set once, before the gateway serves). */
+  public void useKms(SseKms kms) {
+    this.kms = kms;
+  }
+
+  private SseKms kms() {
+    SseKms k = kms;
+    if (k == null || masterKeys.isEmpty()) {
+      throw new S3Exception(new S3Error.NotImplemented(NO_ROOT_KEY));
+    }
+    return k;
   }
 
   /** The keyring as this gateway sees it; empty without a root key. */
@@ -94,7 +110,11 @@ public final class Sse {
         }
         return true;
       }
-      case "aws:kms", "aws:kms:dsse" -> throw new S3Exception(new S3Error.NotImplemented("SSE-KMS is not implemented yet"));
+      case SseKms.AWS_KMS -> {
+        kms();
+        return true;
+      }
+      case "aws:kms:dsse" -> throw new S3Exception(new S3Error.NotImplemented("DSSE-KMS is not implemented"));
       default -> throw new S3Exception(new S3Error.InvalidArgument("The encryption method specified is not supported"));
     }
   }
@@ -113,6 +133,56 @@ public final class Sse {
       return newCustomerEncryption(customer.get());
     }
     return requested(r, bucketDefault) ? newEncryption() : null;
+  }
+
+  /**
+   * As {@link #forWrite(S3Request, boolean)} with the bucket's default encryption (SSE-S3 or
+   * SSE-KMS with its KMSMasterKeyID and BucketKeyEnabled), and SSE-KMS requests
+   * ({@code aws:kms}, the key id, context and bucket-key headers).
+   */
+  public Sealed forWrite(S3Request r, Optional<io.moraine.proto.config.v1.BucketEncryptionConfig> bucketDefault) {
+    if (customerKey(r).isPresent()) {
+      return forWrite(r, false); // SSE-C, or the refusal of SSE-C with another method
+    }
+    Optional<String> h = r.header(HEADER).map(String::strip);
+    boolean kmsAsked = h.isPresent() && h.get().equals(SseKms.AWS_KMS);
+    if (!kmsAsked && (r.header(SseKms.KEY_ID_HEADER).isPresent() || r.header(SseKms.CONTEXT_HEADER).isPresent())) {
+      throw new S3Exception(new S3Error.InvalidArgument("Server Side Encryption with AWS KMS managed key requires "
+          + "HTTP header x-amz-server-side-encryption : aws:kms"));
+    }
+    boolean kmsDefault = h.isEmpty() && bucketDefault.isPresent()
+        && bucketDefault.get().getSseAlgorithm().equals(SseKms.AWS_KMS);
+    if (kmsAsked || kmsDefault) {
+      Optional<String> bucketKeyHeader = r.header(SseKms.BUCKET_KEY_HEADER).map(String::strip);
+      boolean bucketKey = bucketKeyHeader.map(Boolean::parseBoolean)
+          .orElse(bucketDefault.map(d -> d.getSseAlgorithm().equals(SseKms.AWS_KMS) && d.getBucketKeyEnabled())
+              .orElse(false));
+      String keyId = r.header(SseKms.KEY_ID_HEADER).map(String::strip)
+          .orElse(bucketDefault.filter(d -> d.getSseAlgorithm().equals(SseKms.AWS_KMS))
+              .map(io.moraine.proto.config.v1.BucketEncryptionConfig::getKmsMasterKeyId).orElse(""));
+      return kms().seal(r, keyId, bucketKey);
+    }
+    return forWrite(r, bucketDefault.map(d -> d.getSseAlgorithm().equals(AES256)).orElse(false));
+  }
+
+  /** The SSE-KMS side, for the bucket-default handler (key ARNs); empty without a root key. */
+  public Optional<SseKms> kmsIfEnabled() {
+    return masterKeys.isEmpty() ? Optional.empty() : Optional.ofNullable(kms);
+  }
+
+  /**
+   * {@link #open(EncryptionRecord, Optional)} at the request level: an SSE-KMS record is opened
+   * through the KMS as the request's caller (kms:Decrypt, the key enabled), which the data path's
+   * later {@code open} of the same record relies on.
+   */
+  public Sealed open(EncryptionRecord record, Optional<CustomerKey> customer, S3Request r) {
+    if (record != null && record.getMode() == MODE_SSE_KMS) {
+      if (customer.isPresent()) {
+        throw new S3Exception(new S3Error.InvalidRequest("The encryption parameters are not applicable to this object."));
+      }
+      return kms().open(r, record);
+    }
+    return open(record, customer);
   }
 
   /** The SSE-C key of the request's own object, checked for TLS as S3 requires. */
@@ -191,9 +261,15 @@ public final class Sse {
       return null;
     }
     if (record.getFormatVersion() != PackageFormat.FORMAT_VERSION
-        || (record.getMode() != MODE_SSE_S3 && record.getMode() != MODE_SSE_C)) {
+        || (record.getMode() != MODE_SSE_S3 && record.getMode() != MODE_SSE_C && record.getMode() != MODE_SSE_KMS)) {
       throw new IllegalStateException("unknown encryption record: format " + record.getFormatVersion() + " mode "
           + record.getMode());
+    }
+    if (record.getMode() == MODE_SSE_KMS) {
+      if (customer.isPresent()) {
+        throw new S3Exception(new S3Error.InvalidRequest("The encryption parameters are not applicable to this object."));
+      }
+      return kms().opened(record);
     }
     if (record.getMode() == MODE_SSE_C) {
       CustomerKey key = customer.orElseThrow(() -> new S3Exception(new S3Error.InvalidRequest("The object was stored "
@@ -241,6 +317,16 @@ public final class Sse {
     if (record.getMode() == MODE_SSE_C) {
       out.header(CustomerKey.ALGORITHM_HEADER, AES256);
       customer.ifPresent(k -> out.header(CustomerKey.MD5_HEADER, k.md5Base64()));
+    } else if (record.getMode() == MODE_SSE_KMS) {
+      out.header(HEADER, SseKms.AWS_KMS);
+      out.header(SseKms.KEY_ID_HEADER, record.getKmsKeyArn());
+      if (record.getBucketKeyEnabled()) {
+        out.header(SseKms.BUCKET_KEY_HEADER, "true");
+      }
+      String context = SseKms.echoedContext(record);
+      if (context != null) {
+        out.header(SseKms.CONTEXT_HEADER, context);
+      }
     } else {
       out.header(HEADER, AES256);
     }

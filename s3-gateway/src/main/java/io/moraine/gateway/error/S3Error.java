@@ -89,4 +89,6 @@ public sealed interface S3Error {
   record SlowDown(String detail) implements S3Error {}
   record OperationAborted(String detail) implements S3Error {}
   record InternalError(String detail) implements S3Error {}
+  /** An SSE-KMS request the KMS refused, as S3 reports it ({@code KMS.DisabledException}, 400, ...). */
+  record KmsFailure(String code, int status, String detail) implements S3Error {}
 }

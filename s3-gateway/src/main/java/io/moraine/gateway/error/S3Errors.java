@@ -116,6 +116,7 @@ public final class S3Errors {
       case S3Error.OperationAborted e -> d("OperationAborted", 409,
           "A conflicting conditional operation is currently in progress against this resource. Please try again.");
       case S3Error.InternalError e -> d("InternalError", 500, "We encountered an internal error. Please try again.");
+      case S3Error.KmsFailure e -> d(e.code(), e.status(), e.code());
     };
     String detail = error.detail();
     return detail == null || detail.isEmpty() ? base : new Described(base.code(), base.httpStatus(), detail);

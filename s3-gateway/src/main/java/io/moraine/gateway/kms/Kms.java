@@ -26,6 +26,12 @@ public interface Kms {
   byte[] decrypt(Identity caller, byte[] ciphertextBlob, Map<String, String> encryptionContext, String resource)
       throws KmsException;
 
+  /**
+   * Records a use of {@code keyArn} served without calling this KMS (an S3 Bucket Key the gateway
+   * reused), so the audit log still has one line per object.
+   */
+  default void recordCachedUse(Identity caller, String keyArn, String op, String resource) {}
+
   /** The full ARN of {@code keyId} (id, ARN or alias) as S3 reports it, checking the key exists. */
   String resolveArn(Identity caller, String keyId) throws KmsException;
 

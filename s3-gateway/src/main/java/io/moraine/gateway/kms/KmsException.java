@@ -16,6 +16,13 @@ public final class KmsException extends Exception {
     INVALID_KEY_USAGE("InvalidKeyUsageException", 400),
     VALIDATION("ValidationException", 400),
     ALREADY_EXISTS("AlreadyExistsException", 400),
+    INCORRECT_KEY("IncorrectKeyException", 400),
+    INVALID_ALIAS_NAME("InvalidAliasNameException", 400),
+    MALFORMED_POLICY("MalformedPolicyDocumentException", 400),
+    UNSUPPORTED("UnsupportedOperationException", 400),
+    UNKNOWN_OPERATION("UnknownOperationException", 400),
+    UNRECOGNIZED_CLIENT("UnrecognizedClientException", 400),
+    INVALID_SIGNATURE("InvalidSignatureException", 400),
     LIMIT_EXCEEDED("LimitExceededException", 400),
     INTERNAL("KMSInternalException", 500);
 

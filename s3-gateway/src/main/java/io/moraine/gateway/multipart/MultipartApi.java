@@ -75,7 +75,7 @@ public final class MultipartApi {
     WriteAcls.NewObject ownership = WriteAcls.forNewObject(access, r, view);
     // SSE-S3: one data key, nonce base and instance id for the whole upload; each part derives its
     // nonce base from its blob id and binds its part number (docs/encryption.md).
-    Sse.Sealed sealed = data.sse().forWrite(r, DefaultEncryption.appliesTo(view));
+    Sse.Sealed sealed = data.sse().forWrite(r, DefaultEncryption.of(view));
     io.moraine.proto.meta.v1.EncryptionRecord encryption = sealed == null ? null : sealed.record();
     MultipartUpload upload = new MultipartUpload(key, ids.uploadId(), 0, ObjectHeaders.storageClass(r),
         ObjectHeaders.fromRequest(r), ownership.owner(),
@@ -112,7 +112,7 @@ public final class MultipartApi {
       throw new S3Exception(new S3Error.InvalidRequest("The multipart upload initiate did not request encryption "
           + "with a customer-provided key. Part requests must not include encryption parameters."));
     }
-    return e == null ? null : data.sse().open(e, customer);
+    return e == null ? null : data.sse().open(e, customer, r);
   }
 
   public void uploadPart(S3Request r, S3Response out, String bucket, String key, String uploadId, int partNumber)
@@ -183,7 +183,7 @@ public final class MultipartApi {
           + "allowable size for a copy source: " + ObjectApi.MAX_PUT_BYTES));
     }
     Optional<io.moraine.gateway.crypto.CustomerKey> sourceKey = data.sse().copySourceKey(r);
-    data.sse().open(src.encryption(), sourceKey); // the source's key is checked before any byte moves
+    data.sse().open(src.encryption(), sourceKey, r); // the source's key is checked before any byte moves
     Sse.Sealed keys = partKeys(r, upload);
     ObjectData.Stored stored;
     try (ObjectPipe pipe = new ObjectPipe(data, source[0], src, sourceKey, first, length, threads)) {

@@ -166,7 +166,7 @@ public final class ObjectApi {
       throw new S3Exception(new S3Error.EntityTooLarge(null));
     }
     WriteCondition condition = writeCondition(r);
-    Sse.Sealed sealed = data.sse().forWrite(r, DefaultEncryption.appliesTo(view));
+    Sse.Sealed sealed = data.sse().forWrite(r, DefaultEncryption.of(view));
     checkWriteCondition(metadata, bucket, key, condition); // early, to spare the upload; the commit re-checks
     VerifiedBody body = Bodies.open(r, size);
     ObjectData.Stored stored = store(body, size, storageClass, sealed, bucket, key);
@@ -225,7 +225,7 @@ public final class ObjectApi {
     boolean storageClassGiven = r.header("x-amz-storage-class").isPresent();
     // The destination is encrypted as the copy request asks, whatever the source was (S3).
     java.util.Optional<io.moraine.gateway.crypto.CustomerKey> sourceKey = data.sse().copySourceKey(r);
-    data.sse().open(src.encryption(), sourceKey); // the source's key is checked before any byte moves
+    data.sse().open(src.encryption(), sourceKey, r); // the source's key is checked before any byte moves
     java.util.Optional<io.moraine.gateway.crypto.CustomerKey> destinationKey = data.sse().customerKey(r);
     boolean encryptAsked = data.sse().requested(r) || destinationKey.isPresent();
     if (source[0].equals(bucket) && source[1].equals(key) && srcVersion == null && directive.equals("COPY")
@@ -246,7 +246,7 @@ public final class ObjectApi {
       headers.keySet().removeIf(h -> h.startsWith(CHECKSUM_PREFIX));
     }
     ObjectData.Stored stored;
-    Sse.Sealed sealed = data.sse().forWrite(r, DefaultEncryption.appliesTo(view));
+    Sse.Sealed sealed = data.sse().forWrite(r, DefaultEncryption.of(view));
     try (ObjectPipe pipe = new ObjectPipe(data, source[0], src, sourceKey, 0, src.size(), threads)) {
       VerifiedBody body = new VerifiedBody(pipe, new io.moraine.gateway.auth.PayloadMode.Unsigned(),
           new VerifiedBody.Declared(src.size(), Optional.empty(), Optional.empty(), Optional.empty()));
@@ -450,7 +450,7 @@ public final class ObjectApi {
     }
     // Before the 200: a gateway that cannot decrypt says so; an SSE-C object needs its key, HEAD too (S3).
     if (!head || customer.isPresent() || (v.encrypted() && v.encryption().getMode() == Sse.MODE_SSE_C)) {
-      data.sse().open(v.encryption(), customer);
+      data.sse().open(v.encryption(), customer, r);
     }
     // (An encrypted object's stored offsets are its sealed packages': check all of it.)
     DataLayout readFrom = ObjectData.storedLayout(v); // a restored archive object reads its copy

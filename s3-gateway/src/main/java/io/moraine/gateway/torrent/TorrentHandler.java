@@ -82,6 +82,9 @@ public final class TorrentHandler implements SubresourceHandler {
     while (v.size() / piece >= MAX_PIECES) {
       piece *= 2;
     }
+    if (v.encrypted() && v.encryption().getMode() == io.moraine.gateway.crypto.Sse.MODE_SSE_KMS) {
+      data.sse().open(v.encryption(), java.util.Optional.empty(), r); // kms:Decrypt as the caller, before the pipe reads
+    }
     byte[] pieces = hashPieces(bucket, v, piece);
     String name = key.substring(key.lastIndexOf('/') + 1);
     TreeMap<String, Object> info = new TreeMap<>();

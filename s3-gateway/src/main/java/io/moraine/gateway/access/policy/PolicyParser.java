@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
 public final class PolicyParser {
 
   /** Where a document is used; each has its own rules. */
-  public enum Kind { IDENTITY, BUCKET, TRUST }
+  /** KEY: a KMS key policy (a resource policy naming principals; any service's actions and ARNs). */
+  public enum Kind { IDENTITY, BUCKET, TRUST, KEY }
 
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
