@@ -210,6 +210,21 @@ public interface MetadataClient extends AutoCloseable {
    */
   io.moraine.proto.meta.v1.RestoreReply startRestore(io.moraine.proto.meta.v1.StartRestore command);
 
+  /**
+   * Intelligent-Tiering (docs/storage-classes.md): a gateway's batch of reads that count as
+   * access, committed as one {@code RecordAccess} per metadata group (entries of buckets gone are
+   * dropped). Returns the number of commands sent.
+   */
+  int recordAccess(io.moraine.proto.meta.v1.RecordAccess command);
+
+  /**
+   * The tiering pass's conditional move of one INTELLIGENT_TIERING version to another access tier
+   * (applied only while its last access and data ids are still the expected ones). Fails with
+   * NO_SUCH_BUCKET.
+   */
+  io.moraine.proto.meta.v1.TierObjectReply tierObject(io.moraine.proto.meta.v1.TierObject command);
+
+
   /** The restore service's conditional commit of a made copy; applied = false when the version moved on. */
   io.moraine.proto.meta.v1.RestoreReply completeRestore(io.moraine.proto.meta.v1.CompleteRestore command);
 

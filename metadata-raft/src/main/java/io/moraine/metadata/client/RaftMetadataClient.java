@@ -630,6 +630,37 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public int recordAccess(io.moraine.proto.meta.v1.RecordAccess command) {
+    // One command per group: the entries of every bucket the group holds, in the order given.
+    java.util.Map<Integer, io.moraine.proto.meta.v1.RecordAccess.Builder> byGroup = new java.util.TreeMap<>();
+    java.util.Map<Integer, String> someBucket = new java.util.TreeMap<>();
+    java.util.Map<String, java.util.OptionalInt> resolved = new java.util.HashMap<>();
+    for (io.moraine.proto.meta.v1.AccessEntry e : command.getEntriesList()) {
+      java.util.OptionalInt g = resolved.computeIfAbsent(e.getBucket(), this::groupOf);
+      if (g.isEmpty()) {
+        continue; // bucket deleted since the read
+      }
+      byGroup.computeIfAbsent(g.getAsInt(), x -> io.moraine.proto.meta.v1.RecordAccess.newBuilder()).addEntries(e);
+      someBucket.putIfAbsent(g.getAsInt(), e.getBucket());
+    }
+    int sent = 0;
+    for (var entry : byGroup.entrySet()) {
+      try {
+        routedWrite(someBucket.get(entry.getKey()), MetaRequest.newBuilder().setRecordAccess(entry.getValue()));
+        sent++;
+      } catch (io.moraine.metadata.api.MetadataException e) {
+        // the routing bucket went away between lookup and send: that group's reads are lost (best effort)
+      }
+    }
+    return sent;
+  }
+
+  @Override
+  public io.moraine.proto.meta.v1.TierObjectReply tierObject(io.moraine.proto.meta.v1.TierObject command) {
+    return routedWrite(command.getBucket(), MetaRequest.newBuilder().setTierObject(command)).getTierObject();
+  }
+
+  @Override
   public Optional<io.moraine.metadata.api.DataLayout> transitionObject(String bucketName, String key, String versionId,
       List<String> expectedDataIds, String storageClass, io.moraine.metadata.api.DataLayout layout, long transitionedMillis,
       String ruleId) {
