@@ -219,10 +219,18 @@ public interface MetadataClient extends AutoCloseable {
 
   /**
    * The tiering pass's conditional move of one INTELLIGENT_TIERING version to another access tier
-   * (applied only while its last access and data ids are still the expected ones). Fails with
+   * (applied only while its last access and data ids are still the expected ones; newLayout null
+   * keeps the layout). Fails with
    * NO_SUCH_BUCKET.
    */
-  io.moraine.proto.meta.v1.TierObjectReply tierObject(io.moraine.proto.meta.v1.TierObject command);
+  TierResult tierObject(String bucketName, String key, String versionId, java.util.List<String> expectedDataIds,
+      long expectedLastAccessMillis, String accessTier, DataLayout newLayout, long tieredMillis);
+
+  /**
+   * A tierObject's outcome: applied or not (a read or an overwrite won) and, when applied with a
+   * new layout, the one replaced (garbage now; null otherwise).
+   */
+  record TierResult(boolean applied, DataLayout previousLayout) {}
 
 
   /** The restore service's conditional commit of a made copy; applied = false when the version moved on. */

@@ -656,8 +656,17 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
-  public io.moraine.proto.meta.v1.TierObjectReply tierObject(io.moraine.proto.meta.v1.TierObject command) {
-    return routedWrite(command.getBucket(), MetaRequest.newBuilder().setTierObject(command)).getTierObject();
+  public TierResult tierObject(String bucketName, String key, String versionId, List<String> expectedDataIds,
+      long expectedLastAccessMillis, String accessTier, io.moraine.metadata.api.DataLayout newLayout, long tieredMillis) {
+    io.moraine.proto.meta.v1.TierObject.Builder cmd = io.moraine.proto.meta.v1.TierObject.newBuilder()
+        .setBucket(bucketName).setKey(key).setVersionId(versionId).addAllExpectedDataIds(expectedDataIds)
+        .setExpectedLastAccessMillis(expectedLastAccessMillis).setAccessTier(accessTier).setTieredMillis(tieredMillis);
+    if (newLayout != null) {
+      cmd.setLayout(Codec.layout(newLayout));
+    }
+    io.moraine.proto.meta.v1.TierObjectReply r = routedWrite(bucketName, MetaRequest.newBuilder().setTierObject(cmd))
+        .getTierObject();
+    return new TierResult(r.getApplied(), r.hasPreviousLayout() ? Codec.layout(r.getPreviousLayout()) : null);
   }
 
   @Override
