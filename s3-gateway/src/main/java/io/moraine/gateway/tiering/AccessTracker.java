@@ -38,7 +38,7 @@ public final class AccessTracker implements AutoCloseable {
 
   private final MetadataClient metadata;
   private final InstantSource clock;
-  private final int maxEntries;
+  private volatile int maxEntries;
   private final Object lock = new Object();
   private LinkedHashMap<Id, Long> pending = new LinkedHashMap<>();
   private final AtomicLong recorded = new AtomicLong();
@@ -66,7 +66,7 @@ public final class AccessTracker implements AutoCloseable {
       if (before != null) {
         pending.put(id, Math.max(before, now)); // same place in the order: dedup, no growth
       } else {
-        if (pending.size() >= maxEntries) {
+        while (pending.size() >= maxEntries) {
           var oldest = pending.keySet().iterator();
           oldest.next();
           oldest.remove();
@@ -129,6 +129,14 @@ public final class AccessTracker implements AutoCloseable {
       }
       pending = merged;
     }
+  }
+
+  /** The table's bound from now on ({@code tiering.access.max.entries}); a smaller one drops at the next insert. */
+  public void maxEntries(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("tiering.access.max.entries must be >= 1, got " + max);
+    }
+    this.maxEntries = max;
   }
 
   /** Flushes every {@code intervalMillis} on a thread of its own (the launcher starts it). */

@@ -84,7 +84,9 @@ public final class Restores {
             + " is a delete marker");
       }
     }
-    if (!ARCHIVE_CLASSES.contains(target.getStorageClass())) {
+    boolean tiered = target.getStorageClass().equals(io.moraine.metadata.core.tiering.Tiering.CLASS)
+        && io.moraine.metadata.core.tiering.Tiering.ARCHIVE_TIERS.contains(target.getAccessTier());
+    if (!ARCHIVE_CLASSES.contains(target.getStorageClass()) && !tiered) {
       return new ApplyResult.Failed(INVALID_OBJECT_STATE, cmd.getKey() + " is " + target.getStorageClass());
     }
     long now = c.leaderTimeMillis();
