@@ -22,7 +22,8 @@ import java.util.Optional;
  * {@code POST /bucket/key?restore[&versionId=]}: RestoreObject of an archived (GLACIER,
  * DEEP_ARCHIVE) version. 202 Accepted when a restore starts, 200 OK when a restored copy's
  * expiry is extended to Days from now, 409 RestoreAlreadyInProgress while one runs, 403
- * InvalidObjectState for any other class. The copy itself is made later by the restore service
+ * InvalidObjectState for any other class (INTELLIGENT_TIERING objects only in an archive tier, and
+ * without Days: docs/storage-classes.md). The copy itself is made later by the restore service
  * (launcher role.RestoreService) once the tier's delay has passed. SELECT restores are not
  * implemented (501).
  */

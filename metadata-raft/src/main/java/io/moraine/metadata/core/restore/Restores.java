@@ -32,7 +32,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Restores of archived object versions (GLACIER, DEEP_ARCHIVE): the state kept in the version's
+ * Restores of archived object versions (GLACIER, DEEP_ARCHIVE, and INTELLIGENT_TIERING versions in
+ * the Archive Access / Deep Archive Access tiers, whose restore ends with core.tiering's TierObject
+ * back to FREQUENT instead of CompleteRestore): the state kept in the version's
  * {@code ObjectRecord.restore} and the restore index ('R' rows, one per version with a restore in
  * progress or a copy to expire), which the restore service reads instead of walking every object.
  *
