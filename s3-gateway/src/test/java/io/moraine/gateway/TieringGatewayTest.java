@@ -155,5 +155,10 @@ class TieringGatewayTest {
     assertThatThrownBy(() -> s3.restoreObject(b -> b.bucket("itg-norestore").key("a").restoreRequest(r -> r
         .glacierJobParameters(g -> g.tier("Standard"))))).isInstanceOfSatisfying(S3Exception.class,
             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidObjectState"));
+    // Days stays required for the archive classes' temporary copies.
+    s3.putObject(b -> b.bucket("itg-norestore").key("g").storageClass(StorageClass.GLACIER), RequestBody.fromBytes(BODY));
+    assertThatThrownBy(() -> s3.restoreObject(b -> b.bucket("itg-norestore").key("g").restoreRequest(r -> r
+        .glacierJobParameters(g -> g.tier("Standard"))))).isInstanceOfSatisfying(S3Exception.class,
+            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("MalformedXML"));
   }
 }

@@ -36,7 +36,9 @@ class TieringIT {
   @BeforeAll
   void start() throws Exception {
     dev = DevFixture.start("moraine-tiering-it", o -> o.withDaySeconds(1)
-        .withSettings(Map.of("tiering.access.flush.millis", "200", "restore.poll.interval.millis", "200")));
+        // GLACIER's small-cluster profile set apart from INTELLIGENT_TIERING's 4+2, so the re-encode shows.
+        .withSettings(Map.of("tiering.access.flush.millis", "200", "restore.poll.interval.millis", "200",
+            "storage-class.GLACIER.small-profile", "2+2")));
     s3 = S3TestClients.rootClient(dev.cluster().gatewayPort());
   }
 
