@@ -152,6 +152,22 @@ class TieringCoreTest {
   }
 
   @Test
+  void aLifecycleTransitionOutOfIntelligentTieringDropsItsTierState() {
+    h.ok(createBucket("alice", "b"));
+    h.ok(putIt("k", "d1"));
+    ObjectRecord seen = current("k");
+    h.ok(tier("k", seen, Tiering.INFREQUENT));
+    h.ok(record(access("b", "k", "null", 500_000)));
+    h.ok(MetaRequest.newBuilder().setTransitionObject(io.moraine.proto.meta.v1.TransitionObject.newBuilder()
+        .setBucket("b").setKey("k").setVersionId("null").addExpectedDataIds("d1").setStorageClass("GLACIER")
+        .setLayout(segments("g")).setTransitionedMillis(1).setRuleId("r")));
+    ObjectRecord moved = current("k");
+    assertThat(moved.getStorageClass()).isEqualTo("GLACIER");
+    assertThat(moved.getAccessTier()).isEmpty();
+    assertThat(moved.getLastAccessMillis()).isZero();
+  }
+
+  @Test
   void invalidAndMissingBucket() {
     h.ok(createBucket("alice", "b"));
     h.ok(putIt("k", "d1"));
