@@ -26,6 +26,7 @@ final class Features {
         .register(new io.moraine.gateway.tagging.TaggingHandler(metadata, access))
         .register(new io.moraine.gateway.cors.CorsHandler(metadata, access))
         .register(new io.moraine.gateway.lifecycle.LifecycleHandler(metadata, access, ids))
+        .register(new io.moraine.gateway.tiering.TieringHandler(metadata, access))
         .register(new io.moraine.gateway.requestpayment.RequestPaymentHandler(metadata, access))
         .register(new io.moraine.gateway.website.WebsiteHandler(metadata, access))
         .register(new io.moraine.gateway.accelerate.AccelerateHandler(metadata, access))

@@ -59,6 +59,8 @@ public final class S3Gateway implements AutoCloseable {
   private final java.util.Optional<io.moraine.gateway.crypto.Rewrapper> rewrapper;
   private final io.moraine.gateway.lifecycle.LifecycleWorker lifecycle;
   private final io.moraine.gateway.data.Reencoder reencoder;
+  private final io.moraine.gateway.tiering.AccessTracker accesses;
+  private final io.moraine.gateway.tiering.TieringWorker tiering;
   private final DataCollector collector;
   private final io.moraine.gateway.data.StorageClasses storageClasses;
   private final ObjectData data;
@@ -147,7 +149,12 @@ public final class S3Gateway implements AutoCloseable {
             clock)));
     io.moraine.gateway.cors.Cors cors = new io.moraine.gateway.cors.Cors(access);
     io.moraine.gateway.version.VersioningApi versioning = new io.moraine.gateway.version.VersioningApi(metadata, access, clock);
-    ObjectApi objects = new ObjectApi(metadata, access, data, collector, threads, versioning, config.dayScale());
+    this.accesses = new io.moraine.gateway.tiering.AccessTracker(metadata, clock,
+        io.moraine.gateway.tiering.AccessTracker.DEFAULT_MAX_ENTRIES);
+    this.tiering = new io.moraine.gateway.tiering.TieringWorker(metadata, reencoder, data::profile, collector, clock,
+        config.dayScale());
+    ObjectApi objects = new ObjectApi(metadata, access, data, collector, threads, versioning, config.dayScale())
+        .withAccessTracker(accesses);
     S3Handler handler = new S3Handler(ids, authenticator, config.virtualHostDomains(), new io.moraine.gateway.http.Apis(
         new BucketApi(metadata, access, config.region()), objects, new ListApi(metadata, access),
         new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes(), threads, clock),
@@ -227,6 +234,16 @@ public final class S3Gateway implements AutoCloseable {
     return lifecycle;
   }
 
+  /** Intelligent-Tiering's access table (the launcher starts its flush with tiering.access.flush.millis). */
+  public io.moraine.gateway.tiering.AccessTracker accessTracker() {
+    return accesses;
+  }
+
+  /** Intelligent-Tiering's pass (run by the launcher's TieringService in the elected gateway). */
+  public io.moraine.gateway.tiering.TieringWorker tiering() {
+    return tiering;
+  }
+
   /** The storage classes' resolution; call {@code check(map)} when the placement map changes. */
   public io.moraine.gateway.data.StorageClasses storageClasses() {
     return storageClasses;
@@ -298,6 +315,7 @@ public final class S3Gateway implements AutoCloseable {
     try {
       server.stop();
     } finally {
+      accesses.close(); // the reads served so far are committed
       keyUseFlusher.shutdownNow();
       try {
         kms.audit().flush();

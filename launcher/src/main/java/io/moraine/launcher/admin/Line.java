@@ -619,6 +619,24 @@ public sealed interface Line {
     }
   }
 
+  /**
+   * {@code tier=T last_access=ISO|- archive_status=ARCHIVE_ACCESS|DEEP_ARCHIVE_ACCESS|-} (object info of an
+   * INTELLIGENT_TIERING version, after its object line): its access tier and the last read counted.
+   */
+  record ObjectTiering(String tier, String lastAccess, String archiveStatus) implements Line {
+    public String type() {
+      return "object-tiering";
+    }
+
+    public Style style() {
+      return Style.PAIRS;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("tier", tier), f("last_access", lastAccess), f("archive_status", archiveStatus));
+    }
+  }
+
   /** {@code segment=I data_id=D profile=K+M zone=AZ|- max_per_az=N size=N} (object info). */
   record ObjectSegment(int segment, String dataId, String profile, String zone, int maxPerAz, long size)
       implements Line {

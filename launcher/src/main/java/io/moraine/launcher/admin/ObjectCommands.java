@@ -95,6 +95,12 @@ final class ObjectCommands {
     List<Segment> segments = inline ? List.of() : ((DataLayout.Segments) v.layout()).segments();
     lines.add(new Line.ObjectRow(bucket, v.key(), v.versionId(), v.storageClass(), v.size(),
         inline ? "inline" : "segments", segments.size()));
+    if ("INTELLIGENT_TIERING".equals(v.storageClass())) {
+      String tier = v.accessTier().isEmpty() ? "FREQUENT" : v.accessTier();
+      lines.add(new Line.ObjectTiering(tier,
+          v.lastAccessMillis() > 0 ? java.time.Instant.ofEpochMilli(v.lastAccessMillis()).toString() : "-",
+          tier.equals("ARCHIVE_ACCESS") || tier.equals("DEEP_ARCHIVE_ACCESS") ? tier : "-"));
+    }
     for (int s = 0; s < segments.size(); s++) {
       Segment seg = segments.get(s);
       lines.add(new Line.ObjectSegment(s, seg.dataId(), seg.dataShards() + "+" + seg.parityShards(),

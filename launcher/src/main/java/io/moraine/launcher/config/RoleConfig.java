@@ -75,6 +75,12 @@ public final class RoleConfig {
     /** Seconds in one lifecycle/restore/tiering "day" (DESIGN.md, Contracts: scaled time; default 86400). */
     public static final String TIME_DAY_SECONDS = "time.day.seconds";
     public static final String LIFECYCLE_INTERVAL_MILLIS = "lifecycle.interval.millis";
+    /** Intelligent-Tiering: ms between flushes of a gateway's access table (default 5000). */
+    public static final String TIERING_ACCESS_FLUSH_MILLIS = "tiering.access.flush.millis";
+    /** Intelligent-Tiering: most object versions a gateway's access table holds (default 100000). */
+    public static final String TIERING_ACCESS_MAX_ENTRIES = "tiering.access.max.entries";
+    /** Intelligent-Tiering: ms between tiering passes (default: lifecycle's, one scaled hour). */
+    public static final String TIERING_INTERVAL_MILLIS = "tiering.interval.millis";
     public static final String PLACEMENT_GROUPS = "placement.groups";
     public static final String MAX_BUCKETS_PER_ACCOUNT = "meta.max.buckets.per.account";
     public static final String REPAIR_GRACE_SECONDS = "repair.grace.seconds";
@@ -112,6 +118,7 @@ public final class RoleConfig {
         ZK_CLIENT_PORT, ZK_SERVERS, META_PORT, META_PEERS, META_GROUPS, META_JOIN, STORAGE_PORT, STORAGE_DISKS,
         STORAGE_CAPACITY_BYTES, GATEWAY_PORT, GATEWAY_DOMAINS, GATEWAY_SIGV2,
         GATEWAY_TLS_CERT_FILE, GATEWAY_TLS_KEY_FILE, GATEWAY_HTTPS_PORT, GATEWAY_HTTP_ENABLED, GATEWAY_WEBSITE_PORT, ENCRYPTION_ROOT_KEY_FILE, ENCRYPTION_REWRAP_INTERVAL_SECONDS, ENCRYPTION_SSE_C_ALLOW_HTTP, REGION, TIME_DAY_SECONDS, LIFECYCLE_INTERVAL_MILLIS,
+        TIERING_ACCESS_FLUSH_MILLIS, TIERING_ACCESS_MAX_ENTRIES, TIERING_INTERVAL_MILLIS,
         PLACEMENT_GROUPS, MAX_BUCKETS_PER_ACCOUNT, REPAIR_GRACE_SECONDS,
         REPAIR_SCRUB_INTERVAL_SECONDS, REPAIR_SCRUB_BYTES_PER_SECOND, REPAIR_GC_MIN_AGE_SECONDS,
         REPAIR_PASS_INTERVAL_MILLIS, UNSAFE);

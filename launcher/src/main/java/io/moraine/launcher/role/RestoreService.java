@@ -201,6 +201,10 @@ public final class RestoreService implements AutoCloseable {
       metadata.completeRestore(commit.build()); // drops the stale index row
       return;
     }
+    if (io.moraine.gateway.restore.Archive.tieredArchive(v.get())) {
+      restoreTier(job, v.get());
+      return;
+    }
     log.info("restoring {}/{} version {}: copying {} bytes into STANDARD's layout", job.getBucket(), job.getKey(),
         job.getVersionId(), v.get().size());
     DataLayout copy = reencoder.reencode(v.get().layout(), profiles.apply("STANDARD"));
@@ -219,6 +223,43 @@ public final class RestoreService implements AutoCloseable {
     bytesRestored.addAndGet(v.get().size());
     log.info("restored {}/{} version {} ({} bytes, {} tier)", job.getBucket(), job.getKey(), job.getVersionId(),
         v.get().size(), v.get().restore().tier());
+  }
+
+  /**
+   * An INTELLIGENT_TIERING version in Archive Access / Deep Archive Access: no temporary copy, the
+   * data is re-encoded back into the INTELLIGENT_TIERING layout and the version returns to the
+   * Frequent tier (its restore record and index row cleared in the same commit), conditional on
+   * the version still holding the data read, as every tier move is.
+   */
+  private void restoreTier(RestoreJob job, ObjectVersion v) throws IOException {
+    DataLayout back = reencoder.reencode(v.layout(), profiles.apply("INTELLIGENT_TIERING"));
+    long lastAccess = v.lastAccessMillis() > 0 ? v.lastAccessMillis() : v.lastModifiedMillis();
+    MetadataClient.TierResult r;
+    try {
+      r = metadata.tierObject(job.getBucket(), v.key(), v.versionId(), dataIds(v.layout()), lastAccess, "FREQUENT",
+          back, clock.millis());
+    } catch (RuntimeException e) {
+      collector.collect(back);
+      throw e;
+    }
+    if (!r.applied()) {
+      collector.collect(back); // overwritten meanwhile: the next poll drops the stale row
+      return;
+    }
+    if (r.previousLayout() != null) {
+      collector.collect(r.previousLayout());
+    }
+    completed.incrementAndGet();
+    bytesRestored.addAndGet(v.size());
+    log.info("restored {}/{} version {} from {} to the Frequent tier ({} bytes, {} tier)", job.getBucket(), job.getKey(),
+        job.getVersionId(), v.accessTier(), v.size(), v.restore().tier());
+  }
+
+  private static java.util.List<String> dataIds(DataLayout layout) {
+    return switch (layout) {
+      case DataLayout.Inline in -> java.util.List.of();
+      case DataLayout.Segments s -> s.segments().stream().map(io.moraine.metadata.api.Segment::dataId).toList();
+    };
   }
 
   private void expire(RestoreJob job) {

@@ -229,7 +229,14 @@ public final class Roles {
     // Lifecycle rules are applied by one gateway at a time (docs/lifecycle.md).
     LifecycleService lifecycle = new LifecycleService(zk, nodeId, gateway.lifecycle(),
         cfg.getLong(Keys.LIFECYCLE_INTERVAL_MILLIS, LifecycleService.defaultIntervalMillis(cfg.dayScale())));
-    AutoCloseable all = () -> closeAll(lifecycle, restore, rewrap == null ? () -> { } : rewrap, gateway,
+    // Intelligent-Tiering: reads flushed in batches; tier moves by one gateway at a time (docs/storage-classes.md).
+    gateway.accessTracker().maxEntries(cfg.getInt(Keys.TIERING_ACCESS_MAX_ENTRIES,
+        io.moraine.gateway.tiering.AccessTracker.DEFAULT_MAX_ENTRIES));
+    gateway.accessTracker().start(nodeId, cfg.getLong(Keys.TIERING_ACCESS_FLUSH_MILLIS,
+        io.moraine.gateway.tiering.AccessTracker.DEFAULT_FLUSH_MILLIS));
+    TieringService tiering = new TieringService(zk, nodeId, gateway.tiering(),
+        cfg.getLong(Keys.TIERING_INTERVAL_MILLIS, LifecycleService.defaultIntervalMillis(cfg.dayScale())));
+    AutoCloseable all = () -> closeAll(tiering, lifecycle, restore, rewrap == null ? () -> { } : rewrap, gateway,
         unsafeCommits::shutdownNow, shards, view, meta, zk);
     return new Started(all, new AdminHttpServer.Component(nodeId, "gateway", () -> view.current().isPresent()),
         gateway.port(), registry -> {

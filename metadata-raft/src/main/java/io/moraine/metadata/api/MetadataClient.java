@@ -219,6 +219,29 @@ public interface MetadataClient extends AutoCloseable {
    */
   io.moraine.proto.meta.v1.RestoreReply startRestore(io.moraine.proto.meta.v1.StartRestore command);
 
+  /**
+   * Intelligent-Tiering (docs/storage-classes.md): a gateway's batch of reads that count as
+   * access, committed as one {@code RecordAccess} per metadata group (entries of buckets gone are
+   * dropped). Returns the number of commands sent.
+   */
+  int recordAccess(io.moraine.proto.meta.v1.RecordAccess command);
+
+  /**
+   * The tiering pass's conditional move of one INTELLIGENT_TIERING version to another access tier
+   * (applied only while its last access and data ids are still the expected ones; newLayout null
+   * keeps the layout). Fails with
+   * NO_SUCH_BUCKET.
+   */
+  TierResult tierObject(String bucketName, String key, String versionId, java.util.List<String> expectedDataIds,
+      long expectedLastAccessMillis, String accessTier, DataLayout newLayout, long tieredMillis);
+
+  /**
+   * A tierObject's outcome: applied or not (a read or an overwrite won) and, when applied with a
+   * new layout, the one replaced (garbage now; null otherwise).
+   */
+  record TierResult(boolean applied, DataLayout previousLayout) {}
+
+
   /** The restore service's conditional commit of a made copy; applied = false when the version moved on. */
   io.moraine.proto.meta.v1.RestoreReply completeRestore(io.moraine.proto.meta.v1.CompleteRestore command);
 

@@ -23,6 +23,9 @@ import java.util.SortedMap;
  *     a wire type, as IAM's records are: the gateway's crypto package owns its meaning
  * @param restore archive classes: the restore in progress or the restored copy, null for none
  *     (read-only: a put never carries it, the restore commands set it)
+ * @param lastAccessMillis INTELLIGENT_TIERING: the latest recorded read (0: none since written)
+ * @param accessTier INTELLIGENT_TIERING: its access tier (FREQUENT, INFREQUENT, ARCHIVE_INSTANT,
+ *     ARCHIVE_ACCESS, DEEP_ARCHIVE_ACCESS); "" for other classes (read-only, as restore is)
  */
 public record ObjectVersion(
     String key,
@@ -39,7 +42,17 @@ public record ObjectVersion(
     String ownerAccountId,
     Subresources subresources,
     io.moraine.proto.meta.v1.EncryptionRecord encryption,
-    Restore restore) {
+    Restore restore,
+    long lastAccessMillis,
+    String accessTier) {
+
+  public ObjectVersion(String key, String versionId, long size, String etag, long lastModifiedMillis,
+      String storageClass, SortedMap<String, String> headers, int partCount, DataLayout layout, boolean deleteMarker,
+      java.util.List<Long> partSizes, String ownerAccountId, Subresources subresources,
+      io.moraine.proto.meta.v1.EncryptionRecord encryption, Restore restore) {
+    this(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout, deleteMarker,
+        partSizes, ownerAccountId, subresources, encryption, restore, 0, "");
+  }
 
   public ObjectVersion(String key, String versionId, long size, String etag, long lastModifiedMillis,
       String storageClass, SortedMap<String, String> headers, int partCount, DataLayout layout, boolean deleteMarker,
@@ -60,6 +73,7 @@ public record ObjectVersion(
     partSizes = java.util.List.copyOf(partSizes);
     ownerAccountId = ownerAccountId == null ? "" : ownerAccountId;
     subresources = subresources == null ? Subresources.NONE : subresources;
+    accessTier = accessTier == null ? "" : accessTier;
   }
 
   public ObjectVersion(String key, String versionId, long size, String etag, long lastModifiedMillis,
@@ -71,17 +85,17 @@ public record ObjectVersion(
 
   public ObjectVersion withOwner(String owner) {
     return new ObjectVersion(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout,
-        deleteMarker, partSizes, owner, subresources, encryption, restore);
+        deleteMarker, partSizes, owner, subresources, encryption, restore, lastAccessMillis, accessTier);
   }
 
   public ObjectVersion withSubresources(Subresources s) {
     return new ObjectVersion(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout,
-        deleteMarker, partSizes, ownerAccountId, s, encryption, restore);
+        deleteMarker, partSizes, ownerAccountId, s, encryption, restore, lastAccessMillis, accessTier);
   }
 
   public ObjectVersion withEncryption(io.moraine.proto.meta.v1.EncryptionRecord e) {
     return new ObjectVersion(key, versionId, size, etag, lastModifiedMillis, storageClass, headers, partCount, layout,
-        deleteMarker, partSizes, ownerAccountId, subresources, e, restore);
+        deleteMarker, partSizes, ownerAccountId, subresources, e, restore, lastAccessMillis, accessTier);
   }
 
   public boolean encrypted() {

@@ -142,7 +142,8 @@ public final class Codec {
     return new ObjectVersion(r.getKey(), r.getVersionId(), r.getSize(), r.getEtag(), r.getLastModifiedMillis(),
         r.getStorageClass(), headers(r.getHeadersList()), r.getPartCount(), layout(r.getLayout()), r.getDeleteMarker(),
         r.getPartSizesList(), r.getOwnerAccountId(), subresources(r.getSubresourcesList()),
-        r.hasEncryption() ? r.getEncryption() : null, restore(r));
+        r.hasEncryption() ? r.getEncryption() : null, restore(r), r.getLastAccessMillis(),
+        r.getStorageClass().equals("INTELLIGENT_TIERING") && r.getAccessTier().isEmpty() ? "FREQUENT" : r.getAccessTier());
   }
 
   /** The version's restore, or null when it has none. */

@@ -715,6 +715,46 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public int recordAccess(io.moraine.proto.meta.v1.RecordAccess command) {
+    // One command per group: the entries of every bucket the group holds, in the order given.
+    java.util.Map<Integer, io.moraine.proto.meta.v1.RecordAccess.Builder> byGroup = new java.util.TreeMap<>();
+    java.util.Map<Integer, String> someBucket = new java.util.TreeMap<>();
+    java.util.Map<String, java.util.OptionalInt> resolved = new java.util.HashMap<>();
+    for (io.moraine.proto.meta.v1.AccessEntry e : command.getEntriesList()) {
+      java.util.OptionalInt g = resolved.computeIfAbsent(e.getBucket(), this::groupOf);
+      if (g.isEmpty()) {
+        continue; // bucket deleted since the read
+      }
+      byGroup.computeIfAbsent(g.getAsInt(), x -> io.moraine.proto.meta.v1.RecordAccess.newBuilder()).addEntries(e);
+      someBucket.putIfAbsent(g.getAsInt(), e.getBucket());
+    }
+    int sent = 0;
+    for (var entry : byGroup.entrySet()) {
+      try {
+        routedWrite(someBucket.get(entry.getKey()), MetaRequest.newBuilder().setRecordAccess(entry.getValue()));
+        sent++;
+      } catch (io.moraine.metadata.api.MetadataException e) {
+        // the routing bucket went away between lookup and send: that group's reads are lost (best effort)
+      }
+    }
+    return sent;
+  }
+
+  @Override
+  public TierResult tierObject(String bucketName, String key, String versionId, List<String> expectedDataIds,
+      long expectedLastAccessMillis, String accessTier, io.moraine.metadata.api.DataLayout newLayout, long tieredMillis) {
+    io.moraine.proto.meta.v1.TierObject.Builder cmd = io.moraine.proto.meta.v1.TierObject.newBuilder()
+        .setBucket(bucketName).setKey(key).setVersionId(versionId).addAllExpectedDataIds(expectedDataIds)
+        .setExpectedLastAccessMillis(expectedLastAccessMillis).setAccessTier(accessTier).setTieredMillis(tieredMillis);
+    if (newLayout != null) {
+      cmd.setLayout(Codec.layout(newLayout));
+    }
+    io.moraine.proto.meta.v1.TierObjectReply r = routedWrite(bucketName, MetaRequest.newBuilder().setTierObject(cmd))
+        .getTierObject();
+    return new TierResult(r.getApplied(), r.hasPreviousLayout() ? Codec.layout(r.getPreviousLayout()) : null);
+  }
+
+  @Override
   public Optional<io.moraine.metadata.api.DataLayout> transitionObject(String bucketName, String key, String versionId,
       List<String> expectedDataIds, String storageClass, io.moraine.metadata.api.DataLayout layout, long transitionedMillis,
       String ruleId) {

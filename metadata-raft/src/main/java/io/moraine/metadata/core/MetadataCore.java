@@ -57,6 +57,7 @@ public final class MetadataCore {
   private final KmsStore kms;
   private final io.moraine.metadata.core.lifecycle.Transitions transitions;
   private final Restores restores;
+  private final io.moraine.metadata.core.tiering.Tiering tiering;
 
   public MetadataCore(StateStore store) {
     this.store = store;
@@ -72,6 +73,7 @@ public final class MetadataCore {
     this.kms = new KmsStore(tables);
     this.transitions = new io.moraine.metadata.core.lifecycle.Transitions(tables);
     this.restores = new Restores(tables);
+    this.tiering = new io.moraine.metadata.core.tiering.Tiering(tables);
   }
 
   public StateStore store() {
@@ -172,6 +174,8 @@ public final class MetadataCore {
       case EXPIRE_RESTORE -> restores.expire(c, r.getExpireRestore(), batch);
       case RELOCATE_SHARD -> objects.relocateShard(r.getRelocateShard(), batch);
       case TRANSITION_OBJECT -> transitions.transition(r.getTransitionObject(), batch);
+      case RECORD_ACCESS -> tiering.recordAccess(r.getRecordAccess(), batch);
+      case TIER_OBJECT -> tiering.tierObject(r.getTierObject(), batch);
       case LIFECYCLE_DELETE -> transitions.lifecycleDelete(r.getLifecycleDelete(),
           d -> objects.deleteObject(Versions.seq(logIndex, slot), c, d, batch));
       case RESERVE_BUCKET_NAME -> buckets.reserveBucketName(c, r.getReserveBucketName(), batch);

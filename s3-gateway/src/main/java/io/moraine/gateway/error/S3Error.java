@@ -35,6 +35,8 @@ public sealed interface S3Error {
   record NoSuchWebsiteConfiguration(String detail) implements S3Error {}
   record NoSuchCORSConfiguration(String detail) implements S3Error {}
   record NoSuchLifecycleConfiguration(String detail) implements S3Error {}
+  record NoSuchConfiguration(String detail) implements S3Error {}
+  record TooManyConfigurations(String detail) implements S3Error {}
   record ServerSideEncryptionConfigurationNotFoundError(String detail) implements S3Error {}
   record InvalidEncryptionAlgorithmError(String detail) implements S3Error {}
   record CORSResponse(String detail) implements S3Error {}

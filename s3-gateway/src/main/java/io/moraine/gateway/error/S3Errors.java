@@ -43,6 +43,9 @@ public final class S3Errors {
       case S3Error.NoSuchCORSConfiguration e -> d("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist");
       case S3Error.NoSuchLifecycleConfiguration e -> d("NoSuchLifecycleConfiguration", 404,
           "The lifecycle configuration does not exist");
+      case S3Error.NoSuchConfiguration e -> d("NoSuchConfiguration", 404, "The specified configuration does not exist.");
+      case S3Error.TooManyConfigurations e -> d("TooManyConfigurations", 400,
+          "You are attempting to create a new configuration but have already reached the 1,000-configuration limit.");
       case S3Error.InvalidEncryptionAlgorithmError e -> d("InvalidEncryptionAlgorithmError", 400,
           "The Encryption request you specified is not valid. Supported value: AES256.");
       case S3Error.ServerSideEncryptionConfigurationNotFoundError e -> d("ServerSideEncryptionConfigurationNotFoundError",

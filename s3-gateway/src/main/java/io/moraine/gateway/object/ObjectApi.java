@@ -66,6 +66,7 @@ public final class ObjectApi {
   private final ExecutorService threads;
   private final io.moraine.gateway.version.VersioningApi versioning;
   private final io.moraine.metadata.api.DayScale dayScale;
+  private io.moraine.gateway.tiering.AccessTracker accesses;
 
   public ObjectApi(MetadataClient metadata, Access access, ObjectData data, DataCollector collector,
       ExecutorService threads, io.moraine.gateway.version.VersioningApi versioning,
@@ -77,6 +78,18 @@ public final class ObjectApi {
     this.data = data;
     this.collector = collector;
     this.threads = threads;
+  }
+
+  /** Intelligent-Tiering: GET and copy-source reads of INTELLIGENT_TIERING objects are recorded here. */
+  public ObjectApi withAccessTracker(io.moraine.gateway.tiering.AccessTracker tracker) {
+    this.accesses = tracker;
+    return this;
+  }
+
+  private void accessed(String bucket, ObjectVersion v) {
+    if (accesses != null && "INTELLIGENT_TIERING".equals(v.storageClass())) {
+      accesses.record(bucket, v.key(), v.versionId());
+    }
   }
 
   public void put(S3Request r, S3Response out, String bucket, String key) throws IOException {
@@ -217,6 +230,7 @@ public final class ObjectApi {
     }
     copyPreconditions(r, src);
     io.moraine.gateway.restore.Archive.checkCopySource(src);
+    accessed(source[0], src); // S3 Intelligent-Tiering counts CopyObject's source read as access
     Subresources copySubresources = WriteTags.apply(access, r, view, key, ownership.subresources(), src);
     String directive = r.header("x-amz-metadata-directive").map(String::strip).orElse("COPY");
     if (!directive.equals("COPY") && !directive.equals("REPLACE")) {
@@ -460,6 +474,7 @@ public final class ObjectApi {
     }
     OutputStream body = out.stream(status, length);
     if (!head) {
+      accessed(bucket, v); // GET counts as access; HEAD does not (docs/storage-classes.md)
       data.readObject(bucket, v, customer, first, length, body);
     }
   }

@@ -29,16 +29,25 @@ public final class Archive {
     return r != null && !r.ongoing() && r.copy() != null;
   }
 
+  /**
+   * An INTELLIGENT_TIERING version in the Archive Access or Deep Archive Access tier (its data in
+   * the GLACIER / DEEP_ARCHIVE layout): readable only after a restore brings it back to Frequent.
+   */
+  public static boolean tieredArchive(ObjectVersion v) {
+    return "INTELLIGENT_TIERING".equals(v.storageClass())
+        && ("ARCHIVE_ACCESS".equals(v.accessTier()) || "DEEP_ARCHIVE_ACCESS".equals(v.accessTier()));
+  }
+
   /** GET (any range or part) of {@code v}: 403 InvalidObjectState for an archived version without a copy. */
   public static void checkReadable(ObjectVersion v) {
-    if (archived(v.storageClass()) && !restored(v)) {
+    if ((archived(v.storageClass()) && !restored(v)) || tieredArchive(v)) {
       throw new S3Exception(new S3Error.InvalidObjectState(null));
     }
   }
 
   /** CopyObject / UploadPartCopy from {@code src}: S3 names the source in the message. */
   public static void checkCopySource(ObjectVersion src) {
-    if (archived(src.storageClass()) && !restored(src)) {
+    if ((archived(src.storageClass()) && !restored(src)) || tieredArchive(src)) {
       throw new S3Exception(new S3Error.InvalidObjectState("Operation is not valid for the source object's storage class"));
     }
   }
@@ -76,5 +85,9 @@ public final class Archive {
   /** Sets {@code x-amz-restore} on a GET or HEAD response. */
   public static void header(S3Response out, ObjectVersion v) {
     header(v.restore()).ifPresent(h -> out.header("x-amz-restore", h));
+    if (tieredArchive(v)) {
+      // HeadObject's ArchiveStatus (x-amz-archive-status): ARCHIVE_ACCESS | DEEP_ARCHIVE_ACCESS.
+      out.header("x-amz-archive-status", v.accessTier());
+    }
   }
 }

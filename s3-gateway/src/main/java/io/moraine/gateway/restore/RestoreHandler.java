@@ -22,7 +22,8 @@ import java.util.Optional;
  * {@code POST /bucket/key?restore[&versionId=]}: RestoreObject of an archived (GLACIER,
  * DEEP_ARCHIVE) version. 202 Accepted when a restore starts, 200 OK when a restored copy's
  * expiry is extended to Days from now, 409 RestoreAlreadyInProgress while one runs, 403
- * InvalidObjectState for any other class. The copy itself is made later by the restore service
+ * InvalidObjectState for any other class (INTELLIGENT_TIERING objects only in an archive tier, and
+ * without Days: docs/storage-classes.md). The copy itself is made later by the restore service
  * (launcher role.RestoreService) once the tier's delay has passed. SELECT restores are not
  * implemented (501).
  */
@@ -59,16 +60,25 @@ public final class RestoreHandler implements SubresourceHandler {
       throw new S3Exception(versionId.isPresent() ? new S3Error.MethodNotAllowed(null) : new S3Error.NoSuchKey(null));
     }
     RestoreRequestXml.Request req = RestoreRequestXml.parse(Bodies.readSmall(r, MAX_BODY_BYTES));
-    if (!Archive.archived(v.storageClass())) {
+    boolean tiered = Archive.tieredArchive(v);
+    if (!Archive.archived(v.storageClass()) && !tiered) {
       throw new S3Exception(new S3Error.InvalidObjectState("Restore is not allowed for the object's current storage class"));
     }
-    long delay = config.delayMillis(v.storageClass(), req.tier());
+    if (!tiered && req.days() == 0) {
+      throw new S3Exception(new S3Error.MalformedXML(null)); // an archive restore names how long the copy is kept
+    }
+    // Intelligent-Tiering's archive tiers restore in place, with no Days, at the delays of the class
+    // whose layout they hold; Expedited is not offered for them (S3 User Guide, restoring objects
+    // from the S3 Intelligent-Tiering Archive Access and Deep Archive Access tiers).
+    String delayClass = tiered ? (v.accessTier().equals("ARCHIVE_ACCESS") ? "GLACIER" : "DEEP_ARCHIVE")
+        : v.storageClass();
+    long delay = tiered && req.tier().equals("Expedited") ? -1 : config.delayMillis(delayClass, req.tier());
     if (delay < 0) {
       throw new S3Exception(new S3Error.InvalidArgument(
           req.tier() + " retrieval is not supported for the " + v.storageClass() + " storage class"));
     }
     RestoreReply reply = metadata.startRestore(StartRestore.newBuilder().setBucket(bucket).setKey(key)
-        .setVersionId(versionId.orElse("")).setDays(req.days()).setTier(req.tier()).setDelayMillis(delay)
+        .setVersionId(versionId.orElse("")).setDays(tiered ? 1 : req.days()).setTier(req.tier()).setDelayMillis(delay)
         .setDayMillis(config.dayScale().dayMillis()).build());
     VersionIds.header(out, b.bucket(), v.versionId());
     out.empty(reply.getApplied() ? 202 : 200);

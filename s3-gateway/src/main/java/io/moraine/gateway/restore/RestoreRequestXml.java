@@ -11,7 +11,7 @@ import org.w3c.dom.Element;
  * Standard. Type=SELECT and OutputLocation (the Select restore) are not implemented.
  */
 public final class RestoreRequestXml {
-  /** Days the copy is kept (at least 1) and the tier. */
+  /** Days the copy is kept (at least 1; 0 when the document has none) and the tier. */
   public record Request(int days, String tier) {}
 
   private RestoreRequestXml() {}
@@ -44,10 +44,8 @@ public final class RestoreRequestXml {
         default -> throw malformed();
       }
     }
-    if (days == null) {
-      throw malformed(); // an archive restore names how long the copy is kept
-    }
-    return new Request(days, tier == null ? RestoreConfig.STANDARD : tier);
+    // days 0: not given (an Intelligent-Tiering archive restore has none; an archive class's needs them).
+    return new Request(days == null ? 0 : days, tier == null ? RestoreConfig.STANDARD : tier);
   }
 
   private static int days(String text) {

@@ -23,7 +23,9 @@ class RestoreRequestXmlTest {
       "<RestoreRequest" + NS + "><Days>2</Days><GlacierJobParameters><Tier>Bulk</Tier></GlacierJobParameters></RestoreRequest>|2|Bulk",
       "<RestoreRequest><Days>7</Days></RestoreRequest>|7|Standard",
       "<RestoreRequest><Days> 1 </Days><Tier>Expedited</Tier></RestoreRequest>|1|Expedited",
-      "<RestoreRequest><Description>x</Description><Days>3</Days></RestoreRequest>|3|Standard"})
+      "<RestoreRequest><Description>x</Description><Days>3</Days></RestoreRequest>|3|Standard",
+      // No Days: an Intelligent-Tiering archive-tier restore; RestoreHandler refuses it (MalformedXML) for GLACIER / DEEP_ARCHIVE.
+      "<RestoreRequest></RestoreRequest>|0|Standard"})
   void accepted(String xml, int days, String tier) {
     assertThat(parse(xml)).isEqualTo(new RestoreRequestXml.Request(days, tier));
   }
@@ -31,7 +33,6 @@ class RestoreRequestXmlTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "<RestoreRequest><Days>x</Days></RestoreRequest>",
-      "<RestoreRequest></RestoreRequest>",
       "<RestoreRequest><Days>1</Days><GlacierJobParameters><Tier>Fast</Tier></GlacierJobParameters></RestoreRequest>",
       "<RestoreRequest><Days>1</Days><Unknown/></RestoreRequest>",
       "<Restore><Days>1</Days></Restore>",

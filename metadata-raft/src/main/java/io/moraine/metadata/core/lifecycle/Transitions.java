@@ -48,6 +48,9 @@ public final class Transitions {
     }
     ObjectRecord.Builder b = target.toBuilder().setStorageClass(cmd.getStorageClass()).setLayout(cmd.getLayout())
         .setTransitionedMillis(cmd.getTransitionedMillis());
+    if (!cmd.getStorageClass().equals(target.getStorageClass())) {
+      b.clearAccessTier().clearLastAccessMillis(); // Intelligent-Tiering state belongs to that class only
+    }
     if (target.hasEncryption() && target.getPartCount() > 0 && target.getEncryption().getPartNonceIdsCount() == 0) {
       // The sealed parts keep the nonces of the blobs they were written as: record those ids once.
       b.setEncryption(target.getEncryption().toBuilder().addAllPartNonceIds(dataIds(target.getLayout())));

@@ -32,7 +32,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Restores of archived object versions (GLACIER, DEEP_ARCHIVE): the state kept in the version's
+ * Restores of archived object versions (GLACIER, DEEP_ARCHIVE, and INTELLIGENT_TIERING versions in
+ * the Archive Access / Deep Archive Access tiers, whose restore ends with core.tiering's TierObject
+ * back to FREQUENT instead of CompleteRestore): the state kept in the version's
  * {@code ObjectRecord.restore} and the restore index ('R' rows, one per version with a restore in
  * progress or a copy to expire), which the restore service reads instead of walking every object.
  *
@@ -84,7 +86,9 @@ public final class Restores {
             + " is a delete marker");
       }
     }
-    if (!ARCHIVE_CLASSES.contains(target.getStorageClass())) {
+    boolean tiered = target.getStorageClass().equals(io.moraine.metadata.core.tiering.Tiering.CLASS)
+        && io.moraine.metadata.core.tiering.Tiering.ARCHIVE_TIERS.contains(target.getAccessTier());
+    if (!ARCHIVE_CLASSES.contains(target.getStorageClass()) && !tiered) {
       return new ApplyResult.Failed(INVALID_OBJECT_STATE, cmd.getKey() + " is " + target.getStorageClass());
     }
     long now = c.leaderTimeMillis();
