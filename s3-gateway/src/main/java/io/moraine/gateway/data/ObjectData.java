@@ -111,7 +111,9 @@ public final class ObjectData {
   public Stored storeSealed(VerifiedBody body, long size, ErasureProfile profile, boolean allowInline, String zoneKey,
       CipherFor cipher) throws IOException {
     long sealed = PackageFormat.sealedSize(size);
-    if (allowInline && sealed <= inlineThresholdBytes) {
+    // The threshold is the object's size: sealing adds 16 bytes a package, and an object small
+    // enough to live in metadata in the clear lives there sealed too (a 4 KiB SSE PUT is one commit).
+    if (allowInline && size <= inlineThresholdBytes) {
       EncryptingInputStream in = new EncryptingInputStream(body, cipher.blob(""));
       byte[] bytes = in.readNBytes((int) sealed);
       VerifiedBody.Digests d = body.finish();
