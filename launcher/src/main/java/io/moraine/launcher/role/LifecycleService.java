@@ -3,18 +3,10 @@ package io.moraine.launcher.role;
 import io.moraine.gateway.lifecycle.LifecycleProgress;
 import io.moraine.gateway.lifecycle.LifecycleWorker;
 import io.moraine.metadata.api.DayScale;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.moraine.placement.zk.ElectedCheckpoint;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.ToLongFunction;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.leader.LeaderLatch;
-import org.apache.zookeeper.KeeperException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs the lifecycle engine ({@link LifecycleWorker}) in every gateway, active in one at a time
@@ -26,15 +18,11 @@ import org.slf4j.LoggerFactory;
  * applied twice.
  */
 public final class LifecycleService implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(LifecycleService.class);
   public static final String ROOT_PATH = "/moraine/services/lifecycle";
   public static final String LEADER_PATH = ROOT_PATH + "/leader";
   public static final String PROGRESS_PATH = ROOT_PATH + "/progress";
 
-  private final CuratorFramework zk;
-  private final String nodeId;
-  private final LeaderLatch latch;
-  private final ScheduledExecutorService timer;
+  private final ElectedService service;
   private volatile LifecycleProgress lastKnown = LifecycleProgress.empty();
 
   /** One pass per scaled hour, at least a second apart (1-second days: every second) and at most an hour. */
@@ -44,27 +32,14 @@ public final class LifecycleService implements AutoCloseable {
 
   public LifecycleService(CuratorFramework zk, String nodeId, LifecycleWorker worker, long intervalMillis)
       throws Exception {
-    this.zk = zk;
-    this.nodeId = nodeId;
-    this.latch = new LeaderLatch(zk, LEADER_PATH, nodeId);
-    this.timer = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().daemon(true).name(nodeId + "-lifecycle").factory());
-    latch.start();
-    timer.scheduleWithFixedDelay(() -> {
-      if (!latch.hasLeadership()) {
-        return;
-      }
-      try {
-        LifecycleProgress start = readProgress(zk).orElse(LifecycleProgress.empty());
-        lastKnown = worker.pass(start, nodeId, this::save, latch::hasLeadership);
-      } catch (Exception e) {
-        log.warn("{}: lifecycle pass failed; the next one resumes from the last checkpoint: {}", nodeId, e.toString());
-      }
-    }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    this.service = new ElectedService(zk, ROOT_PATH, nodeId, "lifecycle", intervalMillis, election -> {
+      LifecycleProgress start = readProgress(zk).orElse(LifecycleProgress.empty());
+      lastKnown = worker.pass(start, nodeId, p -> save(election, p), election::isLeader);
+    }, () -> { }, "the next one resumes from the last checkpoint");
   }
 
   public boolean isLeader() {
-    return latch.hasLeadership();
+    return service.isLeader();
   }
 
   /** The progress this instance last wrote or read (for metrics). */
@@ -72,58 +47,38 @@ public final class LifecycleService implements AutoCloseable {
     return lastKnown;
   }
 
-  private void save(LifecycleProgress p) {
-    if (!latch.hasLeadership()) {
-      return; // a deposed leader must not overwrite its successor's cursor
-    }
-    byte[] bytes = p.encode();
+  private void save(ElectedCheckpoint election, LifecycleProgress p) {
     try {
-      try {
-        zk.setData().forPath(PROGRESS_PATH, bytes);
-      } catch (KeeperException.NoNodeException e) {
-        zk.create().creatingParentsIfNeeded().forPath(PROGRESS_PATH, bytes);
+      if (election.save(p.encode())) {
+        lastKnown = p;
       }
-      lastKnown = p;
     } catch (Exception e) {
       throw new IllegalStateException("lifecycle progress not saved", e);
     }
   }
 
   public static Optional<LifecycleProgress> readProgress(CuratorFramework zk) throws Exception {
-    try {
-      return Optional.of(LifecycleProgress.decode(zk.getData().forPath(PROGRESS_PATH)));
-    } catch (KeeperException.NoNodeException e) {
-      return Optional.empty();
-    }
+    return ElectedCheckpoint.read(zk, PROGRESS_PATH).map(LifecycleProgress::decode);
   }
 
   /** Prometheus gauges of docs/metrics.md: the engine's counters as this gateway last saw them. */
   public static void registerMetrics(PrometheusRegistry registry, String nodeId, LifecycleService s) {
-    gauge(registry, nodeId, "moraine_lifecycle_leader", "1 on the active lifecycle instance", p -> s.isLeader() ? 1 : 0, s);
-    gauge(registry, nodeId, "moraine_lifecycle_passes", "completed lifecycle passes", LifecycleProgress::passes, s);
-    gauge(registry, nodeId, "moraine_lifecycle_evaluated", "versions and uploads evaluated", LifecycleProgress::evaluated, s);
-    gauge(registry, nodeId, "moraine_lifecycle_expired", "current versions expired", LifecycleProgress::expired, s);
-    gauge(registry, nodeId, "moraine_lifecycle_noncurrent_expired", "noncurrent versions removed",
-        LifecycleProgress::noncurrentExpired, s);
-    gauge(registry, nodeId, "moraine_lifecycle_markers_removed", "expired object delete markers removed",
-        LifecycleProgress::markersRemoved, s);
-    gauge(registry, nodeId, "moraine_lifecycle_aborted", "incomplete multipart uploads aborted", LifecycleProgress::aborted, s);
-    gauge(registry, nodeId, "moraine_lifecycle_transitioned", "versions moved to another storage class",
-        LifecycleProgress::transitioned, s);
-    gauge(registry, nodeId, "moraine_lifecycle_failed", "lifecycle actions that failed", LifecycleProgress::failed, s);
-    gauge(registry, nodeId, "moraine_lifecycle_backlog", "due actions not applied in the last pass",
-        LifecycleProgress::backlog, s);
-  }
-
-  private static void gauge(PrometheusRegistry registry, String nodeId, String name, String help,
-      ToLongFunction<LifecycleProgress> value, LifecycleService s) {
-    GaugeWithCallback.builder().name(name).help(help).labelNames("node_id")
-        .callback(cb -> cb.call(value.applyAsLong(s.progress()), nodeId)).register(registry);
+    ElectedService.gauges(registry, nodeId, s::progress)
+        .add("moraine_lifecycle_leader", "1 on the active lifecycle instance", p -> s.isLeader() ? 1 : 0)
+        .add("moraine_lifecycle_passes", "completed lifecycle passes", LifecycleProgress::passes)
+        .add("moraine_lifecycle_evaluated", "versions and uploads evaluated", LifecycleProgress::evaluated)
+        .add("moraine_lifecycle_expired", "current versions expired", LifecycleProgress::expired)
+        .add("moraine_lifecycle_noncurrent_expired", "noncurrent versions removed", LifecycleProgress::noncurrentExpired)
+        .add("moraine_lifecycle_markers_removed", "expired object delete markers removed",
+            LifecycleProgress::markersRemoved)
+        .add("moraine_lifecycle_aborted", "incomplete multipart uploads aborted", LifecycleProgress::aborted)
+        .add("moraine_lifecycle_transitioned", "versions moved to another storage class", LifecycleProgress::transitioned)
+        .add("moraine_lifecycle_failed", "lifecycle actions that failed", LifecycleProgress::failed)
+        .add("moraine_lifecycle_backlog", "due actions not applied in the last pass", LifecycleProgress::backlog);
   }
 
   @Override
   public void close() throws Exception {
-    timer.shutdownNow();
-    latch.close();
+    service.close();
   }
 }

@@ -16,19 +16,15 @@ import io.moraine.proto.meta.v1.RestoreReply;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The archive restore service (docs/s3-compatibility.md, Archive storage and restore): runs in
- * every gateway (it needs the data path), active in one at a time (Curator LeaderLatch
- * {@value #LEADER_PATH}). Every {@code pollMillis} the leader reads the restore index of every
+ * every gateway (it needs the data path), active in one at a time (the election under
+ * {@value #ROOT_PATH}). Every {@code pollMillis} the leader reads the restore index of every
  * metadata group for jobs due on the injected clock and
  * <ul>
  *   <li>for a restore whose tier delay has passed, makes the temporary copy — the version's
@@ -47,17 +43,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestoreService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RestoreService.class);
-  public static final String LEADER_PATH = "/moraine/services/restore/leader";
+  public static final String ROOT_PATH = "/moraine/services/restore";
+  public static final String LEADER_PATH = ROOT_PATH + "/leader";
   /** The leader's running totals, so {@code admin status} and a successor see them (format=1 key=value). */
-  public static final String PROGRESS_PATH = "/moraine/services/restore/progress";
+  public static final String PROGRESS_PATH = ROOT_PATH + "/progress";
   private static final int JOBS_PER_POLL = 100;
 
   /** What the service did, for {@code admin status} and Prometheus. */
   public record Counters(long pending, long restored, long completed, long expired, long bytesRestored) {}
 
-  private final LeaderLatch latch;
+  private final ElectedService service;
   private final String participantId;
-  private final ScheduledExecutorService timer;
   private final MetadataClient metadata;
   private final Reencoder reencoder;
   private final DataCollector collector;
@@ -83,29 +79,17 @@ public final class RestoreService implements AutoCloseable {
     this.clock = clock;
     this.participantId = participantId;
     this.zk = zk;
-    this.latch = new LeaderLatch(zk, LEADER_PATH, participantId);
-    this.timer = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().daemon(true).name(participantId + "-restore").factory());
-    latch.start();
-    timer.scheduleWithFixedDelay(() -> {
-      if (!latch.hasLeadership()) {
-        resumed = false;
-        return;
+    this.service = new ElectedService(zk, ROOT_PATH, participantId, "restore", pollMillis, election -> {
+      if (!resumed) {
+        resume();
       }
-      try {
-        if (!resumed) {
-          resume();
-        }
-        poll();
-        saveProgress();
-      } catch (RuntimeException e) {
-        log.warn("restore poll failed; the next one retries: {}", e.toString());
-      }
-    }, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+      poll();
+      saveProgress(election);
+    }, () -> resumed = false, "the next one retries");
   }
 
   public boolean isLeader() {
-    return latch.hasLeadership();
+    return service.isLeader();
   }
 
   public Counters counters() {
@@ -121,7 +105,7 @@ public final class RestoreService implements AutoCloseable {
     resumed = true;
   }
 
-  private void saveProgress() {
+  private void saveProgress(io.moraine.placement.zk.ElectedCheckpoint election) {
     Counters c = counters();
     String text = "format=1 leader=" + participantId + " pending=" + c.pending() + " restored=" + c.restored()
         + " completed=" + c.completed() + " expired=" + c.expired() + " bytes=" + c.bytesRestored();
@@ -129,13 +113,9 @@ public final class RestoreService implements AutoCloseable {
       return;
     }
     try {
-      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      if (zk.checkExists().forPath(PROGRESS_PATH) == null) {
-        zk.create().creatingParentsIfNeeded().forPath(PROGRESS_PATH, bytes);
-      } else {
-        zk.setData().forPath(PROGRESS_PATH, bytes);
+      if (election.save(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+        written = text;
       }
-      written = text;
     } catch (Exception e) {
       log.warn("restore progress not saved; retried on the next poll: {}", e.toString());
     }
@@ -152,9 +132,9 @@ public final class RestoreService implements AutoCloseable {
   public static Progress progressFields(CuratorFramework zk) {
     java.util.Map<String, String> f = new java.util.TreeMap<>();
     try {
-      if (zk.checkExists().forPath(PROGRESS_PATH) != null) {
-        for (String kv : new String(zk.getData().forPath(PROGRESS_PATH), java.nio.charset.StandardCharsets.UTF_8)
-            .split(" ")) {
+      Optional<byte[]> saved = io.moraine.placement.zk.ElectedCheckpoint.read(zk, PROGRESS_PATH);
+      if (saved.isPresent()) {
+        for (String kv : new String(saved.get(), java.nio.charset.StandardCharsets.UTF_8).split(" ")) {
           int eq = kv.indexOf('=');
           if (eq > 0) {
             f.put(kv.substring(0, eq), kv.substring(eq + 1));
@@ -282,8 +262,7 @@ public final class RestoreService implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    timer.shutdownNow();
-    latch.close();
+    service.close();
   }
 
   /**
