@@ -83,6 +83,8 @@ final class ClusterStatus {
         .orElse(io.moraine.gateway.lifecycle.LifecycleProgress.empty())));
     lines.add(Line.SseRewrap.of(io.moraine.launcher.role.SseRewrapService.readProgress(zk)
         .orElse(io.moraine.gateway.crypto.RewrapProgress.empty())));
+    lines.add(Line.Tiering.of(io.moraine.launcher.role.TieringService.readProgress(zk)
+        .orElse(io.moraine.gateway.tiering.TieringProgress.empty())));
     // Pending and kept counts straight from the restore index (current); totals from the leader's record.
     io.moraine.proto.meta.v1.RestoreReply index = meta.listRestoreJobs(
         io.moraine.proto.meta.v1.ListRestoreJobs.newBuilder().setDueBeforeMillis(1).setLimit(1).build());

@@ -290,6 +290,35 @@ public sealed interface Line {
     }
   }
 
+  /** The Intelligent-Tiering service's line of {@code admin status} (docs/storage-classes.md). */
+  record Tiering(String leader, long passes, long evaluated, long moved, long toInfrequent, long toArchiveInstant,
+      long toArchiveAccess, long toDeepArchiveAccess, long failed, long backlog) implements Line {
+    public String type() {
+      return "tiering";
+    }
+
+    public Style style() {
+      return Style.SPACED;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("leader", leader), f("passes", passes), f("evaluated", evaluated), f("moved", moved),
+          f("infrequent", toInfrequent), f("archive_instant", toArchiveInstant), f("archive", toArchiveAccess),
+          f("deep_archive", toDeepArchiveAccess), f("failed", failed), f("backlog", backlog));
+    }
+
+    @Override
+    public String text() {
+      return "tiering " + Line.super.text();
+    }
+
+    static Tiering of(io.moraine.gateway.tiering.TieringProgress p) {
+      return new Tiering(p.leader().isEmpty() ? "none" : p.leader(), p.passes(), p.evaluated(), p.moved(),
+          p.toInfrequent(), p.toArchiveInstant(), p.toArchiveAccess(), p.toDeepArchiveAccess(), p.failed(),
+          p.backlog());
+    }
+  }
+
   /** The SSE-S3 re-wrap's line of {@code admin status} (docs/encryption.md). */
   record SseRewrap(String leader, String master, String state, long passes, long seen, long rewrapped, long raced)
       implements Line {

@@ -241,6 +241,7 @@ public final class Roles {
     return new Started(all, new AdminHttpServer.Component(nodeId, "gateway", () -> view.current().isPresent()),
         gateway.port(), registry -> {
           LifecycleService.registerMetrics(registry, nodeId, lifecycle);
+          TieringService.registerMetrics(registry, nodeId, tiering);
           if (rewrap != null) {
             SseRewrapService.registerMetrics(registry, nodeId, rewrap);
           }

@@ -83,6 +83,17 @@ class TieringIT {
     throw new AssertionError(name + " not in " + line);
   }
 
+  /** The value after {@code name} in a spaced status line ({@code tiering leader N passes N ...}). */
+  private static String spaced(String line, String name) {
+    String[] t = line.split(" ");
+    for (int i = 1; i + 1 < t.length; i += 2) {
+      if (t[i].equals(name)) {
+        return t[i + 1];
+      }
+    }
+    throw new AssertionError(name + " not in " + line);
+  }
+
   private String tier(String bucket, String key) throws Exception {
     return field(info(bucket, key), "tier=", "tier");
   }
@@ -147,5 +158,16 @@ class TieringIT {
     assertThat(head.archiveStatusAsString()).isNull();
     assertThat(head.restore()).as("restored in place: no temporary copy").isNull();
     assertThat(s3.getObjectAsBytes(b -> b.bucket("it-archive").key("b")).asByteArray()).isEqualTo(body);
+
+    // The pass's totals, as an operator reads them: a moved to INFREQUENT and ARCHIVE_INSTANT,
+    // b to INFREQUENT and ARCHIVE_ACCESS (b may also have passed through ARCHIVE_INSTANT).
+    Launcher.Result st = dev.admin(60, "status");
+    assertThat(st.exitCode()).as(st.stdout()).isZero();
+    String line = st.stdout().lines().filter(l -> l.startsWith("tiering leader ")).findFirst().orElseThrow();
+    assertThat(Long.parseLong(spaced(line, "infrequent"))).as(line).isGreaterThanOrEqualTo(2);
+    assertThat(Long.parseLong(spaced(line, "archive_instant"))).as(line).isGreaterThanOrEqualTo(1);
+    assertThat(Long.parseLong(spaced(line, "archive"))).as(line).isEqualTo(1);
+    assertThat(Long.parseLong(spaced(line, "failed"))).as(line).isZero();
+    assertThat(spaced(line, "leader")).as(line).isNotEqualTo("none");
   }
 }
