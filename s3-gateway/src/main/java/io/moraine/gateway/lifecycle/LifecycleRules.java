@@ -3,6 +3,7 @@ package io.moraine.gateway.lifecycle;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
+import io.moraine.gateway.xml.S3FilterXml;
 import io.moraine.gateway.xml.S3XmlRequests;
 import io.moraine.gateway.xml.XmlWriter;
 import io.moraine.proto.config.v1.LifecycleConfiguration;
@@ -203,66 +204,23 @@ public final class LifecycleRules {
     return rule.build();
   }
 
+  private static final String SIZE_GT = "ObjectSizeGreaterThan";
+  private static final String SIZE_LT = "ObjectSizeLessThan";
+
   private static LifecycleFilter parseFilter(Element filterElement) {
-    LifecycleFilter.Builder f = LifecycleFilter.newBuilder().setObjectSizeGreaterThan(-1).setObjectSizeLessThan(-1);
-    List<Element> children = S3XmlRequests.children(filterElement);
-    if (children.isEmpty()) {
-      return f.setForm(LifecycleFilterForm.LIFECYCLE_FILTER_EMPTY).build();
-    }
-    if (children.size() > 1) {
-      throw malformed(); // outside <And> a filter holds one predicate
-    }
-    Element c = children.get(0);
-    switch (S3XmlRequests.localName(c)) {
-      case "Prefix" -> f.setForm(LifecycleFilterForm.LIFECYCLE_FILTER_PREFIX).setPrefix(c.getTextContent());
-      case "Tag" -> f.setForm(LifecycleFilterForm.LIFECYCLE_FILTER_TAG).addTags(parseTag(c));
-      case "ObjectSizeGreaterThan" -> f.setForm(LifecycleFilterForm.LIFECYCLE_FILTER_SIZE_GREATER_THAN)
-          .setObjectSizeGreaterThan(size(c));
-      case "ObjectSizeLessThan" -> f.setForm(LifecycleFilterForm.LIFECYCLE_FILTER_SIZE_LESS_THAN)
-          .setObjectSizeLessThan(size(c));
-      case "And" -> {
-        f.setForm(LifecycleFilterForm.LIFECYCLE_FILTER_AND);
-        int predicates = 0;
-        boolean prefix = false;
-        Set<String> tagKeys = new HashSet<>();
-        for (Element a : S3XmlRequests.children(c)) {
-          predicates++;
-          switch (S3XmlRequests.localName(a)) {
-            case "Prefix" -> {
-              if (prefix) {
-                throw malformed();
-              }
-              prefix = true;
-              f.setPrefix(a.getTextContent());
-            }
-            case "Tag" -> {
-              LifecycleTag tag = parseTag(a);
-              if (!tagKeys.add(tag.getKey())) {
-                throw invalidArgument("Duplicate Tag Keys are not allowed.");
-              }
-              f.addTags(tag);
-            }
-            case "ObjectSizeGreaterThan" -> {
-              if (f.getObjectSizeGreaterThan() >= 0) {
-                throw malformed();
-              }
-              f.setObjectSizeGreaterThan(size(a));
-            }
-            case "ObjectSizeLessThan" -> {
-              if (f.getObjectSizeLessThan() >= 0) {
-                throw malformed();
-              }
-              f.setObjectSizeLessThan(size(a));
-            }
-            default -> throw malformed();
-          }
-        }
-        if (predicates < 2) {
-          throw malformed(); // And combines two or more predicates
-        }
-      }
-      default -> throw malformed();
-    }
+    S3FilterXml.Filter parsed = S3FilterXml.parse(filterElement, Set.of(SIZE_GT, SIZE_LT));
+    LifecycleFilter.Builder f = LifecycleFilter.newBuilder().setPrefix(parsed.prefix())
+        .setObjectSizeGreaterThan(parsed.extra(SIZE_GT) == null ? -1 : size(parsed.extra(SIZE_GT)))
+        .setObjectSizeLessThan(parsed.extra(SIZE_LT) == null ? -1 : size(parsed.extra(SIZE_LT)));
+    parsed.tags().forEach(t -> f.addTags(LifecycleTag.newBuilder().setKey(t.key()).setValue(t.value())));
+    f.setForm(switch (parsed.form()) {
+      case NONE -> LifecycleFilterForm.LIFECYCLE_FILTER_EMPTY;
+      case PREFIX -> LifecycleFilterForm.LIFECYCLE_FILTER_PREFIX;
+      case TAG -> LifecycleFilterForm.LIFECYCLE_FILTER_TAG;
+      case AND -> LifecycleFilterForm.LIFECYCLE_FILTER_AND;
+      case EXTRA -> parsed.extra(SIZE_GT) != null ? LifecycleFilterForm.LIFECYCLE_FILTER_SIZE_GREATER_THAN
+          : LifecycleFilterForm.LIFECYCLE_FILTER_SIZE_LESS_THAN;
+    });
     if (f.getObjectSizeGreaterThan() >= 0 && f.getObjectSizeLessThan() >= 0
         && f.getObjectSizeGreaterThan() >= f.getObjectSizeLessThan()) {
       throw invalidArgument("ObjectSizeGreaterThan must be less than ObjectSizeLessThan");
@@ -273,41 +231,8 @@ public final class LifecycleRules {
     return f.build();
   }
 
-  private static LifecycleTag parseTag(Element tagElement) {
-    String key = null;
-    String value = null;
-    for (Element c : S3XmlRequests.children(tagElement)) {
-      switch (S3XmlRequests.localName(c)) {
-        case "Key" -> {
-          if (key != null) {
-            throw malformed();
-          }
-          key = c.getTextContent();
-        }
-        case "Value" -> {
-          if (value != null) {
-            throw malformed();
-          }
-          value = c.getTextContent();
-        }
-        default -> throw malformed();
-      }
-    }
-    if (key == null || value == null) {
-      throw malformed();
-    }
-    // S3's tag limits (User Guide, "Categorizing your storage using tags").
-    if (key.isEmpty() || key.length() > 128) {
-      throw new S3Exception(new S3Error.InvalidTag("The TagKey you have provided is invalid"));
-    }
-    if (value.length() > 256) {
-      throw new S3Exception(new S3Error.InvalidTag("The TagValue you have provided is invalid"));
-    }
-    return LifecycleTag.newBuilder().setKey(key).setValue(value).build();
-  }
-
-  private static long size(Element e) {
-    long v = number(e.getTextContent());
+  private static long size(String text) {
+    long v = number(text);
     if (v < 0) {
       throw invalidArgument("ObjectSize must be a non-negative integer");
     }

@@ -3,6 +3,7 @@ package io.moraine.gateway.tiering;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.moraine.gateway.error.S3Error;
 import io.moraine.gateway.error.S3Exception;
+import io.moraine.gateway.xml.S3FilterXml;
 import io.moraine.gateway.xml.S3XmlRequests;
 import io.moraine.gateway.xml.XmlWriter;
 import io.moraine.proto.config.v1.IntelligentTieringConfiguration;
@@ -175,83 +176,16 @@ public final class TieringRules {
   }
 
   private static TieringFilter parseFilter(Element filterElement) {
-    TieringFilter.Builder f = TieringFilter.newBuilder();
-    List<Element> children = S3XmlRequests.children(filterElement);
-    if (children.isEmpty()) {
-      return f.setForm(TieringFilterForm.TIERING_FILTER_NONE).build();
-    }
-    if (children.size() > 1) {
-      throw malformed(); // outside <And> a filter holds one predicate
-    }
-    Element c = children.get(0);
-    switch (S3XmlRequests.localName(c)) {
-      case "Prefix" -> f.setForm(TieringFilterForm.TIERING_FILTER_PREFIX).setPrefix(c.getTextContent());
-      case "Tag" -> f.setForm(TieringFilterForm.TIERING_FILTER_TAG).addTags(parseTag(c));
-      case "And" -> {
-        f.setForm(TieringFilterForm.TIERING_FILTER_AND);
-        int predicates = 0;
-        boolean prefix = false;
-        Set<String> keys = new HashSet<>();
-        for (Element a : S3XmlRequests.children(c)) {
-          predicates++;
-          switch (S3XmlRequests.localName(a)) {
-            case "Prefix" -> {
-              if (prefix) {
-                throw malformed();
-              }
-              prefix = true;
-              f.setPrefix(a.getTextContent());
-            }
-            case "Tag" -> {
-              TieringTag t = parseTag(a);
-              if (!keys.add(t.getKey())) {
-                throw invalidArgument("Duplicate Tag Keys are not allowed.");
-              }
-              f.addTags(t);
-            }
-            default -> throw malformed();
-          }
-        }
-        if (predicates < 2) {
-          throw malformed(); // And combines two or more predicates
-        }
-      }
-      default -> throw malformed();
-    }
-    return f.build();
-  }
-
-  private static TieringTag parseTag(Element tagElement) {
-    String key = null;
-    String value = null;
-    for (Element c : S3XmlRequests.children(tagElement)) {
-      switch (S3XmlRequests.localName(c)) {
-        case "Key" -> {
-          if (key != null) {
-            throw malformed();
-          }
-          key = c.getTextContent();
-        }
-        case "Value" -> {
-          if (value != null) {
-            throw malformed();
-          }
-          value = c.getTextContent();
-        }
-        default -> throw malformed();
-      }
-    }
-    if (key == null || value == null) {
-      throw malformed();
-    }
-    // S3's tag limits (User Guide, "Categorizing your storage using tags").
-    if (key.isEmpty() || key.length() > 128) {
-      throw new S3Exception(new S3Error.InvalidTag("The TagKey you have provided is invalid"));
-    }
-    if (value.length() > 256) {
-      throw new S3Exception(new S3Error.InvalidTag("The TagValue you have provided is invalid"));
-    }
-    return TieringTag.newBuilder().setKey(key).setValue(value).build();
+    S3FilterXml.Filter parsed = S3FilterXml.parse(filterElement, Set.of());
+    TieringFilter.Builder f = TieringFilter.newBuilder().setPrefix(parsed.prefix());
+    parsed.tags().forEach(t -> f.addTags(TieringTag.newBuilder().setKey(t.key()).setValue(t.value())));
+    return f.setForm(switch (parsed.form()) {
+      case NONE -> TieringFilterForm.TIERING_FILTER_NONE;
+      case PREFIX -> TieringFilterForm.TIERING_FILTER_PREFIX;
+      case TAG -> TieringFilterForm.TIERING_FILTER_TAG;
+      case AND -> TieringFilterForm.TIERING_FILTER_AND;
+      case EXTRA -> throw new IllegalStateException("no extra predicates allowed");
+    }).build();
   }
 
   /**
