@@ -157,7 +157,8 @@ public final class S3Gateway implements AutoCloseable {
         .withAccessTracker(accesses);
     S3Handler handler = new S3Handler(ids, authenticator, config.virtualHostDomains(), new io.moraine.gateway.http.Apis(
         new BucketApi(metadata, access, config.region()), objects, new ListApi(metadata, access),
-        new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes(), threads, clock),
+        new MultipartApi(metadata, access, data, collector, ids, config.minPartSizeBytes(), threads, clock)
+            .withAccessTracker(accesses),
         versioning, subresources,
         Features.services(metadata, access, config, clock, ids, kms),
         new io.moraine.gateway.publicaccess.AccountPublicAccessBlockApi(access), cors, Features.decorators(access, cors),

@@ -79,6 +79,21 @@ class TieringGatewayTest {
   }
 
   @Test
+  void uploadPartCopysSourceReadCountsAsAccess() {
+    s3.createBucket(b -> b.bucket("itg-partcopy"));
+    s3.putObject(b -> b.bucket("itg-partcopy").key("src").storageClass(StorageClass.INTELLIGENT_TIERING),
+        RequestBody.fromBytes(BODY));
+    fx.gateway.accessTracker().flush();
+    String upload = s3.createMultipartUpload(b -> b.bucket("itg-partcopy").key("dst")).uploadId();
+    long before = System.currentTimeMillis();
+    s3.uploadPartCopy(b -> b.sourceBucket("itg-partcopy").sourceKey("src").destinationBucket("itg-partcopy")
+        .destinationKey("dst").uploadId(upload).partNumber(1));
+    assertThat(fx.gateway.accessTracker().flush()).isEqualTo(1);
+    assertThat(version("itg-partcopy", "src").lastAccessMillis()).isGreaterThanOrEqualTo(before);
+    s3.abortMultipartUpload(b -> b.bucket("itg-partcopy").key("dst").uploadId(upload));
+  }
+
+  @Test
   void untouchedObjectsTierDownAndAReadBringsThemBack() {
     s3.createBucket(b -> b.bucket("itg-tiers"));
     s3.putObject(b -> b.bucket("itg-tiers").key("big").storageClass(StorageClass.INTELLIGENT_TIERING),

@@ -57,6 +57,14 @@ public final class MultipartApi {
   private final ExecutorService threads;
   private final InstantSource clock;
 
+  private io.moraine.gateway.tiering.AccessTracker accesses;
+
+  /** Intelligent-Tiering: UploadPartCopy's source reads are recorded here (docs/storage-classes.md). */
+  public MultipartApi withAccessTracker(io.moraine.gateway.tiering.AccessTracker tracker) {
+    this.accesses = tracker;
+    return this;
+  }
+
   public MultipartApi(MetadataClient metadata, Access access, ObjectData data, DataCollector collector, Ids ids,
       long minPartSizeBytes, ExecutorService threads, InstantSource clock) {
     this.threads = threads;
@@ -184,6 +192,9 @@ public final class MultipartApi {
     }
     Optional<io.moraine.gateway.crypto.CustomerKey> sourceKey = data.sse().copySourceKey(r);
     data.sse().open(src.encryption(), sourceKey, r); // the source's key is checked before any byte moves
+    if (accesses != null) {
+      accesses.read(source[0], src); // the source's read counts as access, as CopyObject's does
+    }
     Sse.Sealed keys = partKeys(r, upload);
     ObjectData.Stored stored;
     try (ObjectPipe pipe = new ObjectPipe(data, source[0], src, sourceKey, first, length, threads)) {

@@ -87,8 +87,8 @@ public final class ObjectApi {
   }
 
   private void accessed(String bucket, ObjectVersion v) {
-    if (accesses != null && "INTELLIGENT_TIERING".equals(v.storageClass())) {
-      accesses.record(bucket, v.key(), v.versionId());
+    if (accesses != null) {
+      accesses.read(bucket, v);
     }
   }
 

@@ -57,6 +57,17 @@ public final class AccessTracker implements AutoCloseable {
     this.maxEntries = maxEntries;
   }
 
+  /**
+   * Records a read of the data of {@code v} — a GET, or the source of CopyObject or
+   * UploadPartCopy — when it is an INTELLIGENT_TIERING version (the only class whose tier reads
+   * move; HEAD and other metadata reads do not count).
+   */
+  public void read(String bucket, io.moraine.metadata.api.ObjectVersion v) {
+    if ("INTELLIGENT_TIERING".equals(v.storageClass())) {
+      record(bucket, v.key(), v.versionId());
+    }
+  }
+
   /** Records a read of {@code versionId} ("null" for unversioned) at the clock's now. */
   public void record(String bucket, String key, String versionId) {
     long now = clock.millis();
