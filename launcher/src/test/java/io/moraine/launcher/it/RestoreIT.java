@@ -191,10 +191,12 @@ class RestoreIT {
       await("d-bulk restored after the restart", 40, () -> readable(s3, "d-bulk"));
       assertThat(s3.getObjectAsBytes(b -> b.bucket("arch").key("d-bulk")).asByteArray()).isEqualTo(bytes(4));
     }
-    // The totals survive the leader's restart (kept in ZooKeeper): six copies made, five expired.
+    // The totals survive the leader's restart (kept in ZooKeeper): six copies made, five expired —
+    // or six, when d-bulk's one-day copy has expired too by the time the status is read (a slow machine).
     Launcher.Result status = dev.admin(60, "status");
     assertThat(status.exitCode()).isZero();
     assertThat(status.stdout()).containsPattern(
-        "(?m)^restore leader gateway-1 pending 0 restored [01] completed 6 expired 5 bytes 1800000$");
+        "(?m)^restore leader gateway-1 pending 0 (restored 1 completed 6 expired 5|restored 0 completed 6 expired 6)"
+            + " bytes 1800000$");
   }
 }
