@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks against a running cluster: load a bucket, list it, commit throughput, snapshot.",
     subcommands = {BenchCommand.Load.class, BenchCommand.ListPages.class, BenchCommand.Commits.class,
-      BenchCommand.Snapshot.class, BenchCommand.Authz.class, BenchCommand.S3.class})
+      BenchCommand.Snapshot.class, BenchCommand.Authz.class, BenchCommand.S3.class, BenchCommand.Lifecycle.class})
 public final class BenchCommand implements Runnable {
 
   static final LongSupplier TICKER = System::nanoTime;
@@ -71,6 +71,61 @@ public final class BenchCommand implements Runnable {
             r.commitsPerSecond(), threads);
       }
       return 0;
+    }
+  }
+
+  @Command(name = "lifecycle", mixinStandardHelpOptions = true,
+      description = "Lifecycle engine throughput on a bucket filled by `bench load`, and 4 KiB GET ops/s before and "
+          + "during (cluster started with --day-seconds 1). Last line: bench lifecycle objects=N action=A evaluated=N "
+          + "actions=N evaluated_per_s=X actions_per_s=X get_ops_per_s_before=X get_ops_per_s_during=X get_ratio=X ...")
+  static final class Lifecycle implements Callable<Integer> {
+    @Option(names = "--endpoint", required = true, description = "S3 endpoint, e.g. http://127.0.0.1:9000")
+    String endpoint;
+
+    @Option(names = "--zk", required = true, description = "ZooKeeper HOST:PORT (the lifecycle service's counters)")
+    String zk;
+
+    @Option(names = "--bucket", required = true, description = "the bucket `bench load` filled")
+    String bucket;
+
+    @Option(names = "--objects", required = true, description = "objects in it")
+    long objects;
+
+    @Option(names = "--transition-to", description = "transition to this class after a day (default: expire after a day)")
+    String transitionTo;
+
+    @Option(names = "--get-concurrency", defaultValue = "16", description = "4 KiB GET loops (default ${DEFAULT-VALUE})")
+    int getConcurrency;
+
+    @Option(names = "--baseline", defaultValue = "20s", description = "GETs measured before the rule (default ${DEFAULT-VALUE})")
+    String baseline;
+
+    @Option(names = "--timeout", defaultValue = "2h", description = "give up after (default ${DEFAULT-VALUE})")
+    String timeout;
+
+    @Option(names = "--region", defaultValue = "us-east-1")
+    String region;
+
+    @Override
+    public Integer call() throws Exception {
+      LifecycleBench.Options options;
+      try {
+        options = new LifecycleBench.Options(bucket, objects, transitionTo != null,
+            transitionTo == null ? "" : transitionTo.toUpperCase(Locale.ROOT), getConcurrency,
+            S3Bench.parseDurationNanos(baseline), S3Bench.parseDurationNanos(timeout));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+      }
+      Credentials creds = Credentials.fromEnvironment(System.getenv());
+      try (S3Client s3 = BenchClients.s3(endpoint, region, creds.accessKey(), creds.secretKey(), getConcurrency + 16);
+          org.apache.curator.framework.CuratorFramework curator = io.moraine.launcher.role.Zk.connectBlocking(zk,
+              io.moraine.launcher.role.Zk.SESSION_TIMEOUT_MILLIS)) {
+        LifecycleBench.Result r = new LifecycleBench(s3, () -> io.moraine.launcher.role.LifecycleService
+            .readProgress(curator).orElse(io.moraine.gateway.lifecycle.LifecycleProgress.empty()), options, TICKER,
+            new SecureRandom(), System.out).run();
+        System.out.println(r.line());
+        return r.complete() && r.getErrors() == 0 ? 0 : 1;
+      }
     }
   }
 
