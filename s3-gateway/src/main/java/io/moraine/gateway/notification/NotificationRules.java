@@ -48,7 +48,7 @@ public final class NotificationRules {
   /** The concrete event types {@code configured} stands for ({@code s3:ObjectCreated:*} → its four); empty when unknown. */
   static Set<String> expand(String configured) {
     Set<String> out = new LinkedHashSet<>();
-    if (configured.endsWith(":*")) {
+    if (configured.matches("s3:[A-Za-z]+:\\*")) {
       String family = configured.substring(0, configured.length() - 1);
       EVENTS.stream().filter(e -> e.startsWith(family)).forEach(out::add);
     } else if (EVENTS.contains(configured)) {
