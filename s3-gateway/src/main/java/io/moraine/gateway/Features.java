@@ -33,7 +33,7 @@ final class Features {
         .register(new io.moraine.gateway.bucketencryption.BucketEncryptionHandler(metadata, access, data.sse()))
         .register(new io.moraine.gateway.torrent.TorrentHandler(metadata, access, data, threads))
         .register(new io.moraine.gateway.notification.NotificationHandler(metadata, access, ids, clock, config.region(),
-            io.moraine.gateway.notification.Destinations.webhooks(java.time.Duration.ofSeconds(5))));
+            io.moraine.gateway.notification.Destinations.standard(java.time.Duration.ofSeconds(5))));
   }
 
   /** The headers features add to every response (in this order). */

@@ -132,7 +132,7 @@ public final class NotificationHandler implements SubresourceHandler {
     List<String> failed = new ArrayList<>();
     for (NotifyTargetRecord t : targets.values()) {
       try {
-        destinations.send(t, message);
+        destinations.send(t, bucket, message);
       } catch (IOException e) {
         log.info("test event to {} not delivered: {}", t.getArn(), e.toString());
         failed.add(t.getArn());
