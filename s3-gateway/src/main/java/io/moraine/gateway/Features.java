@@ -31,7 +31,9 @@ final class Features {
         .register(new io.moraine.gateway.website.WebsiteHandler(metadata, access))
         .register(new io.moraine.gateway.accelerate.AccelerateHandler(metadata, access))
         .register(new io.moraine.gateway.bucketencryption.BucketEncryptionHandler(metadata, access, data.sse()))
-        .register(new io.moraine.gateway.torrent.TorrentHandler(metadata, access, data, threads));
+        .register(new io.moraine.gateway.torrent.TorrentHandler(metadata, access, data, threads))
+        .register(new io.moraine.gateway.notification.NotificationHandler(metadata, access, ids, clock, config.region(),
+            io.moraine.gateway.notification.Destinations.standard(java.time.Duration.ofSeconds(5))));
   }
 
   /** The headers features add to every response (in this order). */

@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operate a running cluster.",
     subcommands = {AdminCommand.Status.class, AdminCommand.User.class, AccountCommands.AccountGroup.class,
-      AccountCommands.MfaGroup.class, KmsCommands.KmsGroup.class, AdminCommand.Scrub.class,
+      AccountCommands.MfaGroup.class, KmsCommands.KmsGroup.class, NotifyCommands.NotifyGroup.class,
+        AdminCommand.Scrub.class,
         AdminCommand.Drain.class, AdminCommand.RemoveStorage.class, AdminCommand.Meta.class, LogLevel.class, Top.class,
         InventoryCommands.NodeGroup.class, InventoryCommands.BucketGroup.class, InventoryCommands.Usage.class,
         ObjectCommands.ObjectGroup.class})

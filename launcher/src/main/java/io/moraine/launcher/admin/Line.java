@@ -444,6 +444,36 @@ public sealed interface Line {
     }
   }
 
+  /** {@code admin notify target add}: {@code arn=…} (Contracts of the feature wave). */
+  record NotifyTargetAdded(String arn) implements Line {
+    public String type() {
+      return "notify_target_added";
+    }
+
+    public Style style() {
+      return Style.PAIRS;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("arn", arn));
+    }
+  }
+
+  /** {@code admin notify target list}: one registered target. */
+  record NotifyTarget(String name, String arn, String targetType, String destination) implements Line {
+    public String type() {
+      return "notify_target";
+    }
+
+    public Style style() {
+      return Style.PAIRS;
+    }
+
+    public List<Field> fields() {
+      return List.of(f("name", name), f("arn", arn), f("type", targetType), f("destination", destination));
+    }
+  }
+
   /** {@code admin kms audit}: one use of a KMS key. */
   record KmsUse(String keyId, String op, String principal, String resource, String time) implements Line {
     public String type() {

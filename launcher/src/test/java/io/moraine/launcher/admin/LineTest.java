@@ -32,6 +32,11 @@ class LineTest {
     assertThat(new Line.DrainSet("n", true).text()).isEqualTo("node n draining");
     assertThat(new Line.DrainSet("n", false).text()).isEqualTo("node n no longer draining");
     assertThat(new Line.LogLevelSet("gateway-1", "ROOT", "DEBUG").text()).isEqualTo("gateway-1 ROOT DEBUG");
+    assertThat(new Line.NotifyTargetAdded("arn:moraine:sqs:us-east-1:123456789012:hook").text())
+        .isEqualTo("arn=arn:moraine:sqs:us-east-1:123456789012:hook");
+    assertThat(new Line.NotifyTarget("hook", "arn:moraine:sqs:us-east-1:123456789012:hook", "webhook",
+        "http://127.0.0.1:8080/e").text())
+        .isEqualTo("name=hook arn=arn:moraine:sqs:us-east-1:123456789012:hook type=webhook destination=http://127.0.0.1:8080/e");
   }
 
   @Test

@@ -69,6 +69,12 @@ public interface MetadataClient extends AutoCloseable {
   /** Answers one KMS query (a key, an alias, an account's keys or aliases, the audit log), linearizably. */
   io.moraine.proto.meta.v1.KmsReply kmsQuery(io.moraine.proto.meta.v1.KmsQuery query);
 
+  /** Event-notification targets (group g1): add or remove one. */
+  io.moraine.proto.meta.v1.NotifyTargetReply notifyTarget(io.moraine.proto.meta.v1.NotifyTargetCommand command);
+
+  /** Event-notification targets (group g1): one by name, or all. */
+  io.moraine.proto.meta.v1.NotifyTargetReply notifyTargetQuery(io.moraine.proto.meta.v1.NotifyTargetQuery query);
+
   // ---- buckets ------------------------------------------------------------------------------
 
   /** Fails with BUCKET_ALREADY_EXISTS (other owner) or BUCKET_ALREADY_OWNED_BY_YOU, TOO_MANY_BUCKETS. */

@@ -329,6 +329,16 @@ public final class RaftMetadataClient implements MetadataClient {
   }
 
   @Override
+  public io.moraine.proto.meta.v1.NotifyTargetReply notifyTarget(io.moraine.proto.meta.v1.NotifyTargetCommand command) {
+    return write(directory(), MetaRequest.newBuilder().setNotifyTargetCommand(command)).getNotifyTarget();
+  }
+
+  @Override
+  public io.moraine.proto.meta.v1.NotifyTargetReply notifyTargetQuery(io.moraine.proto.meta.v1.NotifyTargetQuery query) {
+    return read(directory(), MetaRequest.newBuilder().setNotifyTargetQuery(query)).getNotifyTarget();
+  }
+
+  @Override
   public boolean rewrapDataKey(io.moraine.proto.meta.v1.RewrapDataKey command) {
     return routedWrite(command.getBucket(), MetaRequest.newBuilder().setKeyringCommand(
         io.moraine.proto.meta.v1.KeyringCommand.newBuilder().setRewrapDataKey(command))).getKeyring().getApplied();

@@ -42,6 +42,7 @@ import java.util.Arrays;
  *   'w' ...                                → the built-in KMS: keys, aliases, audit (core.kms.KmsStore)
  *   'R' bucket 0x00 esc(key) versionSeq (8 bytes) → RestoreJob: a restore in progress or a
  *                                          restored copy to expire (the restore service's index)
+ *   'T' name                               → NotifyTargetRecord (event-notification target, group g1)
  *   'Z' bucket 0x00 storageClass           → UsageRecord; 'Z' 0x00 → UsageSettings (core.usage.UsageKeys)
  * </pre>
  *
@@ -82,6 +83,8 @@ public final class Keys {
   public static final byte ACTIVE_MASTER_KEY = 'j';
   public static final byte KMS = 'w';
   public static final byte RESTORE_JOB = 'R';
+  /** Event-notification targets (directory group g1; core.notify.NotifyTargets). */
+  public static final byte NOTIFY_TARGET = 'T';
 
   private Keys() {}
 

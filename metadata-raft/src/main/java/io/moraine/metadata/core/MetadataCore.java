@@ -55,6 +55,7 @@ public final class MetadataCore {
   private final IamQueries iamQueries;
   private final Keyring keyring;
   private final KmsStore kms;
+  private final io.moraine.metadata.core.notify.NotifyTargets notifyTargets;
   private final io.moraine.metadata.core.lifecycle.Transitions transitions;
   private final Restores restores;
   private final io.moraine.metadata.core.tiering.Tiering tiering;
@@ -71,6 +72,7 @@ public final class MetadataCore {
     this.iamQueries = new IamQueries(tables);
     this.keyring = new Keyring(tables);
     this.kms = new KmsStore(tables);
+    this.notifyTargets = new io.moraine.metadata.core.notify.NotifyTargets(tables);
     this.transitions = new io.moraine.metadata.core.lifecycle.Transitions(tables);
     this.restores = new Restores(tables);
     this.tiering = new io.moraine.metadata.core.tiering.Tiering(tables);
@@ -164,6 +166,7 @@ public final class MetadataCore {
           ? objects.rewrapDataKey(r.getKeyringCommand().getRewrapDataKey(), batch)
           : keyring.apply(Versions.seq(logIndex, slot), c, r.getKeyringCommand(), batch);
       case KMS_COMMAND -> kms.apply(Versions.seq(logIndex, slot), c, r.getKmsCommand(), batch);
+      case NOTIFY_TARGET_COMMAND -> notifyTargets.apply(c, r.getNotifyTargetCommand(), batch);
       case CREATE_MULTIPART_UPLOAD -> multipart.createUpload(c, r.getCreateMultipartUpload(), batch);
       case PUT_PART -> multipart.putPart(c, r.getPutPart(), batch);
       case BEGIN_PART -> multipart.beginPart(Versions.seq(logIndex, slot), r.getBeginPart());
@@ -210,6 +213,7 @@ public final class MetadataCore {
       case IAM_QUERY -> iamQueries.query(r.getIamQuery());
       case KEYRING_QUERY -> keyring.query(r.getKeyringQuery());
       case KMS_QUERY -> kms.query(r.getKmsQuery());
+      case NOTIFY_TARGET_QUERY -> notifyTargets.query(r.getNotifyTargetQuery());
       case LIST_RESTORE_JOBS -> restores.listJobs(r.getListRestoreJobs());
       case USAGE_QUERY -> io.moraine.metadata.core.usage.Usage.query(tables, r.getUsageQuery());
       case LOOKUP_BUCKET_NAME -> {
