@@ -198,11 +198,7 @@ public final class LifecycleBench {
       for (int i = 0; i < GET_KEYS; i++) {
         keys.add(key(i));
       }
-      for (int from = 0; from < keys.size(); from += 1000) {
-        var batch = keys.subList(from, Math.min(keys.size(), from + 1000)).stream()
-            .map(k -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key(k).build()).toList();
-        s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
-      }
+      S3Bench.deleteKeys(s3, bucket, keys);
       s3.deleteBucket(r -> r.bucket(bucket));
     } catch (RuntimeException e) {
       out.println("bench lifecycle: clean-up of " + bucket + " failed: " + e);

@@ -152,11 +152,7 @@ public final class S3Bench {
       return 0;
     }
     List<String> keys = new ArrayList<>(written);
-    for (int from = 0; from < keys.size(); from += 1000) {
-      List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + 1000)).stream()
-          .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
-      s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
-    }
+    deleteKeys(s3, bucket, keys);
     return keys.size();
   }
 
@@ -357,6 +353,15 @@ public final class S3Bench {
     s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
         .multipartUpload(m -> m.parts(parts)));
     return options.size();
+  }
+
+  /** Deletes {@code keys} from {@code bucket} in DeleteObjects batches of 1,000 (quiet). */
+  static void deleteKeys(S3Client s3, String bucket, List<String> keys) {
+    for (int from = 0; from < keys.size(); from += 1000) {
+      List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + 1000)).stream()
+          .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+      s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
+    }
   }
 
   private static long drain(InputStream in) throws IOException {

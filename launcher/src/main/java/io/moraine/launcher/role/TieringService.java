@@ -46,10 +46,6 @@ public final class TieringService implements AutoCloseable {
     return service.isLeader();
   }
 
-  public long passes() {
-    return lastKnown.passes();
-  }
-
   /** The totals this instance last saved (empty before its first pass as leader). */
   public TieringProgress progress() {
     return lastKnown;
